@@ -1,1 +1,24 @@
-//! stub
+//! `#[derive(Model)]` and `#[derive(DbEnum)]` for Alembix. Use them through
+//! the `alembix` crate, which re-exports both; the logic lives in
+//! `alembix-macros-core`.
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Maps a struct to a table; see the `alembix` crate docs for the attributes.
+#[proc_macro_derive(Model, attributes(model, column))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    alembix_macros_core::expand_model(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Maps a unit-variant enum to a database enum; see the `alembix` crate docs.
+#[proc_macro_derive(DbEnum, attributes(db_enum))]
+pub fn derive_db_enum(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    alembix_macros_core::expand_db_enum(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -1,1 +1,17 @@
-//! stub
+//! The logic behind `#[derive(Model)]` and `#[derive(DbEnum)]`: parse a
+//! struct or enum into the schema model ([`parse_model`], [`parse_db_enum`]),
+//! then generate code from that model ([`expand_model`], [`expand_db_enum`]).
+//!
+//! Autogen's source scanner calls the same parse functions on source files,
+//! so the derive and autogen can never disagree about a table.
+
+mod ast;
+mod ctxt;
+mod db_enum;
+mod expand;
+mod symbol;
+pub mod types;
+
+pub use ast::{FieldDef, ModelDef, parse_model};
+pub use db_enum::{EnumDef, parse_db_enum};
+pub use expand::{expand_db_enum, expand_model};

@@ -1,0 +1,366 @@
+//! The [`Model`] trait, implemented by `#[derive(Model)]`, and the
+//! per-model metadata the queries are built from.
+
+use std::future::Future;
+
+use alembix_schema::{ColumnType, EnumType, Table};
+use sea_query::{IntoIden, Value};
+use sqlx::mysql::MySqlRow;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+
+use crate::db::Exec;
+use crate::error::{Error, Result};
+use crate::expr::Cond;
+use crate::query::{self, DeleteMany, RawQuery, Select, UpdateMany};
+use crate::types::DbType;
+
+/// What Alembix knows about a model at run time: its table and where its key,
+/// auto-increment and version columns are.
+#[derive(Debug)]
+pub struct ModelMeta {
+    /// The Rust name of the model, for messages.
+    pub rust_name: &'static str,
+    /// The table the model maps to.
+    pub table: Table,
+    /// Positions of the primary-key columns.
+    pub primary_key: Vec<usize>,
+    /// Position of the auto-increment key column.
+    pub auto_increment: Option<usize>,
+    /// Position of the optimistic-locking `version` column.
+    pub version: Option<usize>,
+}
+
+impl ModelMeta {
+    #[doc(hidden)]
+    pub fn new(
+        rust_name: &'static str,
+        table_json: &str,
+        version: Option<usize>,
+        enums: &[(usize, fn() -> EnumType)],
+    ) -> ModelMeta {
+        let mut table: Table =
+            serde_json::from_str(table_json).expect("the derive embeds a valid table");
+        for (index, enum_type) in enums {
+            let e = enum_type();
+            table.columns[*index].ty = ColumnType::Enum {
+                name: e.name,
+                values: e.values,
+            };
+        }
+        let position = |name: &str| table.columns.iter().position(|c| c.name == name);
+        let primary_key = table
+            .primary_key
+            .as_ref()
+            .map(|pk| pk.columns.iter().filter_map(|c| position(c)).collect())
+            .unwrap_or_default();
+        let auto_increment = table.columns.iter().position(|c| c.auto_increment);
+        ModelMeta {
+            rust_name,
+            table,
+            primary_key,
+            auto_increment,
+            version,
+        }
+    }
+
+    pub(crate) fn table_ref(&self) -> sea_query::TableRef {
+        let name = self.table.name.clone().into_iden();
+        let schema = self
+            .table
+            .schema
+            .as_ref()
+            .map(|s| sea_query::SchemaName(None, s.clone().into_iden()));
+        sea_query::TableRef::Table(sea_query::TableName(schema, name), None)
+    }
+
+    pub(crate) fn column_name(&self, index: usize) -> &str {
+        &self.table.columns[index].name
+    }
+
+    /// Table-qualified column expressions, in model order.
+    pub(crate) fn qualified_columns(&self) -> impl Iterator<Item = sea_query::ColumnRef> + '_ {
+        self.table.columns.iter().map(|c| {
+            sea_query::ColumnRef::Column(sea_query::ColumnName(
+                Some(sea_query::TableName(
+                    None,
+                    self.table.name.clone().into_iden(),
+                )),
+                c.name.clone().into_iden(),
+            ))
+        })
+    }
+}
+
+/// A struct mapped to a table. Derive it with `#[derive(Model)]`; the
+/// provided methods are the whole query API for the model.
+///
+/// ```
+/// use alembix::{Db, Model};
+///
+/// #[derive(Model, Debug, Clone, PartialEq)]
+/// #[model(table = "users")]
+/// struct User {
+///     id: i64,
+///     #[column(max_length = 255, unique)]
+///     email: String,
+///     age: Option<i32>,
+/// }
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let db = Db::connect("sqlite::memory:").await?;
+/// db.create_all(&[User::table()]).await?;
+/// let ann = User { id: 0, email: "ann@example.com".into(), age: Some(31) }.insert(&db).await?;
+/// assert!(ann.id > 0);
+/// let adults = User::find().filter(User::age.ge(18)).order_by(User::email.asc()).all(&db).await?;
+/// assert_eq!(adults, vec![ann]);
+/// # Ok::<_, alembix::Error>(()) }).unwrap();
+/// ```
+pub trait Model: Sized + Send + Sync + Unpin + 'static {
+    #[doc(hidden)]
+    fn meta() -> &'static ModelMeta;
+    #[doc(hidden)]
+    fn values(&self) -> Vec<Value>;
+    #[doc(hidden)]
+    fn value_at(&self, index: usize) -> Value;
+    #[doc(hidden)]
+    fn key_values(&self) -> Vec<Value>;
+    #[doc(hidden)]
+    fn auto_key_unset(&self) -> bool;
+    #[doc(hidden)]
+    fn set_auto_key(&mut self, id: i64);
+    #[doc(hidden)]
+    fn version(&self) -> Option<i64>;
+    #[doc(hidden)]
+    fn set_version(&mut self, v: i64);
+    #[doc(hidden)]
+    fn decode_pg(row: &PgRow, base: usize) -> Result<Self>;
+    #[doc(hidden)]
+    fn decode_mysql(row: &MySqlRow, base: usize) -> Result<Self>;
+    #[doc(hidden)]
+    fn decode_sqlite(row: &SqliteRow, base: usize) -> Result<Self>;
+
+    /// The model's table, as `create_all` and autogen see it.
+    fn table() -> &'static Table {
+        &Self::meta().table
+    }
+
+    /// A query over all rows; narrow it with `filter`.
+    fn find() -> Select<Self> {
+        Select::new()
+    }
+
+    /// The row with this primary key (a tuple for a composite key), or
+    /// [`Error::NotFound`].
+    fn get<'a, K: Key + Send + 'a>(
+        ex: impl Into<Exec<'a>> + Send + 'a,
+        key: K,
+    ) -> impl Future<Output = Result<Self>> + Send + 'a {
+        let ex = ex.into();
+        async move {
+            Self::find_by_key(ex, key).await?.ok_or(Error::NotFound {
+                model: Self::meta().rust_name,
+            })
+        }
+    }
+
+    /// The row with this primary key, if there is one.
+    fn find_by_key<'a, K: Key + Send + 'a>(
+        ex: impl Into<Exec<'a>> + Send + 'a,
+        key: K,
+    ) -> impl Future<Output = Result<Option<Self>>> + Send + 'a {
+        let ex = ex.into();
+        async move { query::find_by_key::<Self>(ex, key.into_values()).await }
+    }
+
+    /// Inserts the row and returns it as stored (with its generated key and
+    /// server defaults). An auto-increment key left at 0 is generated.
+    fn insert<'a>(
+        &'a self,
+        ex: impl Into<Exec<'a>> + Send + 'a,
+    ) -> impl Future<Output = Result<Self>> + Send + 'a {
+        let ex = ex.into();
+        async move { query::insert(ex, self).await }
+    }
+
+    /// Inserts many rows in as few statements as the backend allows;
+    /// returns the number of rows inserted.
+    fn insert_many<'a>(
+        ex: impl Into<Exec<'a>> + Send + 'a,
+        rows: &'a [Self],
+    ) -> impl Future<Output = Result<u64>> + Send + 'a {
+        let ex = ex.into();
+        async move { query::insert_many(ex, rows).await }
+    }
+
+    /// Writes every column of a loaded row back by its key. With a `version`
+    /// column, the update only happens when the version is unchanged and
+    /// bumps it; otherwise [`Error::StaleData`] and nothing changes.
+    fn save<'a>(
+        &'a mut self,
+        ex: impl Into<Exec<'a>> + Send + 'a,
+    ) -> impl Future<Output = Result<()>> + Send + 'a {
+        let ex = ex.into();
+        async move { query::save(ex, self).await }
+    }
+
+    /// Inserts the row, or updates every non-key column of the row with the
+    /// same primary key; returns the row as stored.
+    fn upsert<'a>(
+        &'a self,
+        ex: impl Into<Exec<'a>> + Send + 'a,
+    ) -> impl Future<Output = Result<Self>> + Send + 'a {
+        let ex = ex.into();
+        async move { query::upsert(ex, self).await }
+    }
+
+    /// Deletes this row by its key; [`Error::NotFound`] when it was not there.
+    fn delete<'a>(
+        &'a self,
+        ex: impl Into<Exec<'a>> + Send + 'a,
+    ) -> impl Future<Output = Result<()>> + Send + 'a {
+        let ex = ex.into();
+        async move {
+            let n = query::delete_by_key::<Self>(ex, self.key_values()).await?;
+            if n == 0 {
+                return Err(Error::NotFound {
+                    model: Self::meta().rust_name,
+                });
+            }
+            Ok(())
+        }
+    }
+
+    /// Deletes the row with this key; returns how many rows went (0 or 1).
+    fn delete_by_key<'a, K: Key + Send + 'a>(
+        ex: impl Into<Exec<'a>> + Send + 'a,
+        key: K,
+    ) -> impl Future<Output = Result<u64>> + Send + 'a {
+        let ex = ex.into();
+        async move { query::delete_by_key::<Self>(ex, key.into_values()).await }
+    }
+
+    /// A bulk `UPDATE`: `Counter::update_many().set(Counter::value, Counter::value + 1).filter(..).exec(&db)`.
+    fn update_many() -> UpdateMany<Self> {
+        UpdateMany::new()
+    }
+
+    /// A bulk `DELETE`: `User::delete_many().filter(User::age.lt(18)).exec(&db)`.
+    fn delete_many() -> DeleteMany<Self> {
+        DeleteMany::new()
+    }
+
+    /// Rows of this model from raw SQL (the backend's own placeholders: `$1`
+    /// on PostgreSQL, `?` elsewhere), with bound parameters. The SQL must
+    /// return every column of the model; extra columns are ignored.
+    fn from_sql(sql: impl Into<String>) -> RawQuery<Self> {
+        RawQuery::new(sql.into())
+    }
+
+    /// The row this one refers to through its foreign key to `P`.
+    fn parent<'a, P: Model + Clone>(
+        &'a self,
+        ex: impl Into<Exec<'a>> + Send + 'a,
+    ) -> impl Future<Output = Result<Option<P>>> + Send + 'a {
+        let ex = ex.into();
+        async move {
+            Ok(
+                crate::relations::load_parents::<Self, P>(ex, std::slice::from_ref(self))
+                    .await?
+                    .pop()
+                    .flatten(),
+            )
+        }
+    }
+
+    /// The rows of `C` whose foreign key refers to this row.
+    fn children<'a, C: Model + Clone>(
+        &'a self,
+        ex: impl Into<Exec<'a>> + Send + 'a,
+    ) -> impl Future<Output = Result<Vec<C>>> + Send + 'a {
+        let ex = ex.into();
+        async move {
+            Ok(
+                crate::relations::load_children::<Self, C>(ex, std::slice::from_ref(self))
+                    .await?
+                    .pop()
+                    .unwrap_or_default(),
+            )
+        }
+    }
+
+    /// The parent of each row, for a whole list, in one query.
+    fn load_parents<'a, P: Model + Clone>(
+        ex: impl Into<Exec<'a>> + Send + 'a,
+        rows: &'a [Self],
+    ) -> impl Future<Output = Result<Vec<Option<P>>>> + Send + 'a {
+        let ex = ex.into();
+        async move { crate::relations::load_parents::<Self, P>(ex, rows).await }
+    }
+
+    /// The children of each row, for a whole list, in one query.
+    fn load_children<'a, C: Model + Clone>(
+        ex: impl Into<Exec<'a>> + Send + 'a,
+        rows: &'a [Self],
+    ) -> impl Future<Output = Result<Vec<Vec<C>>>> + Send + 'a {
+        let ex = ex.into();
+        async move { crate::relations::load_children::<Self, C>(ex, rows).await }
+    }
+}
+
+/// A primary-key value: one value, or a tuple for a composite key.
+pub trait Key {
+    /// The key's values in key-column order.
+    fn into_values(self) -> Vec<Value>;
+}
+
+impl<T: DbType> Key for T {
+    fn into_values(self) -> Vec<Value> {
+        vec![self.to_value()]
+    }
+}
+
+impl Key for &str {
+    fn into_values(self) -> Vec<Value> {
+        vec![Value::from(self)]
+    }
+}
+
+impl<A: DbType, B: DbType> Key for (A, B) {
+    fn into_values(self) -> Vec<Value> {
+        vec![self.0.to_value(), self.1.to_value()]
+    }
+}
+
+impl<A: DbType, B: DbType, C: DbType> Key for (A, B, C) {
+    fn into_values(self) -> Vec<Value> {
+        vec![self.0.to_value(), self.1.to_value(), self.2.to_value()]
+    }
+}
+
+/// `key columns = values` for a model.
+pub(crate) fn key_cond<M: Model>(values: Vec<Value>) -> Result<Cond> {
+    let meta = M::meta();
+    if values.len() != meta.primary_key.len() {
+        return Err(Error::Usage(format!(
+            "{} has a {}-column primary key, but {} values were given",
+            meta.rust_name,
+            meta.primary_key.len(),
+            values.len()
+        )));
+    }
+    Ok(columns_eq(meta, &meta.primary_key, values))
+}
+
+pub(crate) fn columns_eq(meta: &ModelMeta, columns: &[usize], values: Vec<Value>) -> Cond {
+    use sea_query::ExprTrait;
+    let mut iter = columns.iter().zip(values).map(|(i, v)| {
+        sea_query::Expr::col((
+            meta.table.name.clone().into_iden(),
+            meta.column_name(*i).to_string().into_iden(),
+        ))
+        .eq(sea_query::Expr::val(v))
+    });
+    let first = iter.next().expect("a key has a column");
+    Cond(iter.fold(first, |acc, e| acc.and(e)))
+}

@@ -1,0 +1,238 @@
+//! `SELECT` queries.
+
+use std::marker::PhantomData;
+
+use futures_util::TryStreamExt;
+use futures_util::stream::BoxStream;
+use sea_query::{Query, SelectStatement};
+use sea_query_sqlx::SqlxValues;
+use sqlx::AssertSqlSafe;
+
+use super::build;
+use crate::db::{Exec, Pool, TxConn};
+use crate::error::{Error, Result};
+use crate::expr::{Cond, OrderBy};
+use crate::model::Model;
+
+/// A query for rows of `M`. Start one with `M::find()`.
+///
+/// ```
+/// # use alembix::Model;
+/// # #[derive(Model, Debug, Clone)] struct Post { id: i64, title: String, votes: i32 }
+/// let q = Post::find()
+///     .filter(Post::votes.ge(10).and(Post::title.like("%rust%")))
+///     .order_by(Post::votes.desc())
+///     .limit(20)
+///     .offset(40);
+/// # let _ = q;
+/// ```
+#[derive(Debug, Clone)]
+pub struct Select<M> {
+    stmt: SelectStatement,
+    lock: bool,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> Select<M> {
+    pub(crate) fn new() -> Self {
+        let meta = M::meta();
+        let mut stmt = Query::select();
+        stmt.columns(meta.qualified_columns())
+            .from(meta.table_ref());
+        Select {
+            stmt,
+            lock: false,
+            _model: PhantomData,
+        }
+    }
+
+    /// Keeps the rows for which `cond` holds (several filters are ANDed).
+    pub fn filter(mut self, cond: Cond) -> Self {
+        self.stmt.and_where(cond.0);
+        self
+    }
+
+    /// Orders the rows (several calls order by each in turn).
+    pub fn order_by(mut self, order: OrderBy) -> Self {
+        self.stmt.order_by_expr(order.expr, order.order);
+        self
+    }
+
+    /// At most `n` rows.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.stmt.limit(n);
+        self
+    }
+
+    /// Skips the first `n` rows.
+    pub fn offset(mut self, n: u64) -> Self {
+        self.stmt.offset(n);
+        self
+    }
+
+    /// Locks the selected rows until the transaction ends (`FOR UPDATE` on
+    /// PostgreSQL and MySQL). SQLite locks the whole database for writes
+    /// instead, so there it changes nothing.
+    pub fn for_update(mut self) -> Self {
+        self.lock = true;
+        self
+    }
+
+    /// Joins the model `P` related to `M` by a foreign key (either way).
+    pub fn join<P: Model>(self) -> Join<M, P> {
+        Join {
+            select: self,
+            _parent: PhantomData,
+        }
+    }
+
+    fn statement(&self, exec: &Exec<'_>) -> SelectStatement {
+        let mut stmt = self.stmt.clone();
+        if self.lock && exec.backend() != crate::Backend::Sqlite {
+            stmt.lock(sea_query::LockType::Update);
+        }
+        stmt
+    }
+
+    /// All matching rows.
+    pub async fn all<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Vec<M>> {
+        let ex = ex.into();
+        let (sql, values) = build(&self.statement(&ex), ex.dialect());
+        ex.fetch_all(sql, values).await?.decode(0)
+    }
+
+    /// The first matching row, if any.
+    pub async fn one<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Option<M>> {
+        Ok(self.limit(1).all(ex).await?.pop())
+    }
+
+    /// The number of matching rows.
+    pub async fn count<'a>(self, ex: impl Into<Exec<'a>>) -> Result<i64> {
+        let ex = ex.into();
+        let mut stmt = self.stmt.clone();
+        stmt.clear_selects().expr(sea_query::Expr::cust("COUNT(*)"));
+        stmt.clear_order_by();
+        let (sql, values) = build(&stmt, ex.dialect());
+        ex.fetch_all(sql, values).await?.scalar_i64()
+    }
+
+    /// Whether any row matches.
+    pub async fn exists<'a>(self, ex: impl Into<Exec<'a>>) -> Result<bool> {
+        let ex = ex.into();
+        let mut stmt = self.stmt.clone();
+        stmt.clear_selects()
+            .expr(sea_query::Expr::cust("1"))
+            .limit(1);
+        let (sql, values) = build(&stmt, ex.dialect());
+        Ok(ex.fetch_all(sql, values).await?.len() > 0)
+    }
+
+    /// The matching rows as a stream, decoded one at a time as they arrive:
+    /// memory stays constant however many rows there are.
+    ///
+    /// ```no_run
+    /// # use alembix::Model;
+    /// # use futures_util::TryStreamExt;
+    /// # #[derive(Model, Debug, Clone)] struct Event { id: i64 }
+    /// # async fn run(db: alembix::Db) -> alembix::Result<()> {
+    /// let mut events = Event::find().stream(&db);
+    /// while let Some(event) = events.try_next().await? {
+    ///     println!("{event:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream<'a>(self, ex: impl Into<Exec<'a>>) -> BoxStream<'a, Result<M>> {
+        let ex = ex.into();
+        let (sql, values) = build(&self.statement(&ex), ex.dialect());
+        Box::pin(async_stream::try_stream! {
+            let sql = AssertSqlSafe(sql);
+            let values = SqlxValues(values);
+            match ex {
+                Exec::Db(db) => match &db.pool {
+                    Pool::Pg(p) => {
+                        let mut rows = sqlx::query_with(sql, values).fetch(p);
+                        while let Some(row) = rows.try_next().await.map_err(Error::from)? {
+                            yield M::decode_pg(&row, 0)?;
+                        }
+                    }
+                    Pool::My(p) => {
+                        let mut rows = sqlx::query_with(sql, values).fetch(p);
+                        while let Some(row) = rows.try_next().await.map_err(Error::from)? {
+                            yield M::decode_mysql(&row, 0)?;
+                        }
+                    }
+                    Pool::Lite(p) => {
+                        let mut rows = sqlx::query_with(sql, values).fetch(p);
+                        while let Some(row) = rows.try_next().await.map_err(Error::from)? {
+                            yield M::decode_sqlite(&row, 0)?;
+                        }
+                    }
+                },
+                Exec::Tx(tx) => {
+                    let mut guard = tx.conn.lock().await;
+                    let conn = guard.as_mut().ok_or_else(|| Error::Usage("the transaction has already been committed or rolled back".into()))?;
+                    match conn {
+                        TxConn::Pg(t) => {
+                            let mut rows = sqlx::query_with(sql, values).fetch(&mut **t);
+                            while let Some(row) = rows.try_next().await.map_err(Error::from)? {
+                                yield M::decode_pg(&row, 0)?;
+                            }
+                        }
+                        TxConn::My(t) => {
+                            let mut rows = sqlx::query_with(sql, values).fetch(&mut **t);
+                            while let Some(row) = rows.try_next().await.map_err(Error::from)? {
+                                yield M::decode_mysql(&row, 0)?;
+                            }
+                        }
+                        TxConn::Lite(t) => {
+                            let mut rows = sqlx::query_with(sql, values).fetch(&mut **t);
+                            while let Some(row) = rows.try_next().await.map_err(Error::from)? {
+                                yield M::decode_sqlite(&row, 0)?;
+                            }
+                        }
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// Rows of `M` joined with the related rows of `P`. Start one with
+/// `M::find().join::<P>()`; filters may use the columns of both models.
+#[derive(Debug, Clone)]
+pub struct Join<M, P> {
+    select: Select<M>,
+    _parent: PhantomData<fn() -> P>,
+}
+
+impl<M: Model, P: Model> Join<M, P> {
+    /// Keeps the pairs for which `cond` holds.
+    pub fn filter(mut self, cond: Cond) -> Self {
+        self.select = self.select.filter(cond);
+        self
+    }
+
+    /// Orders the pairs.
+    pub fn order_by(mut self, order: OrderBy) -> Self {
+        self.select = self.select.order_by(order);
+        self
+    }
+
+    /// At most `n` pairs.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.select = self.select.limit(n);
+        self
+    }
+
+    /// Every matching pair (an inner join).
+    pub async fn all<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Vec<(M, P)>> {
+        let ex = ex.into();
+        let on = crate::relations::join_condition::<M, P>()?;
+        let mut stmt = self.select.statement(&ex);
+        let pmeta = P::meta();
+        stmt.columns(pmeta.qualified_columns())
+            .inner_join(pmeta.table_ref(), on);
+        let (sql, values) = build(&stmt, ex.dialect());
+        ex.fetch_all(sql, values).await?.decode_pairs::<M, P>()
+    }
+}

@@ -1,0 +1,349 @@
+//! `INSERT`, `UPDATE`, `DELETE`, upsert and raw SQL.
+
+use std::marker::PhantomData;
+
+use alembix_schema::Dialect;
+use sea_query::{ExprTrait, IntoIden, OnConflict, Query, Value, Values};
+
+use super::{build, max_params, quote_ident};
+use crate::db::Exec;
+use crate::error::{Error, Result};
+use crate::expr::{Col, Cond, Operand};
+use crate::model::{Model, key_cond};
+use crate::types::DbType;
+
+pub(crate) async fn find_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<Option<M>> {
+    M::find().filter(key_cond::<M>(key)?).one(ex).await
+}
+
+/// Column positions written by an insert of `row`: all, or all but an
+/// auto-increment key the database is to generate.
+fn insert_columns<M: Model>(row: &M) -> Vec<usize> {
+    let meta = M::meta();
+    let skip = meta.auto_increment.filter(|_| row.auto_key_unset());
+    (0..meta.table.columns.len())
+        .filter(|i| Some(*i) != skip)
+        .collect()
+}
+
+fn column_idens<M: Model>(columns: &[usize]) -> Vec<sea_query::DynIden> {
+    let meta = M::meta();
+    columns
+        .iter()
+        .map(|i| meta.column_name(*i).to_string().into_iden())
+        .collect()
+}
+
+/// ` RETURNING "a", "b"` for every column of `M`.
+fn returning_clause<M: Model>(dialect: Dialect) -> String {
+    let cols: Vec<String> = M::meta()
+        .table
+        .columns
+        .iter()
+        .map(|c| quote_ident(dialect, &c.name))
+        .collect();
+    format!(" RETURNING {}", cols.join(", "))
+}
+
+pub(crate) async fn insert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
+    let columns = insert_columns(row);
+    let mut stmt = Query::insert();
+    stmt.into_table(M::meta().table_ref())
+        .columns(column_idens::<M>(&columns))
+        .values_panic(
+            columns
+                .iter()
+                .map(|i| sea_query::Expr::val(row.value_at(*i))),
+        );
+    let dialect = ex.dialect();
+    let (mut sql, values) = build(&stmt, dialect);
+    if ex.has_returning() {
+        sql.push_str(&returning_clause::<M>(dialect));
+        let mut rows = ex.fetch_all(sql, values).await?.decode::<M>(0)?;
+        return rows
+            .pop()
+            .ok_or_else(|| Error::Usage("INSERT returned no row".into()));
+    }
+    // MySQL: no RETURNING; read the row back by its key.
+    let done = ex.execute(sql, values).await?;
+    let key = generated_key(row, done.last_insert_id)?;
+    find_by_key::<M>(ex, key).await?.ok_or(Error::NotFound {
+        model: M::meta().rust_name,
+    })
+}
+
+fn generated_key<M: Model>(row: &M, last_insert_id: Option<i64>) -> Result<Vec<Value>> {
+    let mut key = row.key_values();
+    if row.auto_key_unset() {
+        // Only a single-column integer key is auto-increment.
+        let id =
+            last_insert_id.ok_or_else(|| Error::Usage("no generated key was returned".into()))?;
+        key[0] = match key[0] {
+            Value::SmallInt(_) => Value::SmallInt(Some(id as i16)),
+            Value::Int(_) => Value::Int(Some(id as i32)),
+            _ => Value::BigInt(Some(id)),
+        };
+    }
+    Ok(key)
+}
+
+pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u64> {
+    // Rows with a key to generate and rows with a given key are separate batches.
+    let (generated, given): (Vec<&M>, Vec<&M>) = rows.iter().partition(|r| r.auto_key_unset());
+    let mut total = 0;
+    for group in [generated, given] {
+        let Some(first) = group.first() else { continue };
+        let columns = insert_columns(*first);
+        let per_stmt = (max_params(ex.dialect()) / columns.len().max(1)).max(1);
+        for chunk in group.chunks(per_stmt) {
+            let mut stmt = Query::insert();
+            stmt.into_table(M::meta().table_ref())
+                .columns(column_idens::<M>(&columns));
+            for row in chunk {
+                stmt.values_panic(
+                    columns
+                        .iter()
+                        .map(|i| sea_query::Expr::val(row.value_at(*i))),
+                );
+            }
+            let (sql, values) = build(&stmt, ex.dialect());
+            total += ex.execute(sql, values).await?.rows_affected;
+        }
+    }
+    Ok(total)
+}
+
+pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
+    let meta = M::meta();
+    let mut stmt = Query::update();
+    stmt.table(meta.table_ref());
+    for i in 0..meta.table.columns.len() {
+        if meta.primary_key.contains(&i) {
+            continue;
+        }
+        let col = meta.column_name(i).to_string().into_iden();
+        if Some(i) == meta.version {
+            stmt.value(col.clone(), sea_query::Expr::col(col).add(1));
+        } else {
+            stmt.value(col, row.value_at(i));
+        }
+    }
+    let mut cond = key_cond::<M>(row.key_values())?;
+    let version = row.version();
+    if let Some(i) = meta.version {
+        cond = cond.and(crate::model::columns_eq(meta, &[i], vec![row.value_at(i)]));
+    }
+    stmt.and_where(cond.0);
+    let (sql, values) = build(&stmt, ex.dialect());
+    let done = ex.execute(sql, values).await?;
+    if done.rows_affected == 0 {
+        return Err(match version {
+            Some(version) => Error::StaleData {
+                model: meta.rust_name,
+                version,
+            },
+            None => Error::NotFound {
+                model: meta.rust_name,
+            },
+        });
+    }
+    if let Some(v) = version {
+        row.set_version(v + 1);
+    }
+    Ok(())
+}
+
+pub(crate) async fn upsert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
+    let meta = M::meta();
+    let columns = insert_columns(row);
+    let key_cols = column_idens::<M>(&meta.primary_key);
+    let update_cols: Vec<usize> = columns
+        .iter()
+        .copied()
+        .filter(|i| !meta.primary_key.contains(i))
+        .collect();
+    let mut on_conflict = OnConflict::columns(key_cols);
+    if update_cols.is_empty() {
+        on_conflict.do_nothing();
+    } else {
+        on_conflict.update_columns(column_idens::<M>(&update_cols));
+    }
+    let mut stmt = Query::insert();
+    stmt.into_table(meta.table_ref())
+        .columns(column_idens::<M>(&columns))
+        .values_panic(
+            columns
+                .iter()
+                .map(|i| sea_query::Expr::val(row.value_at(*i))),
+        )
+        .on_conflict(on_conflict);
+    let dialect = ex.dialect();
+    let (mut sql, values) = build(&stmt, dialect);
+    if dialect != Dialect::MySql {
+        sql.push_str(&returning_clause::<M>(dialect));
+        if let Some(stored) = ex.fetch_all(sql, values).await?.decode::<M>(0)?.pop() {
+            return Ok(stored);
+        }
+        // DO NOTHING on a conflict returns no row: read the existing one.
+        return find_by_key::<M>(ex, row.key_values())
+            .await?
+            .ok_or(Error::NotFound {
+                model: meta.rust_name,
+            });
+    }
+    let done = ex.execute(sql, values).await?;
+    let key = generated_key(row, done.last_insert_id)?;
+    find_by_key::<M>(ex, key).await?.ok_or(Error::NotFound {
+        model: meta.rust_name,
+    })
+}
+
+pub(crate) async fn delete_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<u64> {
+    let mut stmt = Query::delete();
+    stmt.from_table(M::meta().table_ref())
+        .and_where(key_cond::<M>(key)?.0);
+    let (sql, values) = build(&stmt, ex.dialect());
+    Ok(ex.execute(sql, values).await?.rows_affected)
+}
+
+/// A bulk `UPDATE` of `M`; start one with `M::update_many()`. It runs as
+/// one statement, so `set(c, c + 1)` is atomic.
+///
+/// ```
+/// # use alembix::Model;
+/// # #[derive(Model, Debug, Clone)] struct Counter { id: i64, value: i32 }
+/// let bump = Counter::update_many().set(Counter::value, Counter::value + 1).filter(Counter::id.eq(1));
+/// # let _ = bump;
+/// ```
+#[derive(Debug, Clone)]
+pub struct UpdateMany<M> {
+    stmt: sea_query::UpdateStatement,
+    has_values: bool,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> UpdateMany<M> {
+    pub(crate) fn new() -> Self {
+        let mut stmt = Query::update();
+        stmt.table(M::meta().table_ref());
+        UpdateMany {
+            stmt,
+            has_values: false,
+            _model: PhantomData,
+        }
+    }
+
+    /// Sets `col` to a value, another column or an expression of its type.
+    pub fn set<T>(mut self, col: Col<M, T>, value: impl Operand<T>) -> Self {
+        self.stmt
+            .value(col.name().to_string().into_iden(), value.into_expr());
+        self.has_values = true;
+        self
+    }
+
+    /// Updates only the rows for which `cond` holds.
+    pub fn filter(mut self, cond: Cond) -> Self {
+        self.stmt.and_where(cond.0);
+        self
+    }
+
+    /// Runs the update; returns the number of rows matched.
+    pub async fn exec<'a>(self, ex: impl Into<Exec<'a>>) -> Result<u64> {
+        if !self.has_values {
+            return Err(Error::Usage(
+                "update_many() needs at least one set(..)".into(),
+            ));
+        }
+        let ex = ex.into();
+        let (sql, values) = build(&self.stmt, ex.dialect());
+        Ok(ex.execute(sql, values).await?.rows_affected)
+    }
+}
+
+/// A bulk `DELETE` of `M`; start one with `M::delete_many()`.
+#[derive(Debug, Clone)]
+pub struct DeleteMany<M> {
+    stmt: sea_query::DeleteStatement,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> DeleteMany<M> {
+    pub(crate) fn new() -> Self {
+        let mut stmt = Query::delete();
+        stmt.from_table(M::meta().table_ref());
+        DeleteMany {
+            stmt,
+            _model: PhantomData,
+        }
+    }
+
+    /// Deletes only the rows for which `cond` holds (without a filter, all rows).
+    pub fn filter(mut self, cond: Cond) -> Self {
+        self.stmt.and_where(cond.0);
+        self
+    }
+
+    /// Runs the delete; returns the number of rows deleted.
+    pub async fn exec<'a>(self, ex: impl Into<Exec<'a>>) -> Result<u64> {
+        let ex = ex.into();
+        let (sql, values) = build(&self.stmt, ex.dialect());
+        Ok(ex.execute(sql, values).await?.rows_affected)
+    }
+}
+
+/// Raw SQL returning rows of `M`; start one with `M::from_sql(..)`.
+///
+/// ```no_run
+/// # use alembix::Model;
+/// # #[derive(Model, Debug, Clone)] struct User { id: i64, name: String }
+/// # async fn run(db: alembix::Db) -> alembix::Result<()> {
+/// let users = User::from_sql("SELECT * FROM users WHERE name LIKE ?").bind("a%").all(&db).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct RawQuery<M> {
+    sql: String,
+    values: Vec<Value>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> RawQuery<M> {
+    pub(crate) fn new(sql: String) -> Self {
+        RawQuery {
+            sql,
+            values: Vec::new(),
+            _model: PhantomData,
+        }
+    }
+
+    /// Binds the next parameter.
+    pub fn bind<T: DbType>(mut self, value: T) -> Self {
+        self.values.push(value.to_value());
+        self
+    }
+
+    /// All rows. The user's SQL becomes a subquery that picks the model's
+    /// columns by name, so column order and extra columns do not matter.
+    pub async fn all<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Vec<M>> {
+        let ex = ex.into();
+        let d = ex.dialect();
+        let cols: Vec<String> = M::meta()
+            .table
+            .columns
+            .iter()
+            .map(|c| quote_ident(d, &c.name))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM ({}) AS {}",
+            cols.join(", "),
+            self.sql.trim().trim_end_matches(';'),
+            quote_ident(d, "alembix_raw")
+        );
+        ex.fetch_all(sql, Values(self.values)).await?.decode(0)
+    }
+
+    /// The first row, if any.
+    pub async fn one<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Option<M>> {
+        Ok(self.all(ex).await?.into_iter().next())
+    }
+}
