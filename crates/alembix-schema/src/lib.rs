@@ -39,10 +39,11 @@ pub mod model;
 pub mod naming;
 pub mod op;
 pub mod render;
+pub mod sql_type;
 
 pub use model::{
     Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema,
     Table, UniqueConstraint,
 };
 pub use op::{ColumnChange, Op, column_changes};
-pub use render::{Dialect, RenderError, render_op, render_ops};
+pub use render::{Dialect, RenderError, create_schema, drop_schema, render_op, render_ops};

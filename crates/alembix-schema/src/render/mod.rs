@@ -1,21 +1,54 @@
 //! Rendering of [`Op`]s to SQL statements per dialect.
 //!
-//! (Stub: being implemented.)
+//! [`render_op`] turns one op into the statements that carry it out, without
+//! trailing semicolons. sea-query renders the statements it has a correct form
+//! for (drop/rename table, add/drop/rename column, create/drop index, add/drop
+//! foreign key, MySQL `MODIFY COLUMN`, column definitions); the rest is
+//! written here by hand: `CREATE TABLE` constraint lists (sea-query leaves
+//! constraint names unescaped and drops foreign-key names on SQLite),
+//! PostgreSQL `COMMENT ON`, `ALTER COLUMN` clauses (`DROP DEFAULT`, `USING`,
+//! identity), standalone `ADD CONSTRAINT ... UNIQUE/CHECK/PRIMARY KEY`,
+//! enum types and MySQL enum labels.
+//!
+//! Identifiers are always quoted ([`Dialect::quote_ident`]) and string
+//! literals escaped per dialect ([`Dialect::quote_literal`]).
+//!
+//! Operations a backend cannot do in place (most constraint changes and every
+//! `alter_column` on SQLite, which need a table rebuild) are a [`RenderError`]
+//! rather than a panic.
 
+mod alter;
+mod quote;
+mod schema;
+mod table;
+mod types;
+
+use sea_query::{
+    ForeignKey as SqForeignKey, Index as SqIndex, MysqlQueryBuilder, PostgresQueryBuilder,
+    SchemaStatementBuilder, SqliteQueryBuilder, Table as SqTable, TableRef,
+};
+
+use crate::model::ReferentialAction;
 use crate::op::Op;
+
+pub use schema::{create_schema, drop_schema};
 
 /// The SQL dialect to render for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dialect {
+    /// PostgreSQL (15 and later are tested).
     Postgres,
+    /// MySQL 8 and MariaDB 10.11.
     MySql,
+    /// SQLite 3.35 and later.
     Sqlite,
 }
 
 /// An op that cannot be rendered for a dialect as it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderError {
+    /// The op's kind ([`Op::kind`]), or `create_schema`/`drop_schema`.
     pub op: &'static str,
     pub dialect: Dialect,
     pub message: String,
@@ -33,13 +66,251 @@ impl std::fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
-/// Renders one op to the statements that carry it out.
+/// A result whose error is a message; [`render_op`] adds the op and dialect.
+pub(crate) type Rendered = Result<Vec<String>, String>;
+
+/// A table as referred to by a statement: its name and, on PostgreSQL, its
+/// schema.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TableName<'a> {
+    pub schema: Option<&'a str>,
+    pub name: &'a str,
+}
+
+impl<'a> TableName<'a> {
+    pub fn bare(name: &'a str) -> Self {
+        TableName { schema: None, name }
+    }
+
+    pub fn of(table: &'a crate::model::Table) -> Self {
+        TableName {
+            schema: table.schema.as_deref(),
+            name: &table.name,
+        }
+    }
+
+    /// The quoted (and on PostgreSQL schema-qualified) name.
+    pub fn sql(self, d: Dialect) -> String {
+        d.quote_table(self.schema, self.name)
+    }
+
+    /// The name as a sea-query table reference (qualified on PostgreSQL only,
+    /// as sea-query's MySQL and SQLite builders panic on qualified names in
+    /// several statements).
+    pub fn sea_query(self, d: Dialect) -> TableRef {
+        match self.schema {
+            Some(s) if d == Dialect::Postgres => (s.to_string(), self.name.to_string()).into(),
+            _ => self.name.to_string().into(),
+        }
+    }
+}
+
+/// Renders a sea-query schema statement for a dialect.
+pub(crate) fn sea_query_sql<S: SchemaStatementBuilder>(stmt: &S, d: Dialect) -> String {
+    match d {
+        Dialect::Postgres => stmt.to_string(PostgresQueryBuilder),
+        Dialect::MySql => stmt.to_string(MysqlQueryBuilder),
+        Dialect::Sqlite => stmt.to_string(SqliteQueryBuilder),
+    }
+}
+
+/// Renders one op to the statements that carry it out (no trailing `;`).
+///
+/// An op may render to no statement at all (enum ops on MySQL and SQLite,
+/// where an enum is part of the column type; comment changes on SQLite), or
+/// to several (PostgreSQL `COMMENT ON` after `CREATE TABLE`, one `ALTER
+/// COLUMN` per change).
+///
+/// ```
+/// use alembix_schema::{render_op, Column, ColumnType, Dialect, Op};
+/// let op = Op::AddColumn {
+///     table: "users".into(),
+///     column: Column::new("status", ColumnType::Varchar(Some(20))).nullable().default("'active'"),
+/// };
+/// assert_eq!(
+///     render_op(&op, Dialect::Postgres).unwrap(),
+///     vec![r#"ALTER TABLE "users" ADD COLUMN "status" varchar(20) DEFAULT 'active'"#]
+/// );
+/// assert_eq!(
+///     render_op(&op, Dialect::MySql).unwrap(),
+///     vec!["ALTER TABLE `users` ADD COLUMN `status` varchar(20) DEFAULT 'active'"]
+/// );
+/// // SQLite cannot change a column in place: that needs a table rebuild.
+/// let alter = Op::AlterColumn {
+///     table: "users".into(),
+///     from: Column::new("n", ColumnType::Integer),
+///     to: Column::new("n", ColumnType::BigInt),
+/// };
+/// assert!(render_op(&alter, Dialect::Sqlite).is_err());
+/// ```
 pub fn render_op(op: &Op, dialect: Dialect) -> Result<Vec<String>, RenderError> {
-    let _ = (op, dialect);
-    todo!()
+    render_op_inner(op, dialect).map_err(|message| RenderError {
+        op: op.kind(),
+        dialect,
+        message,
+    })
+}
+
+fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
+    use Dialect::*;
+    let rebuild = |what: &str| -> Rendered {
+        Err(format!(
+            "SQLite cannot {what} on an existing table; the table must be rebuilt"
+        ))
+    };
+    match op {
+        Op::CreateTable { table } => table::create_table(table, d, &[]),
+        Op::DropTable { table } => Ok(vec![table::drop_table(TableName::of(table), d, false)]),
+        Op::RenameTable { table, from } => Ok(vec![sea_query_sql(
+            SqTable::rename().table(from.to_string(), table.to_string()),
+            d,
+        )]),
+        Op::AddColumn { table, column } => table::add_column(TableName::bare(table), column, d),
+        Op::DropColumn { table, column } => Ok(vec![sea_query_sql(
+            SqTable::alter()
+                .table(table.to_string())
+                .drop_column(column.name.to_string()),
+            d,
+        )]),
+        Op::RenameColumn {
+            table,
+            column,
+            from,
+        } => Ok(vec![sea_query_sql(
+            SqTable::alter()
+                .table(table.to_string())
+                .rename_column(from.to_string(), column.to_string()),
+            d,
+        )]),
+        Op::AlterColumn { table, from, to } => {
+            alter::alter_column(TableName::bare(table), from, to, d)
+        }
+        Op::CreateIndex { table, index } => {
+            Ok(vec![table::create_index(TableName::bare(table), index, d)])
+        }
+        Op::DropIndex { table, index } => {
+            let mut stmt = SqIndex::drop();
+            stmt.name(d.sea_query_raw_name(&index.name));
+            if d == MySql {
+                stmt.table(table.to_string());
+            }
+            Ok(vec![sea_query_sql(&stmt, d)])
+        }
+        Op::AddUnique { table, unique } => match d {
+            Sqlite => rebuild("add a unique constraint"),
+            _ => Ok(vec![format!(
+                "ALTER TABLE {} ADD {}",
+                d.quote_ident(table),
+                table::unique_clause(unique, d)
+            )]),
+        },
+        Op::DropUnique { table, unique } => match d {
+            Sqlite => rebuild("drop a unique constraint"),
+            MySql => Ok(vec![format!(
+                "ALTER TABLE {} DROP INDEX {}",
+                d.quote_ident(table),
+                d.quote_ident(&unique.name)
+            )]),
+            Postgres => Ok(vec![drop_constraint(table, &unique.name, d)]),
+        },
+        Op::AddForeignKey { table, foreign_key } => match d {
+            Sqlite => rebuild("add a foreign key"),
+            _ => Ok(vec![table::add_foreign_key(
+                TableName::bare(table),
+                foreign_key,
+                d,
+            )]),
+        },
+        Op::DropForeignKey { table, foreign_key } => match d {
+            Sqlite => rebuild("drop a foreign key"),
+            _ => Ok(vec![sea_query_sql(
+                SqForeignKey::drop()
+                    .name(d.sea_query_raw_name(&foreign_key.name))
+                    .table(table.to_string()),
+                d,
+            )]),
+        },
+        Op::AddCheck { table, check } => match d {
+            Sqlite => rebuild("add a check constraint"),
+            _ => Ok(vec![format!(
+                "ALTER TABLE {} ADD {}",
+                d.quote_ident(table),
+                table::check_clause(check, d)
+            )]),
+        },
+        Op::DropCheck { table, check } => match d {
+            Sqlite => rebuild("drop a check constraint"),
+            _ => Ok(vec![drop_constraint(table, &check.name, d)]),
+        },
+        Op::AddPrimaryKey { table, primary_key } => match d {
+            Sqlite => rebuild("add a primary key"),
+            _ => Ok(vec![format!(
+                "ALTER TABLE {} ADD {}",
+                d.quote_ident(table),
+                table::primary_key_clause(primary_key, d)
+            )]),
+        },
+        Op::DropPrimaryKey { table, primary_key } => match d {
+            Sqlite => rebuild("drop a primary key"),
+            MySql => Ok(vec![format!(
+                "ALTER TABLE {} DROP PRIMARY KEY",
+                d.quote_ident(table)
+            )]),
+            Postgres => Ok(vec![drop_constraint(table, &primary_key.name, d)]),
+        },
+        Op::CreateEnum { enum_type } => match d {
+            Postgres => Ok(vec![table::create_enum(&enum_type.name, &enum_type.values)]),
+            MySql | Sqlite => Ok(vec![]),
+        },
+        Op::DropEnum { enum_type } => match d {
+            Postgres => Ok(vec![format!(
+                "DROP TYPE {}",
+                d.quote_ident(&enum_type.name)
+            )]),
+            MySql | Sqlite => Ok(vec![]),
+        },
+        Op::AlterEnum { name, from, to } => match d {
+            Postgres => alter::alter_enum(name, from, to),
+            MySql | Sqlite => Ok(vec![]),
+        },
+        Op::AlterTableComment { table, to, .. } => {
+            Ok(table::table_comment(TableName::bare(table), to.as_deref(), d))
+        }
+    }
+}
+
+/// `ALTER TABLE t DROP CONSTRAINT name` (PostgreSQL; MySQL for checks).
+fn drop_constraint(table: &str, name: &str, d: Dialect) -> String {
+    sea_query_sql(
+        SqTable::alter()
+            .table(table.to_string())
+            .drop_constraint(name.to_string()),
+        d,
+    )
+}
+
+/// sea-query's action for ours; `None` for `NO ACTION` (the clause is omitted).
+pub(crate) fn sea_query_action(a: ReferentialAction) -> Option<sea_query::ForeignKeyAction> {
+    use sea_query::ForeignKeyAction as A;
+    match a {
+        ReferentialAction::NoAction => None,
+        ReferentialAction::Restrict => Some(A::Restrict),
+        ReferentialAction::Cascade => Some(A::Cascade),
+        ReferentialAction::SetNull => Some(A::SetNull),
+        ReferentialAction::SetDefault => Some(A::SetDefault),
+    }
 }
 
 /// Renders a list of ops in order.
+///
+/// ```
+/// use alembix_schema::{render_ops, Column, ColumnType, Dialect, Op};
+/// let ops = vec![Op::RenameColumn { table: "users".into(), column: "full_name".into(), from: "fullname".into() }];
+/// assert_eq!(
+///     render_ops(&ops, Dialect::Sqlite).unwrap(),
+///     vec![r#"ALTER TABLE "users" RENAME COLUMN "fullname" TO "full_name""#]
+/// );
+/// ```
 pub fn render_ops(ops: &[Op], dialect: Dialect) -> Result<Vec<String>, RenderError> {
     let mut out = Vec::new();
     for op in ops {

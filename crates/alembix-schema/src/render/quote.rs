@@ -1,0 +1,91 @@
+//! Quoting of identifiers and string literals: the one place where Alembix
+//! escapes text for SQL.
+
+use super::Dialect;
+
+impl Dialect {
+    /// The character that delimits identifiers: `"` on PostgreSQL and SQLite,
+    /// a backtick on MySQL.
+    pub fn identifier_quote(self) -> char {
+        match self {
+            Dialect::MySql => '`',
+            Dialect::Postgres | Dialect::Sqlite => '"',
+        }
+    }
+
+    /// Quotes an identifier, doubling any embedded quote character.
+    /// Identifiers are always quoted, so reserved words and mixed case are
+    /// kept as written.
+    ///
+    /// ```
+    /// use alembix_schema::Dialect;
+    /// assert_eq!(Dialect::Postgres.quote_ident("order"), r#""order""#);
+    /// assert_eq!(Dialect::Sqlite.quote_ident(r#"a"b"#), r#""a""b""#);
+    /// assert_eq!(Dialect::MySql.quote_ident("we`ird"), "`we``ird`");
+    /// ```
+    pub fn quote_ident(self, name: &str) -> String {
+        let q = self.identifier_quote();
+        let mut out = String::with_capacity(name.len() + 2);
+        out.push(q);
+        for c in name.chars() {
+            if c == q {
+                out.push(q);
+            }
+            out.push(c);
+        }
+        out.push(q);
+        out
+    }
+
+    /// Quotes a string literal (a comment, an enum label): single quotes are
+    /// doubled; on MySQL, where the backslash is an escape character,
+    /// backslashes are doubled too.
+    ///
+    /// ```
+    /// use alembix_schema::Dialect;
+    /// assert_eq!(Dialect::Postgres.quote_literal("it's"), "'it''s'");
+    /// assert_eq!(Dialect::Postgres.quote_literal(r"C:\x"), r"'C:\x'");
+    /// assert_eq!(Dialect::MySql.quote_literal(r"it's C:\x"), r"'it''s C:\\x'");
+    /// ```
+    pub fn quote_literal(self, value: &str) -> String {
+        let mut out = String::with_capacity(value.len() + 2);
+        out.push('\'');
+        for c in value.chars() {
+            match c {
+                '\'' => out.push_str("''"),
+                '\\' if self == Dialect::MySql => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        out
+    }
+
+    /// Quotes a possibly schema-qualified table name. The schema is a
+    /// PostgreSQL feature; the other dialects ignore it.
+    pub(crate) fn quote_table(self, schema: Option<&str>, name: &str) -> String {
+        match schema {
+            Some(s) if self == Dialect::Postgres => {
+                format!("{}.{}", self.quote_ident(s), self.quote_ident(name))
+            }
+            _ => self.quote_ident(name),
+        }
+    }
+
+    /// Quotes and joins a column list: `"a", "b"`.
+    pub(crate) fn quote_list(self, names: &[String]) -> String {
+        names
+            .iter()
+            .map(|n| self.quote_ident(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A name escaped for the places where sea-query writes a name between
+    /// quotes without escaping it (index, foreign-key and constraint names):
+    /// embedded quote characters are doubled beforehand.
+    pub(crate) fn sea_query_raw_name(self, name: &str) -> String {
+        let q = self.identifier_quote();
+        name.replace(q, &format!("{q}{q}"))
+    }
+}

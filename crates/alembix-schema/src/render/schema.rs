@@ -1,0 +1,199 @@
+//! Creating and dropping a whole schema (`Db::create_all` / `drop_all`).
+
+use std::collections::HashSet;
+
+use super::table::{add_foreign_key, create_enum, create_index, create_table, drop_table};
+use super::{Dialect, RenderError, TableName};
+use crate::model::{ColumnType, EnumType, ForeignKey, Schema, Table};
+
+/// The order tables are created in, and the foreign keys that close a cycle
+/// (added after all tables exist), as `(table index, foreign key index)`.
+struct Plan {
+    order: Vec<usize>,
+    deferred: Vec<(usize, usize)>,
+}
+
+fn references(fk: &ForeignKey, t: &Table) -> bool {
+    fk.ref_table == t.name && (fk.ref_schema.is_none() || fk.ref_schema == t.schema)
+}
+
+/// Tables in dependency order: a table after the tables its foreign keys
+/// reference (self-references are fine), otherwise in the given order. When
+/// only tables in a cycle remain, the first of them is created without the
+/// foreign keys to tables not yet created.
+fn plan(tables: &[Table]) -> Plan {
+    let mut remaining: Vec<usize> = (0..tables.len()).collect();
+    let mut created: HashSet<usize> = HashSet::new();
+    let mut plan = Plan {
+        order: Vec::new(),
+        deferred: Vec::new(),
+    };
+    // Indices of the pending tables a foreign key points at (not itself).
+    let pending_targets = |ti: usize, fk: &ForeignKey, created: &HashSet<usize>| -> bool {
+        tables.iter().enumerate().any(|(j, t)| {
+            j != ti && !created.contains(&j) && references(fk, t)
+        })
+    };
+    while !remaining.is_empty() {
+        let ready = remaining.iter().position(|&ti| {
+            tables[ti]
+                .foreign_keys
+                .iter()
+                .all(|fk| !pending_targets(ti, fk, &created))
+        });
+        let pos = match ready {
+            Some(pos) => pos,
+            None => {
+                let ti = remaining[0];
+                for (fi, fk) in tables[ti].foreign_keys.iter().enumerate() {
+                    if pending_targets(ti, fk, &created) {
+                        plan.deferred.push((ti, fi));
+                    }
+                }
+                0
+            }
+        };
+        let ti = remaining.remove(pos);
+        created.insert(ti);
+        plan.order.push(ti);
+    }
+    plan
+}
+
+/// The enum types a schema needs: its declared ones, then any other enum a
+/// column uses.
+fn enum_types(schema: &Schema) -> Vec<EnumType> {
+    let mut out: Vec<EnumType> = schema.enums.clone();
+    for t in &schema.tables {
+        for c in &t.columns {
+            if let ColumnType::Enum { name, values } = &c.ty
+                && !out.iter().any(|e| &e.name == name)
+            {
+                out.push(EnumType {
+                    name: name.clone(),
+                    values: values.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn schema_error(op: &'static str, dialect: Dialect, message: String) -> RenderError {
+    RenderError {
+        op,
+        dialect,
+        message,
+    }
+}
+
+/// The statements that create a whole schema in an empty database: enum
+/// types (PostgreSQL) first, then tables in dependency order (a foreign-key
+/// cycle is broken on PostgreSQL and MySQL by adding the cycle-closing keys
+/// after all tables exist; SQLite accepts forward references), then every
+/// table's indexes.
+///
+/// ```
+/// use alembix_schema::{create_schema, Column, ColumnType, Dialect, ForeignKey, ReferentialAction, Schema, Table};
+/// let orgs = Table::new("orgs").column(Column::new("id", ColumnType::BigInt).auto_increment()).primary_key(&["id"]);
+/// let mut users = Table::new("users")
+///     .column(Column::new("id", ColumnType::BigInt).auto_increment())
+///     .column(Column::new("org_id", ColumnType::BigInt))
+///     .primary_key(&["id"]);
+/// users.foreign_keys.push(ForeignKey {
+///     name: "fk_users_org_id_orgs".into(), columns: vec!["org_id".into()],
+///     ref_table: "orgs".into(), ref_schema: None, ref_columns: vec!["id".into()],
+///     on_delete: ReferentialAction::Cascade, on_update: ReferentialAction::NoAction,
+/// });
+/// let schema = Schema { tables: vec![users, orgs], enums: vec![] };
+/// let sql = create_schema(&schema, Dialect::Sqlite).unwrap();
+/// assert!(sql[0].starts_with(r#"CREATE TABLE "orgs""#));
+/// assert!(sql[1].starts_with(r#"CREATE TABLE "users""#));
+/// ```
+pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, RenderError> {
+    let err = |m| schema_error("create_schema", dialect, m);
+    let tables = &schema.tables;
+    let plan = plan(tables);
+    let defer = dialect != Dialect::Sqlite;
+    let mut out = Vec::new();
+    if dialect == Dialect::Postgres {
+        for e in enum_types(schema) {
+            out.push(create_enum(&e.name, &e.values));
+        }
+    }
+    for &ti in &plan.order {
+        let t = &tables[ti];
+        let deferred: Vec<&str> = plan
+            .deferred
+            .iter()
+            .filter(|(dt, _)| defer && *dt == ti)
+            .map(|&(_, fi)| t.foreign_keys[fi].name.as_str())
+            .collect();
+        out.extend(create_table(t, dialect, &deferred).map_err(err)?);
+    }
+    if defer {
+        for &(ti, fi) in &plan.deferred {
+            let t = &tables[ti];
+            out.push(add_foreign_key(
+                TableName::of(t),
+                &t.foreign_keys[fi],
+                dialect,
+            ));
+        }
+    }
+    for &ti in &plan.order {
+        let t = &tables[ti];
+        for index in &t.indexes {
+            out.push(create_index(TableName::of(t), index, dialect));
+        }
+    }
+    Ok(out)
+}
+
+/// The statements that drop a whole schema, the reverse of
+/// [`create_schema`]: the foreign keys closing a cycle first (PostgreSQL,
+/// MySQL), then `DROP TABLE IF EXISTS` children first (never `CASCADE`), then
+/// the enum types (PostgreSQL, `DROP TYPE IF EXISTS`).
+///
+/// ```
+/// use alembix_schema::{drop_schema, Column, ColumnType, Dialect, Schema, Table};
+/// let schema = Schema { tables: vec![Table::new("a").column(Column::new("id", ColumnType::Integer))], enums: vec![] };
+/// assert_eq!(drop_schema(&schema, Dialect::MySql).unwrap(), vec!["DROP TABLE IF EXISTS `a`"]);
+/// ```
+pub fn drop_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, RenderError> {
+    let tables = &schema.tables;
+    let plan = plan(tables);
+    let mut out = Vec::new();
+    match dialect {
+        Dialect::Postgres => {
+            for &(ti, fi) in &plan.deferred {
+                let t = &tables[ti];
+                out.push(format!(
+                    "ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}",
+                    TableName::of(t).sql(dialect),
+                    dialect.quote_ident(&t.foreign_keys[fi].name)
+                ));
+            }
+        }
+        Dialect::MySql => {
+            for &(ti, fi) in &plan.deferred {
+                let t = &tables[ti];
+                out.push(format!(
+                    "ALTER TABLE {} DROP FOREIGN KEY {}",
+                    TableName::of(t).sql(dialect),
+                    dialect.quote_ident(&t.foreign_keys[fi].name)
+                ));
+            }
+        }
+        Dialect::Sqlite => {}
+    }
+    for &ti in plan.order.iter().rev() {
+        out.push(drop_table(TableName::of(&tables[ti]), dialect, true));
+    }
+    if dialect == Dialect::Postgres {
+        for e in enum_types(schema).iter().rev() {
+            out.push(format!("DROP TYPE IF EXISTS {}", dialect.quote_ident(&e.name)));
+        }
+    }
+    Ok(out)
+}
