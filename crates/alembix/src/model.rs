@@ -29,6 +29,7 @@ pub struct ModelMeta {
     pub auto_increment: Option<usize>,
     /// Position of the optimistic-locking `version` column.
     pub version: Option<usize>,
+    pub(crate) statements: crate::query::cache::StatementCache,
 }
 
 impl ModelMeta {
@@ -61,6 +62,7 @@ impl ModelMeta {
             primary_key,
             auto_increment,
             version,
+            statements: Default::default(),
         }
     }
 

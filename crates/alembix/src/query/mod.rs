@@ -1,5 +1,6 @@
 //! Query builders and the statements behind the [`Model`] methods.
 
+pub(crate) mod cache;
 mod select;
 mod write;
 

@@ -13,7 +13,27 @@ use crate::model::{Model, key_cond};
 use crate::types::DbType;
 
 pub(crate) async fn find_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<Option<M>> {
-    M::find().filter(key_cond::<M>(key)?).one(ex).await
+    let meta = M::meta();
+    let dialect = ex.dialect();
+    if key.len() != meta.primary_key.len() {
+        return Err(key_cond::<M>(key).expect_err("length differs"));
+    }
+    let sql = meta
+        .statements
+        .get(dialect, ex.has_returning())
+        .find_by_key
+        .get_or_init(|| {
+            let mut stmt = Query::select();
+            stmt.columns(meta.qualified_columns())
+                .from(meta.table_ref())
+                .and_where(crate::model::columns_eq(meta, &meta.primary_key, key.clone()).0);
+            build(&stmt, dialect).0
+        });
+    Ok(ex
+        .fetch_all(sql.clone(), Values(key))
+        .await?
+        .decode(0)?
+        .pop())
 }
 
 /// Column positions written by an insert of `row`: all, or all but an
@@ -46,29 +66,42 @@ fn returning_clause<M: Model>(dialect: Dialect) -> String {
 }
 
 pub(crate) async fn insert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
+    let meta = M::meta();
     let columns = insert_columns(row);
-    let mut stmt = Query::insert();
-    stmt.into_table(M::meta().table_ref())
-        .columns(column_idens::<M>(&columns))
-        .values_panic(
-            columns
-                .iter()
-                .map(|i| sea_query::Expr::val(row.value_at(*i))),
-        );
+    let values: Vec<Value> = columns.iter().map(|i| row.value_at(*i)).collect();
     let dialect = ex.dialect();
-    let (mut sql, values) = build(&stmt, dialect);
-    if ex.has_returning() {
-        sql.push_str(&returning_clause::<M>(dialect));
-        let mut rows = ex.fetch_all(sql, values).await?.decode::<M>(0)?;
+    let returning = ex.has_returning();
+    let statements = meta.statements.get(dialect, ex.has_returning());
+    let cell = if columns.len() == meta.table.columns.len() {
+        &statements.insert_given
+    } else {
+        &statements.insert_generated
+    };
+    let sql = cell.get_or_init(|| {
+        let mut stmt = Query::insert();
+        stmt.into_table(meta.table_ref())
+            .columns(column_idens::<M>(&columns))
+            .values_panic(values.iter().cloned().map(sea_query::Expr::val));
+        let mut sql = build(&stmt, dialect).0;
+        if returning {
+            sql.push_str(&returning_clause::<M>(dialect));
+        }
+        sql
+    });
+    if returning {
+        let mut rows = ex
+            .fetch_all(sql.clone(), Values(values))
+            .await?
+            .decode::<M>(0)?;
         return rows
             .pop()
             .ok_or_else(|| Error::Usage("INSERT returned no row".into()));
     }
     // MySQL: no RETURNING; read the row back by its key.
-    let done = ex.execute(sql, values).await?;
+    let done = ex.execute(sql.clone(), Values(values)).await?;
     let key = generated_key(row, done.last_insert_id)?;
     find_by_key::<M>(ex, key).await?.ok_or(Error::NotFound {
-        model: M::meta().rust_name,
+        model: meta.rust_name,
     })
 }
 
@@ -115,27 +148,57 @@ pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u6
 
 pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
     let meta = M::meta();
-    let mut stmt = Query::update();
-    stmt.table(meta.table_ref());
-    for i in 0..meta.table.columns.len() {
-        if meta.primary_key.contains(&i) {
-            continue;
-        }
-        let col = meta.column_name(i).to_string().into_iden();
-        if Some(i) == meta.version {
-            stmt.value(col.clone(), sea_query::Expr::col(col).add(1));
-        } else {
-            stmt.value(col, row.value_at(i));
-        }
+    let dialect = ex.dialect();
+    if meta.primary_key.len() == meta.table.columns.len() {
+        // Nothing but key columns: nothing to write, but the row must exist.
+        return match find_by_key::<M>(ex, row.key_values()).await? {
+            Some(_) => Ok(()),
+            None => Err(Error::NotFound {
+                model: meta.rust_name,
+            }),
+        };
     }
-    let mut cond = key_cond::<M>(row.key_values())?;
-    let version = row.version();
+    // Values in statement order: SET columns, then the key, then the version.
+    let set_columns: Vec<usize> = (0..meta.table.columns.len())
+        .filter(|i| !meta.primary_key.contains(i) && Some(*i) != meta.version)
+        .collect();
+    let mut values: Vec<Value> = set_columns.iter().map(|i| row.value_at(*i)).collect();
+    values.extend(row.key_values());
     if let Some(i) = meta.version {
-        cond = cond.and(crate::model::columns_eq(meta, &[i], vec![row.value_at(i)]));
+        values.push(row.value_at(i));
     }
-    stmt.and_where(cond.0);
-    let (sql, values) = build(&stmt, ex.dialect());
-    let done = ex.execute(sql, values).await?;
+    let sql = meta
+        .statements
+        .get(dialect, ex.has_returning())
+        .save
+        .get_or_init(|| {
+            let mut stmt = Query::update();
+            stmt.table(meta.table_ref());
+            for (n, i) in set_columns.iter().enumerate() {
+                stmt.value(
+                    meta.column_name(*i).to_string().into_iden(),
+                    values[n].clone(),
+                );
+            }
+            if let Some(i) = meta.version {
+                let col = meta.column_name(i).to_string().into_iden();
+                // A literal, not a parameter: the values are bound in a fixed order.
+                stmt.value(
+                    col.clone(),
+                    sea_query::Expr::col(col).add(sea_query::Expr::cust("1")),
+                );
+            }
+            let key =
+                values[set_columns.len()..set_columns.len() + meta.primary_key.len()].to_vec();
+            let mut cond = crate::model::columns_eq(meta, &meta.primary_key, key);
+            if let Some(i) = meta.version {
+                cond = cond.and(crate::model::columns_eq(meta, &[i], vec![row.value_at(i)]));
+            }
+            stmt.and_where(cond.0);
+            build(&stmt, dialect).0
+        });
+    let version = row.version();
+    let done = ex.execute(sql.clone(), Values(values)).await?;
     if done.rows_affected == 0 {
         return Err(match version {
             Some(version) => Error::StaleData {
@@ -199,11 +262,22 @@ pub(crate) async fn upsert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
 }
 
 pub(crate) async fn delete_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<u64> {
-    let mut stmt = Query::delete();
-    stmt.from_table(M::meta().table_ref())
-        .and_where(key_cond::<M>(key)?.0);
-    let (sql, values) = build(&stmt, ex.dialect());
-    Ok(ex.execute(sql, values).await?.rows_affected)
+    let meta = M::meta();
+    let dialect = ex.dialect();
+    if key.len() != meta.primary_key.len() {
+        return Err(key_cond::<M>(key).expect_err("length differs"));
+    }
+    let sql = meta
+        .statements
+        .get(dialect, ex.has_returning())
+        .delete_by_key
+        .get_or_init(|| {
+            let mut stmt = Query::delete();
+            stmt.from_table(meta.table_ref())
+                .and_where(crate::model::columns_eq(meta, &meta.primary_key, key.clone()).0);
+            build(&stmt, dialect).0
+        });
+    Ok(ex.execute(sql.clone(), Values(key)).await?.rows_affected)
 }
 
 /// A bulk `UPDATE` of `M`; start one with `M::update_many()`. It runs as
