@@ -207,13 +207,7 @@ mod tests {
             "MEDIUMTEXT",
             "",
         ] {
-            assert_eq!(
-                p(s),
-                ColumnType::Custom {
-                    sql: s.to_string()
-                },
-                "{s}"
-            );
+            assert_eq!(p(s), ColumnType::Custom { sql: s.to_string() }, "{s}");
         }
         assert_eq!(
             p("  inet "),

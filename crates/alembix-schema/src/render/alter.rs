@@ -72,8 +72,8 @@ fn alter_column_postgres(
             default_dropped = true;
         }
         let new_type = to.ty.to_sql(d);
-        let via_text = matches!(from.ty, ColumnType::Enum { .. })
-            || matches!(to.ty, ColumnType::Enum { .. });
+        let via_text =
+            matches!(from.ty, ColumnType::Enum { .. }) || matches!(to.ty, ColumnType::Enum { .. });
         let cast = if via_text {
             format!("{col}::text::{new_type}")
         } else {

@@ -273,9 +273,11 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             Postgres => alter::alter_enum(name, from, to),
             MySql | Sqlite => Ok(vec![]),
         },
-        Op::AlterTableComment { table, to, .. } => {
-            Ok(table::table_comment(TableName::bare(table), to.as_deref(), d))
-        }
+        Op::AlterTableComment { table, to, .. } => Ok(table::table_comment(
+            TableName::bare(table),
+            to.as_deref(),
+            d,
+        )),
     }
 }
 

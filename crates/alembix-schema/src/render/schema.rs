@@ -1,7 +1,5 @@
 //! Creating and dropping a whole schema (`Db::create_all` / `drop_all`).
 
-use std::collections::HashSet;
-
 use super::table::{add_foreign_key, create_enum, create_index, create_table, drop_table};
 use super::{Dialect, RenderError, TableName};
 use crate::model::{ColumnType, EnumType, ForeignKey, Schema, Table};
@@ -19,45 +17,75 @@ fn references(fk: &ForeignKey, t: &Table) -> bool {
 
 /// Tables in dependency order: a table after the tables its foreign keys
 /// reference (self-references are fine), otherwise in the given order. When
-/// only tables in a cycle remain, the first of them is created without the
-/// foreign keys to tables not yet created.
+/// only tables on a foreign-key cycle are left, the first table on a cycle is
+/// created without its foreign keys to the pending tables that lead back to
+/// it (they are added once every table exists).
 fn plan(tables: &[Table]) -> Plan {
-    let mut remaining: Vec<usize> = (0..tables.len()).collect();
-    let mut created: HashSet<usize> = HashSet::new();
-    let mut plan = Plan {
-        order: Vec::new(),
-        deferred: Vec::new(),
-    };
-    // Indices of the pending tables a foreign key points at (not itself).
-    let pending_targets = |ti: usize, fk: &ForeignKey, created: &HashSet<usize>| -> bool {
-        tables.iter().enumerate().any(|(j, t)| {
-            j != ti && !created.contains(&j) && references(fk, t)
-        })
-    };
-    while !remaining.is_empty() {
-        let ready = remaining.iter().position(|&ti| {
-            tables[ti]
-                .foreign_keys
-                .iter()
-                .all(|fk| !pending_targets(ti, fk, &created))
-        });
-        let pos = match ready {
-            Some(pos) => pos,
-            None => {
-                let ti = remaining[0];
-                for (fi, fk) in tables[ti].foreign_keys.iter().enumerate() {
-                    if pending_targets(ti, fk, &created) {
-                        plan.deferred.push((ti, fi));
+    let n = tables.len();
+    let mut pending: Vec<bool> = vec![true; n];
+    let mut deferred: Vec<(usize, usize)> = Vec::new();
+    // The pending tables (other than `ti`) a foreign key of `ti` points at,
+    // ignoring deferred keys.
+    let targets =
+        |ti: usize, pending: &[bool], deferred: &[(usize, usize)]| -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            for (fi, fk) in tables[ti].foreign_keys.iter().enumerate() {
+                if deferred.contains(&(ti, fi)) {
+                    continue;
+                }
+                for (tj, t) in tables.iter().enumerate() {
+                    if tj != ti && pending[tj] && references(fk, t) {
+                        out.push((fi, tj));
                     }
                 }
-                0
             }
+            out
         };
-        let ti = remaining.remove(pos);
-        created.insert(ti);
-        plan.order.push(ti);
+    let reaches = |from: usize, to: usize, pending: &[bool], deferred: &[(usize, usize)]| -> bool {
+        let mut seen = vec![false; n];
+        let mut stack = vec![from];
+        while let Some(t) = stack.pop() {
+            if t == to {
+                return true;
+            }
+            if std::mem::replace(&mut seen[t], true) {
+                continue;
+            }
+            stack.extend(targets(t, pending, deferred).into_iter().map(|(_, tj)| tj));
+        }
+        false
+    };
+    let mut order = Vec::new();
+    while order.len() < n {
+        let ready = (0..n).find(|&ti| pending[ti] && targets(ti, &pending, &deferred).is_empty());
+        match ready {
+            Some(ti) => {
+                pending[ti] = false;
+                order.push(ti);
+            }
+            None => {
+                // Every pending table waits for another: break a cycle at the
+                // first table on one.
+                let (ti, back) = (0..n)
+                    .filter(|&ti| pending[ti])
+                    .find_map(|ti| {
+                        let back: Vec<usize> = targets(ti, &pending, &deferred)
+                            .into_iter()
+                            .filter(|&(_, tj)| reaches(tj, ti, &pending, &deferred))
+                            .map(|(fi, _)| fi)
+                            .collect();
+                        (!back.is_empty()).then_some((ti, back))
+                    })
+                    .expect("a stuck plan has a cycle");
+                for fi in back {
+                    if !deferred.contains(&(ti, fi)) {
+                        deferred.push((ti, fi));
+                    }
+                }
+            }
+        }
     }
-    plan
+    Plan { order, deferred }
 }
 
 /// The enum types a schema needs: its declared ones, then any other enum a
@@ -192,7 +220,10 @@ pub fn drop_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, Ren
     }
     if dialect == Dialect::Postgres {
         for e in enum_types(schema).iter().rev() {
-            out.push(format!("DROP TYPE IF EXISTS {}", dialect.quote_ident(&e.name)));
+            out.push(format!(
+                "DROP TYPE IF EXISTS {}",
+                dialect.quote_ident(&e.name)
+            ));
         }
     }
     Ok(out)

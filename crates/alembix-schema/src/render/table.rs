@@ -145,7 +145,11 @@ pub(crate) fn create_table(t: &Table, d: Dialect, deferred_fks: &[&str]) -> Rend
     };
     let mut items = Vec::new();
     for col in &t.columns {
-        items.push(column_def_sql(col, d, inline_pk == Some(col.name.as_str()))?);
+        items.push(column_def_sql(
+            col,
+            d,
+            inline_pk == Some(col.name.as_str()),
+        )?);
     }
     if let Some(pk) = &t.primary_key
         && inline_pk.is_none()
