@@ -577,3 +577,21 @@ fn sqlite_rebuild_ops_are_errors_not_panics() {
         assert!(err.message.contains("rebuil"), "{err}");
     }
 }
+
+/// A type change that renders the same SQL on a dialect needs nothing there.
+#[test]
+fn alter_column_type_that_renders_the_same() {
+    let n = |ty| Column::new("n", ty);
+    let mood3 = ColumnType::Enum {
+        name: "mood".into(),
+        values: vec!["happy".into(), "sad".into(), "angry".into()],
+    };
+    insta::assert_snapshot!(sql(&[
+        // SQLite: both `integer`.
+        alter(n(ColumnType::Integer), n(ColumnType::BigInt)),
+        // MySQL: both `datetime(6)`.
+        alter(n(ColumnType::Timestamp), n(ColumnType::TimestampTz)),
+        // PostgreSQL: the labels belong to the type (`alter_enum`).
+        alter(n(mood()), n(mood3)),
+    ]));
+}

@@ -13,10 +13,10 @@ use crate::op::{ColumnChange, column_changes};
 /// dropped first; a type change drops the old default around it, since a
 /// default often cannot be cast; `SET NOT NULL` before `ADD GENERATED`),
 /// then `COMMENT ON COLUMN`. MySQL: one `MODIFY COLUMN` with the full new
-/// definition. SQLite: an error (the table must be rebuilt), except for a
-/// comment-only change, which renders to nothing as SQLite has no comments.
+/// definition. SQLite: an error (the table must be rebuilt), except for
+/// changes that need no SQL there (comments; types that render the same).
 pub(crate) fn alter_column(tn: TableName<'_>, from: &Column, to: &Column, d: Dialect) -> Rendered {
-    let changes = column_changes(from, to);
+    let changes = effective_changes(from, to, d);
     if changes.is_empty() {
         return Ok(vec![]);
     }
@@ -28,16 +28,12 @@ pub(crate) fn alter_column(tn: TableName<'_>, from: &Column, to: &Column, d: Dia
     }
     match d {
         Dialect::Sqlite => {
-            if changes == [ColumnChange::Comment] {
-                Ok(vec![])
-            } else {
-                let what: Vec<&str> = changes.iter().map(|c| c.as_str()).collect();
-                Err(format!(
-                    "SQLite cannot alter column {:?} ({}) in place; the table must be rebuilt",
-                    to.name,
-                    what.join(", ")
-                ))
-            }
+            let what: Vec<&str> = changes.iter().map(|c| c.as_str()).collect();
+            Err(format!(
+                "SQLite cannot alter column {:?} ({}) in place; the table must be rebuilt",
+                to.name,
+                what.join(", ")
+            ))
         }
         Dialect::MySql => {
             let def = column_def(to, d, false)?;
@@ -48,6 +44,27 @@ pub(crate) fn alter_column(tn: TableName<'_>, from: &Column, to: &Column, d: Dia
         }
         Dialect::Postgres => Ok(alter_column_postgres(tn, from, to, &changes)),
     }
+}
+
+/// The changes that need SQL on a dialect: a type change is none when both
+/// types render the same there (`Integer` and `BigInt` on SQLite, the
+/// labels of a PostgreSQL enum type, which `alter_enum` changes), and a
+/// comment change is none on SQLite.
+fn effective_changes(from: &Column, to: &Column, d: Dialect) -> Vec<ColumnChange> {
+    let sqlite_check = |c: &Column| match (&c.ty, d) {
+        (ColumnType::Enum { values, .. }, Dialect::Sqlite) => Some(values.clone()),
+        _ => None,
+    };
+    column_changes(from, to)
+        .into_iter()
+        .filter(|c| match c {
+            ColumnChange::Type => {
+                from.ty.to_sql(d) != to.ty.to_sql(d) || sqlite_check(from) != sqlite_check(to)
+            }
+            ColumnChange::Comment => d != Dialect::Sqlite,
+            _ => true,
+        })
+        .collect()
 }
 
 fn alter_column_postgres(

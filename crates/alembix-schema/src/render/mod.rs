@@ -139,9 +139,13 @@ pub(crate) fn sea_query_sql<S: SchemaStatementBuilder>(stmt: &S, d: Dialect) -> 
 /// let alter = Op::AlterColumn {
 ///     table: "users".into(),
 ///     from: Column::new("n", ColumnType::Integer),
-///     to: Column::new("n", ColumnType::BigInt),
+///     to: Column::new("n", ColumnType::Integer).nullable(),
 /// };
 /// assert!(render_op(&alter, Dialect::Sqlite).is_err());
+/// assert_eq!(
+///     render_op(&alter, Dialect::Postgres).unwrap(),
+///     vec![r#"ALTER TABLE "users" ALTER COLUMN "n" DROP NOT NULL"#]
+/// );
 /// ```
 pub fn render_op(op: &Op, dialect: Dialect) -> Result<Vec<String>, RenderError> {
     render_op_inner(op, dialect).map_err(|message| RenderError {
