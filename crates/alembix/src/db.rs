@@ -2,6 +2,7 @@
 //! [`Exec`] handle every query method runs on.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use alembix_schema::{Dialect, Schema, Table};
@@ -109,6 +110,8 @@ pub(crate) enum Pool {
 pub struct Db {
     pub(crate) pool: Pool,
     pub(crate) caps: Arc<Caps>,
+    /// Statements run so far, shared by clones and transactions of this `Db`.
+    pub(crate) queries: Arc<AtomicU64>,
 }
 
 /// What the server can do, found once at connect time.
@@ -144,6 +147,7 @@ impl Db {
                 Db {
                     pool: Pool::Pg(pool),
                     caps: Arc::new(Caps { returning: true }),
+                    queries: Arc::default(),
                 }
             }
             Backend::MySql => {
@@ -162,6 +166,7 @@ impl Db {
                     caps: Arc::new(Caps {
                         returning: mariadb_has_returning(&version),
                     }),
+                    queries: Arc::default(),
                 }
             }
             Backend::Sqlite => {
@@ -196,10 +201,31 @@ impl Db {
                 Db {
                     pool: Pool::Lite(pool),
                     caps: Arc::new(Caps { returning: true }),
+                    queries: Arc::default(),
                 }
             }
         };
         Ok(db)
+    }
+
+    /// How many SQL statements this `Db` has run so far: every query,
+    /// insert, update, delete, DDL and savepoint statement, on the pool or in
+    /// a transaction started from it (a stream counts once; the `BEGIN`,
+    /// `COMMIT` and `ROLLBACK` the driver issues are not counted). Clones of
+    /// a `Db` share the counter.
+    ///
+    /// Useful in tests, e.g. to check that an eager load is one query:
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let db = alembix::Db::connect("sqlite::memory:").await?;
+    /// let before = db.queries_run();
+    /// db.execute_sql("SELECT 1").await?;
+    /// assert_eq!(db.queries_run(), before + 1);
+    /// # Ok::<_, alembix::Error>(()) }).unwrap();
+    /// ```
+    pub fn queries_run(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
     }
 
     /// The backend of this database.
@@ -289,6 +315,7 @@ impl Db {
             depth: 0,
             backend: self.backend(),
             caps: self.caps.clone(),
+            queries: self.queries.clone(),
         })
     }
 
@@ -350,13 +377,13 @@ fn schema_of(tables: &[&Table]) -> Schema {
     let mut schema = Schema::default();
     for t in tables {
         for c in &t.columns {
-            if let alembix_schema::ColumnType::Enum { name, values } = &c.ty {
-                if schema.enum_type(name).is_none() {
-                    schema.enums.push(alembix_schema::EnumType {
-                        name: name.clone(),
-                        values: values.clone(),
-                    });
-                }
+            if let alembix_schema::ColumnType::Enum { name, values } = &c.ty
+                && schema.enum_type(name).is_none()
+            {
+                schema.enums.push(alembix_schema::EnumType {
+                    name: name.clone(),
+                    values: values.clone(),
+                });
             }
         }
         schema.tables.push((*t).clone());
@@ -379,6 +406,7 @@ pub struct Tx {
     depth: u32,
     backend: Backend,
     pub(crate) caps: Arc<Caps>,
+    pub(crate) queries: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Tx {
@@ -443,6 +471,7 @@ impl Tx {
             depth: self.depth + 1,
             backend: self.backend,
             caps: self.caps.clone(),
+            queries: self.queries.clone(),
         };
         nested
             .execute_sql(&format!("SAVEPOINT alembix_sp_{}", nested.depth))
@@ -572,7 +601,17 @@ impl<'a> Exec<'a> {
         }
     }
 
+    /// Counts one statement in the [`Db::queries_run`] counter.
+    pub(crate) fn count_query(&self) {
+        let counter = match self {
+            Exec::Db(db) => &db.queries,
+            Exec::Tx(tx) => &tx.queries,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) async fn fetch_all(&self, sql: String, values: sea_query::Values) -> Result<Rows> {
+        self.count_query();
         Ok(dispatch!(
             self,
             sql,
@@ -585,6 +624,7 @@ impl<'a> Exec<'a> {
     }
 
     pub(crate) async fn execute(&self, sql: String, values: sea_query::Values) -> Result<Done> {
+        self.count_query();
         let pg = |r: sqlx::postgres::PgQueryResult| Done {
             rows_affected: r.rows_affected(),
             last_insert_id: None,

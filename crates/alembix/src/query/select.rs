@@ -145,6 +145,7 @@ impl<M: Model> Select<M> {
         let ex = ex.into();
         let (sql, values) = build(&self.statement(&ex), ex.dialect());
         Box::pin(async_stream::try_stream! {
+            ex.count_query();
             let sql = AssertSqlSafe(sql);
             let values = SqlxValues(values);
             match ex {
