@@ -46,6 +46,23 @@ fn insert_columns<M: Model>(row: &M) -> Vec<usize> {
         .collect()
 }
 
+/// The columns of `insert_columns` less those that hold NULL and have a
+/// server default: the database fills those in (as Diesel does for `None`).
+fn insert_columns_for_defaults<M: Model>(row: &M, columns: &[usize]) -> Vec<usize> {
+    let meta = M::meta();
+    columns
+        .iter()
+        .copied()
+        .filter(|i| {
+            if meta.table.columns[*i].default.is_none() {
+                return true;
+            }
+            let v = row.value_at(*i);
+            v != v.as_null()
+        })
+        .collect()
+}
+
 fn column_idens<M: Model>(columns: &[usize]) -> Vec<sea_query::DynIden> {
     let meta = M::meta();
     columns
@@ -67,17 +84,12 @@ fn returning_clause<M: Model>(dialect: Dialect) -> String {
 
 pub(crate) async fn insert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
     let meta = M::meta();
-    let columns = insert_columns(row);
+    let all_columns = insert_columns(row);
+    let columns = insert_columns_for_defaults(row, &all_columns);
     let values: Vec<Value> = columns.iter().map(|i| row.value_at(*i)).collect();
     let dialect = ex.dialect();
     let returning = ex.has_returning();
-    let statements = meta.statements.get(dialect, ex.has_returning());
-    let cell = if columns.len() == meta.table.columns.len() {
-        &statements.insert_given
-    } else {
-        &statements.insert_generated
-    };
-    let sql = cell.get_or_init(|| {
+    let render = || {
         let mut stmt = Query::insert();
         stmt.into_table(meta.table_ref())
             .columns(column_idens::<M>(&columns))
@@ -87,18 +99,27 @@ pub(crate) async fn insert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
             sql.push_str(&returning_clause::<M>(dialect));
         }
         sql
-    });
+    };
+    // Only the two column sets without omitted defaults are cached.
+    let sql = if columns.len() == all_columns.len() {
+        let statements = meta.statements.get(dialect, ex.has_returning());
+        let cell = if columns.len() == meta.table.columns.len() {
+            &statements.insert_given
+        } else {
+            &statements.insert_generated
+        };
+        cell.get_or_init(render).clone()
+    } else {
+        render()
+    };
     if returning {
-        let mut rows = ex
-            .fetch_all(sql.clone(), Values(values))
-            .await?
-            .decode::<M>(0)?;
+        let mut rows = ex.fetch_all(sql, Values(values)).await?.decode::<M>(0)?;
         return rows
             .pop()
             .ok_or_else(|| Error::Usage("INSERT returned no row".into()));
     }
     // MySQL: no RETURNING; read the row back by its key.
-    let done = ex.execute(sql.clone(), Values(values)).await?;
+    let done = ex.execute(sql, Values(values)).await?;
     let key = generated_key(row, done.last_insert_id)?;
     find_by_key::<M>(ex, key).await?.ok_or(Error::NotFound {
         model: meta.rust_name,
@@ -121,12 +142,18 @@ fn generated_key<M: Model>(row: &M, last_insert_id: Option<i64>) -> Result<Vec<V
 }
 
 pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u64> {
-    // Rows with a key to generate and rows with a given key are separate batches.
-    let (generated, given): (Vec<&M>, Vec<&M>) = rows.iter().partition(|r| r.auto_key_unset());
+    // Rows that write the same columns (a key to generate or not, defaults
+    // to apply or not) are batched together.
+    let mut groups: Vec<(Vec<usize>, Vec<&M>)> = Vec::new();
+    for row in rows {
+        let columns = insert_columns_for_defaults(row, &insert_columns(row));
+        match groups.iter_mut().find(|(c, _)| *c == columns) {
+            Some((_, group)) => group.push(row),
+            None => groups.push((columns, vec![row])),
+        }
+    }
     let mut total = 0;
-    for group in [generated, given] {
-        let Some(first) = group.first() else { continue };
-        let columns = insert_columns(*first);
+    for (columns, group) in groups {
         let per_stmt = (max_params(ex.dialect()) / columns.len().max(1)).max(1);
         for chunk in group.chunks(per_stmt) {
             let mut stmt = Query::insert();

@@ -1,0 +1,20 @@
+//! End-to-end tests of the runtime on PostgreSQL, MariaDB and SQLite: every
+//! query method, relations, transactions, streaming, raw SQL, errors and
+//! column types, each checked by reading values back.
+
+mod common;
+
+#[path = "runtime/models.rs"]
+mod models;
+
+#[path = "runtime/crud.rs"]
+mod crud;
+
+#[path = "runtime/relations.rs"]
+mod relations;
+
+#[path = "runtime/tx.rs"]
+mod tx;
+
+#[path = "runtime/types.rs"]
+mod types;
