@@ -288,13 +288,13 @@ fn parse_model_inner(cx: &Ctxt, input: &syn::DeriveInput) -> Option<ModelDef> {
             FieldType::Known(t) => t.clone(),
             FieldType::Enum(_) => ColumnType::Custom { sql: "enum".into() },
         };
-        if attrs.version {
-            if !matches!(&field_type, FieldType::Known(t) if t.is_integer()) || unwrapped.nullable {
-                cx.error_spanned_by(
-                    &field.ty,
-                    format!("field `{ident}`: a `version` column must be a non-optional integer (i16, i32 or i64)"),
-                );
-            }
+        if attrs.version
+            && (!matches!(&field_type, FieldType::Known(t) if t.is_integer()) || unwrapped.nullable)
+        {
+            cx.error_spanned_by(
+                &field.ty,
+                format!("field `{ident}`: a `version` column must be a non-optional integer (i16, i32 or i64)"),
+            );
         }
         if attrs.primary_key && unwrapped.nullable {
             cx.error_spanned_by(

@@ -15,6 +15,10 @@ use crate::expr::Cond;
 use crate::query::{self, DeleteMany, RawQuery, Select, UpdateMany};
 use crate::types::DbType;
 
+/// The position of an enum column and the function giving its enum type.
+#[doc(hidden)]
+pub type EnumFixup = (usize, fn() -> EnumType);
+
 /// What Alembix knows about a model at run time: its table and where its key,
 /// auto-increment and version columns are.
 #[derive(Debug)]
@@ -38,7 +42,7 @@ impl ModelMeta {
         rust_name: &'static str,
         table_json: &str,
         version: Option<usize>,
-        enums: &[(usize, fn() -> EnumType)],
+        enums: &[EnumFixup],
     ) -> ModelMeta {
         let mut table: Table =
             serde_json::from_str(table_json).expect("the derive embeds a valid table");
@@ -176,7 +180,9 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     }
 
     /// Inserts the row and returns it as stored (with its generated key and
-    /// server defaults). An auto-increment key left at 0 is generated.
+    /// server defaults). An auto-increment key left at 0 is generated, and a
+    /// `None` in a column with a `default` is left out so that the database
+    /// fills in its default.
     fn insert<'a>(
         &'a self,
         ex: impl Into<Exec<'a>> + Send + 'a,
@@ -186,7 +192,8 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     }
 
     /// Inserts many rows in as few statements as the backend allows;
-    /// returns the number of rows inserted.
+    /// returns the number of rows inserted. Keys and defaults are treated as
+    /// by [`Model::insert`].
     fn insert_many<'a>(
         ex: impl Into<Exec<'a>> + Send + 'a,
         rows: &'a [Self],
@@ -207,7 +214,8 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     }
 
     /// Inserts the row, or updates every non-key column of the row with the
-    /// same primary key; returns the row as stored.
+    /// same primary key; returns the row as stored. Every column is written
+    /// as given (a `None` is stored as NULL, not as the column's default).
     fn upsert<'a>(
         &'a self,
         ex: impl Into<Exec<'a>> + Send + 'a,

@@ -37,7 +37,7 @@ fn position<M: Model>(column: &str) -> Result<usize> {
         .ok_or_else(|| Error::Usage(format!("{} has no column `{column}`", M::meta().rust_name)))
 }
 
-fn single<'f>(fk: &'f ForeignKey) -> Result<(&'f str, &'f str)> {
+fn single(fk: &ForeignKey) -> Result<(&str, &str)> {
     match (fk.columns.as_slice(), fk.ref_columns.as_slice()) {
         ([c], [r]) => Ok((c, r)),
         _ => Err(Error::Usage(format!(
@@ -115,9 +115,8 @@ pub(crate) async fn load_parents<C: Model, P: Model + Clone>(
         let found = value_key(&r.value_at(ci))
             .and_then(|k| by_key.get(&k))
             .copied();
-        out.push(found.map(|i| {
+        out.push(found.inspect(|&i| {
             *taken.entry(i).or_default() += 1;
-            i
         }));
     }
     let mut result = Vec::with_capacity(rows.len());
