@@ -1,8 +1,9 @@
 //! Test harness: one fresh database per test on each backend.
 //!
 //! * PostgreSQL at `postgres://postgres@127.0.0.1:5432` (the `postgres`
-//!   database is used to create and drop the test database),
-//! * MariaDB at `mysql://root@127.0.0.1:3306`,
+//!   database is used to create and drop the test database), or the server
+//!   URL (without a database) in `ALEMBIX_TEST_POSTGRES`,
+//! * MariaDB at `mysql://root@127.0.0.1:3306`, or `ALEMBIX_TEST_MARIADB`,
 //! * SQLite in a file inside a temporary directory.
 //!
 //! Each test database is named `alembix_t_<pid>_<counter>_<random>` and is
@@ -26,6 +27,14 @@ use futures_util::FutureExt;
 
 pub const PG_URL: &str = "postgres://postgres@127.0.0.1:5432";
 pub const MARIADB_URL: &str = "mysql://root@127.0.0.1:3306";
+
+fn server_url(var: &str, default: &str) -> String {
+    std::env::var(var)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(|v| v.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| default.to_string())
+}
 
 /// The backends the suite runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +84,10 @@ fn unreachable(kind: Kind, url: &str, err: &dyn std::fmt::Display) {
             kind.label()
         );
     }
-    eprintln!(
+    // Written to the process's stderr directly: libtest captures `eprintln!`.
+    use std::io::Write;
+    let _ = write!(
+        std::io::stderr(),
         "\n========================================================================\n\
          SKIPPED: {} not reachable at {url}: {err}\n\
          ========================================================================\n",
@@ -117,8 +129,14 @@ where
         }
         Kind::Postgres | Kind::MariaDb => {
             let (admin_url, db_url) = match kind {
-                Kind::Postgres => (format!("{PG_URL}/postgres"), format!("{PG_URL}/{name}")),
-                _ => (MARIADB_URL.to_string(), format!("{MARIADB_URL}/{name}")),
+                Kind::Postgres => {
+                    let server = server_url("ALEMBIX_TEST_POSTGRES", PG_URL);
+                    (format!("{server}/postgres"), format!("{server}/{name}"))
+                }
+                _ => {
+                    let server = server_url("ALEMBIX_TEST_MARIADB", MARIADB_URL);
+                    (server.clone(), format!("{server}/{name}"))
+                }
             };
             let admin = match Db::connect_with(
                 &admin_url,
