@@ -631,7 +631,7 @@ async fn raw_sql(db: Db) {
     );
     let found = User::from_sql(sql)
         .bind(20)
-        .bind("c".to_string())
+        .bind("c")
         .all(&db)
         .await
         .unwrap();

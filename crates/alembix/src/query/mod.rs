@@ -5,7 +5,7 @@ mod select;
 mod write;
 
 pub use select::{Join, Select};
-pub use write::{DeleteMany, RawQuery, UpdateMany};
+pub use write::{BindValue, DeleteMany, RawQuery, UpdateMany};
 pub(crate) use write::{delete_by_key, find_by_key, insert, insert_many, save, upsert};
 
 use alembix_schema::Dialect;

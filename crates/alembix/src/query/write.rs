@@ -392,6 +392,24 @@ impl<M: Model> DeleteMany<M> {
     }
 }
 
+/// A value that [`RawQuery::bind`] takes: any [`DbType`], or a `&str`.
+pub trait BindValue {
+    /// The value to bind.
+    fn into_bind_value(self) -> Value;
+}
+
+impl<T: DbType> BindValue for T {
+    fn into_bind_value(self) -> Value {
+        self.to_value()
+    }
+}
+
+impl BindValue for &str {
+    fn into_bind_value(self) -> Value {
+        Value::from(self)
+    }
+}
+
 /// Raw SQL returning rows of `M`; start one with `M::from_sql(..)`.
 ///
 /// ```no_run
@@ -417,9 +435,9 @@ impl<M: Model> RawQuery<M> {
         }
     }
 
-    /// Binds the next parameter.
-    pub fn bind<T: DbType>(mut self, value: T) -> Self {
-        self.values.push(value.to_value());
+    /// Binds the next parameter: any column type, or a `&str`.
+    pub fn bind<T: BindValue>(mut self, value: T) -> Self {
+        self.values.push(value.into_bind_value());
         self
     }
 
