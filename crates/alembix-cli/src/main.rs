@@ -1,0 +1,5 @@
+//! The `alembix` command.
+
+fn main() {
+    std::process::exit(alembix_cli::main());
+}

@@ -1,0 +1,1 @@
+//! mysql specifics: lock, version and log tables, DDL transactions.

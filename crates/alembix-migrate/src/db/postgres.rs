@@ -1,0 +1,1 @@
+//! postgres specifics: lock, version and log tables, DDL transactions.

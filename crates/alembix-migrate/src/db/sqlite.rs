@@ -1,0 +1,1 @@
+//! sqlite specifics: lock, version and log tables, DDL transactions.

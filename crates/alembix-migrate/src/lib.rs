@@ -1,0 +1,22 @@
+//! The Alembix migration engine: revision files, the revision graph and its
+//! targets, planning, applying (lock, transactions, version and log tables)
+//! and offline SQL scripts.
+//!
+//! The `alembix` CLI and the runtime's embedded migrations (`alembix::migrate!`)
+//! are thin layers over this crate.
+
+pub mod db;
+pub mod error;
+pub mod graph;
+pub mod migrator;
+pub mod offline;
+pub mod revision;
+pub mod split;
+pub mod step;
+
+pub use db::Database;
+pub use error::{Error, Result};
+pub use graph::RevisionGraph;
+pub use migrator::{Event, Migrator, Settings};
+pub use revision::Revision;
+pub use step::{Direction, Step, VersionChange};
