@@ -43,14 +43,6 @@ fn generate_model(model: &ModelDef) -> TokenStream {
         }
         FieldType::Known(_) => None,
     });
-    // Give a clear message at the field's type when a user type is no DbEnum.
-    let enum_asserts = model.fields.iter().filter_map(|f| match &f.field_type {
-        FieldType::Enum(path) => Some(quote_spanned! {f.ty.span()=>
-            let _ = __a::assert_db_enum::<#path>;
-        }),
-        FieldType::Known(_) => None,
-    });
-
     let version_idx = match model.version_field() {
         Some(i) => quote! { ::core::option::Option::Some(#i) },
         None => quote! { ::core::option::Option::None },
@@ -169,11 +161,6 @@ fn generate_model(model: &ModelDef) -> TokenStream {
                     #[doc = concat!("The `", #col_names, "` column of `", #table_name, "`.")]
                     pub const #field_idents: __a::Col<#ident, #field_tys> = __a::Col::new(#table_name, #col_names, #idx);
                 )*
-            }
-
-            #[allow(dead_code)]
-            fn __alembix_assert_enums() {
-                #(#enum_asserts)*
             }
         };
     }

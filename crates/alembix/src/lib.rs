@@ -96,8 +96,7 @@ pub mod __private {
     pub use crate::expr::Col;
     pub use crate::model::{Model, ModelMeta};
     pub use crate::types::{
-        DbEnum, DbType, assert_db_enum, decode_enum_mysql, decode_enum_pg, decode_enum_sqlite,
-        enum_value,
+        DbEnum, DbType, decode_enum_mysql, decode_enum_pg, decode_enum_sqlite, enum_value,
     };
     pub use crate::{DecodeError, Error};
     pub use alembix_schema::EnumType;

@@ -232,7 +232,3 @@ pub fn decode_enum_sqlite<E: DbEnum>(
     let text: String = row.try_get(index)?;
     enum_from_text(&text, index, rust)
 }
-
-/// Compile-time check used by the derive: the field's type is a `DbEnum`.
-#[doc(hidden)]
-pub fn assert_db_enum<E: DbType>() {}
