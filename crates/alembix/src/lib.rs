@@ -67,7 +67,7 @@
 //! | `chrono::NaiveDateTime` | `timestamp` | `datetime(6)` | `text` |
 //! | `chrono::DateTime<Utc>` | `timestamptz` | `datetime(6)` | `text` |
 //! | `uuid::Uuid` | `uuid` | `binary(16)` | `blob` |
-//! | `rust_decimal::Decimal` | `numeric(p, s)` | `decimal(p, s)` | `text` |
+//! | `rust_decimal::Decimal` | `numeric` (`numeric(p, s)` with `precision`/`scale`) | `decimal(65, 30)` (`decimal(p, s)` with `precision`/`scale`) | `text` |
 //! | `serde_json::Value` | `jsonb` | `json` | `text` |
 //! | `#[derive(DbEnum)]` enum | named enum type | `enum(...)` | `text` + `CHECK` |
 //! | `Option<T>` | as `T`, `NULL` allowed | | |

@@ -41,6 +41,9 @@ impl ColumnType {
                 return match (precision, scale) {
                     (Some(p), Some(s)) => format!("{base}({p}, {s})"),
                     (Some(p), None) => format!("{base}({p})"),
+                    // A bare MySQL `decimal` is decimal(10, 0) and would drop
+                    // every fraction; the widest type keeps rust_decimal values.
+                    (None, _) if dialect == MySql => "decimal(65, 30)".to_string(),
                     (None, _) => base.to_string(),
                 };
             }
