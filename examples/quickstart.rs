@@ -7,55 +7,11 @@
 //! cargo run --example quickstart
 //! ```
 
-use alembix::{Db, DbEnum, Error, Model};
+use alembix::{Db, Error, Model};
 
-/// A database enum: a named enum type on PostgreSQL, `ENUM(...)` on MySQL,
-/// text with a CHECK on SQLite. Labels are the variant names in snake_case.
-#[derive(DbEnum, Debug, Clone, Copy, PartialEq)]
-#[db_enum(name = "post_status")]
-enum PostStatus {
-    Draft,
-    Published,
-}
+mod models;
 
-#[derive(Model, Debug, Clone)]
-#[model(table = "authors")]
-struct Author {
-    id: i64, // a field named `id` is the primary key; 0 on insert = generated
-    #[column(max_length = 100)]
-    name: String,
-    #[column(max_length = 255, unique)]
-    email: String,
-    bio: Option<String>, // Option => NULL allowed
-}
-
-#[derive(Model, Debug, Clone)]
-#[model(table = "posts", index(columns = "author_id, votes"))]
-struct Post {
-    id: i64,
-    #[column(references = "authors.id", on_delete = "cascade")]
-    author_id: i64,
-    #[column(max_length = 200)]
-    title: String,
-    status: PostStatus,
-    #[column(default = "0")]
-    votes: i32,
-    #[column(version)] // optimistic locking: `save` checks and bumps it
-    version: i32,
-}
-
-impl Post {
-    fn draft(author: &Author, title: &str, votes: i32) -> Post {
-        Post {
-            id: 0,
-            author_id: author.id,
-            title: title.into(),
-            status: PostStatus::Draft,
-            votes,
-            version: 1,
-        }
-    }
-}
+use models::{Author, Post, PostStatus};
 
 /// Errors of this example: the ORM's, or our own reason to roll back.
 type AppResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;

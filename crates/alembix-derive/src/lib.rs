@@ -1,5 +1,5 @@
-//! `#[derive(Model)]` and `#[derive(DbEnum)]` for Alembix. Use them through
-//! the `alembix` crate, which re-exports both; the logic lives in
+//! `#[derive(Model)]`, `#[derive(DbEnum)]` and `migrate!` for Alembix. Use them through
+//! the `alembix` crate, which re-exports them; the logic lives in
 //! `alembix-macros-core`.
 
 use proc_macro::TokenStream;
@@ -19,6 +19,16 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 pub fn derive_db_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     alembix_macros_core::expand_db_enum(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Embeds the revision files of a directory (relative to the crate root,
+/// default `"migrations"`) as an `alembix::migrate::EmbeddedMigrations`; see
+/// the `alembix` crate docs.
+#[proc_macro]
+pub fn migrate(input: TokenStream) -> TokenStream {
+    alembix_macros_core::expand_migrate(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -9,9 +9,11 @@ mod ast;
 mod ctxt;
 mod db_enum;
 mod expand;
+mod migrate;
 mod symbol;
 pub mod types;
 
 pub use ast::{FieldDef, ModelDef, parse_model};
 pub use db_enum::{EnumDef, parse_db_enum};
 pub use expand::{expand_db_enum, expand_model};
+pub use migrate::expand_migrate;

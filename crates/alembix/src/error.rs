@@ -35,6 +35,9 @@ pub enum Error {
     /// Rendering the schema for this backend failed.
     #[error(transparent)]
     Render(#[from] alembix_schema::RenderError),
+    /// Reading, planning or applying migrations failed (embedded migrations).
+    #[error(transparent)]
+    Migrate(#[from] alembix_migrate::Error),
     /// Any other database or connection error.
     #[error(transparent)]
     Database(sqlx::Error),

@@ -78,12 +78,13 @@
 mod db;
 mod error;
 pub mod expr;
+pub mod migrate;
 mod model;
 pub mod query;
 mod relations;
 mod types;
 
-pub use alembix_derive::{DbEnum, Model};
+pub use alembix_derive::{DbEnum, Model, migrate};
 pub use alembix_schema as schema;
 pub use db::{Backend, Db, Exec, PoolOptions, Tx};
 pub use error::{DecodeError, Error, Result};

@@ -1,0 +1,141 @@
+//! Embedded migrations: an application applies its own revisions at
+//! start-up, under the same database lock as the `alembix` command, so many
+//! instances may start together and each revision still runs once.
+//!
+//! [`migrate!`](crate::migrate!) embeds a directory of revision files at
+//! compile time; [`EmbeddedMigrations`] applies them.
+
+use std::time::Duration;
+
+use alembix_migrate::{Database, Migrator, RevisionGraph, Settings};
+
+pub use alembix_migrate::{Direction, Step};
+
+use crate::db::{Db, Pool};
+use crate::error::Result;
+
+/// Revision files embedded in the binary, usually made by
+/// [`migrate!`](crate::migrate!).
+///
+/// ```
+/// use alembix::migrate::EmbeddedMigrations;
+///
+/// static MIGRATIONS: EmbeddedMigrations = EmbeddedMigrations::new(&[(
+///     "20261122_0900_0a1b2c3d4e5f_create_notes.sql",
+///     "-- revision: 0a1b2c3d4e5f\n-- down_revision:\n-- message: create notes\n\n\
+///      -- migrate:upgrade\nCREATE TABLE notes (id integer PRIMARY KEY, body text NOT NULL);\n\n\
+///      -- migrate:downgrade\nDROP TABLE notes;\n",
+/// )]);
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let db = alembix::Db::connect("sqlite::memory:").await?;
+/// let ran = MIGRATIONS.upgrade(&db, "head").await?;
+/// assert_eq!(ran.len(), 1);
+/// assert_eq!(MIGRATIONS.current(&db).await?, vec!["0a1b2c3d4e5f".to_string()]);
+/// // A second run (another instance starting) finds nothing to do.
+/// assert!(MIGRATIONS.upgrade(&db, "head").await?.is_empty());
+/// # Ok::<_, alembix::Error>(()) }).unwrap();
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct EmbeddedMigrations {
+    files: &'static [(&'static str, &'static str)],
+    version_table: &'static str,
+    log_table: &'static str,
+    lock_timeout: Duration,
+}
+
+impl EmbeddedMigrations {
+    /// Revisions from `(file name, file text)` pairs, with the default
+    /// version table `alembix_version`, log table `alembix_log` and a lock
+    /// timeout of 10 minutes.
+    pub const fn new(files: &'static [(&'static str, &'static str)]) -> Self {
+        EmbeddedMigrations {
+            files,
+            version_table: "alembix_version",
+            log_table: "alembix_log",
+            lock_timeout: Duration::from_secs(600),
+        }
+    }
+
+    /// Uses another version table (the `version_table` of `alembix.toml`).
+    pub const fn version_table(mut self, name: &'static str) -> Self {
+        self.version_table = name;
+        self
+    }
+
+    /// Uses another log table (the `log_table` of `alembix.toml`).
+    pub const fn log_table(mut self, name: &'static str) -> Self {
+        self.log_table = name;
+        self
+    }
+
+    /// How long to wait for another process's migration lock.
+    pub const fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// The embedded `(file name, file text)` pairs.
+    pub fn files(&self) -> &'static [(&'static str, &'static str)] {
+        self.files
+    }
+
+    /// The revision graph of the embedded files (errors name the file and line).
+    pub fn graph(&self) -> Result<RevisionGraph> {
+        Ok(RevisionGraph::from_sources(self.files)?)
+    }
+
+    /// The engine for these revisions.
+    pub fn migrator(&self) -> Result<Migrator> {
+        let settings = Settings {
+            version_table: self.version_table.to_string(),
+            log_table: self.log_table.to_string(),
+            lock_timeout: self.lock_timeout,
+        };
+        Ok(Migrator::new(self.graph()?, settings))
+    }
+
+    /// The ids of the head revisions.
+    pub fn heads(&self) -> Result<Vec<String>> {
+        Ok(self.graph()?.heads().iter().map(|r| r.id.clone()).collect())
+    }
+
+    /// Upgrades to `target` (`"head"`, `"heads"`, a revision, `"+1"`, ...
+    /// as on the command line); returns the steps that ran, none when the
+    /// database was already there.
+    pub async fn upgrade(&self, db: &Db, target: &str) -> Result<Vec<Step>> {
+        let migrator = self.migrator()?;
+        Ok(migrator.upgrade(&database(db), target, &mut |_| {}).await?)
+    }
+
+    /// Downgrades to `target` (`"-1"`, `"base"`, a revision, ...).
+    pub async fn downgrade(&self, db: &Db, target: &str) -> Result<Vec<Step>> {
+        let migrator = self.migrator()?;
+        Ok(migrator
+            .downgrade(&database(db), target, &mut |_| {})
+            .await?)
+    }
+
+    /// The revisions in the version table (empty for a new database).
+    pub async fn current(&self, db: &Db) -> Result<Vec<String>> {
+        Ok(self.migrator()?.current(&database(db)).await?)
+    }
+
+    /// Sets the version table to `targets` without running any SQL.
+    pub async fn stamp(&self, db: &Db, targets: &[&str], purge: bool) -> Result<()> {
+        let targets: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
+        self.migrator()?
+            .stamp(&database(db), &targets, purge)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The engine's view of a `Db`: the same pool.
+fn database(db: &Db) -> Database {
+    match &db.pool {
+        Pool::Pg(p) => Database::from_postgres(p.clone()),
+        Pool::My(p) => Database::from_mysql(p.clone()),
+        Pool::Lite(p) => Database::from_sqlite(p.clone()),
+    }
+}
