@@ -1,0 +1,8 @@
+//! Autogenerate: read the live database into a [`Schema`](alembix_schema::Schema)
+//! (introspection), read the models from source files (scanning), compare
+//! the two into ops, and write revisions.
+
+pub mod error;
+pub mod introspect;
+
+pub use error::{Error, Result};
