@@ -62,24 +62,9 @@ pub enum Error {
         heads: Vec<(String, String)>,
     },
 
-    /// A statement of a revision failed.
-    #[error("{}", statement_message(self))]
-    Statement {
-        path: PathBuf,
-        revision: String,
-        direction: Direction,
-        /// 1-based position of the statement in its section.
-        index: usize,
-        /// 1-based line of the statement in the file.
-        line: usize,
-        statement: String,
-        message: String,
-        /// True when the revision ran in a transaction that was rolled back.
-        rolled_back: bool,
-        /// Statements of this revision that ran and stayed (MySQL commits
-        /// DDL as it goes, and `transaction: false` revisions).
-        already_ran: Vec<String>,
-    },
+    /// A statement of a revision failed (boxed: it is large).
+    #[error("{0}")]
+    Statement(Box<StatementFailure>),
 
     /// Another process held the migration lock for longer than the timeout.
     #[error(
@@ -143,43 +128,69 @@ fn heads_message(heads: &[(String, String)]) -> String {
     s
 }
 
-fn statement_message(e: &Error) -> String {
-    let Error::Statement {
-        path,
-        revision,
-        direction,
-        index,
-        line,
-        statement,
-        message,
-        rolled_back,
-        already_ran,
-    } = e
-    else {
-        unreachable!()
-    };
-    let mut s = format!(
-        "{}:{line}: revision {revision} failed ({} statement {index}): {message}\n  statement: {}",
-        path.display(),
-        direction.as_str(),
-        statement.trim()
-    );
-    if *rolled_back {
-        s.push_str(
-            "\nThe revision was rolled back; the version table is at the last good revision",
-        );
-    } else if already_ran.is_empty() {
-        s.push_str("\nNo statement of this revision had run; the version table is at the last good revision");
-    } else {
-        let _ = write!(
-            s,
-            "\nThis database cannot roll DDL back: {} statement(s) of this revision already ran and stay applied:",
-            already_ran.len()
-        );
-        for st in already_ran {
-            let _ = write!(s, "\n  {}", st.trim());
+/// What [`Error::Statement`] reports.
+#[derive(Debug)]
+pub struct StatementFailure {
+    pub path: PathBuf,
+    pub revision: String,
+    pub direction: Direction,
+    /// 1-based position of the statement in its section.
+    pub index: usize,
+    /// 1-based line of the statement in the file.
+    pub line: usize,
+    pub statement: String,
+    /// The database's message.
+    pub message: String,
+    /// True when the revision ran in a transaction that was rolled back.
+    pub rolled_back: bool,
+    /// Statements of this revision that ran and stayed (MySQL commits DDL
+    /// as it goes, and `transaction: false` revisions).
+    pub already_ran: Vec<String>,
+}
+
+impl std::fmt::Display for StatementFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let StatementFailure {
+            path,
+            revision,
+            direction,
+            index,
+            line,
+            statement,
+            message,
+            rolled_back,
+            already_ran,
+        } = self;
+        write!(
+            f,
+            "{}:{line}: revision {revision} failed ({} statement {index}): {message}\n  statement: {}",
+            path.display(),
+            direction.as_str(),
+            statement.trim()
+        )?;
+        if *rolled_back {
+            write!(
+                f,
+                "\nThe revision was rolled back; the version table is at the last good revision"
+            )
+        } else if already_ran.is_empty() {
+            write!(
+                f,
+                "\nNo statement of this revision had run; the version table is at the last good revision"
+            )
+        } else {
+            write!(
+                f,
+                "\nThis database cannot roll DDL back: {} statement(s) of this revision already ran and stay applied:",
+                already_ran.len()
+            )?;
+            for st in already_ran {
+                write!(f, "\n  {}", st.trim())?;
+            }
+            write!(
+                f,
+                "\nThe version table is at the last good revision; undo or finish those statements by hand before running upgrade again"
+            )
         }
-        s.push_str("\nThe version table is at the last good revision; undo or finish those statements by hand before running upgrade again");
     }
-    s
 }
