@@ -623,6 +623,39 @@ impl<'a> Exec<'a> {
         ))
     }
 
+    /// Runs a PostgreSQL statement with arguments bound by the caller
+    /// (typed arrays for `insert_many`); the number of rows it affected.
+    pub(crate) async fn execute_pg(
+        &self,
+        sql: String,
+        args: sqlx::postgres::PgArguments,
+    ) -> Result<u64> {
+        self.count_query();
+        let q = sqlx::query_with(AssertSqlSafe(sql), args);
+        let done = match self {
+            Exec::Db(db) => match &db.pool {
+                Pool::Pg(p) => q.execute(p).await?,
+                _ => {
+                    return Err(Error::Usage(
+                        "execute_pg on a non-PostgreSQL database".into(),
+                    ));
+                }
+            },
+            Exec::Tx(tx) => {
+                let mut guard = tx.conn.lock().await;
+                match guard.as_mut().ok_or_else(finished)? {
+                    TxConn::Pg(t) => q.execute(&mut **t).await?,
+                    _ => {
+                        return Err(Error::Usage(
+                            "execute_pg on a non-PostgreSQL transaction".into(),
+                        ));
+                    }
+                }
+            }
+        };
+        Ok(done.rows_affected())
+    }
+
     pub(crate) async fn execute(&self, sql: String, values: sea_query::Values) -> Result<Done> {
         self.count_query();
         let pg = |r: sqlx::postgres::PgQueryResult| Done {

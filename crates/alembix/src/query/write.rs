@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 
 use alembix_schema::Dialect;
 use sea_query::{ExprTrait, IntoIden, OnConflict, Query, Value, Values};
+use sqlx::postgres::PgArguments;
 
 use super::{build, max_params, quote_ident};
 use crate::db::Exec;
@@ -160,7 +161,7 @@ pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u6
             let per_stmt = (max_params(Dialect::Postgres) / columns.len()).max(1);
             for chunk in group.chunks(per_stmt) {
                 total += match unnest_insert(&columns, chunk) {
-                    Some((sql, values)) => ex.execute(sql, values).await?.rows_affected,
+                    Some((sql, args)) => ex.execute_pg(sql, args).await?,
                     // NULLs cannot travel in the arrays: multi-row VALUES.
                     None => insert_values::<M>(ex, &columns, chunk).await?,
                 };
@@ -178,49 +179,104 @@ pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u6
 /// the server parses a handful of parameters instead of one per value (about
 /// twice as fast as multi-row `VALUES` for 10,000 rows, see BENCHMARKS.md).
 /// The arrays carry the values' own types, so the column's assignment cast
-/// applies exactly as with `VALUES`. `None` when a value cannot travel in an
-/// array (NULL, a type without array support): the caller uses `VALUES`.
-fn unnest_insert<M: Model>(columns: &[usize], rows: &[&M]) -> Option<(String, Values)> {
+/// applies exactly as with `VALUES`. Each array is bound as a typed `Vec<T>`
+/// built straight from the rows' values. `None` when a value cannot travel
+/// in an array (NULL, a type without array support): the caller uses `VALUES`.
+fn unnest_insert<M: Model>(columns: &[usize], rows: &[&M]) -> Option<(String, PgArguments)> {
+    use sqlx::Arguments as _;
     let meta = M::meta();
     let d = Dialect::Postgres;
-    let mut arrays = Vec::with_capacity(columns.len());
+    let mut args = PgArguments::default();
     let mut casts = Vec::with_capacity(columns.len());
-    for (n, i) in columns.iter().enumerate() {
-        let first = rows.first()?.value_at(*i);
-        let element_type = match &first {
-            Value::Bool(Some(_)) => "bool".to_string(),
-            Value::SmallInt(Some(_)) => "int2".to_string(),
-            Value::Int(Some(_)) => "int4".to_string(),
-            Value::BigInt(Some(_)) => "int8".to_string(),
-            Value::Float(Some(_)) => "float4".to_string(),
-            Value::Double(Some(_)) => "float8".to_string(),
-            Value::String(Some(_)) => "text".to_string(),
-            Value::Bytes(Some(_)) => "bytea".to_string(),
-            Value::ChronoDate(Some(_)) => "date".to_string(),
-            Value::ChronoTime(Some(_)) => "time".to_string(),
-            Value::ChronoDateTime(Some(_)) => "timestamp".to_string(),
-            Value::ChronoDateTimeUtc(Some(_)) => "timestamptz".to_string(),
-            Value::Uuid(Some(_)) => "uuid".to_string(),
-            Value::Decimal(Some(_)) => "numeric".to_string(),
-            Value::Json(Some(_)) => "jsonb".to_string(),
+    // Binds column `i` of every row as a `Vec<$t>`; any other value (a NULL,
+    // another type) gives up on UNNEST.
+    macro_rules! bind {
+        ($i:expr, $pat:pat $(if $guard:expr)? => $val:expr, $t:ty) => {{
+            let mut items: Vec<$t> = Vec::with_capacity(rows.len());
+            for row in rows {
+                match row.value_at($i) {
+                    $pat $(if $guard)? => items.push($val),
+                    _ => return None,
+                }
+            }
+            args.add(items).ok()?;
+        }};
+    }
+    for (n, &i) in columns.iter().enumerate() {
+        let element_type = match rows.first()?.value_at(i) {
+            Value::Bool(Some(_)) => {
+                bind!(i, Value::Bool(Some(v)) => v, bool);
+                "bool".to_string()
+            }
+            Value::SmallInt(Some(_)) => {
+                bind!(i, Value::SmallInt(Some(v)) => v, i16);
+                "int2".to_string()
+            }
+            Value::Int(Some(_)) => {
+                bind!(i, Value::Int(Some(v)) => v, i32);
+                "int4".to_string()
+            }
+            Value::BigInt(Some(_)) => {
+                bind!(i, Value::BigInt(Some(v)) => v, i64);
+                "int8".to_string()
+            }
+            Value::Float(Some(_)) => {
+                bind!(i, Value::Float(Some(v)) => v, f32);
+                "float4".to_string()
+            }
+            Value::Double(Some(_)) => {
+                bind!(i, Value::Double(Some(v)) => v, f64);
+                "float8".to_string()
+            }
+            Value::String(Some(_)) => {
+                bind!(i, Value::String(Some(v)) => v, String);
+                "text".to_string()
+            }
+            Value::Bytes(Some(_)) => {
+                bind!(i, Value::Bytes(Some(v)) => v, Vec<u8>);
+                "bytea".to_string()
+            }
+            Value::ChronoDate(Some(_)) => {
+                bind!(i, Value::ChronoDate(Some(v)) => v, chrono::NaiveDate);
+                "date".to_string()
+            }
+            Value::ChronoTime(Some(_)) => {
+                bind!(i, Value::ChronoTime(Some(v)) => v, chrono::NaiveTime);
+                "time".to_string()
+            }
+            Value::ChronoDateTime(Some(_)) => {
+                bind!(i, Value::ChronoDateTime(Some(v)) => v, chrono::NaiveDateTime);
+                "timestamp".to_string()
+            }
+            Value::ChronoDateTimeUtc(Some(_)) => {
+                bind!(i, Value::ChronoDateTimeUtc(Some(v)) => v, chrono::DateTime<chrono::Utc>);
+                "timestamptz".to_string()
+            }
+            Value::Uuid(Some(_)) => {
+                bind!(i, Value::Uuid(Some(v)) => v, uuid::Uuid);
+                "uuid".to_string()
+            }
+            Value::Decimal(Some(_)) => {
+                bind!(i, Value::Decimal(Some(v)) => v, rust_decimal::Decimal);
+                "numeric".to_string()
+            }
+            Value::Json(Some(_)) => {
+                bind!(i, Value::Json(Some(v)) => *v, serde_json::Value);
+                "jsonb".to_string()
+            }
             Value::Enum(sea_query::value::OptionEnum::Some(e)) => {
-                quote_ident(d, e.type_name.as_ref())
+                // Labels travel as text[] and are cast to the enum's array type.
+                let type_name = e.type_name.clone();
+                bind!(
+                    i,
+                    Value::Enum(sea_query::value::OptionEnum::Some(v)) if v.type_name == type_name
+                        => v.value.into_owned(),
+                    String
+                );
+                format!("text[]::{}", quote_ident(d, type_name.as_ref()))
             }
             _ => return None,
         };
-        let array_type = first.array_type();
-        let kind = std::mem::discriminant(&first);
-        let mut items = Vec::with_capacity(rows.len());
-        items.push(first);
-        for row in &rows[1..] {
-            let v = row.value_at(*i);
-            // Every element non-NULL and of the first one's type.
-            if std::mem::discriminant(&v) != kind || v == v.as_null() {
-                return None;
-            }
-            items.push(v);
-        }
-        arrays.push(Value::Array(array_type, Some(Box::new(items))));
         casts.push(format!("${}::{element_type}[]", n + 1));
     }
     let table = table_name(meta, d);
@@ -233,7 +289,7 @@ fn unnest_insert<M: Model>(columns: &[usize], rows: &[&M]) -> Option<(String, Va
         names.join(", "),
         casts.join(", ")
     );
-    Some((sql, Values(arrays)))
+    Some((sql, args))
 }
 
 /// The table's name, schema-qualified when it has a schema, quoted.
