@@ -1,0 +1,273 @@
+//! Writing new revisions: `revision`, `merge` and `squash`.
+
+use std::path::PathBuf;
+
+use super::RevisionGraph;
+use crate::error::{Error, Result};
+use crate::revision::{Revision, bad_label, is_revision_id, new_id};
+
+/// What `alembix revision` asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NewRevision {
+    pub message: String,
+    /// The parent: a revision, `head` or `base` (a new base); default: the single head.
+    pub head: Option<String>,
+    /// Allows `head` to name a revision that is not a head (a new branch from it).
+    pub splice: bool,
+    pub branch_labels: Vec<String>,
+    /// Ids, prefixes or labels; written as full ids.
+    pub depends_on: Vec<String>,
+    /// A chosen id (12 lowercase hex digits).
+    pub rev_id: Option<String>,
+    /// RFC 3339 creation time; default: now.
+    pub created: Option<String>,
+}
+
+/// The result of planning a squash: the revision to write and the files it replaces.
+#[derive(Debug, Clone)]
+pub struct Squash {
+    pub revision: Revision,
+    /// Files of the replaced revisions (END's included: the new file takes its place).
+    pub remove: Vec<PathBuf>,
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl RevisionGraph {
+    fn fresh_id(&self, wanted: Option<&str>) -> Result<String> {
+        match wanted {
+            Some(id) => {
+                if !is_revision_id(id) {
+                    return Err(Error::Usage(format!(
+                        "--rev-id `{id}` must be 12 lowercase hex digits"
+                    )));
+                }
+                if self.revs.contains_key(id) {
+                    return Err(Error::Usage(format!(
+                        "--rev-id {id} is already used by {}",
+                        self.revs[id].path.display()
+                    )));
+                }
+                Ok(id.to_string())
+            }
+            None => loop {
+                let id = new_id();
+                if !self.revs.contains_key(&id) {
+                    return Ok(id);
+                }
+            },
+        }
+    }
+
+    fn check_labels(&self, labels: &[String]) -> Result<()> {
+        for l in labels {
+            if let Some(why) = bad_label(l) {
+                return Err(Error::Usage(format!("branch label `{l}` {why}")));
+            }
+            if let Some(id) = self.labels.get(l) {
+                return Err(Error::Usage(format!(
+                    "branch label `{l}` is already used by revision {id}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// An empty revision to fill by hand.
+    pub fn new_revision(&self, opts: NewRevision) -> Result<Revision> {
+        let parents = match opts.head.as_deref() {
+            None | Some("head") => {
+                if self.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![self.single_head()?]
+                }
+            }
+            Some("base") => Vec::new(),
+            Some(h) => {
+                let id = self.resolve_id(h)?;
+                if !self.is_head(&id) && !opts.splice {
+                    return Err(Error::Usage(format!(
+                        "{id} is not a head (its children: {}); pass --splice to start a new branch from it",
+                        self.children(&id).join(", ")
+                    )));
+                }
+                vec![id]
+            }
+        };
+        self.check_labels(&opts.branch_labels)?;
+        let mut deps = Vec::new();
+        for d in &opts.depends_on {
+            let id = self.resolve_id(d)?;
+            if !deps.contains(&id) {
+                deps.push(id);
+            }
+        }
+        Ok(Revision {
+            id: self.fresh_id(opts.rev_id.as_deref())?,
+            down_revisions: parents,
+            branch_labels: opts.branch_labels,
+            depends_on: deps,
+            message: opts.message,
+            created: Some(opts.created.unwrap_or_else(now)),
+            transactional: true,
+            replaces: Vec::new(),
+            upgrade: String::new(),
+            downgrade: String::new(),
+            path: PathBuf::new(),
+            upgrade_line: 0,
+            downgrade_line: 0,
+        })
+    }
+
+    /// A merge revision joining heads: `revs` = `["heads"]` or two or more revisions.
+    pub fn merge_revision(&self, revs: &[String], message: &str) -> Result<Revision> {
+        let ids: Vec<String> = if revs.len() == 1 && revs[0] == "heads" {
+            self.heads().iter().map(|r| r.id.clone()).collect()
+        } else {
+            let mut ids = Vec::new();
+            for r in revs {
+                let id = self.resolve_id(r)?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            ids
+        };
+        if ids.len() < 2 {
+            return Err(Error::Usage(format!(
+                "a merge joins two or more heads; {} given{}",
+                ids.len(),
+                if revs.len() == 1 && revs[0] == "heads" {
+                    " (there is only one head: nothing to merge)"
+                } else {
+                    ""
+                }
+            )));
+        }
+        for id in &ids {
+            if !self.is_head(id) {
+                return Err(Error::Usage(format!(
+                    "{id} is not a head; a merge joins heads ({})",
+                    self.heads()
+                        .iter()
+                        .map(|r| r.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+        Ok(Revision {
+            id: self.fresh_id(None)?,
+            down_revisions: self.sorted(ids),
+            branch_labels: Vec::new(),
+            depends_on: Vec::new(),
+            message: message.to_string(),
+            created: Some(now()),
+            transactional: true,
+            replaces: Vec::new(),
+            upgrade: String::new(),
+            downgrade: String::new(),
+            path: PathBuf::new(),
+            upgrade_line: 0,
+            downgrade_line: 0,
+        })
+    }
+
+    /// One revision replacing the linear run `start..=end`; it keeps END's
+    /// id so databases at END or later are untouched.
+    pub fn squash(&self, start: &str, end: &str, message: &str) -> Result<Squash> {
+        let start = self.resolve_id(start)?;
+        let end = self.resolve_id(end)?;
+        // Walk down from END to START through single parents.
+        let mut run = vec![end.clone()];
+        let mut cur = end.clone();
+        while cur != start {
+            let parents = &self.revs[&cur].down_revisions;
+            match parents.len() {
+                1 => {}
+                0 => {
+                    return Err(Error::Usage(format!(
+                        "{start} is not below {end}; squash START END takes the older revision first"
+                    )));
+                }
+                _ => {
+                    return Err(Error::Usage(format!(
+                        "{cur} is a merge point; squash needs a linear run of revisions"
+                    )));
+                }
+            }
+            cur = parents[0].clone();
+            run.push(cur.clone());
+        }
+        run.reverse();
+        if run.len() < 2 {
+            return Err(Error::Usage("squash needs at least two revisions".into()));
+        }
+        for id in &run[..run.len() - 1] {
+            if self.children[id].len() != 1 {
+                return Err(Error::Usage(format!(
+                    "{id} is a branch point (children {}); squash needs a linear run",
+                    self.children[id].join(", ")
+                )));
+            }
+            for r in self.revs.values() {
+                if !run.contains(&r.id) && r.depends_on.contains(id) {
+                    return Err(Error::Usage(format!(
+                        "{} depends on {id}, which the squash would remove; squash up to {id}'s descendants only",
+                        r.id
+                    )));
+                }
+            }
+        }
+        let revs: Vec<&Revision> = run.iter().map(|id| &self.revs[id]).collect();
+        let mut upgrade = String::new();
+        for r in &revs {
+            upgrade.push_str(&format!("-- from {}: {}\n", r.id, r.message));
+            upgrade.push_str(r.upgrade.trim_end());
+            upgrade.push_str("\n\n");
+        }
+        let mut downgrade = String::new();
+        for r in revs.iter().rev() {
+            downgrade.push_str(&format!("-- from {}: {}\n", r.id, r.message));
+            downgrade.push_str(r.downgrade.trim_end());
+            downgrade.push_str("\n\n");
+        }
+        let mut labels = Vec::new();
+        let mut deps = Vec::new();
+        let mut replaces = Vec::new();
+        for r in &revs {
+            labels.extend(r.branch_labels.iter().cloned());
+            for d in &r.depends_on {
+                if !run.contains(d) && !deps.contains(d) {
+                    deps.push(d.clone());
+                }
+            }
+            replaces.extend(r.replaces.iter().cloned());
+            if r.id != end {
+                replaces.push(r.id.clone());
+            }
+        }
+        let revision = Revision {
+            id: end.clone(),
+            down_revisions: revs[0].down_revisions.clone(),
+            branch_labels: labels,
+            depends_on: deps,
+            message: message.to_string(),
+            created: Some(now()),
+            transactional: revs.iter().all(|r| r.transactional),
+            replaces,
+            upgrade: upgrade.trim_end().to_string() + "\n",
+            downgrade: downgrade.trim_end().to_string() + "\n",
+            path: PathBuf::new(),
+            upgrade_line: 0,
+            downgrade_line: 0,
+        };
+        Ok(Squash {
+            revision,
+            remove: revs.iter().map(|r| r.path.clone()).collect(),
+        })
+    }
+}
