@@ -1,15 +1,233 @@
 //! Splitting a section's SQL into statements (so a failure can name the
-//! statement), aware of quotes, comments and PostgreSQL dollar quoting.
+//! statement), aware of quotes, comments, PostgreSQL dollar quoting and
+//! trigger bodies.
+//!
+//! ```
+//! use alembix_migrate::split::split_statements;
+//! let s = split_statements("CREATE TABLE a (x text DEFAULT ';');\n-- note; here\nINSERT INTO a VALUES ('x;y');\n");
+//! assert_eq!(s.len(), 2);
+//! assert_eq!(s[1].sql, "INSERT INTO a VALUES ('x;y')");
+//! assert_eq!(s[1].line, 3);
+//! ```
 
 /// One statement of a section, with the 1-based line (within the section) where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
+    /// The statement without its final `;`, leading comments kept out.
     pub sql: String,
     pub line: usize,
 }
 
 /// Splits SQL text at top-level `;`. Comment-only pieces are dropped.
 pub fn split_statements(sql: &str) -> Vec<Statement> {
-    let _ = sql;
-    todo!("helper: statement splitter")
+    let b = sql.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0; // byte offset of the current piece
+    let mut i = 0;
+    // Depth of BEGIN ... END inside CREATE TRIGGER.
+    let mut trigger_depth = 0usize;
+    let mut piece_is_trigger = false;
+    let push = |out: &mut Vec<Statement>, from: usize, to: usize| {
+        let text = &sql[from..to];
+        if let Some((offset, body)) = strip_leading(text) {
+            let line = sql[..from + offset].matches('\n').count() + 1;
+            out.push(Statement {
+                sql: body.trim_end().to_string(),
+                line,
+            });
+        }
+    };
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\'' | b'"' | b'`' => {
+                // E'...' strings and MySQL strings allow backslash escapes.
+                let backslash = c == b'\''
+                    && (i > 0 && (b[i - 1] == b'E' || b[i - 1] == b'e')
+                        && (i < 2 || !b[i - 2].is_ascii_alphanumeric()));
+                i += 1;
+                while i < b.len() {
+                    if backslash && b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == c {
+                        if i + 1 < b.len() && b[i + 1] == c {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 1;
+                i += 2;
+                while i < b.len() && depth > 0 {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'$' => {
+                // $tag$ ... $tag$ (tag: letters, digits, _; not a $1 parameter).
+                let mut j = i + 1;
+                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                    j += 1;
+                }
+                let tag_ok = j < b.len()
+                    && b[j] == b'$'
+                    && !b.get(i + 1).is_some_and(|x| x.is_ascii_digit());
+                if tag_ok {
+                    let tag = &sql[i..=j];
+                    match sql[j + 1..].find(tag) {
+                        Some(end) => i = j + 1 + end + tag.len(),
+                        None => i = b.len(),
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            b';' => {
+                if trigger_depth == 0 {
+                    push(&mut out, start, i);
+                    start = i + 1;
+                    piece_is_trigger = false;
+                }
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let from = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                let word = sql[from..i].to_ascii_uppercase();
+                if word == "TRIGGER" && is_create(&sql[start..from]) {
+                    piece_is_trigger = true;
+                }
+                if piece_is_trigger {
+                    if word == "BEGIN" {
+                        trigger_depth += 1;
+                    } else if word == "END" && trigger_depth > 0 {
+                        trigger_depth -= 1;
+                    } else if word == "CASE" && trigger_depth > 0 {
+                        // CASE ... END inside a trigger body.
+                        trigger_depth += 1;
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    push(&mut out, start, b.len().min(sql.len()));
+    out
+}
+
+/// True when the text before `TRIGGER` starts a CREATE statement.
+fn is_create(prefix: &str) -> bool {
+    strip_leading(prefix)
+        .map(|(_, body)| body.trim_start().to_ascii_uppercase().starts_with("CREATE"))
+        .unwrap_or(false)
+}
+
+/// Skips leading blanks and comments; `None` when nothing else is left.
+fn strip_leading(text: &str) -> Option<(usize, &str)> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if b[i..].starts_with(b"--") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"/*") {
+            match text[i + 2..].find("*/") {
+                Some(end) => i += 2 + end + 2,
+                None => return None,
+            }
+        } else {
+            break;
+        }
+    }
+    let body = &text[i..];
+    if body.trim().is_empty() {
+        None
+    } else {
+        Some((i, body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqls(s: &str) -> Vec<String> {
+        split_statements(s).into_iter().map(|s| s.sql).collect()
+    }
+
+    #[test]
+    fn quotes_comments_and_lines() {
+        let s = split_statements(
+            "-- header\nCREATE TABLE \"a;b\" (x text);\n\n/* c; */ INSERT INTO `t` VALUES ('it''s; ok', E'\\';');\nSELECT 1",
+        );
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].sql, "CREATE TABLE \"a;b\" (x text)");
+        assert_eq!(s[0].line, 2);
+        assert_eq!(s[1].sql, "INSERT INTO `t` VALUES ('it''s; ok', E'\\';')");
+        assert_eq!(s[1].line, 4);
+        assert_eq!(s[2].sql, "SELECT 1");
+    }
+
+    #[test]
+    fn dollar_quotes_and_parameters() {
+        let s = sqls("CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\nSELECT $$a;b$$;");
+        assert_eq!(s.len(), 2);
+        assert!(s[0].ends_with("LANGUAGE sql"));
+        assert_eq!(s[1], "SELECT $$a;b$$");
+    }
+
+    #[test]
+    fn trigger_bodies_stay_whole() {
+        let s = sqls(
+            "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE b SET n = n + 1;\n  INSERT INTO c VALUES (CASE WHEN 1 THEN 2 END);\nEND;\nSELECT 2;",
+        );
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(s[0].starts_with("CREATE TRIGGER") && s[0].ends_with("END"));
+        assert_eq!(s[1], "SELECT 2");
+    }
+
+    #[test]
+    fn empty_and_comment_only() {
+        assert!(split_statements("").is_empty());
+        assert!(split_statements("  -- nothing\n/* at all */\n;;").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,200}") {
+            let _ = split_statements(&s);
+        }
+
+        #[test]
+        fn never_panics_on_sql_like_text(s in "[-;'\"`$/*a-zA-Z0-9 \\n\\\\]{0,200}") {
+            for st in split_statements(&s) {
+                proptest::prop_assert!(!st.sql.trim().is_empty());
+            }
+        }
+    }
 }
