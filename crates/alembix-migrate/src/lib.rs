@@ -17,6 +17,6 @@ pub mod step;
 pub use db::Database;
 pub use error::{Error, Result};
 pub use graph::RevisionGraph;
-pub use migrator::{Event, Migrator, Settings};
+pub use migrator::{Drift, Event, LogDirection, LogEntry, Migrator, Settings};
 pub use revision::Revision;
 pub use step::{Direction, Step, VersionChange};

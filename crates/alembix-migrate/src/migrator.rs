@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::db::Database;
+use crate::db::{Database, Session, TableNames};
 use crate::error::Result;
 use crate::graph::RevisionGraph;
 use crate::step::{Direction, Step, VersionChange};
@@ -44,11 +44,21 @@ pub enum Event {
     StepFinished { step: Step, duration: Duration },
 }
 
+/// What a log row records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogDirection {
+    /// An upgrade or downgrade step ran.
+    Step(Direction),
+    /// The revision was stamped without running SQL.
+    Stamp,
+}
+
 /// One row of the log table.
 #[derive(Debug, Clone, Serialize)]
 pub struct LogEntry {
     pub revision: String,
-    pub direction: Direction,
+    pub direction: LogDirection,
     pub applied_at: DateTime<Utc>,
     pub duration_ms: i64,
     pub checksum: String,
@@ -71,15 +81,94 @@ pub struct Migrator {
 }
 
 impl Migrator {
+    /// The engine for a graph with these settings.
     pub fn new(graph: RevisionGraph, settings: Settings) -> Migrator {
         Migrator { graph, settings }
+    }
+
+    fn names(&self) -> TableNames {
+        TableNames {
+            version: self.settings.version_table.clone(),
+            log: self.settings.log_table.clone(),
+        }
+    }
+
+    /// The version table's rows as stored, without checking them against
+    /// the graph (empty when it does not exist yet).
+    pub async fn stored_versions(&self, db: &Database) -> Result<Vec<String>> {
+        let mut s = db.session().await?;
+        s.versions(&self.names()).await
     }
 
     /// The version table's rows (empty when it does not exist yet), checked
     /// against the graph (`UnknownRevisions`, `Squashed`).
     pub async fn current(&self, db: &Database) -> Result<Vec<String>> {
-        let _ = db;
-        todo!()
+        let rows = self.stored_versions(db).await?;
+        self.graph.check_current(&rows)?;
+        Ok(self.graph.sorted(rows))
+    }
+
+    /// Takes the lock, runs `body` with the session, releases the lock on every path.
+    async fn locked<T>(
+        &self,
+        db: &Database,
+        body: impl AsyncFnOnce(&mut Session, Vec<String>) -> Result<T>,
+    ) -> Result<T> {
+        let names = self.names();
+        let mut s = db.session().await?;
+        s.lock(&names, self.settings.lock_timeout).await?;
+        let result = async {
+            s.ensure_tables(&names).await?;
+            let rows = s.versions(&names).await?;
+            body(&mut s, rows).await
+        }
+        .await;
+        match s.unlock().await {
+            Ok(()) => result,
+            Err(e) => {
+                // The session is in an unknown state: drop it, which ends the
+                // server session and with it the lock.
+                s.discard();
+                result.and(Err(e))
+            }
+        }
+    }
+
+    async fn run(
+        &self,
+        db: &Database,
+        direction: Direction,
+        target: &str,
+        on_event: &mut (dyn FnMut(&Event) + Send),
+    ) -> Result<Vec<Step>> {
+        let names = self.names();
+        let lock_timeout = self.settings.lock_timeout;
+        self.locked(db, async |s: &mut Session, rows: Vec<String>| {
+            let steps = match direction {
+                Direction::Up => self.graph.plan_upgrade(&rows, target)?,
+                Direction::Down => self.graph.plan_downgrade(&rows, target)?,
+            };
+            on_event(&Event::Planned {
+                steps: steps.clone(),
+            });
+            for step in &steps {
+                let rev = self
+                    .graph
+                    .get(&step.revision)
+                    .expect("planned revisions are in the graph");
+                on_event(&Event::StepStarted {
+                    step: step.clone(),
+                    message: rev.message.clone(),
+                });
+                let took = s.run_step(&names, step, rev, lock_timeout).await?;
+                on_event(&Event::StepFinished {
+                    step: step.clone(),
+                    duration: took,
+                });
+            }
+            Ok(steps)
+        })
+        .await
     }
 
     /// Upgrades to `target` under the lock; returns the steps that ran.
@@ -89,8 +178,7 @@ impl Migrator {
         target: &str,
         on_event: &mut (dyn FnMut(&Event) + Send),
     ) -> Result<Vec<Step>> {
-        let _ = (db, target, on_event);
-        todo!()
+        self.run(db, Direction::Up, target, on_event).await
     }
 
     /// Downgrades to `target` under the lock; returns the steps that ran.
@@ -100,8 +188,7 @@ impl Migrator {
         target: &str,
         on_event: &mut (dyn FnMut(&Event) + Send),
     ) -> Result<Vec<Step>> {
-        let _ = (db, target, on_event);
-        todo!()
+        self.run(db, Direction::Down, target, on_event).await
     }
 
     /// Sets the version table to `targets` without running SQL.
@@ -111,19 +198,70 @@ impl Migrator {
         targets: &[String],
         purge: bool,
     ) -> Result<VersionChange> {
-        let _ = (db, targets, purge);
-        todo!()
+        let names = self.names();
+        self.locked(db, async |s: &mut Session, rows: Vec<String>| {
+            let change = self.graph.plan_stamp(&rows, targets, purge)?;
+            let sums = change
+                .insert
+                .iter()
+                .filter_map(|id| self.graph.get(id))
+                .map(|r| (r.id.clone(), r.checksum(Direction::Up)))
+                .collect();
+            s.stamp(&names, &change, sums).await?;
+            Ok(change)
+        })
+        .await
     }
 
     /// The log table, oldest first (empty when it does not exist).
     pub async fn log(&self, db: &Database) -> Result<Vec<LogEntry>> {
-        let _ = db;
-        todo!()
+        let mut s = db.session().await?;
+        let rows = s.log_rows(&self.names()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| LogEntry {
+                revision: r.revision,
+                direction: match crate::db::direction_of(&r.direction) {
+                    Some(d) => LogDirection::Step(d),
+                    None => LogDirection::Stamp,
+                },
+                applied_at: r.applied_at,
+                duration_ms: r.duration_ms,
+                checksum: r.checksum,
+            })
+            .collect())
     }
 
     /// Applied revisions whose upgrade section changed since it was applied.
     pub async fn drift(&self, db: &Database) -> Result<Vec<Drift>> {
-        let _ = db;
-        todo!()
+        let rows = self.current(db).await?;
+        let applied = self.graph.ancestors(&rows);
+        let log = self.log(db).await?;
+        let mut out = Vec::new();
+        for id in self.graph.sorted(applied) {
+            let Some(entry) = log.iter().rev().find(|e| {
+                e.revision == id
+                    && matches!(
+                        e.direction,
+                        LogDirection::Step(Direction::Up) | LogDirection::Stamp
+                    )
+            }) else {
+                continue;
+            };
+            let rev = self
+                .graph
+                .get(&id)
+                .expect("applied revisions are in the graph");
+            let now = rev.checksum(Direction::Up);
+            if entry.checksum != now {
+                out.push(Drift {
+                    revision: id.clone(),
+                    path: rev.path.clone(),
+                    applied_checksum: entry.checksum.clone(),
+                    file_checksum: now,
+                });
+            }
+        }
+        Ok(out)
     }
 }

@@ -43,7 +43,8 @@ pub fn split_statements(sql: &str) -> Vec<Statement> {
             b'\'' | b'"' | b'`' => {
                 // E'...' strings and MySQL strings allow backslash escapes.
                 let backslash = c == b'\''
-                    && (i > 0 && (b[i - 1] == b'E' || b[i - 1] == b'e')
+                    && (i > 0
+                        && (b[i - 1] == b'E' || b[i - 1] == b'e')
                         && (i < 2 || !b[i - 2].is_ascii_alphanumeric()));
                 i += 1;
                 while i < b.len() {
@@ -195,7 +196,9 @@ mod tests {
 
     #[test]
     fn dollar_quotes_and_parameters() {
-        let s = sqls("CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\nSELECT $$a;b$$;");
+        let s = sqls(
+            "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\nSELECT $$a;b$$;",
+        );
         assert_eq!(s.len(), 2);
         assert!(s[0].ends_with("LANGUAGE sql"));
         assert_eq!(s[1], "SELECT $$a;b$$");

@@ -1,1 +1,0 @@
-//! mysql specifics: lock, version and log tables, DDL transactions.

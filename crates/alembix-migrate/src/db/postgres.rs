@@ -1,1 +1,0 @@
-//! postgres specifics: lock, version and log tables, DDL transactions.

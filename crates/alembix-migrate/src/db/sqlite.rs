@@ -1,1 +1,0 @@
-//! sqlite specifics: lock, version and log tables, DDL transactions.
