@@ -384,8 +384,8 @@ impl RevisionGraph {
         out
     }
 
-    /// Sorts ids in the graph's topological order.
-    pub(crate) fn sorted<I: IntoIterator<Item = String>>(&self, ids: I) -> Vec<String> {
+    /// Sorts ids in the graph's topological order (parents first), without duplicates.
+    pub fn sorted<I: IntoIterator<Item = String>>(&self, ids: I) -> Vec<String> {
         let mut v: Vec<String> = ids.into_iter().collect();
         v.sort_by_key(|id| self.pos.get(id).copied().unwrap_or(usize::MAX));
         v.dedup();
