@@ -111,6 +111,16 @@ where
     F: FnOnce(Db) -> Fut,
     Fut: Future<Output = ()>,
 {
+    run_with_url(kind, opts, |db, _url| body(db)).await
+}
+
+/// Like [`run_with`], also giving the body the database's URL (for tests
+/// that run the `alembix` binary or the databases' own clients on it).
+pub async fn run_with_url<F, Fut>(kind: Kind, opts: PoolOptions, body: F)
+where
+    F: FnOnce(Db, String) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let name = unique_name();
     match kind {
         Kind::Sqlite => {
@@ -120,7 +130,9 @@ where
             let db = Db::connect_with(&url, opts)
                 .await
                 .expect("open the SQLite file");
-            let outcome = AssertUnwindSafe(body(db.clone())).catch_unwind().await;
+            let outcome = AssertUnwindSafe(body(db.clone(), url.clone()))
+                .catch_unwind()
+                .await;
             db.close().await;
             drop(dir);
             if let Err(panic) = outcome {
@@ -159,7 +171,9 @@ where
                 let db = Db::connect_with(&db_url, opts)
                     .await
                     .unwrap_or_else(|e| panic!("connect to {db_url}: {e}"));
-                let inner = AssertUnwindSafe(body(db.clone())).catch_unwind().await;
+                let inner = AssertUnwindSafe(body(db.clone(), db_url.clone()))
+                    .catch_unwind()
+                    .await;
                 db.close().await;
                 if let Err(panic) = inner {
                     std::panic::resume_unwind(panic);
