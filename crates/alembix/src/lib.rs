@@ -74,6 +74,24 @@
 //!
 //! Any other type is a compile error that names the field and asks for
 //! `#[column(sql_type = "...")]` (plus an implementation of [`DbType`]).
+//!
+//! # Migrations
+//!
+//! `alembix::migrate!("migrations")` embeds the revision files of a
+//! directory (relative to the crate root) at compile time as a
+//! [`migrate::EmbeddedMigrations`]; `MIGRATIONS.upgrade(&db, "head")` applies
+//! them under the same database lock as the `alembix` command, so many
+//! instances of an application may start at once:
+//!
+//! ```ignore
+//! static MIGRATIONS: alembix::migrate::EmbeddedMigrations = alembix::migrate!("migrations");
+//!
+//! let db = alembix::Db::connect(&url).await?;
+//! MIGRATIONS.upgrade(&db, "head").await?;
+//! ```
+//!
+//! Editing a revision file rebuilds the crate; adding one needs a rebuild
+//! trigger, e.g. a build script printing `cargo:rerun-if-changed=migrations`.
 
 mod db;
 mod error;
