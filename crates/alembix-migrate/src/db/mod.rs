@@ -1,7 +1,7 @@
 //! Database access for the engine: connections per backend, the migration
 //! lock, the version and log tables, and running one step.
 //!
-//! Everything a run does happens on ONE connection ([`Session`]) that holds
+//! Everything a run does happens on ONE connection (a session) that holds
 //! the lock from start to end:
 //! * PostgreSQL: `pg_try_advisory_lock(key)` polled with backoff; each
 //!   revision and its version/log rows in one transaction.
