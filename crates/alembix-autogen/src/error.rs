@@ -12,9 +12,22 @@ pub enum Error {
     #[error("{0}")]
     Unsupported(String),
 
+    /// A model file cannot be read or a model cannot be mapped; the message
+    /// names the file and line and says what to fix.
+    #[error("{0}")]
+    Scan(String),
+
     /// A bad option or configuration value.
     #[error("{0}")]
     Usage(String),
+
+    /// Rendering the ops for the backend failed.
+    #[error(transparent)]
+    Render(#[from] alembix_schema::RenderError),
+
+    /// The migration engine failed (graph, version table).
+    #[error(transparent)]
+    Migrate(#[from] alembix_migrate::Error),
 
     /// The database driver failed.
     #[error("database error: {0}")]

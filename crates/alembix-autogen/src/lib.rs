@@ -4,5 +4,7 @@
 
 pub mod error;
 pub mod introspect;
+pub mod normalize;
+pub mod scan;
 
 pub use error::{Error, Result};

@@ -1,2 +1,94 @@
 //! Introspection: the live database read into the same `Schema` the models
-//! produce, with a fixed number of catalog queries whatever the number of tables.
+//! produce, with a fixed number of catalog queries whatever the number of
+//! tables (never one query per table).
+//!
+//! What is read, per backend:
+//! * PostgreSQL (`pg_catalog`, one schema, `public` by default): tables and
+//!   comments; columns with `format_type` types, `NOT NULL`, defaults as
+//!   `pg_get_expr` prints them, identity and `nextval(...)` (serial) as
+//!   auto-increment, comments; enum types with their labels in order;
+//!   primary keys, unique constraints, foreign keys (actions) and checks
+//!   from `pg_constraint`; indexes that back no constraint (expression and
+//!   partial indexes are left out — autogen does not manage them).
+//! * MySQL/MariaDB (`information_schema` of the current database): columns
+//!   (`COLUMN_TYPE`, defaults as the server prints them, `auto_increment`,
+//!   comments), constraints, key columns, referential actions, checks,
+//!   indexes (unique constraints are unique indexes there).
+//! * SQLite (`sqlite_master` joined with the `pragma_*` table functions):
+//!   columns, keys, indexes, foreign keys; constraint names, checks and
+//!   `AUTOINCREMENT` from the table's `CREATE TABLE` text; an enum is `text`
+//!   with a `CHECK (col IN (...))`.
+//!
+//! Texts the database rewrites (defaults, check expressions) are compared
+//! after the database has normalised the models' side too: see
+//! [`crate::normalize`].
+
+pub(crate) mod mysql;
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
+mod sqlite_sql;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use alembix_schema::Schema;
+
+use crate::error::Result;
+
+pub use mysql::introspect_mysql;
+pub use postgres::introspect_postgres;
+pub use sqlite::introspect_sqlite;
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub struct IntrospectOptions {
+    /// PostgreSQL schema to read (default `public`).
+    pub schema: String,
+    /// Tables never read (the version and log tables).
+    pub exclude_tables: Vec<String>,
+}
+
+impl Default for IntrospectOptions {
+    fn default() -> Self {
+        IntrospectOptions {
+            schema: "public".into(),
+            exclude_tables: vec!["alembix_version".into(), "alembix_log".into()],
+        }
+    }
+}
+
+static QUERIES: AtomicU64 = AtomicU64::new(0);
+
+/// Catalog queries run by introspection in this process so far (to show
+/// that their number does not grow with the number of tables).
+pub fn queries_run() -> u64 {
+    QUERIES.load(Ordering::Relaxed)
+}
+
+pub(crate) fn count_query() {
+    QUERIES.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Introspects whichever backend `db` is.
+pub async fn introspect(db: &alembix_migrate::Database, opts: &IntrospectOptions) -> Result<Schema> {
+    if let Some(p) = db.as_postgres() {
+        introspect_postgres(p, opts).await
+    } else if let Some(p) = db.as_mysql() {
+        introspect_mysql(p, opts).await
+    } else if let Some(p) = db.as_sqlite() {
+        introspect_sqlite(p, opts).await
+    } else {
+        unreachable!("a Database is one of the three backends")
+    }
+}
+
+/// Sorts a schema's parts so that two introspections compare equal.
+pub(crate) fn tidy(schema: &mut Schema) {
+    schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    for t in &mut schema.tables {
+        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+        t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
+}

@@ -1,0 +1,217 @@
+//! PostgreSQL: five catalog queries for the whole schema.
+
+use std::collections::BTreeMap;
+
+use alembix_schema::{
+    Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction,
+    Schema, Table, UniqueConstraint,
+};
+use sqlx::{PgPool, Row};
+
+use super::{IntrospectOptions, count_query, tidy};
+use crate::error::Result;
+
+fn action(c: &str) -> ReferentialAction {
+    match c {
+        "c" => ReferentialAction::Cascade,
+        "n" => ReferentialAction::SetNull,
+        "d" => ReferentialAction::SetDefault,
+        "r" => ReferentialAction::Restrict,
+        _ => ReferentialAction::NoAction,
+    }
+}
+
+/// `CHECK ((a > 0))` → `(a > 0)`: the expression as `pg_get_constraintdef` prints it.
+fn check_expr(def: &str) -> String {
+    let d = def.trim();
+    let d = d.strip_prefix("CHECK").unwrap_or(d).trim();
+    let d = d.strip_suffix(" NOT VALID").unwrap_or(d).trim();
+    match d.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        Some(inner) => inner.trim().to_string(),
+        None => d.to_string(),
+    }
+}
+
+/// Reads one PostgreSQL schema (`opts.schema`).
+pub async fn introspect_postgres(pool: &PgPool, opts: &IntrospectOptions) -> Result<Schema> {
+    let mut conn = pool.acquire().await?;
+    read_postgres(&mut conn, opts).await
+}
+
+/// Reads through one connection (also used inside the scratch transaction).
+pub(crate) async fn read_postgres(conn: &mut sqlx::PgConnection, opts: &IntrospectOptions) -> Result<Schema> {
+    let ns = &opts.schema;
+    count_query();
+    let enum_rows = sqlx::query(
+        "SELECT t.typname::text, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
+         FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+         JOIN pg_namespace n ON n.oid = t.typnamespace
+         WHERE n.nspname = $1 GROUP BY t.typname",
+    )
+    .bind(ns)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in enum_rows {
+        enums.insert(r.try_get(0)?, r.try_get(1)?);
+    }
+
+    count_query();
+    let table_rows = sqlx::query(
+        "SELECT c.oid::int8, c.relname::text, obj_description(c.oid, 'pg_class')
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'p') AND n.nspname = $1",
+    )
+    .bind(ns)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut tables: BTreeMap<i64, Table> = BTreeMap::new();
+    for r in table_rows {
+        let name: String = r.try_get(1)?;
+        if opts.exclude_tables.contains(&name) {
+            continue;
+        }
+        let mut t = Table::new(name);
+        t.comment = r.try_get(2)?;
+        tables.insert(r.try_get(0)?, t);
+    }
+
+    count_query();
+    let col_rows = sqlx::query(
+        "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod),
+                a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
+                col_description(a.attrelid, a.attnum), t.typtype::text, t.typname::text
+         FROM pg_attribute a
+         JOIN pg_class c ON c.oid = a.attrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_type t ON t.oid = a.atttypid
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND n.nspname = $1
+         ORDER BY a.attrelid, a.attnum",
+    )
+    .bind(ns)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in col_rows {
+        let Some(t) = tables.get_mut(&r.try_get::<i64, _>(0)?) else {
+            continue;
+        };
+        let type_text: String = r.try_get(2)?;
+        let typtype: String = r.try_get(7)?;
+        let typname: String = r.try_get(8)?;
+        let ty = match enums.get(&typname) {
+            Some(values) if typtype == "e" => ColumnType::Enum {
+                name: typname.clone(),
+                values: values.clone(),
+            },
+            _ => ColumnType::from_sql(&type_text),
+        };
+        let mut default: Option<String> = r.try_get(4)?;
+        let identity: String = r.try_get(5)?;
+        let mut auto_increment = !identity.is_empty();
+        if default.as_deref().is_some_and(|d| d.starts_with("nextval(")) {
+            auto_increment = true;
+            default = None;
+        }
+        t.columns.push(Column {
+            name: r.try_get(1)?,
+            ty,
+            nullable: !r.try_get::<bool, _>(3)?,
+            default,
+            auto_increment,
+            comment: r.try_get(6)?,
+            renamed_from: Vec::new(),
+        });
+    }
+
+    count_query();
+    let con_rows = sqlx::query(
+        "SELECT con.conrelid::int8, con.conname::text, con.contype::text, pg_get_constraintdef(con.oid),
+                array(SELECT att.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, ord)
+                      JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = k.n ORDER BY k.ord),
+                rc.relname::text, rn.nspname::text,
+                array(SELECT att.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, ord)
+                      JOIN pg_attribute att ON att.attrelid = con.confrelid AND att.attnum = k.n ORDER BY k.ord),
+                con.confdeltype::text, con.confupdtype::text
+         FROM pg_constraint con
+         JOIN pg_class c ON c.oid = con.conrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+         LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+         WHERE n.nspname = $1 AND con.contype IN ('p', 'u', 'f', 'c')",
+    )
+    .bind(ns)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in con_rows {
+        let Some(t) = tables.get_mut(&r.try_get::<i64, _>(0)?) else {
+            continue;
+        };
+        let name: String = r.try_get(1)?;
+        let kind: String = r.try_get(2)?;
+        let def: String = r.try_get(3)?;
+        let columns: Vec<String> = r.try_get(4)?;
+        match kind.as_str() {
+            "p" => t.primary_key = Some(PrimaryKey { name, columns }),
+            "u" => t.uniques.push(UniqueConstraint { name, columns }),
+            "c" => t.checks.push(Check {
+                name,
+                expr: check_expr(&def),
+            }),
+            "f" => {
+                let ref_schema: Option<String> = r.try_get(6)?;
+                t.foreign_keys.push(ForeignKey {
+                    name,
+                    columns,
+                    ref_table: r.try_get::<Option<String>, _>(5)?.unwrap_or_default(),
+                    ref_schema: ref_schema.filter(|s| s != ns),
+                    ref_columns: r.try_get(7)?,
+                    on_delete: action(&r.try_get::<String, _>(8)?),
+                    on_update: action(&r.try_get::<String, _>(9)?),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    count_query();
+    let ix_rows = sqlx::query(
+        "SELECT i.indrelid::int8, ic.relname::text, i.indisunique,
+                array(SELECT att.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(n, ord)
+                      JOIN pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.n ORDER BY k.ord),
+                (0 = ANY(i.indkey::int2[])) OR i.indpred IS NOT NULL
+         FROM pg_index i
+         JOIN pg_class ic ON ic.oid = i.indexrelid
+         JOIN pg_class c ON c.oid = i.indrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))",
+    )
+    .bind(ns)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in ix_rows {
+        let Some(t) = tables.get_mut(&r.try_get::<i64, _>(0)?) else {
+            continue;
+        };
+        if r.try_get::<bool, _>(4)? {
+            // Expression or partial index: not managed by autogen.
+            continue;
+        }
+        t.indexes.push(Index {
+            name: r.try_get(1)?,
+            columns: r.try_get(3)?,
+            unique: r.try_get(2)?,
+        });
+    }
+
+    let mut schema = Schema {
+        tables: tables.into_values().collect(),
+        enums: enums
+            .into_iter()
+            .map(|(name, values)| EnumType { name, values })
+            .collect(),
+    };
+    tidy(&mut schema);
+    Ok(schema)
+}

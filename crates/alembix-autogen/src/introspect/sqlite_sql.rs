@@ -1,0 +1,285 @@
+//! What SQLite keeps only in the `CREATE TABLE` text: constraint names,
+//! check expressions and `AUTOINCREMENT`. A small reader of that text.
+
+/// A table constraint or column constraint found in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Parsed {
+    pub primary_key_name: Option<String>,
+    /// (name, columns)
+    pub uniques: Vec<(Option<String>, Vec<String>)>,
+    /// (name, columns)
+    pub foreign_keys: Vec<(Option<String>, Vec<String>)>,
+    /// (name, expression, column for an inline check)
+    pub checks: Vec<(Option<String>, String, Option<String>)>,
+    /// Columns declared with AUTOINCREMENT.
+    pub autoincrement: Vec<String>,
+}
+
+/// Splits at top-level commas, respecting quotes and parentheses.
+fn split_top(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    for c in s.chars() {
+        if let Some(q) = quote {
+            cur.push(c);
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' | '`' | '[' => {
+                quote = Some(if c == '[' { ']' } else { c });
+                cur.push(c);
+            }
+            '(' => {
+                depth += 1;
+                cur.push(c);
+            }
+            ')' => {
+                depth -= 1;
+                cur.push(c);
+            }
+            ',' if depth == 0 => {
+                out.push(cur.trim().to_string());
+                cur.clear();
+            }
+            _ => cur.push(c),
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// Removes identifier quotes (`"a""b"`, `` `a` ``, `[a]`).
+pub(crate) fn unquote(s: &str) -> String {
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.len() >= 2 {
+        let (f, l) = (b[0], b[b.len() - 1]);
+        if (f == b'"' && l == b'"') || (f == b'`' && l == b'`') {
+            let q = f as char;
+            return s[1..s.len() - 1].replace(&format!("{q}{q}"), &q.to_string());
+        }
+        if f == b'[' && l == b']' {
+            return s[1..s.len() - 1].to_string();
+        }
+    }
+    s.to_string()
+}
+
+/// The first token (identifier, quoted or not) and the rest.
+fn first_token(s: &str) -> (String, &str) {
+    let s = s.trim_start();
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return (String::new(), s);
+    }
+    let close = match b[0] {
+        b'"' => Some(b'"'),
+        b'`' => Some(b'`'),
+        b'[' => Some(b']'),
+        _ => None,
+    };
+    if let Some(q) = close {
+        let mut i = 1;
+        while i < b.len() {
+            if b[i] == q {
+                if q != b']' && i + 1 < b.len() && b[i + 1] == q {
+                    i += 2;
+                    continue;
+                }
+                return (unquote(&s[..=i]), &s[i + 1..]);
+            }
+            i += 1;
+        }
+        return (unquote(s), "");
+    }
+    let end = s
+        .find(|c: char| c.is_whitespace() || c == '(' || c == ',')
+        .unwrap_or(s.len());
+    (s[..end].to_string(), &s[end..])
+}
+
+/// The text inside the first balanced parentheses at or after the start.
+fn paren(s: &str) -> Option<(String, &str)> {
+    let open = s.find('(')?;
+    let mut depth = 0;
+    let mut quote: Option<char> = None;
+    for (i, c) in s[open..].char_indices() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' | '`' => quote = Some(c),
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    let end = open + i;
+                    return Some((s[open + 1..end].trim().to_string(), &s[end + 1..]));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn columns_of(list: &str) -> Vec<String> {
+    split_top(list)
+        .iter()
+        .map(|c| first_token(c).0)
+        .collect()
+}
+
+fn upper_starts(s: &str, kw: &str) -> bool {
+    let t = s.trim_start();
+    t.len() >= kw.len() && t[..kw.len()].eq_ignore_ascii_case(kw)
+}
+
+/// Reads a `CREATE TABLE` statement.
+pub(crate) fn parse_create_table(sql: &str) -> Parsed {
+    let mut p = Parsed::default();
+    let Some((body, _)) = paren(sql) else {
+        return p;
+    };
+    for item in split_top(&body) {
+        let mut rest: &str = &item;
+        let mut name = None;
+        if upper_starts(rest, "CONSTRAINT") {
+            let after = &rest.trim_start()["CONSTRAINT".len()..];
+            let (n, r) = first_token(after);
+            name = Some(n);
+            rest = r;
+        }
+        if upper_starts(rest, "PRIMARY") {
+            p.primary_key_name = name;
+        } else if upper_starts(rest, "UNIQUE") {
+            if let Some((cols, _)) = paren(rest) {
+                p.uniques.push((name, columns_of(&cols)));
+            }
+        } else if upper_starts(rest, "FOREIGN") {
+            if let Some((cols, _)) = paren(rest) {
+                p.foreign_keys.push((name, columns_of(&cols)));
+            }
+        } else if upper_starts(rest, "CHECK") {
+            if let Some((expr, _)) = paren(rest) {
+                p.checks.push((name, expr, None));
+            }
+        } else {
+            // A column definition: name, type, constraints.
+            let (col, mut defn) = first_token(rest);
+            if defn.to_ascii_uppercase().contains("AUTOINCREMENT") {
+                p.autoincrement.push(col.clone());
+            }
+            // Inline checks (possibly named).
+            loop {
+                let upper = defn.to_ascii_uppercase();
+                let Some(at) = find_keyword(&upper, "CHECK") else {
+                    break;
+                };
+                let before = &defn[..at];
+                let cname = find_keyword(&before.to_ascii_uppercase(), "CONSTRAINT")
+                    .map(|c| first_token(&before[c + "CONSTRAINT".len()..]).0);
+                match paren(&defn[at..]) {
+                    Some((expr, after)) => {
+                        p.checks.push((cname, expr, Some(col.clone())));
+                        defn = after;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    p
+}
+
+/// Position of a keyword as a whole word, outside quotes.
+fn find_keyword(upper: &str, kw: &str) -> Option<usize> {
+    let b = upper.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(q) = quote {
+            if b[i] == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        if matches!(b[i], b'\'' | b'"' | b'`') {
+            quote = Some(b[i]);
+            i += 1;
+            continue;
+        }
+        if upper[i..].starts_with(kw)
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+            && b.get(i + kw.len()).is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `"col" IN ('a','b')` → the labels, when the check is that shape for `col`.
+pub(crate) fn enum_check(expr: &str, col: &str) -> Option<Vec<String>> {
+    let (name, rest) = first_token(expr);
+    if name != col {
+        return None;
+    }
+    let rest = rest.trim_start();
+    if !upper_starts(rest, "IN") {
+        return None;
+    }
+    let (list, tail) = paren(rest)?;
+    if !tail.trim().is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for v in split_top(&list) {
+        let v = v.trim();
+        let inner = v.strip_prefix('\'')?.strip_suffix('\'')?;
+        out.push(inner.replace("''", "'"));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_names_checks_and_autoincrement() {
+        let p = parse_create_table(
+            r#"CREATE TABLE "posts" (
+  "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
+  "status" text NOT NULL CHECK ("status" IN ('draft','it''s')),
+  "age" integer CONSTRAINT "ck_age" CHECK (age >= 0),
+  "a, b" integer,
+  CONSTRAINT "uq_posts_a" UNIQUE ("a, b"),
+  CONSTRAINT "fk_posts_author" FOREIGN KEY ("author_id") REFERENCES "authors" ("id") ON DELETE CASCADE,
+  CONSTRAINT "ck_posts_x" CHECK (length(status) > 0)
+)"#,
+        );
+        assert_eq!(p.autoincrement, vec!["id"]);
+        assert_eq!(p.uniques, vec![(Some("uq_posts_a".into()), vec!["a, b".into()])]);
+        assert_eq!(p.foreign_keys, vec![(Some("fk_posts_author".into()), vec!["author_id".into()])]);
+        assert_eq!(p.checks.len(), 3);
+        assert_eq!(
+            enum_check(&p.checks[0].1, "status"),
+            Some(vec!["draft".into(), "it's".into()])
+        );
+        assert_eq!(p.checks[1], (Some("ck_age".into()), "age >= 0".into(), Some("age".into())));
+        assert_eq!(p.checks[2].0.as_deref(), Some("ck_posts_x"));
+    }
+}

@@ -1,0 +1,178 @@
+//! The model scanner: the Rust files matched by the `models` globs, read
+//! with syn, every `#[derive(Model)]` struct and `#[derive(DbEnum)]` enum
+//! turned into tables with the very functions the derive macro uses.
+
+use std::path::{Path, PathBuf};
+
+use alembix_macros_core::{EnumDef, ModelDef, parse_db_enum, parse_model};
+use alembix_schema::{ColumnType, Schema, Table};
+
+use crate::error::{Error, Result};
+
+/// Where a scanned item came from.
+#[derive(Debug, Clone)]
+struct Found<T> {
+    item: T,
+    file: PathBuf,
+    line: usize,
+}
+
+fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .map(|paths| {
+                paths
+                    .iter()
+                    .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+            })
+            .unwrap_or(false)
+    })
+}
+
+fn error_at(file: &Path, e: &syn::Error) -> Error {
+    let start = e.span().start();
+    Error::Scan(format!(
+        "{}:{}:{}: {e}",
+        file.display(),
+        start.line,
+        start.column + 1
+    ))
+}
+
+fn collect(
+    items: &[syn::Item],
+    file: &Path,
+    models: &mut Vec<Found<ModelDef>>,
+    enums: &mut Vec<Found<EnumDef>>,
+) -> Result<()> {
+    for item in items {
+        match item {
+            syn::Item::Struct(s) if derives(&s.attrs, "Model") => {
+                let input: syn::DeriveInput = s.clone().into();
+                let def = parse_model(&input).map_err(|e| error_at(file, &e))?;
+                models.push(Found {
+                    item: def,
+                    file: file.to_path_buf(),
+                    line: s.ident.span().start().line,
+                });
+            }
+            syn::Item::Enum(en) if derives(&en.attrs, "DbEnum") => {
+                let input: syn::DeriveInput = en.clone().into();
+                let def = parse_db_enum(&input).map_err(|e| error_at(file, &e))?;
+                enums.push(Found {
+                    item: def,
+                    file: file.to_path_buf(),
+                    line: en.ident.span().start().line,
+                });
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    collect(inner, file, models, enums)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The files the globs match under `root`, sorted.
+pub fn model_files(root: &Path, globs: &[String]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for g in globs {
+        let pattern = root.join(g);
+        let pattern = pattern.to_string_lossy();
+        let paths = glob::glob(&pattern)
+            .map_err(|e| Error::Usage(format!("bad glob `{g}` in `models`: {e}")))?;
+        for p in paths {
+            let p = p.map_err(|e| Error::Usage(format!("cannot read {}", e.path().display())))?;
+            if p.is_file() && !files.contains(&p) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Scans the files matched by `globs` (relative to `root`) into the target schema.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::create_dir(dir.path().join("src")).unwrap();
+/// std::fs::write(dir.path().join("src/models.rs"), r#"
+///     #[derive(alembix::Model)]
+///     #[model(table = "notes")]
+///     struct Note { id: i64, #[column(max_length = 80)] title: String }
+/// "#).unwrap();
+/// let schema = alembix_autogen::scan::scan(dir.path(), &["src/**/*.rs".into()]).unwrap();
+/// assert_eq!(schema.tables[0].name, "notes");
+/// assert_eq!(schema.tables[0].columns.len(), 2);
+/// ```
+pub fn scan(root: &Path, globs: &[String]) -> Result<Schema> {
+    let files = model_files(root, globs)?;
+    let mut models = Vec::new();
+    let mut enums = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Error::Scan(format!("{}: {e}", file.display())))?;
+        let parsed = syn::parse_file(&text).map_err(|e| error_at(file, &e))?;
+        collect(&parsed.items, file, &mut models, &mut enums)?;
+    }
+    let mut schema = Schema::default();
+    for m in &models {
+        let table = m
+            .item
+            .resolve_table(|path| {
+                let name = path.segments.last()?.ident.to_string();
+                let hits: Vec<&Found<EnumDef>> =
+                    enums.iter().filter(|e| e.item.ident == name).collect();
+                (hits.len() == 1).then(|| hits[0].item.enum_type())
+            })
+            .map_err(|e| {
+                let ambiguous = enums
+                    .iter()
+                    .filter(|x| e.to_string().contains(&format!("`{}`", x.item.ident)))
+                    .count()
+                    > 1;
+                let mut err = error_at(&m.file, &e);
+                if ambiguous && let Error::Scan(msg) = &mut err {
+                    msg.push_str(" (several DbEnum types have this name in the scanned files; rename one)");
+                }
+                err
+            })?;
+        if let Some(other) = schema.tables.iter().position(|t: &Table| {
+            t.name == table.name && t.schema == table.schema
+        }) {
+            let o = &models[other];
+            return Err(Error::Scan(format!(
+                "table `{}` is declared twice: by {} ({}:{}) and by {} ({}:{})",
+                table.name,
+                o.item.ident,
+                o.file.display(),
+                o.line,
+                m.item.ident,
+                m.file.display(),
+                m.line
+            )));
+        }
+        schema.tables.push(table);
+    }
+    // Named enum types used by the columns (PostgreSQL creates them).
+    for t in &schema.tables.clone() {
+        for c in &t.columns {
+            if let ColumnType::Enum { name, values } = &c.ty
+                && schema.enum_type(name).is_none()
+            {
+                schema.enums.push(alembix_schema::EnumType {
+                    name: name.clone(),
+                    values: values.clone(),
+                });
+            }
+        }
+    }
+    Ok(schema)
+}
