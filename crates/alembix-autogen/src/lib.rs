@@ -2,6 +2,8 @@
 //! (introspection), read the models from source files (scanning), compare
 //! the two into ops, and write revisions.
 
+pub mod autogen;
+pub mod diff;
 pub mod error;
 pub mod introspect;
 pub mod normalize;

@@ -51,9 +51,11 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
             sqlx::raw_sql(AssertSqlSafe(format!("CREATE SCHEMA \"{scratch}\"")))
                 .execute(&mut *tx)
                 .await?;
-            sqlx::raw_sql(AssertSqlSafe(format!("SET LOCAL search_path TO \"{scratch}\"")))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::raw_sql(AssertSqlSafe(format!(
+                "SET LOCAL search_path TO \"{scratch}\""
+            )))
+            .execute(&mut *tx)
+            .await?;
             for stmt in create_schema(target, Dialect::Postgres)? {
                 sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
                     .execute(&mut *tx)
@@ -96,7 +98,11 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
                 .await;
             if let Some(db) = original {
                 let back = format!("USE `{}`", db.replace('`', "``"));
-                if sqlx::raw_sql(AssertSqlSafe(back)).execute(&mut *conn).await.is_err() {
+                if sqlx::raw_sql(AssertSqlSafe(back))
+                    .execute(&mut *conn)
+                    .await
+                    .is_err()
+                {
                     // Never hand a connection on the wrong database back to the pool.
                     conn.detach();
                 }

@@ -140,13 +140,17 @@ pub fn scan(root: &Path, globs: &[String]) -> Result<Schema> {
                     > 1;
                 let mut err = error_at(&m.file, &e);
                 if ambiguous && let Error::Scan(msg) = &mut err {
-                    msg.push_str(" (several DbEnum types have this name in the scanned files; rename one)");
+                    msg.push_str(
+                        " (several DbEnum types have this name in the scanned files; rename one)",
+                    );
                 }
                 err
             })?;
-        if let Some(other) = schema.tables.iter().position(|t: &Table| {
-            t.name == table.name && t.schema == table.schema
-        }) {
+        if let Some(other) = schema
+            .tables
+            .iter()
+            .position(|t: &Table| t.name == table.name && t.schema == table.schema)
+        {
             let o = &models[other];
             return Err(Error::Scan(format!(
                 "table `{}` is declared twice: by {} ({}:{}) and by {} ({}:{})",

@@ -73,6 +73,16 @@ enum Format {
 enum Command {
     /// Write alembix.toml and the script directory (default `migrations`).
     Init { dir: Option<PathBuf> },
+    /// Compare the models with the database and write a revision (the database must be at head).
+    Autogen {
+        #[arg(short, long)]
+        message: String,
+    },
+    /// Print the changes between the models and the database; write nothing.
+    Diff {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Write an empty revision to fill by hand.
     Revision {
         #[arg(short, long)]
@@ -436,6 +446,30 @@ async fn run(cli: Cli) -> Res<i32> {
             Ok(0)
         }
         Command::Check => check(&m, &cfg, &out).await,
+        Command::Autogen { message } => autogen(&m, &cfg, &out, message).await,
+        Command::Diff { format } => {
+            let db = connect(&cfg).await?;
+            let d = compare(&cfg, &db).await?;
+            match format {
+                Format::Json => out.json(&alembix_autogen::diff::ops_json(&d.ops)),
+                Format::Text => {
+                    if d.ops.is_empty() {
+                        out.line("No changes: the database matches the models");
+                    }
+                    for op in &d.ops {
+                        out.line(&alembix_autogen::autogen::describe(op));
+                    }
+                    print_schema_diff(&out, &d, db.dialect());
+                    for (_, w) in &d.warnings {
+                        out.warn(w);
+                    }
+                    for n in &d.notes {
+                        out.warn(n);
+                    }
+                }
+            }
+            Ok(0)
+        }
     }
 }
 
@@ -623,8 +657,15 @@ async fn check(m: &Migrator, cfg: &Config, out: &Out) -> Res<i32> {
             d.path.display()
         ));
     }
+    let d = compare(cfg, &db).await?;
+    for op in &d.ops {
+        problems.push(format!(
+            "models and database differ: {}",
+            alembix_autogen::autogen::describe(op)
+        ));
+    }
     if problems.is_empty() {
-        out.line("OK: the database is at head and every applied revision is unchanged");
+        out.line("OK: the database is at head, every applied revision is unchanged, and the models match the database");
         Ok(0)
     } else {
         for p in &problems {
@@ -632,4 +673,90 @@ async fn check(m: &Migrator, cfg: &Config, out: &Out) -> Res<i32> {
         }
         Ok(1)
     }
+}
+
+/// Scans the models and compares them with the database.
+async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen::diff::Diff> {
+    let models = alembix_autogen::scan::scan(&cfg.root, &cfg.models)
+        .map_err(|e| CliError::msg(e.to_string()))?;
+    if models.tables.is_empty() {
+        return Err(CliError::msg(format!(
+            "no #[derive(Model)] struct found in the files matched by `models` ({}); set `models` in alembix.toml",
+            cfg.models.join(", ")
+        )));
+    }
+    let opts = alembix_autogen::diff::DiffOptions {
+        exclude_tables: cfg.exclude_tables.clone(),
+    };
+    alembix_autogen::autogen::compare(db, &models, &cfg.version_table, &cfg.log_table, &opts)
+        .await
+        .map_err(|e| CliError::msg(e.to_string()))
+}
+
+/// Each changed table's DDL before and after, as a unified diff.
+fn print_schema_diff(out: &Out, d: &alembix_autogen::diff::Diff, dialect: Dialect) {
+    let (up, _) = match alembix_autogen::autogen::render_sections(d, dialect) {
+        Ok(x) => x,
+        Err(_) => return,
+    };
+    if !up.is_empty() {
+        out.line("");
+        out.line("-- upgrade SQL:");
+        for l in up.lines() {
+            out.line(&format!("+ {l}"));
+        }
+    }
+}
+
+async fn autogen(m: &Migrator, cfg: &Config, out: &Out, message: String) -> Res<i32> {
+    let db = connect(cfg).await?;
+    let rows = m.current(&db).await?;
+    let heads = m.graph.heads();
+    if heads.len() > 1 {
+        return Err(EngineError::MultipleHeads {
+            heads: m.graph.head_summaries(),
+        }
+        .into());
+    }
+    let head: Vec<String> = heads.iter().map(|r| r.id.clone()).collect();
+    if rows != head {
+        return Err(CliError::msg(format!(
+            "the database is at {} but the head is {}; run `alembix upgrade head` first, so the revision starts from the head",
+            if rows.is_empty() {
+                "base".to_string()
+            } else {
+                rows.join(", ")
+            },
+            if head.is_empty() {
+                "base".to_string()
+            } else {
+                head.join(", ")
+            }
+        )));
+    }
+    let d = compare(cfg, &db).await?;
+    for n in &d.notes {
+        out.warn(n);
+    }
+    if d.ops.is_empty() {
+        out.line("No changes detected: the database matches the models; nothing written");
+        return Ok(0);
+    }
+    let (up, down) = alembix_autogen::autogen::render_sections(&d, db.dialect())
+        .map_err(|e| CliError::msg(e.to_string()))?;
+    let mut rev = m.graph.new_revision(NewRevision {
+        message,
+        ..NewRevision::default()
+    })?;
+    rev.upgrade = up;
+    rev.downgrade = down;
+    let path = write_revision(&cfg.migrations, &rev)?;
+    for op in &d.ops {
+        out.line(&format!("  {}", alembix_autogen::autogen::describe(op)));
+    }
+    for (_, w) in &d.warnings {
+        out.warn(w);
+    }
+    out.line(&format!("Generating {} ... done", path.display()));
+    Ok(0)
 }

@@ -69,7 +69,10 @@ pub(crate) fn count_query() {
 }
 
 /// Introspects whichever backend `db` is.
-pub async fn introspect(db: &alembix_migrate::Database, opts: &IntrospectOptions) -> Result<Schema> {
+pub async fn introspect(
+    db: &alembix_migrate::Database,
+    opts: &IntrospectOptions,
+) -> Result<Schema> {
     if let Some(p) = db.as_postgres() {
         introspect_postgres(p, opts).await
     } else if let Some(p) = db.as_mysql() {

@@ -79,7 +79,10 @@ pub async fn introspect_mysql(pool: &MySqlPool, opts: &IntrospectOptions) -> Res
 }
 
 /// Reads through one connection (also used inside the scratch transaction).
-pub(crate) async fn read_mysql(conn: &mut sqlx::MySqlConnection, opts: &IntrospectOptions) -> Result<Schema> {
+pub(crate) async fn read_mysql(
+    conn: &mut sqlx::MySqlConnection,
+    opts: &IntrospectOptions,
+) -> Result<Schema> {
     count_query();
     let rows = sqlx::query(
         "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR) FROM information_schema.TABLES
@@ -166,7 +169,10 @@ pub(crate) async fn read_mysql(conn: &mut sqlx::MySqlConnection, opts: &Introspe
         let Some(t) = tables.get_mut(&table) else {
             continue;
         };
-        let kind = kinds.get(&(table.clone(), name.clone())).cloned().unwrap_or_default();
+        let kind = kinds
+            .get(&(table.clone(), name.clone()))
+            .cloned()
+            .unwrap_or_default();
         match kind.as_str() {
             "PRIMARY KEY" => {
                 let pk = t.primary_key.get_or_insert_with(|| PrimaryKey {
@@ -248,8 +254,10 @@ pub(crate) async fn read_mysql(conn: &mut sqlx::MySqlConnection, opts: &Introspe
             continue;
         };
         let unique = r.try_get::<i64, _>(2)? == 0;
-        let is_unique_constraint =
-            kinds.get(&(table.clone(), name.clone())).map(String::as_str) == Some("UNIQUE");
+        let is_unique_constraint = kinds
+            .get(&(table.clone(), name.clone()))
+            .map(String::as_str)
+            == Some("UNIQUE");
         if is_unique_constraint {
             match t.uniques.iter_mut().find(|u| u.name == name) {
                 Some(u) => u.columns.push(column),
@@ -294,7 +302,10 @@ mod tests {
         assert_eq!(column_type("varchar(40)"), ColumnType::Varchar(Some(40)));
         assert_eq!(
             column_type("enum('a','it''s')"),
-            ColumnType::Enum { name: String::new(), values: vec!["a".into(), "it's".into()] }
+            ColumnType::Enum {
+                name: String::new(),
+                values: vec!["a".into(), "it's".into()]
+            }
         );
         assert_eq!(column_type("datetime(6)"), ColumnType::Timestamp);
     }

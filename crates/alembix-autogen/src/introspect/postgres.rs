@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use alembix_schema::{
-    Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction,
-    Schema, Table, UniqueConstraint,
+    Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema,
+    Table, UniqueConstraint,
 };
 use sqlx::{PgPool, Row};
 
@@ -39,7 +39,10 @@ pub async fn introspect_postgres(pool: &PgPool, opts: &IntrospectOptions) -> Res
 }
 
 /// Reads through one connection (also used inside the scratch transaction).
-pub(crate) async fn read_postgres(conn: &mut sqlx::PgConnection, opts: &IntrospectOptions) -> Result<Schema> {
+pub(crate) async fn read_postgres(
+    conn: &mut sqlx::PgConnection,
+    opts: &IntrospectOptions,
+) -> Result<Schema> {
     let ns = &opts.schema;
     count_query();
     let enum_rows = sqlx::query(
@@ -109,7 +112,10 @@ pub(crate) async fn read_postgres(conn: &mut sqlx::PgConnection, opts: &Introspe
         let mut default: Option<String> = r.try_get(4)?;
         let identity: String = r.try_get(5)?;
         let mut auto_increment = !identity.is_empty();
-        if default.as_deref().is_some_and(|d| d.starts_with("nextval(")) {
+        if default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("))
+        {
             auto_increment = true;
             default = None;
         }

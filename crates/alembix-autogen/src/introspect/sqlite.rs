@@ -25,7 +25,10 @@ pub async fn introspect_sqlite(pool: &SqlitePool, opts: &IntrospectOptions) -> R
 }
 
 /// Reads through one connection (also used inside the scratch transaction).
-pub(crate) async fn read_sqlite(conn: &mut sqlx::SqliteConnection, opts: &IntrospectOptions) -> Result<Schema> {
+pub(crate) async fn read_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    opts: &IntrospectOptions,
+) -> Result<Schema> {
     count_query();
     let rows = sqlx::query(
         "SELECT m.name, m.sql FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
@@ -60,7 +63,10 @@ pub(crate) async fn read_sqlite(conn: &mut sqlx::SqliteConnection, opts: &Intros
         let declared: String = r.try_get(2)?;
         let pk: i64 = r.try_get(5)?;
         if pk > 0 {
-            pk_cols.entry(table.clone()).or_default().push((pk, name.clone()));
+            pk_cols
+                .entry(table.clone())
+                .or_default()
+                .push((pk, name.clone()));
         }
         t.columns.push(Column {
             name,

@@ -134,10 +134,7 @@ fn paren(s: &str) -> Option<(String, &str)> {
 }
 
 fn columns_of(list: &str) -> Vec<String> {
-    split_top(list)
-        .iter()
-        .map(|c| first_token(c).0)
-        .collect()
+    split_top(list).iter().map(|c| first_token(c).0).collect()
 }
 
 fn upper_starts(s: &str, kw: &str) -> bool {
@@ -222,7 +219,8 @@ fn find_keyword(upper: &str, kw: &str) -> Option<usize> {
         }
         if upper[i..].starts_with(kw)
             && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
-            && b.get(i + kw.len()).is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+            && b.get(i + kw.len())
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
         {
             return Some(i);
         }
@@ -272,14 +270,23 @@ mod tests {
 )"#,
         );
         assert_eq!(p.autoincrement, vec!["id"]);
-        assert_eq!(p.uniques, vec![(Some("uq_posts_a".into()), vec!["a, b".into()])]);
-        assert_eq!(p.foreign_keys, vec![(Some("fk_posts_author".into()), vec!["author_id".into()])]);
+        assert_eq!(
+            p.uniques,
+            vec![(Some("uq_posts_a".into()), vec!["a, b".into()])]
+        );
+        assert_eq!(
+            p.foreign_keys,
+            vec![(Some("fk_posts_author".into()), vec!["author_id".into()])]
+        );
         assert_eq!(p.checks.len(), 3);
         assert_eq!(
             enum_check(&p.checks[0].1, "status"),
             Some(vec!["draft".into(), "it's".into()])
         );
-        assert_eq!(p.checks[1], (Some("ck_age".into()), "age >= 0".into(), Some("age".into())));
+        assert_eq!(
+            p.checks[1],
+            (Some("ck_age".into()), "age >= 0".into(), Some("age".into()))
+        );
         assert_eq!(p.checks[2].0.as_deref(), Some("ck_posts_x"));
     }
 }
