@@ -73,9 +73,7 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
         Dialect::MySql => {
             let pool = db.as_mysql().expect("dialect says MySQL");
             let mut conn = pool.acquire().await?;
-            let original: Option<String> = sqlx::query_scalar("SELECT DATABASE()")
-                .fetch_one(&mut *conn)
-                .await?;
+            let original = Some(crate::introspect::mysql::current_database(&mut conn).await?);
             let scratch = scratch_name();
             sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{scratch}`")))
                 .execute(&mut *conn)

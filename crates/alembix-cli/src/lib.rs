@@ -677,14 +677,19 @@ async fn check(m: &Migrator, cfg: &Config, out: &Out) -> Res<i32> {
 
 /// Scans the models and compares them with the database.
 async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen::diff::Diff> {
-    let models = alembix_autogen::scan::scan(&cfg.root, &cfg.models)
+    // No file at all is a configuration mistake (and would drop every
+    // table); files without models mean "no tables".
+    let files = alembix_autogen::scan::model_files(&cfg.root, &cfg.models)
         .map_err(|e| CliError::msg(e.to_string()))?;
-    if models.tables.is_empty() {
+    if files.is_empty() {
         return Err(CliError::msg(format!(
-            "no #[derive(Model)] struct found in the files matched by `models` ({}); set `models` in alembix.toml",
-            cfg.models.join(", ")
+            "no file matches `models` ({}) under {}; set `models` in alembix.toml to the Rust files with your #[derive(Model)] structs",
+            cfg.models.join(", "),
+            cfg.root.display()
         )));
     }
+    let models = alembix_autogen::scan::scan(&cfg.root, &cfg.models)
+        .map_err(|e| CliError::msg(e.to_string()))?;
     let opts = alembix_autogen::diff::DiffOptions {
         exclude_tables: cfg.exclude_tables.clone(),
     };

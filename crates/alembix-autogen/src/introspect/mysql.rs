@@ -83,11 +83,15 @@ pub(crate) async fn read_mysql(
     conn: &mut sqlx::MySqlConnection,
     opts: &IntrospectOptions,
 ) -> Result<Schema> {
+    // The database name is read with the text protocol and bound into every
+    // query: a prepared statement may keep the DATABASE() of its first run.
+    let db_name = current_database(conn).await?;
     count_query();
     let rows = sqlx::query(
         "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR) FROM information_schema.TABLES
-         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+         WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
     )
+    .bind(&db_name)
     .fetch_all(&mut *conn)
     .await?;
     let mut tables: BTreeMap<String, Table> = BTreeMap::new();
@@ -107,9 +111,10 @@ pub(crate) async fn read_mysql(
         "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR),
                 CAST(IS_NULLABLE AS CHAR), CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR),
                 CAST(COLUMN_COMMENT AS CHAR)
-         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
+         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?
          ORDER BY TABLE_NAME, ORDINAL_POSITION",
     )
+    .bind(&db_name)
     .fetch_all(&mut *conn)
     .await?;
     for r in rows {
@@ -138,8 +143,9 @@ pub(crate) async fn read_mysql(
     count_query();
     let rows = sqlx::query(
         "SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(tc.CONSTRAINT_NAME AS CHAR), CAST(tc.CONSTRAINT_TYPE AS CHAR)
-         FROM information_schema.TABLE_CONSTRAINTS tc WHERE tc.TABLE_SCHEMA = DATABASE()",
+         FROM information_schema.TABLE_CONSTRAINTS tc WHERE tc.TABLE_SCHEMA = ?",
     )
+    .bind(&db_name)
     .fetch_all(&mut *conn)
     .await?;
     let mut kinds: BTreeMap<(String, String), String> = BTreeMap::new();
@@ -152,14 +158,16 @@ pub(crate) async fn read_mysql(
         "SELECT CAST(k.TABLE_NAME AS CHAR), CAST(k.CONSTRAINT_NAME AS CHAR), CAST(k.COLUMN_NAME AS CHAR),
                 CAST(k.REFERENCED_TABLE_NAME AS CHAR), CAST(k.REFERENCED_COLUMN_NAME AS CHAR),
                 CAST(rc.UPDATE_RULE AS CHAR), CAST(rc.DELETE_RULE AS CHAR),
-                CAST(k.REFERENCED_TABLE_SCHEMA AS CHAR), CAST(DATABASE() AS CHAR)
+                CAST(k.REFERENCED_TABLE_SCHEMA AS CHAR), CAST(? AS CHAR)
          FROM information_schema.KEY_COLUMN_USAGE k
          LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS rc
            ON rc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND rc.CONSTRAINT_NAME = k.CONSTRAINT_NAME
           AND rc.TABLE_NAME = k.TABLE_NAME
-         WHERE k.TABLE_SCHEMA = DATABASE()
+         WHERE k.TABLE_SCHEMA = ?
          ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
     )
+    .bind(&db_name)
+    .bind(&db_name)
     .fetch_all(&mut *conn)
     .await?;
     for r in rows {
@@ -210,8 +218,9 @@ pub(crate) async fn read_mysql(
     count_query();
     let rows = sqlx::query(
         "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(CHECK_CLAUSE AS CHAR)
-         FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()",
+         FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?",
     )
+    .bind(&db_name)
     .fetch_all(&mut *conn)
     .await?;
     for r in rows {
@@ -232,9 +241,10 @@ pub(crate) async fn read_mysql(
     count_query();
     let rows = sqlx::query(
         "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), NON_UNIQUE, CAST(COLUMN_NAME AS CHAR)
-         FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+         FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?
          ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
     )
+    .bind(&db_name)
     .fetch_all(&mut *conn)
     .await?;
     let mut skip: Vec<(String, String)> = Vec::new();
@@ -309,4 +319,17 @@ mod tests {
         );
         assert_eq!(column_type("datetime(6)"), ColumnType::Timestamp);
     }
+}
+
+/// The connection's current database, read without a prepared statement.
+pub(crate) async fn current_database(conn: &mut sqlx::MySqlConnection) -> Result<String> {
+    let row = sqlx::raw_sql("SELECT DATABASE()")
+        .fetch_one(&mut *conn)
+        .await?;
+    let name: Option<String> = row.try_get(0)?;
+    name.ok_or_else(|| {
+        crate::error::Error::Usage(
+            "the MySQL connection has no current database; put the database name in the URL".into(),
+        )
+    })
 }

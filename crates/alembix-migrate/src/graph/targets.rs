@@ -66,6 +66,8 @@ impl RevisionGraph {
         match t {
             "base" => return Ok(Parsed::Base),
             "heads" => return Ok(Parsed::Heads),
+            // No revisions yet: head is base.
+            "head" if self.is_empty() => return Ok(Parsed::Base),
             "head" => return Ok(Parsed::Ids(vec![self.single_head()?])),
             "current" => return Ok(Parsed::Ids(current.to_vec())),
             _ => {}
