@@ -208,8 +208,14 @@ impl Cli {
                 "SELECT CONCAT(table_name, '.', column_name, ' ', column_type, ' ', is_nullable, ' ', coalesce(column_default, '')) FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY 1",
                 "SELECT CONCAT(table_name, ' ', index_name, ' ', seq_in_index, ' ', column_name, ' ', non_unique) FROM information_schema.statistics WHERE table_schema = DATABASE() ORDER BY 1",
             ],
+            // SQLite keeps the text of CREATE statements as written (ALTER
+            // TABLE appends to it), so the structure comes from the pragmas
+            // and the text is compared without whitespace.
             Backend::Sqlite => &[
-                "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+                "SELECT m.type || ' ' || m.name || ' ' || replace(replace(replace(coalesce(m.sql, ''), ' ', ''), char(10), ''), char(9), '') FROM sqlite_master m WHERE m.name NOT LIKE 'sqlite_%' ORDER BY m.name",
+                "SELECT m.name || '.' || p.name || ' ' || p.type || ' ' || p.\"notnull\" || ' ' || coalesce(p.dflt_value, '') || ' ' || p.pk FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid",
+                "SELECT m.name || ' ' || il.name || ' ' || il.\"unique\" || ' ' || il.origin FROM sqlite_master m JOIN pragma_index_list(m.name) il WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1",
+                "SELECT m.name || ' ' || f.\"table\" || ' ' || f.\"from\" || ' ' || coalesce(f.\"to\", '') || ' ' || f.on_delete || ' ' || f.on_update FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1",
             ],
         };
         let mut out = String::new();

@@ -24,6 +24,8 @@ pub struct Diff {
     pub warnings: Vec<(usize, String)>,
     /// Hints that are not about one op (a drop + add that looks like a rename).
     pub notes: Vec<String>,
+    /// The database's schema the ops start from (needed to render SQLite rebuilds).
+    pub current: Schema,
 }
 
 /// `*` and `?` globs.
@@ -274,9 +276,17 @@ pub fn diff(
                 Some(cc) => {
                     matched.insert(&cc.name);
                     if column_differs(cc, tc, d) {
+                        // What compares equal on this database is taken from
+                        // the model, so `changes` lists exactly what differs.
                         let mut from = cc.clone();
                         from.name = tc.name.clone();
-                        if d == Dialect::Sqlite {
+                        if same_type(&cc.ty, &tc.ty, d) {
+                            from.ty = model_col.ty.clone();
+                        }
+                        if cc.default == tc.default {
+                            from.default = model_col.default.clone();
+                        }
+                        if d == Dialect::Sqlite || cc.comment == tc.comment {
                             from.comment = model_col.comment.clone();
                         }
                         column_ops.push(Op::AlterColumn {
@@ -451,15 +461,25 @@ pub fn diff(
         }
     }
 
-    // Dropped tables: foreign keys between them go first, then children before parents.
-    let dropped: BTreeSet<String> = table_drops.iter().map(|t| t.name.clone()).collect();
-    for t in &mut table_drops {
-        let (between, keep): (Vec<ForeignKey>, Vec<ForeignKey>) =
-            std::mem::take(&mut t.foreign_keys)
-                .into_iter()
-                .partition(|f| dropped.contains(&f.ref_table) && f.ref_table != t.name);
+    // Dropped tables: children before parents; a foreign key to a table
+    // dropped earlier (a cycle) is dropped first, so the downgrade can
+    // recreate the tables and close the cycle afterwards.
+    let drop_seq = drop_order(&table_drops);
+    let position: BTreeMap<String, usize> = drop_seq
+        .iter()
+        .enumerate()
+        .map(|(p, &i)| (table_drops[i].name.clone(), p))
+        .collect();
+    for &i in &drop_seq {
+        let me = position[&table_drops[i].name];
+        let t = &mut table_drops[i];
+        let (early, keep): (Vec<ForeignKey>, Vec<ForeignKey>) = std::mem::take(&mut t.foreign_keys)
+            .into_iter()
+            .partition(|f| {
+                f.ref_table != t.name && position.get(&f.ref_table).is_some_and(|&p| p < me)
+            });
         t.foreign_keys = keep;
-        for f in between {
+        for f in early {
             fk_drops.push(Op::DropForeignKey {
                 table: t.name.clone(),
                 foreign_key: f,
@@ -495,9 +515,18 @@ pub fn diff(
     );
     ops.extend(fk_drops);
     ops.extend(renames);
+    // A column losing auto-increment loses it before its key goes (MySQL
+    // wants an auto column to be a key); one gaining it, after its key exists.
+    let (ai_off, column_ops): (Vec<Op>, Vec<Op>) = column_ops.into_iter().partition(
+        |op| matches!(op, Op::AlterColumn { from, to, .. } if from.auto_increment && !to.auto_increment),
+    );
+    let (ai_on, column_ops): (Vec<Op>, Vec<Op>) = column_ops.into_iter().partition(
+        |op| matches!(op, Op::AlterColumn { from, to, .. } if !from.auto_increment && to.auto_increment),
+    );
+    ops.extend(ai_off);
     ops.extend(drops);
     ops.extend(column_drops);
-    for t in drop_order(&table_drops) {
+    for &t in &drop_seq {
         ops.push(Op::DropTable {
             table: table_drops[t].clone(),
         });
@@ -519,6 +548,7 @@ pub fn diff(
     ops.extend(create_ops);
     ops.extend(column_ops);
     ops.extend(adds);
+    ops.extend(ai_on);
     ops.extend(fk_adds);
     ops.extend(comments);
     ops.extend(enum_drops);
@@ -565,6 +595,7 @@ pub fn diff(
         ops,
         warnings,
         notes,
+        current: current.clone(),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod error;
 pub mod introspect;
 pub mod normalize;
+pub mod rebuild;
 pub mod scan;
 
 pub use error::{Error, Result};

@@ -700,8 +700,8 @@ async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen::diff::Diff
 
 /// Each changed table's DDL before and after, as a unified diff.
 fn print_schema_diff(out: &Out, d: &alembix_autogen::diff::Diff, dialect: Dialect) {
-    let (up, _) = match alembix_autogen::autogen::render_sections(d, dialect) {
-        Ok(x) => x,
+    let up = match alembix_autogen::autogen::render_sections(d, dialect) {
+        Ok(x) => x.upgrade,
         Err(_) => return,
     };
     if !up.is_empty() {
@@ -747,14 +747,15 @@ async fn autogen(m: &Migrator, cfg: &Config, out: &Out, message: String) -> Res<
         out.line("No changes detected: the database matches the models; nothing written");
         return Ok(0);
     }
-    let (up, down) = alembix_autogen::autogen::render_sections(&d, db.dialect())
+    let sections = alembix_autogen::autogen::render_sections(&d, db.dialect())
         .map_err(|e| CliError::msg(e.to_string()))?;
     let mut rev = m.graph.new_revision(NewRevision {
         message,
         ..NewRevision::default()
     })?;
-    rev.upgrade = up;
-    rev.downgrade = down;
+    rev.upgrade = sections.upgrade;
+    rev.downgrade = sections.downgrade;
+    rev.transactional = sections.transactional;
     let path = write_revision(&cfg.migrations, &rev)?;
     for op in &d.ops {
         out.line(&format!("  {}", alembix_autogen::autogen::describe(op)));

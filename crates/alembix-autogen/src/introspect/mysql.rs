@@ -292,6 +292,15 @@ pub(crate) async fn read_mysql(
             t.indexes.retain(|i| i.name != name);
         }
     }
+    // InnoDB creates an index named after a foreign key when none serves it:
+    // part of the foreign key, not an index of the model.
+    for t in tables.values_mut() {
+        let fks = t.foreign_keys.clone();
+        t.indexes.retain(|i| {
+            !fks.iter()
+                .any(|f| f.name == i.name && f.columns == i.columns)
+        });
+    }
 
     let mut schema = Schema {
         tables: tables.into_values().collect(),
@@ -299,6 +308,19 @@ pub(crate) async fn read_mysql(
     };
     tidy(&mut schema);
     Ok(schema)
+}
+
+/// The connection's current database, read without a prepared statement.
+pub(crate) async fn current_database(conn: &mut sqlx::MySqlConnection) -> Result<String> {
+    let row = sqlx::raw_sql("SELECT DATABASE()")
+        .fetch_one(&mut *conn)
+        .await?;
+    let name: Option<String> = row.try_get(0)?;
+    name.ok_or_else(|| {
+        crate::error::Error::Usage(
+            "the MySQL connection has no current database; put the database name in the URL".into(),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -319,17 +341,4 @@ mod tests {
         );
         assert_eq!(column_type("datetime(6)"), ColumnType::Timestamp);
     }
-}
-
-/// The connection's current database, read without a prepared statement.
-pub(crate) async fn current_database(conn: &mut sqlx::MySqlConnection) -> Result<String> {
-    let row = sqlx::raw_sql("SELECT DATABASE()")
-        .fetch_one(&mut *conn)
-        .await?;
-    let name: Option<String> = row.try_get(0)?;
-    name.ok_or_else(|| {
-        crate::error::Error::Usage(
-            "the MySQL connection has no current database; put the database name in the URL".into(),
-        )
-    })
 }

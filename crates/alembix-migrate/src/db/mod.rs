@@ -665,7 +665,11 @@ impl Session {
                 raw!(self.conn, "RELEASE alembix_step")?;
             }
             (Dialect::Sqlite, false) => {
-                // Outside a transaction: take the lock again so unlock commits nothing.
+                // The revision may hold its own transaction (table rebuilds):
+                // roll it back and turn foreign keys on again, then take the
+                // lock again so unlock commits nothing.
+                let _ = raw!(self.conn, "ROLLBACK");
+                let _ = raw!(self.conn, "PRAGMA foreign_keys = ON");
                 self.relock_sqlite(lock_timeout).await?;
             }
             (_, true) => raw!(self.conn, "ROLLBACK")?,
