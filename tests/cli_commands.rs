@@ -197,6 +197,7 @@ async fn two_heads_then_merge(t: Cli) {
         &["upgrade", "head"][..],
         &["upgrade"][..],
         &["revision", "-m", "next"][..],
+        &["autogen", "-m", "next"][..],
     ] {
         let out = t.run(args).expect(2);
         assert!(

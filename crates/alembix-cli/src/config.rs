@@ -35,6 +35,8 @@ pub struct Config {
     pub database_url: Option<String>,
     pub migrations: PathBuf,
     pub models: Vec<String>,
+    /// True when `models` was set in the config (not the default).
+    pub models_configured: bool,
     pub version_table: String,
     pub log_table: String,
     pub lock_timeout: Duration,
@@ -123,6 +125,7 @@ impl Config {
         Ok(Config {
             file,
             migrations: root.join(raw.migrations.unwrap_or_else(|| "migrations".into())),
+            models_configured: raw.models.is_some(),
             models: raw.models.unwrap_or_else(|| vec!["src/**/*.rs".into()]),
             root,
             database_url,
