@@ -29,6 +29,196 @@ fn scratch_name() -> String {
     format!("alembix_scratch_{:012x}", h.finish() & 0xffff_ffff_ffff)
 }
 
+/// PostgreSQL: only what the database rewrites is normalised (defaults and
+/// check expressions), in a few wide scratch tables inside a transaction
+/// that is rolled back — a handful of statements whatever the number of
+/// tables. Everything else (types, keys, indexes, foreign keys, comments)
+/// PostgreSQL reports as the models wrote it, so it is taken from them.
+async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
+    use sqlx::Row;
+    let d = Dialect::Postgres;
+    let q = |s: &str| d.quote_ident(s);
+    let mut out = target.clone();
+    let mut ddl = Vec::new();
+    for e in create_schema(
+        &Schema {
+            tables: Vec::new(),
+            enums: target.enums.clone(),
+        },
+        d,
+    )? {
+        ddl.push(e);
+    }
+    // Enum types used by columns but not listed in `enums`.
+    for t in &target.tables {
+        for c in &t.columns {
+            if let alembix_schema::ColumnType::Enum { name, values } = &c.ty
+                && target.enum_type(name).is_none()
+                && !ddl
+                    .iter()
+                    .any(|s| s.contains(&format!("TYPE {} AS", q(name))))
+            {
+                let labels: Vec<String> = values.iter().map(|v| d.quote_literal(v)).collect();
+                ddl.push(format!(
+                    "CREATE TYPE {} AS ENUM ({})",
+                    q(name),
+                    labels.join(", ")
+                ));
+            }
+        }
+    }
+    // Defaults: every defaulted column in wide tables `d<k>` with columns `c<n>`.
+    let mut defaults: Vec<(usize, usize)> = Vec::new();
+    for (ti, t) in target.tables.iter().enumerate() {
+        for (ci, c) in t.columns.iter().enumerate() {
+            if c.default.is_some() {
+                defaults.push((ti, ci));
+            }
+        }
+    }
+    for (k, chunk) in defaults.chunks(400).enumerate() {
+        let cols: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(n, &(ti, ci))| {
+                let c = &target.tables[ti].columns[ci];
+                format!(
+                    "c{n} {} DEFAULT {}",
+                    c.ty.to_sql(d),
+                    c.default.as_deref().unwrap_or("NULL")
+                )
+            })
+            .collect();
+        ddl.push(format!("CREATE TABLE d{k} ({})", cols.join(", ")));
+    }
+    // Checks: one table per model table that has checks, with its columns.
+    for (ti, t) in target.tables.iter().enumerate() {
+        if t.checks.is_empty() {
+            continue;
+        }
+        let mut parts: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| format!("{} {}", q(&c.name), c.ty.to_sql(d)))
+            .collect();
+        for ch in &t.checks {
+            parts.push(format!("CONSTRAINT {} CHECK ({})", q(&ch.name), ch.expr));
+        }
+        ddl.push(format!("CREATE TABLE k{ti} ({})", parts.join(", ")));
+    }
+    let pool = db.as_postgres().expect("dialect says PostgreSQL");
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let scratch = scratch_name();
+    let result = async {
+        sqlx::raw_sql(AssertSqlSafe(format!(
+            "CREATE SCHEMA \"{scratch}\"; SET LOCAL search_path TO \"{scratch}\""
+        )))
+        .execute(&mut *tx)
+        .await?;
+        // One round trip for the whole batch; on an error, find the statement.
+        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(ddl.join(";\n")))
+            .execute(&mut *tx)
+            .await
+        {
+            let stmt = ddl.first().cloned().unwrap_or_default();
+            return Err(scratch_error(
+                e,
+                if ddl.len() == 1 {
+                    &stmt
+                } else {
+                    "(one of the models' defaults or checks)"
+                },
+            ));
+        }
+        let rows = sqlx::query(
+            "SELECT c.relname::text, a.attname::text, pg_get_expr(ad.adbin, ad.adrelid)
+             FROM pg_attrdef ad
+             JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+             JOIN pg_class c ON c.oid = ad.adrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1",
+        )
+        .bind(&scratch)
+        .fetch_all(&mut *tx)
+        .await?;
+        for r in rows {
+            let table: String = r.try_get(0)?;
+            let col: String = r.try_get(1)?;
+            let expr: Option<String> = r.try_get(2)?;
+            let (Some(k), Some(n)) = (
+                table
+                    .strip_prefix('d')
+                    .and_then(|x| x.parse::<usize>().ok()),
+                col.strip_prefix('c').and_then(|x| x.parse::<usize>().ok()),
+            ) else {
+                continue;
+            };
+            if let Some(&(ti, ci)) = defaults.get(k * 400 + n) {
+                out.tables[ti].columns[ci].default = expr;
+            }
+        }
+        let rows = sqlx::query(
+            "SELECT c.relname::text, con.conname::text, pg_get_constraintdef(con.oid)
+             FROM pg_constraint con
+             JOIN pg_class c ON c.oid = con.conrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND con.contype = 'c'",
+        )
+        .bind(&scratch)
+        .fetch_all(&mut *tx)
+        .await?;
+        for r in rows {
+            let table: String = r.try_get(0)?;
+            let name: String = r.try_get(1)?;
+            let def: String = r.try_get(2)?;
+            let Some(ti) = table
+                .strip_prefix('k')
+                .and_then(|x| x.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            if let Some(ch) = out.tables[ti].checks.iter_mut().find(|c| c.name == name) {
+                ch.expr = crate::introspect::postgres::check_expr(&def);
+            }
+        }
+        Ok::<_, Error>(())
+    }
+    .await;
+    tx.rollback().await?;
+    result?;
+    // A table's enum types (PostgreSQL lists them apart).
+    for t in &out.tables {
+        for c in &t.columns {
+            if let alembix_schema::ColumnType::Enum { name, values } = &c.ty
+                && out.enums.iter().all(|e| &e.name != name)
+            {
+                out.enums.push(alembix_schema::EnumType {
+                    name: name.clone(),
+                    values: values.clone(),
+                });
+            }
+        }
+    }
+    for t in &mut out.tables {
+        // The key is NOT NULL whatever the model's Option says; the schema
+        // part PostgreSQL defaults (public) is no schema.
+        if let Some(pk) = &t.primary_key {
+            for c in &mut t.columns {
+                if pk.columns.contains(&c.name) {
+                    c.nullable = false;
+                }
+            }
+        }
+        for f in &mut t.foreign_keys {
+            if f.ref_schema.as_deref() == Some("public") {
+                f.ref_schema = None;
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn scratch_error(e: impl std::fmt::Display, stmt: &str) -> Error {
     Error::Usage(format!(
         "the models' schema does not create cleanly on this database: {e}\n  statement: {stmt}\nCheck the model attributes named in it (defaults, checks, sql_type)"
@@ -43,33 +233,7 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
         ..IntrospectOptions::default()
     };
     let mut out = match db.dialect() {
-        Dialect::Postgres => {
-            let pool = db.as_postgres().expect("dialect says PostgreSQL");
-            let mut conn = pool.acquire().await?;
-            let mut tx = conn.begin().await?;
-            let scratch = scratch_name();
-            sqlx::raw_sql(AssertSqlSafe(format!("CREATE SCHEMA \"{scratch}\"")))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::raw_sql(AssertSqlSafe(format!(
-                "SET LOCAL search_path TO \"{scratch}\""
-            )))
-            .execute(&mut *tx)
-            .await?;
-            for stmt in create_schema(target, Dialect::Postgres)? {
-                sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| scratch_error(e, &stmt))?;
-            }
-            let opts = IntrospectOptions {
-                schema: scratch,
-                ..opts
-            };
-            let schema = crate::introspect::postgres::read_postgres(&mut tx, &opts).await;
-            tx.rollback().await?;
-            schema?
-        }
+        Dialect::Postgres => normalize_postgres(db, target).await?,
         Dialect::MySql => {
             let pool = db.as_mysql().expect("dialect says MySQL");
             let mut conn = pool.acquire().await?;

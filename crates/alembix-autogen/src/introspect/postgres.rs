@@ -22,7 +22,7 @@ fn action(c: &str) -> ReferentialAction {
 }
 
 /// `CHECK ((a > 0))` → `(a > 0)`: the expression as `pg_get_constraintdef` prints it.
-fn check_expr(def: &str) -> String {
+pub(crate) fn check_expr(def: &str) -> String {
     let d = def.trim();
     let d = d.strip_prefix("CHECK").unwrap_or(d).trim();
     let d = d.strip_suffix(" NOT VALID").unwrap_or(d).trim();

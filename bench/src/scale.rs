@@ -1,0 +1,143 @@
+//! Scale of `alembix check` on PostgreSQL: generated schemas of N tables
+//! (10 columns, 2 indexes and 1–2 foreign keys each), created from
+//! generated model files, then `alembix check` timed as users run it.
+//!
+//! ```text
+//! cargo build --release -p alembix-cli
+//! cargo run --release -p alembix-bench --bin scale -- --tables 100,1000,5000 --runs 5
+//! ```
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use alembix_schema::{Dialect, create_schema};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// The model file for `n` tables.
+fn models(n: usize) -> String {
+    let mut s = String::from("use alembix::Model;\n");
+    for i in 0..n {
+        let mut fk = String::new();
+        if i > 0 {
+            fk.push_str(&format!(
+                "    #[column(references = \"t{:05}.id\", on_delete = \"cascade\")]\n    pub parent_id: i64,\n",
+                i - 1
+            ));
+        } else {
+            fk.push_str("    pub parent_id: i64,\n");
+        }
+        if i > 1 && i % 2 == 0 {
+            fk.push_str(&format!(
+                "    #[column(references = \"t{:05}.id\")]\n    pub other_id: Option<i64>,\n",
+                i - 2
+            ));
+        } else {
+            fk.push_str("    pub other_id: Option<i64>,\n");
+        }
+        s.push_str(&format!(
+            r#"
+#[derive(Model)]
+#[model(table = "t{i:05}", index(columns = "name"), index(columns = "score, created_at"))]
+pub struct T{i:05} {{
+    pub id: i64,
+{fk}    #[column(max_length = 80)]
+    pub name: String,
+    #[column(default = "0")]
+    pub score: i32,
+    pub active: bool,
+    pub ratio: f64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub note: Option<String>,
+    #[column(version)]
+    pub version: i32,
+}}
+"#
+        ));
+    }
+    s
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+#[tokio::main]
+async fn main() -> Res<()> {
+    let mut sizes = vec![100usize, 1000, 5000];
+    let mut runs = 5usize;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--tables" => {
+                sizes = args[i + 1].split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
+                i += 1;
+            }
+            "--runs" => {
+                runs = args[i + 1].parse()?;
+                i += 1;
+            }
+            other => return Err(format!("unknown argument {other}; use --tables 100,1000 --runs 5").into()),
+        }
+        i += 1;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bin = root.join("target/release/alembix");
+    if !bin.exists() {
+        return Err("build the CLI first: cargo build --release -p alembix-cli".into());
+    }
+    let server = std::env::var("ALEMBIX_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    println!("| tables | alembix check (median of {runs}) | per table |");
+    println!("| ---: | ---: | ---: |");
+    for n in sizes {
+        let name = format!("alembix_scale_{}_{n}", std::process::id());
+        let mut admin = PgConnection::connect(&format!("{server}/postgres")).await?;
+        sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&mut admin).await?;
+        let url = format!("{server}/{name}");
+        let result = async {
+            let dir = tempfile::tempdir()?;
+            std::fs::create_dir_all(dir.path().join("src"))?;
+            std::fs::create_dir_all(dir.path().join("migrations"))?;
+            std::fs::write(dir.path().join("src/models.rs"), models(n))?;
+            std::fs::write(dir.path().join("alembix.toml"), format!("database_url = \"{url}\"\n"))?;
+            // The database holds exactly the models' schema.
+            let schema = alembix_autogen::scan::scan(dir.path(), &["src/**/*.rs".into()])?;
+            let ddl = create_schema(&schema, Dialect::Postgres)?.join(";\n");
+            let mut conn = PgConnection::connect(&url).await?;
+            sqlx::raw_sql(AssertSqlSafe(ddl)).execute(&mut conn).await?;
+            conn.close().await?;
+            let mut times = Vec::new();
+            for _ in 0..runs + 1 {
+                let start = Instant::now();
+                let out = Command::new(&bin).arg("check").current_dir(dir.path()).output()?;
+                let took = start.elapsed();
+                if !out.status.success() {
+                    return Err(format!(
+                        "alembix check failed ({:?}):\n{}{}",
+                        out.status.code(),
+                        String::from_utf8_lossy(&out.stdout),
+                        String::from_utf8_lossy(&out.stderr)
+                    )
+                    .into());
+                }
+                times.push(took);
+            }
+            times.remove(0); // warm-up
+            Ok::<_, Box<dyn std::error::Error>>(median(times))
+        }
+        .await;
+        sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+            .execute(&mut admin)
+            .await?;
+        let t = result?;
+        println!(
+            "| {n} | {:.0} ms | {:.2} ms |",
+            t.as_secs_f64() * 1000.0,
+            t.as_secs_f64() * 1000.0 / n as f64
+        );
+    }
+    Ok(())
+}
