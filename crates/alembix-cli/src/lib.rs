@@ -712,16 +712,71 @@ async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen::diff::Diff
 
 /// Each changed table's DDL before and after, as a unified diff.
 fn print_schema_diff(out: &Out, d: &alembix_autogen::diff::Diff, dialect: Dialect) {
-    let up = match alembix_autogen::autogen::render_sections(d, dialect) {
-        Ok(x) => x.upgrade,
-        Err(_) => return,
-    };
-    if !up.is_empty() {
-        out.line("");
-        out.line("-- upgrade SQL:");
-        for l in up.lines() {
-            out.line(&format!("+ {l}"));
+    let mut after = d.current.clone();
+    for op in &d.ops {
+        alembix_autogen::rebuild::apply_op(&mut after, op);
+    }
+    let mut tables: Vec<String> = d
+        .ops
+        .iter()
+        .filter_map(|o| o.table().map(str::to_string))
+        .collect();
+    tables.sort();
+    tables.dedup();
+    let ddl = |schema: &alembix_schema::Schema, name: &str| -> String {
+        let Some(t) = schema.table(name) else {
+            return String::new();
+        };
+        let mut text = String::new();
+        let mut only = t.clone();
+        let indexes = std::mem::take(&mut only.indexes);
+        let mut ops = vec![alembix_schema::Op::CreateTable { table: only }];
+        ops.extend(
+            indexes
+                .into_iter()
+                .map(|index| alembix_schema::Op::CreateIndex {
+                    table: t.name.clone(),
+                    index,
+                }),
+        );
+        for op in ops {
+            if let Ok(stmts) = alembix_schema::render_op(&op, dialect) {
+                for s in stmts {
+                    text.push_str(&s);
+                    text.push_str(";\n");
+                }
+            }
         }
+        text
+    };
+    for name in tables {
+        // A renamed table: its DDL before is under the old name.
+        let from_name = d
+            .ops
+            .iter()
+            .find_map(|o| match o {
+                alembix_schema::Op::RenameTable { table, from } if *table == name => {
+                    Some(from.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| name.clone());
+        let before = ddl(&d.current, &from_name);
+        let after_text = ddl(&after, &name);
+        if before == after_text {
+            continue;
+        }
+        out.line("");
+        let diff = similar::TextDiff::from_lines(&before, &after_text);
+        let text = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(
+                &format!("{from_name} (database)"),
+                &format!("{name} (models)"),
+            )
+            .to_string();
+        out.diff(&text);
     }
 }
 

@@ -69,6 +69,24 @@ impl Out {
         );
     }
 
+    /// A unified diff: `-` lines red, `+` lines green on a terminal.
+    pub fn diff(&self, text: &str) {
+        for l in text.lines() {
+            let style = if l.starts_with("+++") || l.starts_with("---") {
+                Style::new().bold()
+            } else if l.starts_with('+') {
+                Style::new().green()
+            } else if l.starts_with('-') {
+                Style::new().red()
+            } else if l.starts_with("@@") {
+                Style::new().cyan()
+            } else {
+                Style::new()
+            };
+            println!("{}", self.paint(self.colour, style, l));
+        }
+    }
+
     pub fn warn(&self, s: &str) {
         eprintln!(
             "{} {s}",
