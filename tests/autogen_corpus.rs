@@ -484,4 +484,51 @@ pub struct Person {
         // people → teams → people: teams is created first, its key to people added after.
         ops: |_| vec!["create_table teams", "create_table people", "add_foreign_key teams:fk_teams_lead_id_people"],
     }
+    add_unique_index {
+        v1: AUTHORS,
+        v2: r#"
+#[derive(Model)]
+#[model(table = "authors", index(columns = "name", unique))]
+pub struct Author {
+    pub id: i64,
+    #[column(max_length = 100)]
+    pub name: String,
+}
+"#,
+        ops: |_| vec!["create_index authors:ix_authors_name"],
+    }
+    add_table_referencing_existing {
+        v1: AUTHORS,
+        v2: both(AUTHORS, POSTS),
+        ops: |_| vec!["create_table posts"],
+    }
+    multi_column_unique {
+        v1: "#[derive(Model)]\n#[model(table = \"slots\")]\npub struct Slot { pub id: i64, pub day: i32, pub room: i32 }\n",
+        v2: "#[derive(Model)]\n#[model(table = \"slots\", unique(columns = \"day, room\"))]\npub struct Slot { pub id: i64, pub day: i32, pub room: i32 }\n",
+        ops: |_| vec!["add_unique slots:uq_slots_day_room"],
+    }
+    rename_column_and_widen {
+        v1: AUTHORS,
+        v2: authors_with("    #[column(max_length = 150, renamed_from = \"name\")]\n    pub full_name: String,"),
+        ops: |b| if b == Backend::Sqlite {
+            vec!["rename_column authors.full_name"]
+        } else {
+            vec!["rename_column authors.full_name", "alter_column authors.full_name [type]"]
+        },
+    }
+    drop_indexed_column {
+        v1: r#"
+#[derive(Model)]
+#[model(table = "authors", index(columns = "nick"))]
+pub struct Author {
+    pub id: i64,
+    #[column(max_length = 100)]
+    pub name: String,
+    #[column(max_length = 30)]
+    pub nick: String,
+}
+"#,
+        v2: AUTHORS,
+        ops: |_| vec!["drop_index authors:ix_authors_nick", "drop_column authors.nick"],
+    }
 }

@@ -135,6 +135,42 @@ pub fn diff(
     d: Dialect,
     opts: &DiffOptions,
 ) -> Diff {
+    if d == Dialect::MySql {
+        // MySQL keeps unique constraints and unique indexes as one thing:
+        // where the model has a unique index of that name, both sides say index.
+        let as_indexes = |s: &Schema| -> Schema {
+            let mut s = s.clone();
+            for t in &mut s.tables {
+                let Some(m) = model.table(&t.name) else {
+                    continue;
+                };
+                let (idx, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut t.uniques)
+                    .into_iter()
+                    .partition(|u| m.indexes.iter().any(|i| i.name == u.name && i.unique));
+                t.uniques = keep;
+                t.indexes
+                    .extend(idx.into_iter().map(|u| alembix_schema::Index {
+                        name: u.name,
+                        columns: u.columns,
+                        unique: true,
+                    }));
+                t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            }
+            s
+        };
+        let (c, t) = (as_indexes(current), as_indexes(target));
+        return diff_inner(&c, &t, model, d, opts);
+    }
+    diff_inner(current, target, model, d, opts)
+}
+
+fn diff_inner(
+    current: &Schema,
+    target: &Schema,
+    model: &Schema,
+    d: Dialect,
+    opts: &DiffOptions,
+) -> Diff {
     let excluded = |name: &str| {
         target.table(name).is_none()
             && (name == "alembix_version"
