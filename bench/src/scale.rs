@@ -73,14 +73,21 @@ async fn main() -> Res<()> {
     while i < args.len() {
         match args[i].as_str() {
             "--tables" => {
-                sizes = args[i + 1].split(',').map(|x| x.trim().parse()).collect::<Result<_, _>>()?;
+                sizes = args[i + 1]
+                    .split(',')
+                    .map(|x| x.trim().parse())
+                    .collect::<Result<_, _>>()?;
                 i += 1;
             }
             "--runs" => {
                 runs = args[i + 1].parse()?;
                 i += 1;
             }
-            other => return Err(format!("unknown argument {other}; use --tables 100,1000 --runs 5").into()),
+            other => {
+                return Err(
+                    format!("unknown argument {other}; use --tables 100,1000 --runs 5").into(),
+                );
+            }
         }
         i += 1;
     }
@@ -89,33 +96,44 @@ async fn main() -> Res<()> {
     if !bin.exists() {
         return Err("build the CLI first: cargo build --release -p alembix-cli".into());
     }
-    let server = std::env::var("ALEMBIX_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let server = std::env::var("ALEMBIX_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
     println!("| tables | alembix check (median of {runs}) | per table |");
     println!("| ---: | ---: | ---: |");
     for n in sizes {
         let name = format!("alembix_scale_{}_{n}", std::process::id());
         let mut admin = PgConnection::connect(&format!("{server}/postgres")).await?;
-        sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&mut admin).await?;
+        sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&mut admin)
+            .await?;
         let url = format!("{server}/{name}");
         let result = async {
             let dir = tempfile::tempdir()?;
             std::fs::create_dir_all(dir.path().join("src"))?;
             std::fs::create_dir_all(dir.path().join("migrations"))?;
             std::fs::write(dir.path().join("src/models.rs"), models(n))?;
-            std::fs::write(dir.path().join("alembix.toml"), format!("database_url = \"{url}\"\n"))?;
+            std::fs::write(
+                dir.path().join("alembix.toml"),
+                format!("database_url = \"{url}\"\n"),
+            )?;
             // The database holds exactly the models' schema.
             let schema = alembix_autogen::scan::scan(dir.path(), &["src/**/*.rs".into()])?;
             let ddl = create_schema(&schema, Dialect::Postgres)?;
             let mut conn = PgConnection::connect(&url).await?;
             // In pieces: one batch of 5,000 tables runs out of lock slots.
             for chunk in ddl.chunks(500) {
-                sqlx::raw_sql(AssertSqlSafe(chunk.join(";\n"))).execute(&mut conn).await?;
+                sqlx::raw_sql(AssertSqlSafe(chunk.join(";\n")))
+                    .execute(&mut conn)
+                    .await?;
             }
             conn.close().await?;
             let mut times = Vec::new();
             for _ in 0..runs + 1 {
                 let start = Instant::now();
-                let out = Command::new(&bin).arg("check").current_dir(dir.path()).output()?;
+                let out = Command::new(&bin)
+                    .arg("check")
+                    .current_dir(dir.path())
+                    .output()?;
                 let took = start.elapsed();
                 if !out.status.success() {
                     return Err(format!(
@@ -132,9 +150,11 @@ async fn main() -> Res<()> {
             Ok::<_, Box<dyn std::error::Error>>(median(times))
         }
         .await;
-        sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
-            .execute(&mut admin)
-            .await?;
+        sqlx::raw_sql(AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+        )))
+        .execute(&mut admin)
+        .await?;
         let t = result?;
         println!(
             "| {n} | {:.0} ms | {:.2} ms |",
