@@ -17,16 +17,7 @@ use crate::error::{Error, Result};
 use crate::introspect::{IntrospectOptions, tidy};
 
 fn scratch_name() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default(),
-    );
-    h.write_u32(std::process::id());
-    format!("alembix_scratch_{:012x}", h.finish() & 0xffff_ffff_ffff)
+    format!("alembix_scratch_{}", alembix_migrate::revision::new_id())
 }
 
 /// PostgreSQL: only what the database rewrites is normalised (defaults and

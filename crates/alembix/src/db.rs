@@ -57,19 +57,8 @@ impl Backend {
     }
 }
 
-/// Hides the password of a URL in messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.find(':') {
-                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
+// Hides the password of a URL in messages.
+use alembix_migrate::db::redact;
 
 /// Pool settings for [`Db::connect_with`].
 #[derive(Debug, Clone)]

@@ -45,7 +45,15 @@ pub struct Database {
     pool: Pool,
 }
 
-fn redact(url: &str) -> String {
+/// The URL with its password replaced by `***`, for messages.
+///
+/// ```
+/// assert_eq!(
+///     alembix_migrate::db::redact("postgres://app:secret@db/app"),
+///     "postgres://app:***@db/app"
+/// );
+/// ```
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];
