@@ -372,122 +372,67 @@ fn diff_inner(
             }
         }
         // Indexes.
-        for ix in &cur.indexes {
-            match tgt.indexes.iter().find(|t| t.name == ix.name) {
-                Some(t) if t.columns == ix.columns && t.unique == ix.unique => {}
-                _ => drops.push(Op::DropIndex {
-                    table: name.clone(),
-                    index: ix.clone(),
-                }),
-            }
-        }
-        for ix in &tgt.indexes {
-            let same = cur
-                .indexes
-                .iter()
-                .any(|c| c.name == ix.name && c.columns == ix.columns && c.unique == ix.unique);
-            if !same {
-                adds.push(Op::CreateIndex {
-                    table: name.clone(),
-                    index: mt
-                        .indexes
-                        .iter()
-                        .find(|m| m.name == ix.name)
-                        .cloned()
-                        .unwrap_or_else(|| ix.clone()),
-                });
-            }
-        }
-        // Unique constraints.
-        for u in &cur.uniques {
-            if !tgt
-                .uniques
-                .iter()
-                .any(|t| t.name == u.name && t.columns == u.columns)
-            {
-                drops.push(Op::DropUnique {
-                    table: name.clone(),
-                    unique: u.clone(),
-                });
-            }
-        }
-        for u in &tgt.uniques {
-            if !cur
-                .uniques
-                .iter()
-                .any(|c| c.name == u.name && c.columns == u.columns)
-            {
-                adds.push(Op::AddUnique {
-                    table: name.clone(),
-                    unique: mt
-                        .uniques
-                        .iter()
-                        .find(|m| m.name == u.name)
-                        .cloned()
-                        .unwrap_or_else(|| u.clone()),
-                });
-            }
-        }
-        // Checks: by name and expression.
-        for c in &cur.checks {
-            if !tgt
-                .checks
-                .iter()
-                .any(|t| t.name == c.name && t.expr == c.expr)
-            {
-                drops.push(Op::DropCheck {
-                    table: name.clone(),
-                    check: c.clone(),
-                });
-            }
-        }
-        for c in &tgt.checks {
-            if !cur
-                .checks
-                .iter()
-                .any(|x| x.name == c.name && x.expr == c.expr)
-            {
-                adds.push(Op::AddCheck {
-                    table: name.clone(),
-                    check: mt
-                        .checks
-                        .iter()
-                        .find(|m| m.name == c.name)
-                        .cloned()
-                        .unwrap_or_else(|| c.clone()),
-                });
-            }
-        }
-        // Foreign keys.
-        for f in &cur.foreign_keys {
-            if !tgt
-                .foreign_keys
-                .iter()
-                .any(|t| t.name == f.name && fk_same(t, f))
-            {
-                fk_drops.push(Op::DropForeignKey {
-                    table: name.clone(),
-                    foreign_key: f.clone(),
-                });
-            }
-        }
-        for f in &tgt.foreign_keys {
-            if !cur
-                .foreign_keys
-                .iter()
-                .any(|c| c.name == f.name && fk_same(c, f))
-            {
-                fk_adds.push(Op::AddForeignKey {
-                    table: name.clone(),
-                    foreign_key: mt
-                        .foreign_keys
-                        .iter()
-                        .find(|m| m.name == f.name)
-                        .cloned()
-                        .unwrap_or_else(|| f.clone()),
-                });
-            }
-        }
+        let (gone, new) = by_name(
+            &cur.indexes,
+            &tgt.indexes,
+            &mt.indexes,
+            |i| &i.name,
+            |a, b| a.columns == b.columns && a.unique == b.unique,
+        );
+        drops.extend(gone.into_iter().map(|index| Op::DropIndex {
+            table: name.clone(),
+            index,
+        }));
+        adds.extend(new.into_iter().map(|index| Op::CreateIndex {
+            table: name.clone(),
+            index,
+        }));
+        let (gone, new) = by_name(
+            &cur.uniques,
+            &tgt.uniques,
+            &mt.uniques,
+            |u| &u.name,
+            |a, b| a.columns == b.columns,
+        );
+        drops.extend(gone.into_iter().map(|unique| Op::DropUnique {
+            table: name.clone(),
+            unique,
+        }));
+        adds.extend(new.into_iter().map(|unique| Op::AddUnique {
+            table: name.clone(),
+            unique,
+        }));
+        // Checks: by name and expression (a changed expression is drop + add).
+        let (gone, new) = by_name(
+            &cur.checks,
+            &tgt.checks,
+            &mt.checks,
+            |c| &c.name,
+            |a, b| a.expr == b.expr,
+        );
+        drops.extend(gone.into_iter().map(|check| Op::DropCheck {
+            table: name.clone(),
+            check,
+        }));
+        adds.extend(new.into_iter().map(|check| Op::AddCheck {
+            table: name.clone(),
+            check,
+        }));
+        let (gone, new) = by_name(
+            &cur.foreign_keys,
+            &tgt.foreign_keys,
+            &mt.foreign_keys,
+            |f| &f.name,
+            fk_same,
+        );
+        fk_drops.extend(gone.into_iter().map(|foreign_key| Op::DropForeignKey {
+            table: name.clone(),
+            foreign_key,
+        }));
+        fk_adds.extend(new.into_iter().map(|foreign_key| Op::AddForeignKey {
+            table: name.clone(),
+            foreign_key,
+        }));
         if d != Dialect::Sqlite && cur.comment != tgt.comment {
             comments.push(Op::AlterTableComment {
                 table: name.clone(),
@@ -633,6 +578,37 @@ fn diff_inner(
         notes,
         current: current.clone(),
     }
+}
+
+/// Named objects of one kind (indexes, uniques, checks, foreign keys) on
+/// both sides: those of `current` with no equal of the same name in
+/// `target` (to drop), and the model's version of those of `target` with no
+/// equal in `current` (to add). A changed definition is in both lists.
+fn by_name<T: Clone>(
+    current: &[T],
+    target: &[T],
+    model: &[T],
+    name: impl Fn(&T) -> &str,
+    same: impl Fn(&T, &T) -> bool,
+) -> (Vec<T>, Vec<T>) {
+    let matched = |x: &T, others: &[T]| others.iter().any(|o| name(o) == name(x) && same(o, x));
+    let gone = current
+        .iter()
+        .filter(|c| !matched(c, target))
+        .cloned()
+        .collect();
+    let new = target
+        .iter()
+        .filter(|t| !matched(t, current))
+        .map(|t| {
+            model
+                .iter()
+                .find(|m| name(m) == name(t))
+                .cloned()
+                .unwrap_or_else(|| t.clone())
+        })
+        .collect();
+    (gone, new)
 }
 
 /// Indices of `tables` with referenced tables before the tables that reference them.
