@@ -11,7 +11,8 @@ use alembix::Backend;
 use cli::Cli;
 
 /// One scenario: two versions of `src/models.rs` and the ops between them,
-/// as `op table[.column|:name]`, per backend where they differ.
+/// as `op table[.column|:name]`, per backend where they differ; or
+/// `error: <message>` where v2 cannot be had on a backend.
 struct Scenario {
     name: &'static str,
     v1: &'static str,
@@ -42,10 +43,55 @@ fn op_line(v: &serde_json::Value) -> String {
     s
 }
 
+/// `diff` and `autogen` refuse the models with exit 2 and `message`, and write nothing.
+fn assert_refused(t: &Cli, sc: &Scenario, message: &str) {
+    let files = |t: &Cli| {
+        std::fs::read_dir(t.path().join("migrations"))
+            .unwrap()
+            .count()
+    };
+    let before = files(t);
+    for args in [
+        &["diff", "--format", "json"][..],
+        &["autogen", "-m", "refused"],
+    ] {
+        let out = t.run(args);
+        assert_eq!(out.code, 2, "{}: {args:?} on {:?}", sc.name, t.backend());
+        assert!(
+            out.stderr.starts_with("error:") && out.stderr.contains(message),
+            "{}: {}",
+            sc.name,
+            out.stderr
+        );
+    }
+    assert_eq!(
+        files(t),
+        before,
+        "{}: a refused autogen wrote a file",
+        sc.name
+    );
+}
+
 async fn run(t: &Cli, sc: &Scenario) {
     std::fs::create_dir_all(t.path().join("src")).unwrap();
     let models = t.path().join("src/models.rs");
+    let want: Vec<String> = (sc.ops)(t.backend())
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let refusal = match want.as_slice() {
+        [only] => only.strip_prefix("error: "),
+        _ => None,
+    };
     std::fs::write(&models, format!("{HEAD}{}", sc.v1)).unwrap();
+    if let Some(message) = refusal {
+        let out = t.run(&["diff", "--format", "json"]);
+        if out.code == 2 {
+            // Already v1 cannot be had on this backend.
+            assert_refused(t, sc, message);
+            return;
+        }
+    }
     t.run(&["autogen", "-m", "v1"]).ok();
     t.run(&["upgrade", "head"]).ok();
     let json = t.run(&["diff", "--format", "json"]).ok().json();
@@ -58,12 +104,14 @@ async fn run(t: &Cli, sc: &Scenario) {
     let before = t.catalog().await;
 
     std::fs::write(&models, format!("{HEAD}{}", sc.v2)).unwrap();
+    if let Some(message) = refusal {
+        // v2 cannot be had on this backend: nothing is written or changed.
+        assert_refused(t, sc, message);
+        assert_eq!(t.catalog().await, before, "{}", sc.name);
+        return;
+    }
     let json = t.run(&["diff", "--format", "json"]).ok().json();
     let got: Vec<String> = json.as_array().unwrap().iter().map(op_line).collect();
-    let want: Vec<String> = (sc.ops)(t.backend())
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
     assert_eq!(got, want, "{}: ops on {:?}", sc.name, t.backend());
     if want.is_empty() {
         let out = t.run(&["autogen", "-m", "v2"]).ok();
@@ -530,5 +578,92 @@ pub struct Author {
 "#,
         v2: AUTHORS,
         ops: |_| vec!["drop_index authors:ix_authors_nick", "drop_column authors.nick"],
+    }
+    add_expression_index {
+        v1: AUTHORS,
+        v2: r#"
+#[derive(Model)]
+#[model(table = "authors", index(expr = "lower(name)", unique))]
+pub struct Author {
+    pub id: i64,
+    #[column(max_length = 100)]
+    pub name: String,
+}
+"#,
+        // PostgreSQL prints it `lower((name)::text)`: the scratch copy
+        // of the model's index is read back the same way.
+        ops: |b| match b {
+            Backend::MySql => vec!["error: which MySQL/MariaDB does not have"],
+            _ => vec!["create_index authors:ix_authors_lower_name"],
+        },
+    }
+    add_partial_index {
+        v1: authors_with("    #[column(max_length = 100)]\n    pub name: String,\n    pub retired: Option<bool>,"),
+        v2: r#"
+#[derive(Model)]
+#[model(table = "authors", index(name = "ix_authors_active_name", columns = "name", where = "retired IS NULL"))]
+pub struct Author {
+    pub id: i64,
+    #[column(max_length = 100)]
+    pub name: String,
+    pub retired: Option<bool>,
+}
+"#,
+        ops: |b| match b {
+            Backend::MySql => vec!["error: which MySQL/MariaDB does not have"],
+            _ => vec!["create_index authors:ix_authors_active_name"],
+        },
+    }
+    change_partial_index_condition {
+        v1: r#"
+#[derive(Model)]
+#[model(table = "authors", index(expr = "lower(name)", unique, where = "retired IS NULL"))]
+pub struct Author {
+    pub id: i64,
+    #[column(max_length = 100)]
+    pub name: String,
+    pub retired: Option<bool>,
+}
+"#,
+        v2: r#"
+#[derive(Model)]
+#[model(table = "authors", index(expr = "lower(name)", unique, where = "retired IS NOT TRUE"))]
+pub struct Author {
+    pub id: i64,
+    #[column(max_length = 100)]
+    pub name: String,
+    pub retired: Option<bool>,
+}
+"#,
+        ops: |b| match b {
+            Backend::MySql => vec!["error: which MySQL/MariaDB does not have"],
+            _ => vec!["drop_index authors:ix_authors_lower_name", "create_index authors:ix_authors_lower_name"],
+        },
+    }
+    partial_index_becomes_plain {
+        v1: r#"
+#[derive(Model)]
+#[model(table = "authors", index(columns = "name", where = "retired IS NULL"))]
+pub struct Author {
+    pub id: i64,
+    #[column(max_length = 100)]
+    pub name: String,
+    pub retired: Option<bool>,
+}
+"#,
+        v2: r#"
+#[derive(Model)]
+#[model(table = "authors", index(columns = "name"))]
+pub struct Author {
+    pub id: i64,
+    #[column(max_length = 100)]
+    pub name: String,
+    pub retired: Option<bool>,
+}
+"#,
+        ops: |b| match b {
+            Backend::MySql => vec!["error: which MySQL/MariaDB does not have"],
+            _ => vec!["drop_index authors:ix_authors_name", "create_index authors:ix_authors_name"],
+        },
     }
 }

@@ -177,7 +177,9 @@ fn adoption_ddl(b: Backend) -> &'static str {
                 email VARCHAR(255) NOT NULL,
                 CONSTRAINT uq_members_email UNIQUE (email),
                 CONSTRAINT fk_members_org_id_orgs FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE CASCADE
-            );"
+            );
+            CREATE UNIQUE INDEX ix_members_lower_email ON members (LOWER(email)) WHERE org_id>0;
+            CREATE INDEX ix_members_live ON members (org_id) WHERE email <> '';"
         }
         Backend::MySql => {
             "CREATE TABLE orgs (
@@ -211,12 +213,22 @@ fn adoption_ddl(b: Backend) -> &'static str {
                 email TEXT NOT NULL,
                 CONSTRAINT uq_members_email UNIQUE (email),
                 CONSTRAINT fk_members_org_id_orgs FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE CASCADE
-            );"
+            );
+            CREATE UNIQUE INDEX ix_members_lower_email ON members (LOWER( email )) WHERE org_id>0;
+            CREATE INDEX ix_members_live ON members (org_id) WHERE email <> '';"
         }
     }
 }
 
 fn adoption_models(b: Backend) -> String {
+    // Expression and partial indexes, spelt differently from the DDL
+    // (MySQL/MariaDB has neither).
+    let member_indexes = match b {
+        Backend::MySql => "",
+        _ => {
+            r#", index(expr = "lower(email)", unique, where = "org_id > 0"), index(name = "ix_members_live", columns = "org_id", where = "email <> ''")"#
+        }
+    };
     let (check, now, active) = match b {
         Backend::Postgres => ("length(name) > 0", "now()", "true"),
         Backend::MySql => ("char_length(name) > 0", "CURRENT_TIMESTAMP(6)", "1"),
@@ -237,7 +249,7 @@ pub struct Org {{
     pub created_at: chrono::DateTime<chrono::Utc>,
 }}
 #[derive(Model)]
-#[model(table = "members")]
+#[model(table = "members"{member_indexes})]
 pub struct Member {{
     pub id: i64,
     #[column(references = "orgs.id", on_delete = "cascade")]

@@ -85,6 +85,43 @@ fn column_differs(cur: &Column, tgt: &Column, d: Dialect) -> bool {
         || (d != Dialect::Sqlite && cur.comment != tgt.comment)
 }
 
+/// An SQLite expression as SQLite reads it, for comparing two spellings:
+/// outside quotes, case does not matter (keywords, function names and bare
+/// identifiers are case-insensitive) and white space only separates words.
+///
+/// `lower( Email ) WHERE a>0` and `LOWER(email) where a > 0` are the same.
+pub(crate) fn sqlite_canon(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    let mut pending_space = false;
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    for c in sql.chars() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && out.chars().last().is_some_and(word) && word(c) {
+            out.push(' ');
+        }
+        pending_space = false;
+        match c {
+            '\'' | '"' | '`' | '[' => {
+                quote = Some(if c == '[' { ']' } else { c });
+                out.push(c);
+            }
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
 fn fk_same(a: &ForeignKey, b: &ForeignKey) -> bool {
     a.columns == b.columns
         && a.ref_table == b.ref_table
@@ -153,6 +190,7 @@ pub fn diff(
                         name: u.name,
                         columns: u.columns,
                         unique: true,
+                        ..Default::default()
                     }));
                 t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
             }
@@ -377,7 +415,20 @@ fn diff_inner(
             &tgt.indexes,
             &mt.indexes,
             |i| &i.name,
-            |a, b| a.columns == b.columns && a.unique == b.unique,
+            |a, b| {
+                let same_sql = |x: &Option<String>, y: &Option<String>| match d {
+                    // SQLite keeps the text as written: compare it as SQLite reads it.
+                    Dialect::Sqlite => {
+                        x.as_deref().map(sqlite_canon) == y.as_deref().map(sqlite_canon)
+                    }
+                    // PostgreSQL printed both sides itself (see `normalize`).
+                    _ => x == y,
+                };
+                a.columns == b.columns
+                    && a.unique == b.unique
+                    && same_sql(&a.expr, &b.expr)
+                    && same_sql(&a.predicate, &b.predicate)
+            },
         );
         drops.extend(gone.into_iter().map(|index| Op::DropIndex {
             table: name.clone(),
@@ -724,4 +775,20 @@ fn op_json(op: &Op) -> Value {
         _ => {}
     }
     v
+}
+
+#[cfg(test)]
+mod canon_tests {
+    use super::sqlite_canon;
+
+    #[test]
+    fn sqlite_spellings_compare_equal() {
+        assert_eq!(
+            sqlite_canon("lower( Email ) IS  NOT NULL AND a>0"),
+            sqlite_canon("LOWER(email) is not null and a > 0")
+        );
+        assert_ne!(sqlite_canon("a = 'X'"), sqlite_canon("a = 'x'"));
+        assert_ne!(sqlite_canon("\"A\" > 0"), sqlite_canon("\"a\" > 0"));
+        assert_ne!(sqlite_canon("a > 0"), sqlite_canon("a > 1"));
+    }
 }

@@ -20,11 +20,12 @@ fn scratch_name() -> String {
     format!("alembix_scratch_{}", alembix_migrate::revision::new_id())
 }
 
-/// PostgreSQL: only what the database rewrites is normalised (defaults and
-/// check expressions), in a few wide scratch tables inside a transaction
-/// that is rolled back — a handful of statements whatever the number of
-/// tables. Everything else (types, keys, indexes, foreign keys, comments)
-/// PostgreSQL reports as the models wrote it, so it is taken from them.
+/// PostgreSQL: only what the database rewrites is normalised (defaults,
+/// check expressions, expression and partial indexes), in a few wide
+/// scratch tables inside a transaction that is rolled back — a handful of
+/// statements whatever the number of tables. Everything else (types, keys,
+/// plain indexes, foreign keys, comments) PostgreSQL reports as the models
+/// wrote it, so it is taken from them.
 async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
     use sqlx::Row;
     let d = Dialect::Postgres;
@@ -82,9 +83,14 @@ async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
             .collect();
         ddl.push(format!("CREATE TABLE d{k} ({})", cols.join(", ")));
     }
-    // Checks: one table per model table that has checks, with its columns.
+    // Checks, expression and partial indexes: one table per model table
+    // that has any, with its columns.
+    let mut special_indexes: Vec<(usize, usize)> = Vec::new();
     for (ti, t) in target.tables.iter().enumerate() {
-        if t.checks.is_empty() {
+        let special: Vec<usize> = (0..t.indexes.len())
+            .filter(|&j| t.indexes[j].is_special())
+            .collect();
+        if t.checks.is_empty() && special.is_empty() {
             continue;
         }
         let mut parts: Vec<String> = t
@@ -96,6 +102,21 @@ async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
             parts.push(format!("CONSTRAINT {} CHECK ({})", q(&ch.name), ch.expr));
         }
         ddl.push(format!("CREATE TABLE k{ti} ({})", parts.join(", ")));
+        for j in special {
+            let mut ix = t.indexes[j].clone();
+            ix.name = format!("i{ti}_{j}");
+            ddl.push(
+                alembix_schema::render_op(
+                    &alembix_schema::Op::CreateIndex {
+                        table: format!("k{ti}"),
+                        index: ix,
+                    },
+                    d,
+                )?
+                .remove(0),
+            );
+            special_indexes.push((ti, j));
+        }
     }
     let pool = db.as_postgres().expect("dialect says PostgreSQL");
     let mut conn = pool.acquire().await?;
@@ -118,7 +139,7 @@ async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
                 if ddl.len() == 1 {
                     &stmt
                 } else {
-                    "(one of the models' defaults or checks)"
+                    "(one of the models' defaults, checks or expression and partial indexes)"
                 },
             ));
         }
@@ -171,6 +192,29 @@ async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
             };
             if let Some(ch) = out.tables[ti].checks.iter_mut().find(|c| c.name == name) {
                 ch.expr = crate::introspect::postgres::check_expr(&def);
+            }
+        }
+        if !special_indexes.is_empty() {
+            let rows = sqlx::query(AssertSqlSafe(format!(
+                "{} JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE n.nspname = $1",
+                crate::introspect::postgres::INDEX_SELECT
+            )))
+            .bind(&scratch)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in rows {
+                let read = crate::introspect::postgres::index_row(&r)?;
+                let Some((ti, j)) = read.name.strip_prefix('i').and_then(|x| {
+                    let (a, b) = x.split_once('_')?;
+                    Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?))
+                }) else {
+                    continue;
+                };
+                if let Some(ix) = out.tables.get_mut(ti).and_then(|t| t.indexes.get_mut(j)) {
+                    ix.columns = read.columns;
+                    ix.expr = read.expr;
+                    ix.predicate = read.predicate;
+                }
             }
         }
         Ok::<_, Error>(())

@@ -152,7 +152,7 @@ fn parse_model_inner(cx: &Ctxt, input: &syn::DeriveInput) -> Option<ModelDef> {
 
     let mut table = Table::new(input.ident.to_string().to_snake_case());
     let mut model_pk: Option<(Vec<String>, proc_macro2::Span)> = None;
-    let mut model_indexes: Vec<(Option<String>, Vec<String>, bool)> = Vec::new();
+    let mut model_indexes: Vec<ModelIndex> = Vec::new();
     let mut model_uniques: Vec<(Option<String>, Vec<String>)> = Vec::new();
     let mut model_checks: Vec<(Option<String>, String)> = Vec::new();
 
@@ -194,26 +194,56 @@ fn parse_model_inner(cx: &Ctxt, input: &syn::DeriveInput) -> Option<ModelDef> {
                 }
                 "index" | "unique" => {
                     let (mut name, mut cols, mut unique) = (None, None, key == "unique");
+                    let (mut expr, mut predicate) = (None, None);
                     meta.parse_nested_meta(|inner| {
                         let k = meta_key(&inner);
                         match k.as_str() {
                             "columns" => cols = Some(column_list(&lit_str(&inner)?)),
                             "name" => name = Some(lit_str(&inner)?),
                             "unique" if key == "index" => unique = lit_bool_or_true(&inner)?,
+                            "expr" if key == "index" => expr = Some(sql_text(&inner, "expr")?),
+                            "where" if key == "index" => {
+                                predicate = Some(sql_text(&inner, "where")?)
+                            }
                             _ => {
                                 return Err(inner.error(format!(
                                     "unknown `{key}` option `{k}`; expected columns, name{}",
-                                    if key == "index" { ", unique" } else { "" }
+                                    if key == "index" {
+                                        ", unique, expr, where"
+                                    } else {
+                                        ""
+                                    }
                                 )));
                             }
                         }
                         Ok(())
                     })?;
-                    let cols = cols
-                        .ok_or_else(|| meta.error(format!("{key} needs `columns = \"a, b\"`")))?;
                     if key == "index" {
-                        model_indexes.push((name, cols, unique));
+                        let cols = match (cols, &expr) {
+                            (Some(_), Some(_)) => {
+                                return Err(meta.error(
+                                    "index takes `columns` or `expr`, not both; list plain columns inside `expr` (`expr = \"org_id, lower(email)\"`)",
+                                ));
+                            }
+                            (Some(c), None) => c,
+                            (None, Some(_)) => Vec::new(),
+                            (None, None) => {
+                                return Err(meta.error(
+                                    "index needs `columns = \"a, b\"` or `expr = \"lower(a)\"`",
+                                ));
+                            }
+                        };
+                        model_indexes.push(ModelIndex {
+                            name,
+                            cols,
+                            unique,
+                            expr,
+                            predicate,
+                        });
                     } else {
+                        let cols = cols.ok_or_else(|| {
+                            meta.error(format!("{key} needs `columns = \"a, b\"`"))
+                        })?;
                         model_uniques.push((name, cols));
                     }
                 }
@@ -430,15 +460,21 @@ fn parse_model_inner(cx: &Ctxt, input: &syn::DeriveInput) -> Option<ModelDef> {
         table.indexes.push(Index {
             name: naming::index_name(&tname, &[&col]),
             columns: vec![col],
-            unique: false,
+            ..Default::default()
         });
     }
-    for (name, cols, unique) in model_indexes {
-        check_columns(cx, &input.ident, &table, &cols, "index");
+    for ix in model_indexes {
+        check_columns(cx, &input.ident, &table, &ix.cols, "index");
+        let name = ix.name.unwrap_or_else(|| match &ix.expr {
+            Some(e) => naming::index_name(&tname, &[sql_words(e, "expr")]),
+            None => naming::index_name(&tname, &ix.cols),
+        });
         table.indexes.push(Index {
-            name: name.unwrap_or_else(|| naming::index_name(&tname, &cols)),
-            columns: cols,
-            unique,
+            name,
+            columns: ix.cols,
+            unique: ix.unique,
+            expr: ix.expr,
+            predicate: ix.predicate,
         });
     }
     for (col, schema, rt, rc, on_delete, on_update) in field_fks {
@@ -479,8 +515,32 @@ fn check_columns(cx: &Ctxt, ident: &syn::Ident, table: &Table, cols: &[String], 
     }
 }
 
+/// An `index(...)` of `#[model(...)]` as written.
+struct ModelIndex {
+    name: Option<String>,
+    cols: Vec<String>,
+    unique: bool,
+    expr: Option<String>,
+    predicate: Option<String>,
+}
+
+/// A non-empty SQL text option (`expr`, `where`).
+fn sql_text(meta: &syn::meta::ParseNestedMeta<'_>, what: &str) -> syn::Result<String> {
+    let s = lit_str(meta)?;
+    if s.trim().is_empty() {
+        return Err(meta.error(format!("`{what}` is empty; give an SQL expression")));
+    }
+    Ok(s.trim().to_string())
+}
+
 /// The name part of an unnamed check: the identifiers of its expression.
 fn check_words(expr: &str) -> String {
+    sql_words(expr, "check")
+}
+
+/// The identifiers of an SQL expression joined with `_` (`fallback` when
+/// there are none): the name part of an unnamed check or expression index.
+fn sql_words(expr: &str, fallback: &str) -> String {
     const KEYWORDS: &[&str] = &[
         "and", "or", "not", "null", "is", "in", "like", "between", "true", "false",
     ];
@@ -498,7 +558,7 @@ fn check_words(expr: &str) -> String {
         }
     }
     if words.is_empty() {
-        "check".into()
+        fallback.into()
     } else {
         words.join("_")
     }

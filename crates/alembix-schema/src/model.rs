@@ -245,12 +245,46 @@ pub struct PrimaryKey {
 }
 
 /// An index; `unique` makes it a unique index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// A plain index lists its `columns`. An expression index has no columns and
+/// gives its whole key list as SQL in `expr` (`lower(email)`, or
+/// `org_id, lower(email)` when columns and expressions mix). `predicate`
+/// makes it a partial index (`WHERE deleted_at IS NULL`). Expression and
+/// partial indexes exist on PostgreSQL and SQLite; MySQL/MariaDB has neither
+/// (rendering them there is an error).
+///
+/// ```
+/// use alembix_schema::Index;
+/// let ix = Index {
+///     name: "ix_users_lower_email".into(),
+///     expr: Some("lower(email)".into()),
+///     predicate: Some("deleted_at IS NULL".into()),
+///     unique: true,
+///     ..Default::default()
+/// };
+/// assert!(ix.columns.is_empty() && ix.is_special());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub unique: bool,
+    /// The key list as SQL, for an index on expressions (then `columns` is empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expr: Option<String>,
+    /// The `WHERE` condition of a partial index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
+}
+
+impl Index {
+    /// True for an expression or partial index (one sea-query cannot render
+    /// and MySQL/MariaDB cannot have).
+    pub fn is_special(&self) -> bool {
+        self.expr.is_some() || self.predicate.is_some()
+    }
 }
 
 /// A unique constraint.

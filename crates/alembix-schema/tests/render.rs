@@ -97,6 +97,7 @@ fn users() -> Table {
         name: "ix_users_org_id".into(),
         columns: vec!["org_id".into()],
         unique: false,
+        ..Default::default()
     });
     t
 }
@@ -314,11 +315,13 @@ fn indexes() {
         name: "ix_users_org_id_created_at".into(),
         columns: vec!["org_id".into(), "created_at".into()],
         unique: false,
+        ..Default::default()
     };
     let uix = Index {
         name: "ix_users_email".into(),
         columns: vec!["email".into()],
         unique: true,
+        ..Default::default()
     };
     insta::assert_snapshot!(sql(&[
         Op::CreateIndex {
@@ -510,6 +513,7 @@ fn awkward_identifiers_and_literals() {
         name: r#"ix_"order"_`User`"#.into(),
         columns: vec!["User".into(), odd.into()],
         unique: false,
+        ..Default::default()
     };
     insta::assert_snapshot!(sql(&[
         Op::CreateTable { table: order },
@@ -594,4 +598,60 @@ fn alter_column_type_that_renders_the_same() {
         // PostgreSQL: the labels belong to the type (`alter_enum`).
         alter(n(mood()), n(mood3)),
     ]));
+}
+
+#[test]
+fn expression_and_partial_indexes() {
+    let lower = Index {
+        name: "ix_users_lower_email".into(),
+        expr: Some("lower(email)".into()),
+        unique: true,
+        ..Default::default()
+    };
+    let live = Index {
+        name: "ix_users_org_id_live".into(),
+        columns: vec!["org_id".into()],
+        predicate: Some("deleted_at IS NULL".into()),
+        ..Default::default()
+    };
+    for d in [Dialect::Postgres, Dialect::Sqlite] {
+        assert_eq!(
+            render_op(
+                &Op::CreateIndex {
+                    table: "users".into(),
+                    index: lower.clone()
+                },
+                d
+            )
+            .unwrap(),
+            vec![r#"CREATE UNIQUE INDEX "ix_users_lower_email" ON "users" (lower(email))"#]
+        );
+        assert_eq!(
+            render_op(
+                &Op::CreateIndex {
+                    table: "users".into(),
+                    index: live.clone()
+                },
+                d
+            )
+            .unwrap(),
+            vec![
+                r#"CREATE INDEX "ix_users_org_id_live" ON "users" ("org_id") WHERE deleted_at IS NULL"#
+            ]
+        );
+    }
+    for ix in [lower, live] {
+        let err = render_op(
+            &Op::CreateIndex {
+                table: "users".into(),
+                index: ix,
+            },
+            Dialect::MySql,
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("which MySQL/MariaDB does not have"),
+            "{err}"
+        );
+    }
 }

@@ -31,6 +31,7 @@ fn table(name: &str, refs: &[(&str, &str)]) -> Table {
             name: alembix_schema::naming::index_name(name, &[column]),
             columns: vec![column.to_string()],
             unique: false,
+            ..Default::default()
         });
     }
     t

@@ -44,7 +44,9 @@
 //! Model attributes (`#[model(...)]`): `table`, `schema`,
 //! `index(columns = "a, b", unique, name = "...")`, `unique(columns, name)`,
 //! `check(name, expr)`, `primary_key(columns = "a, b")`, `renamed_from`,
-//! `comment`.
+//! `comment`. An index on expressions gives its key list as SQL,
+//! `index(expr = "lower(email)")`, and `where = "deleted_at IS NULL"` makes an
+//! index partial (PostgreSQL and SQLite; MySQL/MariaDB has neither).
 //!
 //! A field named `id` is the key when no field is marked; a single integer
 //! key is auto-increment unless `auto_increment = false`. An auto-increment

@@ -8,15 +8,18 @@
 //!   `pg_get_expr` prints them, identity and `nextval(...)` (serial) as
 //!   auto-increment, comments; enum types with their labels in order;
 //!   primary keys, unique constraints, foreign keys (actions) and checks
-//!   from `pg_constraint`; indexes that back no constraint (expression and
-//!   partial indexes are left out — autogen does not manage them).
+//!   from `pg_constraint`; indexes that back no constraint, an expression
+//!   index with its key list and a partial index with its condition as
+//!   `pg_get_indexdef`/`pg_get_expr` print them.
 //! * MySQL/MariaDB (`information_schema` of the current database): columns
 //!   (`COLUMN_TYPE`, defaults as the server prints them, `auto_increment`,
 //!   comments), constraints, key columns, referential actions, checks,
-//!   indexes (unique constraints are unique indexes there).
+//!   indexes (unique constraints are unique indexes there; MySQL 8's
+//!   functional indexes are left alone, as models cannot declare them there).
 //! * SQLite (`sqlite_master` joined with the `pragma_*` table functions):
 //!   columns, keys, indexes, foreign keys; constraint names, checks and
-//!   `AUTOINCREMENT` from the table's `CREATE TABLE` text; an enum is `text`
+//!   `AUTOINCREMENT` from the table's `CREATE TABLE` text, expression keys
+//!   and partial-index conditions from the `CREATE INDEX` text; an enum is `text`
 //!   with a `CHECK (col IN (...))`.
 //!
 //! Texts the database rewrites (defaults, check expressions) are compared

@@ -284,6 +284,7 @@ pub(crate) async fn read_mysql(
                 name,
                 columns: vec![column],
                 unique,
+                ..Default::default()
             }),
         }
     }

@@ -32,6 +32,33 @@ pub(crate) fn check_expr(def: &str) -> String {
     }
 }
 
+/// The columns of an index row: table oid, name, unique, key columns,
+/// whether a key part is an expression, the key list as PostgreSQL prints
+/// it, and the partial-index condition. Shared with the normalisation of the
+/// models' expression and partial indexes so both sides read the same way.
+pub(crate) const INDEX_SELECT: &str = "SELECT i.indrelid::int8, ic.relname::text, i.indisunique,
+        array(SELECT att.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(n, ord)
+              JOIN pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.n ORDER BY k.ord),
+        0 = ANY(i.indkey::int2[]),
+        array_to_string(array(SELECT pg_get_indexdef(i.indexrelid, k, true)
+              FROM generate_series(1, i.indnkeyatts) k ORDER BY k), ', '),
+        pg_get_expr(i.indpred, i.indrelid, true)
+ FROM pg_index i
+ JOIN pg_class ic ON ic.oid = i.indexrelid";
+
+/// An [`INDEX_SELECT`] row as an [`Index`]: an index with an expression key
+/// part keeps its whole key list in `expr` and no columns.
+pub(crate) fn index_row(r: &sqlx::postgres::PgRow) -> Result<Index> {
+    let has_expr: bool = r.try_get(4)?;
+    Ok(Index {
+        name: r.try_get(1)?,
+        unique: r.try_get(2)?,
+        columns: if has_expr { Vec::new() } else { r.try_get(3)? },
+        expr: if has_expr { Some(r.try_get(5)?) } else { None },
+        predicate: r.try_get(6)?,
+    })
+}
+
 /// Reads one PostgreSQL schema (`opts.schema`).
 pub async fn introspect_postgres(pool: &PgPool, opts: &IntrospectOptions) -> Result<Schema> {
     let mut conn = pool.acquire().await?;
@@ -181,18 +208,13 @@ pub(crate) async fn read_postgres(
     }
 
     count_query();
-    let ix_rows = sqlx::query(
-        "SELECT i.indrelid::int8, ic.relname::text, i.indisunique,
-                array(SELECT att.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(n, ord)
-                      JOIN pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.n ORDER BY k.ord),
-                (0 = ANY(i.indkey::int2[])) OR i.indpred IS NOT NULL
-         FROM pg_index i
-         JOIN pg_class ic ON ic.oid = i.indexrelid
+    let ix_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{INDEX_SELECT}
          JOIN pg_class c ON c.oid = i.indrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = $1
-           AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))",
-    )
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))"
+    )))
     .bind(ns)
     .fetch_all(&mut *conn)
     .await?;
@@ -200,15 +222,7 @@ pub(crate) async fn read_postgres(
         let Some(t) = tables.get_mut(&r.try_get::<i64, _>(0)?) else {
             continue;
         };
-        if r.try_get::<bool, _>(4)? {
-            // Expression or partial index: not managed by autogen.
-            continue;
-        }
-        t.indexes.push(Index {
-            name: r.try_get(1)?,
-            columns: r.try_get(3)?,
-            unique: r.try_get(2)?,
-        });
+        t.indexes.push(index_row(&r)?);
     }
 
     let mut schema = Schema {

@@ -10,13 +10,18 @@ use alembix_schema::{
 };
 use sqlx::{Row, SqlitePool};
 
-use super::sqlite_sql::{enum_check, parse_create_table};
+use super::sqlite_sql::{enum_check, parse_create_index, parse_create_table};
 use super::{IntrospectOptions, count_query, tidy};
 use crate::error::Result;
 
 fn action(s: &str) -> ReferentialAction {
     ReferentialAction::parse(s).unwrap_or(ReferentialAction::NoAction)
 }
+
+/// What `pragma_index_list` and `sqlite_master` say of one index: unique,
+/// origin (`c` created, `u` unique constraint, `pk`), partial, and the
+/// `CREATE INDEX` text.
+type IndexMeta = (bool, String, bool, Option<String>);
 
 /// Reads the main database of the connection.
 pub async fn introspect_sqlite(pool: &SqlitePool, opts: &IntrospectOptions) -> Result<Schema> {
@@ -85,14 +90,14 @@ pub(crate) async fn read_sqlite(
 
     count_query();
     let rows = sqlx::query(
-        "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial
+        "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, im.sql
          FROM sqlite_master m JOIN pragma_index_list(m.name) il
+         LEFT JOIN sqlite_master im ON im.type = 'index' AND im.name = il.name
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
     )
     .fetch_all(&mut *conn)
     .await?;
-    // (table, index) → (unique, origin, partial)
-    let mut index_meta: BTreeMap<(String, String), (bool, String, bool)> = BTreeMap::new();
+    let mut index_meta: BTreeMap<(String, String), IndexMeta> = BTreeMap::new();
     for r in rows {
         index_meta.insert(
             (r.try_get(0)?, r.try_get(1)?),
@@ -100,6 +105,7 @@ pub(crate) async fn read_sqlite(
                 r.try_get::<i64, _>(2)? == 1,
                 r.try_get(3)?,
                 r.try_get::<i64, _>(4)? == 1,
+                r.try_get(5)?,
             ),
         );
     }
@@ -176,16 +182,32 @@ pub(crate) async fn read_sqlite(
             }
         }
         // Indexes and unique constraints.
-        for ((tn, iname), (unique, origin, partial)) in &index_meta {
-            if tn != name || *partial {
+        for ((tn, iname), (unique, origin, partial, sql)) in &index_meta {
+            if tn != name {
                 continue;
             }
             let cols = index_cols
                 .get(&(tn.clone(), iname.clone()))
                 .cloned()
                 .unwrap_or_default();
-            if cols.iter().any(Option::is_none) {
-                continue; // an expression index: not managed by autogen
+            let has_expr = cols.iter().any(Option::is_none);
+            if has_expr || *partial {
+                // Expression and partial indexes: their text is the truth.
+                let Some((keys, predicate)) = sql.as_deref().and_then(parse_create_index) else {
+                    continue;
+                };
+                t.indexes.push(Index {
+                    name: iname.clone(),
+                    unique: *unique,
+                    columns: if has_expr {
+                        Vec::new()
+                    } else {
+                        cols.into_iter().flatten().collect()
+                    },
+                    expr: has_expr.then_some(keys),
+                    predicate,
+                });
+                continue;
             }
             let cols: Vec<String> = cols.into_iter().flatten().collect();
             match origin.as_str() {
@@ -193,6 +215,7 @@ pub(crate) async fn read_sqlite(
                     name: iname.clone(),
                     columns: cols,
                     unique: *unique,
+                    ..Default::default()
                 }),
                 "u" => {
                     let uname = parsed

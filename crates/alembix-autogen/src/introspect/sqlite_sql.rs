@@ -199,6 +199,26 @@ pub(crate) fn parse_create_table(sql: &str) -> Parsed {
     p
 }
 
+/// Reads a `CREATE [UNIQUE] INDEX ... ON t (keys) [WHERE cond]` statement:
+/// the key list and the condition, as written (runs of white space made one).
+pub(crate) fn parse_create_index(sql: &str) -> Option<(String, Option<String>)> {
+    let upper = sql.to_ascii_uppercase();
+    let on = find_keyword(&upper, "ON")?;
+    let (_, rest) = first_token(&sql[on + 2..]);
+    let (keys, after) = paren(rest)?;
+    let after = after.trim();
+    let predicate = if upper_starts(after, "WHERE") {
+        Some(squeeze(&after.trim_start()[5..]))
+    } else {
+        None
+    };
+    Some((squeeze(&keys), predicate))
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Position of a keyword as a whole word, outside quotes.
 fn find_keyword(upper: &str, kw: &str) -> Option<usize> {
     let b = upper.as_bytes();
@@ -255,6 +275,23 @@ pub(crate) fn enum_check(expr: &str, col: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_expression_and_partial_indexes() {
+        assert_eq!(
+            parse_create_index(
+                r#"CREATE UNIQUE INDEX "ix on x" ON "t" (lower(email),  "a") WHERE deleted_at IS NULL"#
+            ),
+            Some((
+                r#"lower(email), "a""#.to_string(),
+                Some("deleted_at IS NULL".to_string())
+            ))
+        );
+        assert_eq!(
+            parse_create_index(r#"create index i on t(a)"#),
+            Some(("a".to_string(), None))
+        );
+    }
 
     #[test]
     fn reads_names_checks_and_autoincrement() {

@@ -190,7 +190,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             alter::alter_column(TableName::bare(table), from, to, d)
         }
         Op::CreateIndex { table, index } => {
-            Ok(vec![table::create_index(TableName::bare(table), index, d)])
+            Ok(vec![table::create_index(TableName::bare(table), index, d)?])
         }
         Op::DropIndex { table, index } => {
             let mut stmt = SqIndex::drop();

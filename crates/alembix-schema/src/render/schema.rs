@@ -172,7 +172,7 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, R
     for &ti in &plan.order {
         let t = &tables[ti];
         for index in &t.indexes {
-            out.push(create_index(TableName::of(t), index, dialect));
+            out.push(create_index(TableName::of(t), index, dialect).map_err(err)?);
         }
     }
     Ok(out)

@@ -225,8 +225,43 @@ pub(crate) fn add_column(tn: TableName<'_>, col: &Column, d: Dialect) -> Rendere
     Ok(out)
 }
 
-/// `CREATE [UNIQUE] INDEX "ix" ON "t" ("a", "b")`.
-pub(crate) fn create_index(tn: TableName<'_>, index: &Index, d: Dialect) -> String {
+/// `CREATE [UNIQUE] INDEX "ix" ON "t" ("a", "b")`, or with an expression key
+/// list and a `WHERE` condition (PostgreSQL and SQLite only; an error on MySQL).
+pub(crate) fn create_index(tn: TableName<'_>, index: &Index, d: Dialect) -> Result<String, String> {
+    if index.is_special() {
+        if d == Dialect::MySql {
+            return Err(format!(
+                "index `{}` on `{}` is {} index, which MySQL/MariaDB does not have; on this backend give the index plain `columns`, without `expr` or `where`",
+                index.name,
+                tn.name,
+                if index.predicate.is_some() {
+                    "a partial"
+                } else {
+                    "an expression"
+                }
+            ));
+        }
+        let keys = match &index.expr {
+            Some(e) => e.clone(),
+            None => index
+                .columns
+                .iter()
+                .map(|c| d.quote_ident(c))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let mut sql = format!(
+            "CREATE {}INDEX {} ON {} ({keys})",
+            if index.unique { "UNIQUE " } else { "" },
+            d.quote_ident(&index.name),
+            tn.sql(d)
+        );
+        if let Some(p) = &index.predicate {
+            sql.push_str(" WHERE ");
+            sql.push_str(p);
+        }
+        return Ok(sql);
+    }
     let mut stmt = SqIndex::create();
     stmt.name(d.sea_query_raw_name(&index.name))
         .table(tn.sea_query(d));
@@ -236,7 +271,7 @@ pub(crate) fn create_index(tn: TableName<'_>, index: &Index, d: Dialect) -> Stri
     if index.unique {
         stmt.unique();
     }
-    sea_query_sql(&stmt, d)
+    Ok(sea_query_sql(&stmt, d))
 }
 
 /// `ALTER TABLE "t" ADD CONSTRAINT "fk" FOREIGN KEY ...` (PostgreSQL, MySQL).
