@@ -83,6 +83,16 @@ async fn run(t: &Cli, sc: &Scenario) {
         [only] => only.strip_prefix("error: "),
         _ => None,
     };
+    if t.backend() == Backend::Postgres {
+        // A second schema, compared in every scenario (autogenerate does not
+        // create schemas): so a table in it that no model names any more is
+        // dropped like any other.
+        t.db.execute_sql("CREATE SCHEMA audit").await.unwrap();
+        let config = t.path().join("alembix.toml");
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        text.push_str("schemas = [\"public\", \"audit\"]\n");
+        std::fs::write(&config, text).unwrap();
+    }
     std::fs::write(&models, format!("{HEAD}{}", sc.v1)).unwrap();
     if let Some(message) = refusal {
         let out = t.run(&["diff", "--format", "json"]);
@@ -664,6 +674,88 @@ pub struct Author {
         ops: |b| match b {
             Backend::MySql => vec!["error: which MySQL/MariaDB does not have"],
             _ => vec!["drop_index authors:ix_authors_name", "create_index authors:ix_authors_name"],
+        },
+    }
+    schema_tables_with_keys_both_ways {
+        v1: AUTHORS,
+        v2: both(AUTHORS, r#"
+#[derive(DbEnum)]
+#[db_enum(name = "event_kind")]
+pub enum EventKind { Created, Deleted }
+#[derive(Model)]
+#[model(table = "events", schema = "audit", index(expr = "lower(note)"), check(expr = "length(note) > 0"))]
+pub struct Event {
+    pub id: i64,
+    #[column(references = "authors.id", on_delete = "cascade", index)]
+    pub author_id: i64,
+    pub kind: EventKind,
+    #[column(default = "'-'")]
+    pub note: String,
+}
+#[derive(Model)]
+#[model(table = "pins")]
+pub struct Pin {
+    pub id: i64,
+    #[column(references = "audit.events.id")]
+    pub event_id: i64,
+}
+"#),
+        // Tables outside `public` are named `schema.table`.
+        ops: |b| match b {
+            Backend::Postgres => vec![
+                "create_enum -:event_kind",
+                "create_table audit.events",
+                "create_table pins",
+                "create_index audit.events:ix_events_author_id",
+                "create_index audit.events:ix_events_lower_note",
+            ],
+            _ => vec!["error: only PostgreSQL has schemas"],
+        },
+    }
+    schema_table_renamed_and_altered {
+        v1: r#"
+#[derive(Model)]
+#[model(table = "events", schema = "audit")]
+pub struct Event {
+    pub id: i64,
+    #[column(max_length = 20)]
+    pub note: String,
+}
+"#,
+        v2: r#"
+#[derive(Model)]
+#[model(table = "entries", schema = "audit", renamed_from = "events", index(columns = "note", where = "seen IS NULL"))]
+pub struct Entry {
+    pub id: i64,
+    #[column(max_length = 40)]
+    pub note: String,
+    pub seen: Option<bool>,
+}
+"#,
+        ops: |b| match b {
+            Backend::Postgres => vec![
+                "rename_table audit.entries",
+                "alter_column audit.entries.note [type]",
+                "add_column audit.entries.seen",
+                "create_index audit.entries:ix_entries_note",
+            ],
+            _ => vec!["error: only PostgreSQL has schemas"],
+        },
+    }
+    schema_table_dropped_before_what_it_references {
+        v1: both(AUTHORS, r#"
+#[derive(Model)]
+#[model(table = "events", schema = "audit")]
+pub struct Event {
+    pub id: i64,
+    #[column(references = "authors.id")]
+    pub author_id: i64,
+}
+"#),
+        v2: "",
+        ops: |b| match b {
+            Backend::Postgres => vec!["drop_table audit.events", "drop_table authors"],
+            _ => vec!["error: only PostgreSQL has schemas"],
         },
     }
 }

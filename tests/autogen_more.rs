@@ -316,7 +316,100 @@ async fn introspection_query_count_is_fixed(t: Cli) {
     db.close().await;
 }
 
+/// Schemas: a configured schema is compared (a table no model names is
+/// dropped unless `exclude_tables` keeps it, as `schema.table`); a schema
+/// that does not exist is refused with what to do; MySQL/MariaDB and
+/// SQLite refuse `schemas` and models that name one.
+async fn schemas_are_postgres_only_and_must_exist(t: Cli) {
+    std::fs::create_dir_all(t.path().join("src")).unwrap();
+    let config = t.path().join("alembix.toml");
+    let base_config = std::fs::read_to_string(&config).unwrap();
+    let with = |extra: &str| std::fs::write(&config, format!("{base_config}{extra}")).unwrap();
+    let models = t.path().join("src/models.rs");
+    std::fs::write(
+        &models,
+        "use alembix::Model;\n#[derive(Model)]\n#[model(table = \"events\", schema = \"audit\")]\npub struct Event { pub id: i64 }\n",
+    )
+    .unwrap();
+    if t.backend() != Backend::Postgres {
+        let out = t.run(&["diff"]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("only PostgreSQL has schemas"),
+            "{}",
+            out.stderr
+        );
+        std::fs::write(
+            &models,
+            "use alembix::Model;\n#[derive(Model)]\npub struct Event { pub id: i64 }\n",
+        )
+        .unwrap();
+        with("schemas = [\"audit\"]\n");
+        let out = t.run(&["check"]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains("has no schemas"), "{}", out.stderr);
+        return;
+    }
+    // The model's schema does not exist yet.
+    let out = t.run(&["autogen", "-m", "x"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("schema `audit` (named by the model of `audit.events`) does not exist")
+            && out.stderr.contains("CREATE SCHEMA \"audit\""),
+        "{}",
+        out.stderr
+    );
+    t.db.execute_sql("CREATE SCHEMA audit").await.unwrap();
+    t.db.execute_sql("CREATE TABLE audit.stray (id int PRIMARY KEY)")
+        .await
+        .unwrap();
+    t.db.execute_sql("CREATE TABLE audit.keep_me (id int PRIMARY KEY)")
+        .await
+        .unwrap();
+    // Named by a model only: the schema is read; tables there no model names are dropped.
+    let ops = |t: &Cli| -> Vec<String> {
+        let out = t.run(&["diff", "--format", "json"]).ok();
+        out.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {}",
+                    o["op"].as_str().unwrap(),
+                    o["table"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        ops(&t),
+        [
+            "drop_table audit.stray",
+            "drop_table audit.keep_me",
+            "create_table audit.events"
+        ]
+    );
+    with("exclude_tables = [\"audit.keep_*\"]\n");
+    assert_eq!(
+        ops(&t),
+        ["drop_table audit.stray", "create_table audit.events"]
+    );
+    // A configured schema that does not exist.
+    with("schemas = [\"public\", \"reports\"]\n");
+    let out = t.run(&["check"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("schema `reports` (listed in `schemas`) does not exist"),
+        "{}",
+        out.stderr
+    );
+}
+
 cli_tests!(
+    schemas_are_postgres_only_and_must_exist,
     rebuild_keeps_rows,
     adoption_gives_an_empty_diff,
     introspection_query_count_is_fixed,

@@ -5,11 +5,17 @@ use alembix_migrate::Database;
 use alembix_schema::{Dialect, Op, Schema, render_op};
 
 use crate::diff::{Diff, DiffOptions, diff};
-use crate::error::Result;
-use crate::introspect::{IntrospectOptions, introspect};
+use crate::error::{Error, Result};
+use crate::introspect::{DEFAULT_PG_SCHEMA, IntrospectOptions, introspect, qualified};
 use crate::normalize::normalized_target;
 
 /// Compares the database with the models.
+///
+/// On PostgreSQL the schemas read are `opts.schemas` (default `public`) and
+/// every schema a model names; tables outside `public` are compared, and
+/// named in ops, as `schema.table`. A schema that does not exist is an error
+/// (autogenerate does not create schemas). MySQL/MariaDB and SQLite have no
+/// schemas: a model that names one is an error there.
 pub async fn compare(
     db: &Database,
     models: &Schema,
@@ -17,16 +23,99 @@ pub async fn compare(
     log_table: &str,
     opts: &DiffOptions,
 ) -> Result<Diff> {
+    let dialect = db.dialect();
+    if dialect != Dialect::Postgres && opts.schemas.iter().any(|s| s != DEFAULT_PG_SCHEMA) {
+        return Err(Error::Usage(format!(
+            "`schemas = {:?}` is for PostgreSQL; {dialect:?} has no schemas: remove the key from alembix.toml",
+            opts.schemas
+        )));
+    }
+    let models = qualify_models(models, dialect)?;
+    let mut schemas: Vec<String> = if opts.schemas.is_empty() {
+        vec![DEFAULT_PG_SCHEMA.to_string()]
+    } else {
+        opts.schemas.clone()
+    };
+    for t in &models.tables {
+        if let Some((s, _)) = t.name.split_once('.')
+            && !schemas.iter().any(|x| x == s)
+        {
+            schemas.push(s.to_string());
+        }
+    }
+    if let Some(pool) = db.as_postgres() {
+        let found: Vec<String> =
+            sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname = ANY($1)")
+                .bind(&schemas)
+                .fetch_all(pool)
+                .await?;
+        if let Some(missing) = schemas.iter().find(|s| !found.contains(s)) {
+            let by = models
+                .tables
+                .iter()
+                .find(|t| t.name.split_once('.').is_some_and(|(s, _)| s == missing))
+                .map(|t| format!(" (named by the model of `{}`)", t.name))
+                .unwrap_or_else(|| " (listed in `schemas`)".to_string());
+            return Err(Error::Usage(format!(
+                "schema `{missing}`{by} does not exist in the database; autogenerate does not create schemas: create it first, e.g. in a revision from `alembix revision -m \"create schema {missing}\"` holding CREATE SCHEMA {}, then upgrade",
+                Dialect::Postgres.quote_ident(missing)
+            )));
+        }
+    }
     let iopts = IntrospectOptions {
         exclude_tables: vec![version_table.to_string(), log_table.to_string()],
-        ..IntrospectOptions::default()
+        schemas,
     };
     let current = introspect(db, &iopts).await?;
-    let target = normalized_target(db, models).await?;
+    let target = normalized_target(db, &models).await?;
     let mut opts = opts.clone();
     opts.exclude_tables.push(version_table.to_string());
     opts.exclude_tables.push(log_table.to_string());
-    Ok(diff(&current, &target, models, db.dialect(), &opts))
+    Ok(diff(&current, &target, &models, dialect, &opts))
+}
+
+/// The models as autogen compares them: on PostgreSQL a table in a schema
+/// other than `public` becomes `schema.table` (its `renamed_from` names and
+/// the foreign keys pointing at it likewise); elsewhere a schema is an error.
+fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
+    let mut out = models.clone();
+    for t in &mut out.tables {
+        if t.name.contains('.') {
+            return Err(Error::Usage(format!(
+                "model table `{}` has a `.` in its name; give the schema with #[model(schema = \"...\")] and the bare table name",
+                t.name
+            )));
+        }
+        let Some(schema) = t.schema.take() else {
+            continue;
+        };
+        if dialect != Dialect::Postgres {
+            return Err(Error::Usage(format!(
+                "model table `{}` sets schema = \"{schema}\", but only PostgreSQL has schemas; remove `schema` from #[model(...)] for {dialect:?}",
+                t.name
+            )));
+        }
+        t.name = qualified(&schema, &t.name);
+        for r in &mut t.renamed_from {
+            if !r.contains('.') {
+                *r = qualified(&schema, r);
+            }
+        }
+    }
+    for t in &mut out.tables {
+        for f in &mut t.foreign_keys {
+            if let Some(schema) = f.ref_schema.take() {
+                if dialect != Dialect::Postgres {
+                    return Err(Error::Usage(format!(
+                        "model table `{}` references `{schema}.{}.*`, but only PostgreSQL has schemas; reference `{}.<column>`",
+                        t.name, f.ref_table, f.ref_table
+                    )));
+                }
+                f.ref_table = qualified(&schema, &f.ref_table);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Per op, the statements that perform it (SQLite: with table rebuilds),
@@ -85,7 +174,7 @@ fn recreate_enum(state: &Schema, name: &str, to: &[String]) -> Vec<String> {
     for t in &state.tables {
         for c in &t.columns {
             if matches!(&c.ty, alembix_schema::ColumnType::Enum { name: n, .. } if n == name) {
-                let (tq, cq) = (q(&t.name), q(&c.name));
+                let (tq, cq) = (d.quote_table(None, &t.name), q(&c.name));
                 if c.default.is_some() {
                     out.push(format!("ALTER TABLE {tq} ALTER COLUMN {cq} DROP DEFAULT"));
                 }

@@ -12,8 +12,13 @@ use serde_json::{Value, json};
 /// What the comparison leaves alone.
 #[derive(Debug, Clone, Default)]
 pub struct DiffOptions {
-    /// Globs (`*`, `?`) of database tables no model describes that stay.
+    /// Globs (`*`, `?`) of database tables no model describes that stay
+    /// (a table outside PostgreSQL's `public` schema is matched as
+    /// `schema.table`).
     pub exclude_tables: Vec<String>,
+    /// PostgreSQL schemas compared besides those the models name (empty:
+    /// `public`). Tables in them that no model describes are dropped.
+    pub schemas: Vec<String>,
 }
 
 /// The ops and the warnings about destructive ones.

@@ -689,12 +689,6 @@ async fn check(m: &Migrator, cfg: &Config, out: &Out) -> Res<i32> {
 
 /// Scans the models and compares them with the database.
 async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen::diff::Diff> {
-    if cfg.schemas != ["public"] {
-        return Err(CliError::msg(format!(
-            "`schemas = {:?}` in alembix.toml: autogenerate reads only PostgreSQL's `public` schema so far; remove the key",
-            cfg.schemas
-        )));
-    }
     // No file at all is a configuration mistake (and would drop every
     // table); files without models mean "no tables".
     let files = alembix_autogen::scan::model_files(&cfg.root, &cfg.models)
@@ -710,6 +704,7 @@ async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen::diff::Diff
         .map_err(|e| CliError::msg(e.to_string()))?;
     let opts = alembix_autogen::diff::DiffOptions {
         exclude_tables: cfg.exclude_tables.clone(),
+        schemas: cfg.schemas.clone(),
     };
     alembix_autogen::autogen::compare(db, &models, &cfg.version_table, &cfg.log_table, &opts)
         .await

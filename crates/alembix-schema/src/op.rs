@@ -12,6 +12,11 @@ use crate::model::{
 
 /// One schema operation.
 ///
+/// An op's `table` is the table's name; on PostgreSQL a table outside the
+/// default schema (`public`) is written `schema.table`, and rendering splits
+/// it at the first `.` (on MySQL/MariaDB and SQLite, which have no schemas,
+/// a name is never split).
+///
 /// ```
 /// use alembix_schema::{Op, Table, Column, ColumnType};
 /// let op = Op::AddColumn {

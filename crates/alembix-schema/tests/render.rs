@@ -655,3 +655,73 @@ fn expression_and_partial_indexes() {
         );
     }
 }
+
+#[test]
+fn tables_outside_the_default_schema() {
+    let pg = |op: Op| render_op(&op, Dialect::Postgres).unwrap();
+    let ix = Index {
+        name: "ix_events_note".into(),
+        columns: vec!["note".into()],
+        ..Default::default()
+    };
+    assert_eq!(
+        pg(Op::CreateIndex {
+            table: "audit.events".into(),
+            index: ix.clone()
+        }),
+        vec![r#"CREATE INDEX "ix_events_note" ON "audit"."events" ("note")"#]
+    );
+    assert_eq!(
+        pg(Op::DropIndex {
+            table: "audit.events".into(),
+            index: ix
+        }),
+        vec![r#"DROP INDEX "audit"."ix_events_note""#]
+    );
+    assert_eq!(
+        pg(Op::RenameTable {
+            table: "audit.entries".into(),
+            from: "audit.events".into()
+        }),
+        vec![r#"ALTER TABLE "audit"."events" RENAME TO "entries""#]
+    );
+    assert_eq!(
+        pg(Op::RenameTable {
+            table: "audit.entries".into(),
+            from: "events".into()
+        }),
+        vec![
+            r#"ALTER TABLE "events" SET SCHEMA "audit""#,
+            r#"ALTER TABLE "audit"."events" RENAME TO "entries""#
+        ]
+    );
+    assert_eq!(
+        pg(Op::DropColumn {
+            table: "audit.events".into(),
+            column: Column::new("note", ColumnType::Text)
+        }),
+        vec![r#"ALTER TABLE "audit"."events" DROP COLUMN "note""#]
+    );
+    assert_eq!(
+        pg(Op::DropCheck {
+            table: "audit.events".into(),
+            check: Check {
+                name: "ck_events_note".into(),
+                expr: "note <> ''".into()
+            }
+        }),
+        vec![r#"ALTER TABLE "audit"."events" DROP CONSTRAINT "ck_events_note""#]
+    );
+    // No schemas elsewhere: a dot is part of the name.
+    assert_eq!(
+        render_op(
+            &Op::DropColumn {
+                table: "a.b".into(),
+                column: Column::new("note", ColumnType::Text)
+            },
+            Dialect::Sqlite
+        )
+        .unwrap(),
+        vec![r#"ALTER TABLE "a.b" DROP COLUMN "note""#]
+    );
+}

@@ -3,7 +3,8 @@
 //! tables (never one query per table).
 //!
 //! What is read, per backend:
-//! * PostgreSQL (`pg_catalog`, one schema, `public` by default): tables and
+//! * PostgreSQL (`pg_catalog` of the schemas asked for, `public` by
+//!   default; a table outside `public` is named `schema.table`): tables and
 //!   comments; columns with `format_type` types, `NOT NULL`, defaults as
 //!   `pg_get_expr` prints them, identity and `nextval(...)` (serial) as
 //!   auto-increment, comments; enum types with their labels in order;
@@ -44,8 +45,11 @@ pub use sqlite::introspect_sqlite;
 /// What to read.
 #[derive(Debug, Clone)]
 pub struct IntrospectOptions {
-    /// PostgreSQL schema to read (default `public`).
-    pub schema: String,
+    /// PostgreSQL schemas to read (default `["public"]`). A table outside
+    /// `public` is named `schema.table` (and a foreign key to it refers to
+    /// `schema.table`), the form ops and `diff` use; enum types are read from
+    /// `public`.
+    pub schemas: Vec<String>,
     /// Tables never read (the version and log tables).
     pub exclude_tables: Vec<String>,
 }
@@ -53,9 +57,29 @@ pub struct IntrospectOptions {
 impl Default for IntrospectOptions {
     fn default() -> Self {
         IntrospectOptions {
-            schema: "public".into(),
+            schemas: vec![DEFAULT_PG_SCHEMA.into()],
             exclude_tables: vec!["alembix_version".into(), "alembix_log".into()],
         }
+    }
+}
+
+/// The PostgreSQL schema whose tables have bare names (and where enum types,
+/// the version table and the log table live).
+pub const DEFAULT_PG_SCHEMA: &str = "public";
+
+/// A table's name as autogen compares it: `schema.table` outside
+/// [`DEFAULT_PG_SCHEMA`], the bare name inside it.
+///
+/// ```
+/// use alembix_autogen::introspect::qualified;
+/// assert_eq!(qualified("public", "users"), "users");
+/// assert_eq!(qualified("audit", "events"), "audit.events");
+/// ```
+pub fn qualified(schema: &str, table: &str) -> String {
+    if schema == DEFAULT_PG_SCHEMA {
+        table.to_string()
+    } else {
+        format!("{schema}.{table}")
     }
 }
 

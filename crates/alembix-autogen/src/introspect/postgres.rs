@@ -59,7 +59,7 @@ pub(crate) fn index_row(r: &sqlx::postgres::PgRow) -> Result<Index> {
     })
 }
 
-/// Reads one PostgreSQL schema (`opts.schema`).
+/// Reads the PostgreSQL schemas `opts.schemas`.
 pub async fn introspect_postgres(pool: &PgPool, opts: &IntrospectOptions) -> Result<Schema> {
     let mut conn = pool.acquire().await?;
     read_postgres(&mut conn, opts).await
@@ -70,7 +70,7 @@ pub(crate) async fn read_postgres(
     conn: &mut sqlx::PgConnection,
     opts: &IntrospectOptions,
 ) -> Result<Schema> {
-    let ns = &opts.schema;
+    let ns = &opts.schemas;
     count_query();
     let enum_rows = sqlx::query(
         "SELECT t.typname::text, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
@@ -78,7 +78,7 @@ pub(crate) async fn read_postgres(
          JOIN pg_namespace n ON n.oid = t.typnamespace
          WHERE n.nspname = $1 GROUP BY t.typname",
     )
-    .bind(ns)
+    .bind(super::DEFAULT_PG_SCHEMA)
     .fetch_all(&mut *conn)
     .await?;
     let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -88,19 +88,26 @@ pub(crate) async fn read_postgres(
 
     count_query();
     let table_rows = sqlx::query(
-        "SELECT c.oid::int8, c.relname::text, obj_description(c.oid, 'pg_class')
+        "SELECT c.oid::int8, c.relname::text, obj_description(c.oid, 'pg_class'), n.nspname::text
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind IN ('r', 'p') AND n.nspname = $1",
+         WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1)",
     )
     .bind(ns)
     .fetch_all(&mut *conn)
     .await?;
     let mut tables: BTreeMap<i64, Table> = BTreeMap::new();
     for r in table_rows {
-        let name: String = r.try_get(1)?;
-        if opts.exclude_tables.contains(&name) {
+        let bare: String = r.try_get(1)?;
+        let schema: String = r.try_get(3)?;
+        if schema == super::DEFAULT_PG_SCHEMA && opts.exclude_tables.contains(&bare) {
             continue;
         }
+        if bare.contains('.') {
+            return Err(crate::error::Error::Usage(format!(
+                "table `{schema}`.`{bare}` has a `.` in its name, which autogenerate cannot tell from a schema-qualified name; rename the table"
+            )));
+        }
+        let name = super::qualified(&schema, &bare);
         let mut t = Table::new(name);
         t.comment = r.try_get(2)?;
         tables.insert(r.try_get(0)?, t);
@@ -116,7 +123,7 @@ pub(crate) async fn read_postgres(
          JOIN pg_namespace n ON n.oid = c.relnamespace
          JOIN pg_type t ON t.oid = a.atttypid
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND n.nspname = $1
+         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND n.nspname = ANY($1)
          ORDER BY a.attrelid, a.attnum",
     )
     .bind(ns)
@@ -171,7 +178,7 @@ pub(crate) async fn read_postgres(
          JOIN pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_class rc ON rc.oid = con.confrelid
          LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-         WHERE n.nspname = $1 AND con.contype IN ('p', 'u', 'f', 'c')",
+         WHERE n.nspname = ANY($1) AND con.contype IN ('p', 'u', 'f', 'c')",
     )
     .bind(ns)
     .fetch_all(&mut *conn)
@@ -193,11 +200,15 @@ pub(crate) async fn read_postgres(
             }),
             "f" => {
                 let ref_schema: Option<String> = r.try_get(6)?;
+                let ref_table: String = r.try_get::<Option<String>, _>(5)?.unwrap_or_default();
                 t.foreign_keys.push(ForeignKey {
                     name,
                     columns,
-                    ref_table: r.try_get::<Option<String>, _>(5)?.unwrap_or_default(),
-                    ref_schema: ref_schema.filter(|s| s != ns),
+                    ref_table: super::qualified(
+                        ref_schema.as_deref().unwrap_or(super::DEFAULT_PG_SCHEMA),
+                        &ref_table,
+                    ),
+                    ref_schema: None,
                     ref_columns: r.try_get(7)?,
                     on_delete: action(&r.try_get::<String, _>(8)?),
                     on_update: action(&r.try_get::<String, _>(9)?),
@@ -212,7 +223,7 @@ pub(crate) async fn read_postgres(
         "{INDEX_SELECT}
          JOIN pg_class c ON c.oid = i.indrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = $1
+         WHERE n.nspname = ANY($1)
            AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))"
     )))
     .bind(ns)

@@ -94,13 +94,18 @@ impl<'a> TableName<'a> {
         d.quote_table(self.schema, self.name)
     }
 
+    /// The schema (PostgreSQL only) and the bare name.
+    pub fn parts(self, d: Dialect) -> (Option<&'a str>, &'a str) {
+        quote::split_table(d, self.schema, self.name)
+    }
+
     /// The name as a sea-query table reference (qualified on PostgreSQL only,
     /// as sea-query's MySQL and SQLite builders panic on qualified names in
     /// several statements).
     pub fn sea_query(self, d: Dialect) -> TableRef {
-        match self.schema {
-            Some(s) if d == Dialect::Postgres => (s.to_string(), self.name.to_string()).into(),
-            _ => self.name.to_string().into(),
+        match self.parts(d) {
+            (Some(s), n) => (s.to_string(), n.to_string()).into(),
+            (None, n) => n.to_string().into(),
         }
     }
 }
@@ -165,14 +170,31 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
     match op {
         Op::CreateTable { table } => table::create_table(table, d, &[]),
         Op::DropTable { table } => Ok(vec![table::drop_table(TableName::of(table), d, false)]),
-        Op::RenameTable { table, from } => Ok(vec![sea_query_sql(
-            SqTable::rename().table(from.to_string(), table.to_string()),
-            d,
-        )]),
+        Op::RenameTable { table, from } => {
+            let (old_schema, old_name) = TableName::bare(from).parts(d);
+            let (new_schema, new_name) = TableName::bare(table).parts(d);
+            let mut out = Vec::new();
+            let mut at = TableName::bare(from).sql(d);
+            if old_schema != new_schema {
+                // PostgreSQL: a table moved to another schema.
+                out.push(format!(
+                    "ALTER TABLE {at} SET SCHEMA {}",
+                    d.quote_ident(new_schema.unwrap_or("public"))
+                ));
+                at = d.quote_table(new_schema.or(Some("public")), old_name);
+            }
+            if old_name != new_name {
+                out.push(match d {
+                    MySql => format!("RENAME TABLE {at} TO {}", d.quote_ident(new_name)),
+                    _ => format!("ALTER TABLE {at} RENAME TO {}", d.quote_ident(new_name)),
+                });
+            }
+            Ok(out)
+        }
         Op::AddColumn { table, column } => table::add_column(TableName::bare(table), column, d),
         Op::DropColumn { table, column } => Ok(vec![sea_query_sql(
             SqTable::alter()
-                .table(table.to_string())
+                .table(TableName::bare(table).sea_query(d))
                 .drop_column(column.name.to_string()),
             d,
         )]),
@@ -182,7 +204,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             from,
         } => Ok(vec![sea_query_sql(
             SqTable::alter()
-                .table(table.to_string())
+                .table(TableName::bare(table).sea_query(d))
                 .rename_column(from.to_string(), column.to_string()),
             d,
         )]),
@@ -193,6 +215,13 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             Ok(vec![table::create_index(TableName::bare(table), index, d)?])
         }
         Op::DropIndex { table, index } => {
+            if let (Some(schema), _) = TableName::bare(table).parts(d) {
+                // PostgreSQL: the index lives in its table's schema.
+                return Ok(vec![format!(
+                    "DROP INDEX {}",
+                    d.quote_table(Some(schema), &index.name)
+                )]);
+            }
             let mut stmt = SqIndex::drop();
             stmt.name(d.sea_query_raw_name(&index.name));
             if d == MySql {
@@ -204,7 +233,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             Sqlite => rebuild("add a unique constraint"),
             _ => Ok(vec![format!(
                 "ALTER TABLE {} ADD {}",
-                d.quote_ident(table),
+                TableName::bare(table).sql(d),
                 table::unique_clause(unique, d)
             )]),
         },
@@ -212,7 +241,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             Sqlite => rebuild("drop a unique constraint"),
             MySql => Ok(vec![format!(
                 "ALTER TABLE {} DROP INDEX {}",
-                d.quote_ident(table),
+                TableName::bare(table).sql(d),
                 d.quote_ident(&unique.name)
             )]),
             Postgres => Ok(vec![drop_constraint(table, &unique.name, d)]),
@@ -230,7 +259,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             _ => Ok(vec![sea_query_sql(
                 SqForeignKey::drop()
                     .name(d.sea_query_raw_name(&foreign_key.name))
-                    .table(table.to_string()),
+                    .table(TableName::bare(table).sea_query(d)),
                 d,
             )]),
         },
@@ -238,7 +267,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             Sqlite => rebuild("add a check constraint"),
             _ => Ok(vec![format!(
                 "ALTER TABLE {} ADD {}",
-                d.quote_ident(table),
+                TableName::bare(table).sql(d),
                 table::check_clause(check, d)
             )]),
         },
@@ -250,7 +279,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             Sqlite => rebuild("add a primary key"),
             _ => Ok(vec![format!(
                 "ALTER TABLE {} ADD {}",
-                d.quote_ident(table),
+                TableName::bare(table).sql(d),
                 table::primary_key_clause(primary_key, d)
             )]),
         },
@@ -258,7 +287,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             Sqlite => rebuild("drop a primary key"),
             MySql => Ok(vec![format!(
                 "ALTER TABLE {} DROP PRIMARY KEY",
-                d.quote_ident(table)
+                TableName::bare(table).sql(d)
             )]),
             Postgres => Ok(vec![drop_constraint(table, &primary_key.name, d)]),
         },
@@ -289,7 +318,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
 fn drop_constraint(table: &str, name: &str, d: Dialect) -> String {
     sea_query_sql(
         SqTable::alter()
-            .table(table.to_string())
+            .table(TableName::bare(table).sea_query(d))
             .drop_constraint(name.to_string()),
         d,
     )

@@ -62,13 +62,20 @@ impl Dialect {
     }
 
     /// Quotes a possibly schema-qualified table name. The schema is a
-    /// PostgreSQL feature; the other dialects ignore it.
-    pub(crate) fn quote_table(self, schema: Option<&str>, name: &str) -> String {
-        match schema {
-            Some(s) if self == Dialect::Postgres => {
-                format!("{}.{}", self.quote_ident(s), self.quote_ident(name))
-            }
-            _ => self.quote_ident(name),
+    /// PostgreSQL feature; the other dialects ignore it. On PostgreSQL a
+    /// table an [`Op`](crate::Op) names as `schema.table` (a table outside
+    /// the default schema) is split at the first `.`.
+    ///
+    /// ```
+    /// use alembix_schema::Dialect;
+    /// assert_eq!(Dialect::Postgres.quote_table(None, "audit.events"), r#""audit"."events""#);
+    /// assert_eq!(Dialect::Postgres.quote_table(Some("audit"), "events"), r#""audit"."events""#);
+    /// assert_eq!(Dialect::Sqlite.quote_table(None, "events"), r#""events""#);
+    /// ```
+    pub fn quote_table(self, schema: Option<&str>, name: &str) -> String {
+        match split_table(self, schema, name) {
+            (Some(s), n) => format!("{}.{}", self.quote_ident(s), self.quote_ident(n)),
+            (None, n) => self.quote_ident(n),
         }
     }
 
@@ -87,5 +94,25 @@ impl Dialect {
     pub(crate) fn sea_query_raw_name(self, name: &str) -> String {
         let q = self.identifier_quote();
         name.replace(q, &format!("{q}{q}"))
+    }
+}
+
+/// The schema and the name of a table: the schema given, else on PostgreSQL
+/// the part before the first `.` of a qualified name (`audit.events`).
+/// Other dialects have no schemas and never split.
+pub(crate) fn split_table<'a>(
+    d: Dialect,
+    schema: Option<&'a str>,
+    name: &'a str,
+) -> (Option<&'a str>, &'a str) {
+    if d != Dialect::Postgres {
+        return (None, name);
+    }
+    match schema {
+        Some(s) => (Some(s), name),
+        None => match name.split_once('.') {
+            Some((s, n)) => (Some(s), n),
+            None => (None, name),
+        },
     }
 }
