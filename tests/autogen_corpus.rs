@@ -758,4 +758,23 @@ pub struct Event {
             _ => vec!["error: only PostgreSQL has schemas"],
         },
     }
+    index_on_unbounded_text {
+        v1: AUTHORS,
+        v2: r#"
+#[derive(Model)]
+#[model(table = "authors", index(columns = "bio"))]
+pub struct Author {
+    pub id: i64,
+    #[column(max_length = 100)]
+    pub name: String,
+    pub bio: String,
+}
+"#,
+        // MySQL/MariaDB cannot index a text column without a prefix length:
+        // said by autogen, not first by the upgrade.
+        ops: |b| match b {
+            Backend::MySql => vec!["error: cannot index without a prefix length"],
+            _ => vec!["add_column authors.bio", "create_index authors:ix_authors_bio"],
+        },
+    }
 }

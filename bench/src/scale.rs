@@ -1,17 +1,20 @@
-//! Scale of `alembix check` on PostgreSQL: generated schemas of N tables
-//! (10 columns, 2 indexes and 1–2 foreign keys each), created from
-//! generated model files, then `alembix check` timed as users run it.
+//! Scale of `alembix check`: generated schemas of N tables (10 columns, 2
+//! indexes and 1–2 foreign keys each), created from generated model files,
+//! then `alembix check` timed as users run it, on PostgreSQL (default),
+//! MariaDB/MySQL or SQLite.
 //!
 //! ```text
 //! cargo build --release -p alembix-cli
 //! cargo run --release -p alembix-bench --bin scale -- --tables 100,1000,5000 --runs 5
+//! cargo run --release -p alembix-bench --bin scale -- --backend mysql --tables 100,1000 --runs 5
+//! cargo run --release -p alembix-bench --bin scale -- --backend sqlite --tables 100,1000,5000 --runs 5
 //! ```
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use alembix_schema::{Dialect, create_schema};
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use sqlx::{AssertSqlSafe, Connection, MySqlConnection, PgConnection, SqliteConnection};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -64,69 +67,179 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// A scratch database of one backend: its URL, made and dropped here.
+struct Scratch {
+    dialect: Dialect,
+    url: String,
+    admin_url: String,
+    name: String,
+}
+
+impl Scratch {
+    async fn create(backend: &str, n: usize, dir: &std::path::Path) -> Res<Scratch> {
+        let name = format!("alembix_scale_{}_{n}", std::process::id());
+        let s = match backend {
+            "postgres" => {
+                let server = std::env::var("ALEMBIX_TEST_POSTGRES")
+                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+                let admin_url = format!("{server}/postgres");
+                let mut admin = PgConnection::connect(&admin_url).await?;
+                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                    .execute(&mut admin)
+                    .await?;
+                Scratch {
+                    dialect: Dialect::Postgres,
+                    url: format!("{server}/{name}"),
+                    admin_url,
+                    name,
+                }
+            }
+            "mysql" => {
+                let server = std::env::var("ALEMBIX_TEST_MARIADB")
+                    .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+                let admin_url = format!("{server}/mysql");
+                let mut admin = MySqlConnection::connect(&admin_url).await?;
+                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
+                    .execute(&mut admin)
+                    .await?;
+                Scratch {
+                    dialect: Dialect::MySql,
+                    url: format!("{server}/{name}"),
+                    admin_url,
+                    name,
+                }
+            }
+            "sqlite" => Scratch {
+                dialect: Dialect::Sqlite,
+                url: format!("sqlite://{}?mode=rwc", dir.join("scale.db").display()),
+                admin_url: String::new(),
+                name,
+            },
+            other => {
+                return Err(
+                    format!("unknown backend {other}; use postgres, mysql or sqlite").into(),
+                );
+            }
+        };
+        Ok(s)
+    }
+
+    /// Runs the statements (in batches where the backend takes several at once).
+    async fn run(&self, ddl: &[String]) -> Res<()> {
+        match self.dialect {
+            Dialect::Postgres => {
+                let mut conn = PgConnection::connect(&self.url).await?;
+                // In pieces: one batch of 5,000 tables runs out of lock slots.
+                for chunk in ddl.chunks(500) {
+                    sqlx::raw_sql(AssertSqlSafe(chunk.join(";\n")))
+                        .execute(&mut conn)
+                        .await?;
+                }
+                conn.close().await?;
+            }
+            Dialect::MySql => {
+                let mut conn = MySqlConnection::connect(&self.url).await?;
+                for stmt in ddl {
+                    sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
+                        .execute(&mut conn)
+                        .await?;
+                }
+                conn.close().await?;
+            }
+            Dialect::Sqlite => {
+                let mut conn = SqliteConnection::connect(&self.url).await?;
+                let mut batch = vec!["BEGIN".to_string()];
+                batch.extend(ddl.iter().cloned());
+                batch.push("COMMIT".into());
+                sqlx::raw_sql(AssertSqlSafe(batch.join(";\n")))
+                    .execute(&mut conn)
+                    .await?;
+                conn.close().await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn drop(self) -> Res<()> {
+        match self.dialect {
+            Dialect::Postgres => {
+                let mut admin = PgConnection::connect(&self.admin_url).await?;
+                sqlx::raw_sql(AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                    self.name
+                )))
+                .execute(&mut admin)
+                .await?;
+            }
+            Dialect::MySql => {
+                let mut admin = MySqlConnection::connect(&self.admin_url).await?;
+                sqlx::raw_sql(AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS `{}`",
+                    self.name
+                )))
+                .execute(&mut admin)
+                .await?;
+            }
+            Dialect::Sqlite => {} // in the temporary directory
+        }
+        Ok(())
+    }
+}
+
 #[tokio::main]
 async fn main() -> Res<()> {
     let mut sizes = vec![100usize, 1000, 5000];
     let mut runs = 5usize;
+    let mut backend = "postgres".to_string();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
+        let value = args
+            .get(i + 1)
+            .ok_or_else(|| format!("{} needs a value", args[i]))?;
         match args[i].as_str() {
             "--tables" => {
-                sizes = args[i + 1]
+                sizes = value
                     .split(',')
                     .map(|x| x.trim().parse())
                     .collect::<Result<_, _>>()?;
-                i += 1;
             }
-            "--runs" => {
-                runs = args[i + 1].parse()?;
-                i += 1;
-            }
+            "--runs" => runs = value.parse()?,
+            "--backend" => backend = value.clone(),
             other => {
-                return Err(
-                    format!("unknown argument {other}; use --tables 100,1000 --runs 5").into(),
-                );
+                return Err(format!(
+                    "unknown argument {other}; use --backend postgres|mysql|sqlite --tables 100,1000 --runs 5"
+                )
+                .into());
             }
         }
-        i += 1;
+        i += 2;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let bin = root.join("target/release/alembix");
     if !bin.exists() {
         return Err("build the CLI first: cargo build --release -p alembix-cli".into());
     }
-    let server = std::env::var("ALEMBIX_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    println!("`alembix check` on {backend}");
+    println!();
     println!("| tables | alembix check (median of {runs}) | per table |");
     println!("| ---: | ---: | ---: |");
     for n in sizes {
-        let name = format!("alembix_scale_{}_{n}", std::process::id());
-        let mut admin = PgConnection::connect(&format!("{server}/postgres")).await?;
-        sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut admin)
-            .await?;
-        let url = format!("{server}/{name}");
+        let dir = tempfile::tempdir()?;
+        let scratch = Scratch::create(&backend, n, dir.path()).await?;
         let result = async {
-            let dir = tempfile::tempdir()?;
             std::fs::create_dir_all(dir.path().join("src"))?;
             std::fs::create_dir_all(dir.path().join("migrations"))?;
             std::fs::write(dir.path().join("src/models.rs"), models(n))?;
             std::fs::write(
                 dir.path().join("alembix.toml"),
-                format!("database_url = \"{url}\"\n"),
+                format!("database_url = \"{}\"\n", scratch.url),
             )?;
             // The database holds exactly the models' schema.
             let schema = alembix_autogen::scan::scan(dir.path(), &["src/**/*.rs".into()])?;
-            let ddl = create_schema(&schema, Dialect::Postgres)?;
-            let mut conn = PgConnection::connect(&url).await?;
-            // In pieces: one batch of 5,000 tables runs out of lock slots.
-            for chunk in ddl.chunks(500) {
-                sqlx::raw_sql(AssertSqlSafe(chunk.join(";\n")))
-                    .execute(&mut conn)
-                    .await?;
-            }
-            conn.close().await?;
+            scratch
+                .run(&create_schema(&schema, scratch.dialect)?)
+                .await?;
             let mut times = Vec::new();
             for _ in 0..runs + 1 {
                 let start = Instant::now();
@@ -150,11 +263,7 @@ async fn main() -> Res<()> {
             Ok::<_, Box<dyn std::error::Error>>(median(times))
         }
         .await;
-        sqlx::raw_sql(AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-        )))
-        .execute(&mut admin)
-        .await?;
+        scratch.drop().await?;
         let t = result?;
         println!(
             "| {n} | {:.0} ms | {:.2} ms |",

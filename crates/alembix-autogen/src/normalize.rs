@@ -254,6 +254,54 @@ async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
     Ok(out)
 }
 
+/// The target without secondary indexes, for the MySQL scratch database,
+/// after checking what creating them would have checked: an index cannot
+/// hold a text or blob column there (it needs a prefix length).
+fn without_indexes(target: &Schema) -> Result<Schema> {
+    use alembix_schema::ColumnType;
+    let mut out = target.clone();
+    for t in &mut out.tables {
+        for ix in &t.indexes {
+            if ix.is_special() {
+                // Refused with its own message by the renderer.
+                create_schema(
+                    &Schema {
+                        tables: vec![t.clone()],
+                        enums: Vec::new(),
+                    },
+                    Dialect::MySql,
+                )?;
+            }
+            for c in &ix.columns {
+                let Some(col) = t.find_column(c) else {
+                    return Err(Error::Usage(format!(
+                        "index `{}` of table `{}` names column `{c}`, which the table does not have",
+                        ix.name, t.name
+                    )));
+                };
+                let unbounded = match &col.ty {
+                    ColumnType::Text | ColumnType::Binary | ColumnType::Json => true,
+                    ColumnType::Custom { sql } => {
+                        let l = sql.to_ascii_lowercase();
+                        l.contains("text") || l.contains("blob")
+                    }
+                    _ => false,
+                };
+                if unbounded {
+                    return Err(Error::Usage(format!(
+                        "index `{}` of table `{}` holds `{c}`, a {} column, which MySQL/MariaDB cannot index without a prefix length; give the column a `max_length` (varchar) or drop it from the index",
+                        ix.name,
+                        t.name,
+                        col.ty.to_sql(Dialect::MySql)
+                    )));
+                }
+            }
+        }
+        t.indexes.clear();
+    }
+    Ok(out)
+}
+
 fn scratch_error(e: impl std::fmt::Display, stmt: &str) -> Error {
     Error::Usage(format!(
         "the models' schema does not create cleanly on this database: {e}\n  statement: {stmt}\nCheck the model attributes named in it (defaults, checks, sql_type)"
@@ -270,6 +318,12 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
     let mut out = match db.dialect() {
         Dialect::Postgres => normalize_postgres(db, target).await?,
         Dialect::MySql => {
+            // Secondary indexes are reported as the models wrote them, and
+            // each `CREATE INDEX` is a costly table change on InnoDB: the
+            // scratch tables are made without them (columns, keys, unique
+            // constraints, checks and foreign keys only) and the models'
+            // indexes are put back after reading.
+            let scratch_target = without_indexes(target)?;
             let pool = db.as_mysql().expect("dialect says MySQL");
             let mut conn = pool.acquire().await?;
             let original = Some(crate::introspect::mysql::current_database(&mut conn).await?);
@@ -281,7 +335,7 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
                 sqlx::raw_sql(AssertSqlSafe(format!("USE `{scratch}`")))
                     .execute(&mut *conn)
                     .await?;
-                for stmt in create_schema(target, Dialect::MySql)? {
+                for stmt in create_schema(&scratch_target, Dialect::MySql)? {
                     sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
                         .execute(&mut *conn)
                         .await
@@ -304,8 +358,13 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
                     conn.detach();
                 }
             }
-            let schema = result?;
+            let mut schema = result?;
             dropped?;
+            for t in &mut schema.tables {
+                if let Some(model) = target.table(&t.name) {
+                    t.indexes = model.indexes.clone();
+                }
+            }
             schema
         }
         Dialect::Sqlite => {
