@@ -308,6 +308,9 @@ fn scratch_error(e: impl std::fmt::Display, stmt: &str) -> Error {
     ))
 }
 
+/// Tables per in-memory scratch database on SQLite.
+const SQLITE_SCRATCH_TABLES: usize = 250;
+
 /// The target schema as the database spells it: created in a scratch
 /// place and introspected. Table and column `renamed_from` come from `target`.
 pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema> {
@@ -368,14 +371,30 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
             schema
         }
         Dialect::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await?;
-            for stmt in create_schema(target, Dialect::Sqlite)? {
-                sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
-                    .execute(&mut conn)
-                    .await
-                    .map_err(|e| scratch_error(e, &stmt))?;
+            // SQLite reads the new entry back with a scan of `sqlite_master`
+            // after every CREATE, so one scratch database grows with the
+            // square of the tables: several small in-memory ones instead
+            // (a foreign key may name a table of another; SQLite does not
+            // look at it when the table is created).
+            let mut out = Schema::default();
+            for chunk in target.tables.chunks(SQLITE_SCRATCH_TABLES) {
+                let part = Schema {
+                    tables: chunk.to_vec(),
+                    enums: target.enums.clone(),
+                };
+                let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await?;
+                for stmt in create_schema(&part, Dialect::Sqlite)? {
+                    sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
+                        .execute(&mut conn)
+                        .await
+                        .map_err(|e| scratch_error(e, &stmt))?;
+                }
+                let read = crate::introspect::sqlite::read_sqlite(&mut conn, &opts).await?;
+                out.tables.extend(read.tables);
+                out.enums.extend(read.enums);
+                conn.close().await?;
             }
-            crate::introspect::sqlite::read_sqlite(&mut conn, &opts).await?
+            out
         }
     };
     for t in &mut out.tables {

@@ -153,20 +153,33 @@ pub(crate) async fn read_mysql(
         kinds.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
     }
 
+    // Referential actions apart: MariaDB joins two information_schema
+    // views without an index, which grows with the square of the keys.
     count_query();
-    let rows = sqlx::query(
-        "SELECT CAST(k.TABLE_NAME AS CHAR), CAST(k.CONSTRAINT_NAME AS CHAR), CAST(k.COLUMN_NAME AS CHAR),
-                CAST(k.REFERENCED_TABLE_NAME AS CHAR), CAST(k.REFERENCED_COLUMN_NAME AS CHAR),
-                CAST(rc.UPDATE_RULE AS CHAR), CAST(rc.DELETE_RULE AS CHAR),
-                CAST(k.REFERENCED_TABLE_SCHEMA AS CHAR), CAST(? AS CHAR)
-         FROM information_schema.KEY_COLUMN_USAGE k
-         LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS rc
-           ON rc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND rc.CONSTRAINT_NAME = k.CONSTRAINT_NAME
-          AND rc.TABLE_NAME = k.TABLE_NAME
-         WHERE k.TABLE_SCHEMA = ?
-         ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+    let mut rules: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    for r in sqlx::query(
+        "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR),
+                CAST(UPDATE_RULE AS CHAR), CAST(DELETE_RULE AS CHAR)
+         FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?",
     )
     .bind(&db_name)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        rules.insert(
+            (r.try_get(0)?, r.try_get(1)?),
+            (r.try_get(2)?, r.try_get(3)?),
+        );
+    }
+    count_query();
+    let rows = sqlx::query(
+        "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR),
+                CAST(REFERENCED_TABLE_NAME AS CHAR), CAST(REFERENCED_COLUMN_NAME AS CHAR),
+                CAST(REFERENCED_TABLE_SCHEMA AS CHAR)
+         FROM information_schema.KEY_COLUMN_USAGE
+         WHERE TABLE_SCHEMA = ?
+         ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
+    )
     .bind(&db_name)
     .fetch_all(&mut *conn)
     .await?;
@@ -193,8 +206,11 @@ pub(crate) async fn read_mysql(
             "FOREIGN KEY" => {
                 let ref_table: Option<String> = r.try_get(3)?;
                 let ref_column: Option<String> = r.try_get(4)?;
-                let ref_schema: Option<String> = r.try_get(7)?;
-                let this_db: Option<String> = r.try_get(8)?;
+                let ref_schema: Option<String> = r.try_get(5)?;
+                let (on_update, on_delete) = rules
+                    .get(&(table.clone(), name.clone()))
+                    .cloned()
+                    .unwrap_or_default();
                 match t.foreign_keys.iter_mut().find(|f| f.name == name) {
                     Some(f) => {
                         f.columns.push(column);
@@ -204,10 +220,10 @@ pub(crate) async fn read_mysql(
                         name: name.clone(),
                         columns: vec![column],
                         ref_table: ref_table.unwrap_or_default(),
-                        ref_schema: ref_schema.filter(|s| Some(s) != this_db.as_ref()),
+                        ref_schema: ref_schema.filter(|s| s != &db_name),
                         ref_columns: ref_column.into_iter().collect(),
-                        on_delete: action(&r.try_get::<Option<String>, _>(6)?.unwrap_or_default()),
-                        on_update: action(&r.try_get::<Option<String>, _>(5)?.unwrap_or_default()),
+                        on_delete: action(&on_delete),
+                        on_update: action(&on_update),
                     }),
                 }
             }

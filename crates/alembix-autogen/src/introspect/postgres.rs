@@ -40,8 +40,9 @@ pub(crate) const INDEX_SELECT: &str = "SELECT i.indrelid::int8, ic.relname::text
         array(SELECT att.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(n, ord)
               JOIN pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.n ORDER BY k.ord),
         0 = ANY(i.indkey::int2[]),
-        array_to_string(array(SELECT pg_get_indexdef(i.indexrelid, k, true)
-              FROM generate_series(1, i.indnkeyatts) k ORDER BY k), ', '),
+        CASE WHEN 0 = ANY(i.indkey::int2[]) THEN
+            array_to_string(array(SELECT pg_get_indexdef(i.indexrelid, k, true)
+                  FROM generate_series(1, i.indnkeyatts) k ORDER BY k), ', ') END,
         pg_get_expr(i.indpred, i.indrelid, true)
  FROM pg_index i
  JOIN pg_class ic ON ic.oid = i.indexrelid";

@@ -1,4 +1,4 @@
-//! SQLite: five queries over `sqlite_master` joined with the `pragma_*`
+//! SQLite: six queries over `sqlite_master` joined with the `pragma_*`
 //! table functions, plus a reading of each `CREATE TABLE` text.
 
 use std::collections::BTreeMap;
@@ -90,22 +90,33 @@ pub(crate) async fn read_sqlite(
 
     count_query();
     let rows = sqlx::query(
-        "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, im.sql
+        "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial
          FROM sqlite_master m JOIN pragma_index_list(m.name) il
-         LEFT JOIN sqlite_master im ON im.type = 'index' AND im.name = il.name
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
     )
     .fetch_all(&mut *conn)
     .await?;
+    // The `CREATE INDEX` texts, apart: sqlite_master has no index on name,
+    // so joining it per index would grow with the square of the indexes.
+    count_query();
+    let index_sql: BTreeMap<String, String> =
+        sqlx::query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<_>>()?;
     let mut index_meta: BTreeMap<(String, String), IndexMeta> = BTreeMap::new();
     for r in rows {
+        let index: String = r.try_get(1)?;
+        let sql = index_sql.get(&index).cloned();
         index_meta.insert(
-            (r.try_get(0)?, r.try_get(1)?),
+            (r.try_get(0)?, index),
             (
                 r.try_get::<i64, _>(2)? == 1,
                 r.try_get(3)?,
                 r.try_get::<i64, _>(4)? == 1,
-                r.try_get(5)?,
+                sql,
             ),
         );
     }
@@ -182,10 +193,10 @@ pub(crate) async fn read_sqlite(
             }
         }
         // Indexes and unique constraints.
-        for ((tn, iname), (unique, origin, partial, sql)) in &index_meta {
-            if tn != name {
-                continue;
-            }
+        let of_table = index_meta
+            .range((name.clone(), String::new())..)
+            .take_while(|((tn, _), _)| tn == name);
+        for ((tn, iname), (unique, origin, partial, sql)) in of_table {
             let cols = index_cols
                 .get(&(tn.clone(), iname.clone()))
                 .cloned()
@@ -233,10 +244,10 @@ pub(crate) async fn read_sqlite(
             }
         }
         // Foreign keys, named from the text when it names them.
-        for ((tn, _), fk) in &fks {
-            if tn != name {
-                continue;
-            }
+        let of_table = fks
+            .range((name.clone(), i64::MIN)..)
+            .take_while(|((tn, _), _)| tn == name);
+        for (_, fk) in of_table {
             let mut fk = fk.clone();
             fk.name = parsed
                 .foreign_keys
