@@ -263,7 +263,12 @@ async fn main() -> Res<()> {
             Ok::<_, Box<dyn std::error::Error>>(median(times))
         }
         .await;
-        scratch.drop().await?;
+        if std::env::var_os("ALEMBIX_SCALE_KEEP").is_some() {
+            // For a look at the database afterwards.
+            eprintln!("kept: {} ({})", scratch.url, dir.keep().display());
+        } else {
+            scratch.drop().await?;
+        }
         let t = result?;
         println!(
             "| {n} | {:.0} ms | {:.2} ms |",
