@@ -4,10 +4,13 @@
 //! spelling on both sides of the comparison (the "dev database" idea).
 //!
 //! * PostgreSQL: a uniquely named schema inside a transaction that is
-//!   rolled back — nothing is left behind, whatever happens.
+//!   rolled back — nothing is left behind, whatever happens. Only what
+//!   PostgreSQL rewrites goes there (defaults, checks, expression and
+//!   partial indexes).
 //! * MySQL/MariaDB: DDL commits itself, so a uniquely named scratch
-//!   database, dropped afterwards on every path.
-//! * SQLite: an in-memory database.
+//!   database, dropped afterwards on every path; the tables go there
+//!   without their secondary indexes, which are taken from the models.
+//! * SQLite: in-memory databases of up to 250 tables each.
 
 use alembix_migrate::Database;
 use alembix_schema::{Dialect, Schema, create_schema};
