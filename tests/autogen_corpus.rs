@@ -205,13 +205,22 @@ pub struct Post {
 
 /// `authors` with one field line replaced.
 fn authors_with(field: &'static str) -> &'static str {
+    authors("", field)
+}
+
+/// `authors` with more model attributes (`, index(...)`) and its fields after `id`.
+fn authors(attrs: &str, fields: &str) -> &'static str {
     Box::leak(
         format!(
-            "#[derive(Model)]\n#[model(table = \"authors\")]\npub struct Author {{\n    pub id: i64,\n{field}\n}}\n"
+            "#[derive(Model)]\n#[model(table = \"authors\"{attrs})]\npub struct Author {{\n    pub id: i64,\n{fields}\n}}\n"
         )
         .into_boxed_str(),
     )
 }
+
+/// The fields of `authors` the index scenarios use.
+const NAME_RETIRED: &str =
+    "    #[column(max_length = 100)]\n    pub name: String,\n    pub retired: Option<bool>,";
 
 fn both(a: &'static str, b: &'static str) -> &'static str {
     Box::leak(format!("{a}\n{b}").into_boxed_str())
@@ -591,15 +600,7 @@ pub struct Author {
     }
     add_expression_index {
         v1: AUTHORS,
-        v2: r#"
-#[derive(Model)]
-#[model(table = "authors", index(expr = "lower(name)", unique))]
-pub struct Author {
-    pub id: i64,
-    #[column(max_length = 100)]
-    pub name: String,
-}
-"#,
+        v2: authors(r#", index(expr = "lower(name)", unique)"#, "    #[column(max_length = 100)]\n    pub name: String,"),
         // PostgreSQL prints it `lower((name)::text)`: the scratch copy
         // of the model's index is read back the same way.
         ops: |b| match b {
@@ -608,69 +609,27 @@ pub struct Author {
         },
     }
     add_partial_index {
-        v1: authors_with("    #[column(max_length = 100)]\n    pub name: String,\n    pub retired: Option<bool>,"),
-        v2: r#"
-#[derive(Model)]
-#[model(table = "authors", index(name = "ix_authors_active_name", columns = "name", where = "retired IS NULL"))]
-pub struct Author {
-    pub id: i64,
-    #[column(max_length = 100)]
-    pub name: String,
-    pub retired: Option<bool>,
-}
-"#,
+        v1: authors("", NAME_RETIRED),
+        v2: authors(
+            r#", index(name = "ix_authors_active_name", columns = "name", where = "retired IS NULL")"#,
+            NAME_RETIRED,
+        ),
         ops: |b| match b {
             Backend::MySql => vec!["error: which MySQL/MariaDB does not have"],
             _ => vec!["create_index authors:ix_authors_active_name"],
         },
     }
     change_partial_index_condition {
-        v1: r#"
-#[derive(Model)]
-#[model(table = "authors", index(expr = "lower(name)", unique, where = "retired IS NULL"))]
-pub struct Author {
-    pub id: i64,
-    #[column(max_length = 100)]
-    pub name: String,
-    pub retired: Option<bool>,
-}
-"#,
-        v2: r#"
-#[derive(Model)]
-#[model(table = "authors", index(expr = "lower(name)", unique, where = "retired IS NOT TRUE"))]
-pub struct Author {
-    pub id: i64,
-    #[column(max_length = 100)]
-    pub name: String,
-    pub retired: Option<bool>,
-}
-"#,
+        v1: authors(r#", index(expr = "lower(name)", unique, where = "retired IS NULL")"#, NAME_RETIRED),
+        v2: authors(r#", index(expr = "lower(name)", unique, where = "retired IS NOT TRUE")"#, NAME_RETIRED),
         ops: |b| match b {
             Backend::MySql => vec!["error: which MySQL/MariaDB does not have"],
             _ => vec!["drop_index authors:ix_authors_lower_name", "create_index authors:ix_authors_lower_name"],
         },
     }
     partial_index_becomes_plain {
-        v1: r#"
-#[derive(Model)]
-#[model(table = "authors", index(columns = "name", where = "retired IS NULL"))]
-pub struct Author {
-    pub id: i64,
-    #[column(max_length = 100)]
-    pub name: String,
-    pub retired: Option<bool>,
-}
-"#,
-        v2: r#"
-#[derive(Model)]
-#[model(table = "authors", index(columns = "name"))]
-pub struct Author {
-    pub id: i64,
-    #[column(max_length = 100)]
-    pub name: String,
-    pub retired: Option<bool>,
-}
-"#,
+        v1: authors(r#", index(columns = "name", where = "retired IS NULL")"#, NAME_RETIRED),
+        v2: authors(r#", index(columns = "name")"#, NAME_RETIRED),
         ops: |b| match b {
             Backend::MySql => vec!["error: which MySQL/MariaDB does not have"],
             _ => vec!["drop_index authors:ix_authors_name", "create_index authors:ix_authors_name"],

@@ -12,6 +12,8 @@
 //!   without their secondary indexes, which are taken from the models.
 //! * SQLite: in-memory databases of up to 250 tables each.
 
+use std::collections::BTreeMap;
+
 use alembix_migrate::Database;
 use alembix_schema::{Dialect, Schema, create_schema};
 use sqlx::{AssertSqlSafe, Connection};
@@ -88,7 +90,8 @@ async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
     }
     // Checks, expression and partial indexes: one table per model table
     // that has any, with its columns.
-    let mut special_indexes: Vec<(usize, usize)> = Vec::new();
+    // Scratch index name → (model table, index).
+    let mut special_indexes: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (ti, t) in target.tables.iter().enumerate() {
         let special: Vec<usize> = (0..t.indexes.len())
             .filter(|&j| t.indexes[j].is_special())
@@ -108,6 +111,7 @@ async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
         for j in special {
             let mut ix = t.indexes[j].clone();
             ix.name = format!("i{ti}_{j}");
+            special_indexes.insert(ix.name.clone(), (ti, j));
             ddl.push(
                 alembix_schema::render_op(
                     &alembix_schema::Op::CreateIndex {
@@ -118,7 +122,6 @@ async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
                 )?
                 .remove(0),
             );
-            special_indexes.push((ti, j));
         }
     }
     let pool = db.as_postgres().expect("dialect says PostgreSQL");
@@ -210,13 +213,8 @@ async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
             .await?;
             for r in rows {
                 let read = crate::introspect::postgres::index_row(&r)?;
-                let Some((ti, j)) = read.name.strip_prefix('i').and_then(|x| {
-                    let (a, b) = x.split_once('_')?;
-                    Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?))
-                }) else {
-                    continue;
-                };
-                if let Some(ix) = out.tables.get_mut(ti).and_then(|t| t.indexes.get_mut(j)) {
+                if let Some(&(ti, j)) = special_indexes.get(&read.name) {
+                    let ix = &mut out.tables[ti].indexes[j];
                     ix.columns = read.columns;
                     ix.expr = read.expr;
                     ix.predicate = read.predicate;
@@ -262,9 +260,8 @@ async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
 
 /// The target without secondary indexes, for the MySQL scratch database,
 /// after checking what creating them would have checked: an index cannot
-/// hold a text or blob column there (it needs a prefix length).
+/// hold a text, blob or json column there (it needs a prefix length).
 fn without_indexes(target: &Schema) -> Result<Schema> {
-    use alembix_schema::ColumnType;
     let mut out = target.clone();
     for t in &mut out.tables {
         for ix in &t.indexes {
@@ -278,27 +275,13 @@ fn without_indexes(target: &Schema) -> Result<Schema> {
                     Dialect::MySql,
                 )?;
             }
-            for c in &ix.columns {
-                let Some(col) = t.find_column(c) else {
+            // The derive has checked that the columns exist.
+            for col in ix.columns.iter().filter_map(|c| t.find_column(c)) {
+                let ty = col.ty.to_sql(Dialect::MySql).to_ascii_lowercase();
+                if ty.contains("text") || ty.contains("blob") || ty == "json" {
                     return Err(Error::Usage(format!(
-                        "index `{}` of table `{}` names column `{c}`, which the table does not have",
-                        ix.name, t.name
-                    )));
-                };
-                let unbounded = match &col.ty {
-                    ColumnType::Text | ColumnType::Binary | ColumnType::Json => true,
-                    ColumnType::Custom { sql } => {
-                        let l = sql.to_ascii_lowercase();
-                        l.contains("text") || l.contains("blob")
-                    }
-                    _ => false,
-                };
-                if unbounded {
-                    return Err(Error::Usage(format!(
-                        "index `{}` of table `{}` holds `{c}`, a {} column, which MySQL/MariaDB cannot index without a prefix length; give the column a `max_length` (varchar) or drop it from the index",
-                        ix.name,
-                        t.name,
-                        col.ty.to_sql(Dialect::MySql)
+                        "index `{}` of table `{}` holds `{}`, a {ty} column, which MySQL/MariaDB cannot index without a prefix length; give the column a `max_length` (varchar) or drop it from the index",
+                        ix.name, t.name, col.name
                     )));
                 }
             }

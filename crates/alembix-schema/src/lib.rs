@@ -46,4 +46,6 @@ pub use model::{
     Table, UniqueConstraint,
 };
 pub use op::{ColumnChange, Op, column_changes};
-pub use render::{Dialect, RenderError, create_schema, drop_schema, render_op, render_ops};
+pub use render::{
+    DEFAULT_PG_SCHEMA, Dialect, RenderError, create_schema, drop_schema, render_op, render_ops,
+};

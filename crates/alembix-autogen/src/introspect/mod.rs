@@ -65,7 +65,7 @@ impl Default for IntrospectOptions {
 
 /// The PostgreSQL schema whose tables have bare names (and where enum types,
 /// the version table and the log table live).
-pub const DEFAULT_PG_SCHEMA: &str = "public";
+pub use alembix_schema::DEFAULT_PG_SCHEMA;
 
 /// A table's name as autogen compares it: `schema.table` outside
 /// [`DEFAULT_PG_SCHEMA`], the bare name inside it.

@@ -32,14 +32,13 @@ pub(crate) fn check_expr(def: &str) -> String {
     }
 }
 
-/// The columns of an index row: table oid, name, unique, key columns,
-/// whether a key part is an expression, the key list as PostgreSQL prints
-/// it, and the partial-index condition. Shared with the normalisation of the
+/// The columns of an index row: table oid, name, unique, key columns, the
+/// key list as PostgreSQL prints it when a key part is an expression, and
+/// the partial-index condition. Shared with the normalisation of the
 /// models' expression and partial indexes so both sides read the same way.
 pub(crate) const INDEX_SELECT: &str = "SELECT i.indrelid::int8, ic.relname::text, i.indisunique,
         array(SELECT att.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(n, ord)
               JOIN pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.n ORDER BY k.ord),
-        0 = ANY(i.indkey::int2[]),
         CASE WHEN 0 = ANY(i.indkey::int2[]) THEN
             array_to_string(array(SELECT pg_get_indexdef(i.indexrelid, k, true)
                   FROM generate_series(1, i.indnkeyatts) k ORDER BY k), ', ') END,
@@ -50,13 +49,17 @@ pub(crate) const INDEX_SELECT: &str = "SELECT i.indrelid::int8, ic.relname::text
 /// An [`INDEX_SELECT`] row as an [`Index`]: an index with an expression key
 /// part keeps its whole key list in `expr` and no columns.
 pub(crate) fn index_row(r: &sqlx::postgres::PgRow) -> Result<Index> {
-    let has_expr: bool = r.try_get(4)?;
+    let expr: Option<String> = r.try_get(4)?;
     Ok(Index {
         name: r.try_get(1)?,
         unique: r.try_get(2)?,
-        columns: if has_expr { Vec::new() } else { r.try_get(3)? },
-        expr: if has_expr { Some(r.try_get(5)?) } else { None },
-        predicate: r.try_get(6)?,
+        columns: if expr.is_some() {
+            Vec::new()
+        } else {
+            r.try_get(3)?
+        },
+        expr,
+        predicate: r.try_get(5)?,
     })
 }
 

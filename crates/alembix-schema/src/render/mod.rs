@@ -31,6 +31,7 @@ use sea_query::{
 use crate::model::ReferentialAction;
 use crate::op::Op;
 
+pub use quote::DEFAULT_PG_SCHEMA;
 pub use schema::{create_schema, drop_schema};
 
 /// The SQL dialect to render for.
@@ -177,11 +178,9 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             let mut at = TableName::bare(from).sql(d);
             if old_schema != new_schema {
                 // PostgreSQL: a table moved to another schema.
-                out.push(format!(
-                    "ALTER TABLE {at} SET SCHEMA {}",
-                    d.quote_ident(new_schema.unwrap_or("public"))
-                ));
-                at = d.quote_table(new_schema.or(Some("public")), old_name);
+                let to = new_schema.unwrap_or(DEFAULT_PG_SCHEMA);
+                out.push(format!("ALTER TABLE {at} SET SCHEMA {}", d.quote_ident(to)));
+                at = d.quote_table(Some(to), old_name);
             }
             if old_name != new_name {
                 out.push(match d {

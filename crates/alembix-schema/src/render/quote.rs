@@ -97,6 +97,10 @@ impl Dialect {
     }
 }
 
+/// The PostgreSQL schema whose tables are named bare in ops (`users`), where
+/// every other schema's tables are `schema.table`.
+pub const DEFAULT_PG_SCHEMA: &str = "public";
+
 /// The schema and the name of a table: the schema given, else on PostgreSQL
 /// the part before the first `.` of a qualified name (`audit.events`).
 /// Other dialects have no schemas and never split.

@@ -243,12 +243,7 @@ pub(crate) fn create_index(tn: TableName<'_>, index: &Index, d: Dialect) -> Resu
         }
         let keys = match &index.expr {
             Some(e) => e.clone(),
-            None => index
-                .columns
-                .iter()
-                .map(|c| d.quote_ident(c))
-                .collect::<Vec<_>>()
-                .join(", "),
+            None => d.quote_list(&index.columns),
         };
         let mut sql = format!(
             "CREATE {}INDEX {} ON {} ({keys})",
