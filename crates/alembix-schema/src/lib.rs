@@ -35,12 +35,14 @@
 //! | `Enum` | named enum type | `enum(...)` | `text` + `CHECK` |
 //! | `Custom { sql }` | `sql` verbatim | `sql` verbatim | `sql` verbatim |
 
+pub mod dialect;
 pub mod model;
 pub mod naming;
 pub mod op;
 pub mod render;
 pub mod sql_type;
 
+pub use dialect::SqlDialect;
 pub use model::{
     Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema,
     Table, UniqueConstraint,

@@ -24,27 +24,16 @@ mod table;
 mod types;
 
 use sea_query::{
-    ForeignKey as SqForeignKey, Index as SqIndex, MysqlQueryBuilder, PostgresQueryBuilder,
-    SchemaStatementBuilder, SqliteQueryBuilder, Table as SqTable, TableRef,
+    ForeignKey as SqForeignKey, Index as SqIndex, SchemaStatementBuilder, Table as SqTable,
+    TableRef,
 };
 
+pub use crate::dialect::Dialect;
 use crate::model::ReferentialAction;
 use crate::op::Op;
 
 pub use quote::DEFAULT_PG_SCHEMA;
 pub use schema::{create_schema, drop_schema};
-
-/// The SQL dialect to render for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Dialect {
-    /// PostgreSQL (15 and later are tested).
-    Postgres,
-    /// MySQL 8 and MariaDB 10.11.
-    MySql,
-    /// SQLite 3.35 and later.
-    Sqlite,
-}
 
 /// An op that cannot be rendered for a dialect as it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,11 +102,7 @@ impl<'a> TableName<'a> {
 
 /// Renders a sea-query schema statement for a dialect.
 pub(crate) fn sea_query_sql<S: SchemaStatementBuilder>(stmt: &S, d: Dialect) -> String {
-    match d {
-        Dialect::Postgres => stmt.to_string(PostgresQueryBuilder),
-        Dialect::MySql => stmt.to_string(MysqlQueryBuilder),
-        Dialect::Sqlite => stmt.to_string(SqliteQueryBuilder),
-    }
+    d.build_schema(stmt)
 }
 
 /// Renders one op to the statements that carry it out (no trailing `;`).

@@ -3,7 +3,7 @@
 
 use sea_query::{
     ColumnDef, DynIden, Expr, ForeignKey as SqForeignKey, Index as SqIndex, Keyword,
-    MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder, Table as SqTable, TableBuilder,
+    Table as SqTable,
 };
 
 use super::{Dialect, Rendered, TableName, sea_query_action, sea_query_sql};
@@ -65,14 +65,7 @@ pub(crate) fn column_def(col: &Column, d: Dialect, inline_pk: bool) -> Result<Co
 
 /// A column definition as SQL: `"name" type NOT NULL DEFAULT ...`.
 pub(crate) fn column_def_sql(col: &Column, d: Dialect, inline_pk: bool) -> Result<String, String> {
-    let def = column_def(col, d, inline_pk)?;
-    let mut sql = String::new();
-    match d {
-        Dialect::Postgres => PostgresQueryBuilder.prepare_column_def(&def, &mut sql),
-        Dialect::MySql => MysqlQueryBuilder.prepare_column_def(&def, &mut sql),
-        Dialect::Sqlite => SqliteQueryBuilder.prepare_column_def(&def, &mut sql),
-    }
-    Ok(sql)
+    Ok(d.build_column_def(&column_def(col, d, inline_pk)?))
 }
 
 /// Enum labels as a literal list: `'a','b'`.
