@@ -49,5 +49,6 @@ pub use model::{
 };
 pub use op::{ColumnChange, Op, column_changes};
 pub use render::{
-    DEFAULT_PG_SCHEMA, Dialect, RenderError, create_schema, drop_schema, render_op, render_ops,
+    DEFAULT_PG_SCHEMA, Dialect, RenderError, TableName, create_schema, drop_schema, render_op,
+    render_ops,
 };

@@ -111,7 +111,9 @@ impl std::str::FromStr for Dialect {
 }
 
 /// What one backend does differently. Each method's default is the
-/// standard-SQL answer; a backend module overrides what differs.
+/// standard-SQL answer (most often PostgreSQL's); a backend module overrides
+/// what differs. Rendering helpers in [`crate::render`] call these hooks and
+/// never test the backend themselves.
 pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     /// The tag of this backend.
     fn dialect(&self) -> Dialect;
@@ -119,8 +121,163 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     /// The name used in revision headers and configuration.
     fn name(&self) -> &'static str;
 
+    /// The backend's name as messages write it (`PostgreSQL`).
+    fn title(&self) -> &'static str;
+
+    // ---- capabilities ----
+
     /// Whether DDL runs inside a transaction (and rolls back with it).
     fn transactional_ddl(&self) -> bool {
         true
     }
+
+    /// The character that delimits identifiers.
+    fn identifier_quote(&self) -> char {
+        '"'
+    }
+
+    /// Whether a backslash escapes in string literals (so must be doubled).
+    fn backslash_escapes(&self) -> bool {
+        false
+    }
+
+    /// The longest identifier the backend accepts, in bytes.
+    fn max_identifier_len(&self) -> usize;
+
+    /// Whether tables live in named schemas (`schema.table`).
+    fn has_schemas(&self) -> bool {
+        false
+    }
+
+    /// Whether enums are named types of their own (`CREATE TYPE`), rather
+    /// than part of the column type.
+    fn has_enum_types(&self) -> bool {
+        false
+    }
+
+    /// Whether an enum column is a text column with a `CHECK` of its labels.
+    fn enum_as_check(&self) -> bool {
+        false
+    }
+
+    /// Whether tables and columns carry comments.
+    fn has_comments(&self) -> bool {
+        true
+    }
+
+    /// Whether an existing table's constraints (keys, uniques, checks,
+    /// foreign keys) and columns can be altered in place; when not, such a
+    /// change needs a table rebuild.
+    fn alters_in_place(&self) -> bool {
+        true
+    }
+
+    /// Whether indexes may have an expression key list or a `WHERE` clause.
+    fn has_partial_and_expression_indexes(&self) -> bool {
+        true
+    }
+
+    /// Whether `INSERT/UPDATE/DELETE ... RETURNING` is available on every
+    /// server of this backend (MariaDB has it from 10.5, MySQL not at all:
+    /// the connection layer asks the server there).
+    fn always_returns(&self) -> bool {
+        true
+    }
+
+    // ---- type mapping ----
+
+    /// The SQL type of a column type (the table in the crate docs).
+    fn column_type(&self, ty: &ColumnType) -> String;
+
+    // ---- SQL snippets ----
+
+    /// The current timestamp as an SQL expression.
+    fn now(&self) -> &'static str {
+        "CURRENT_TIMESTAMP"
+    }
+
+    // ---- rendering hooks ----
+
+    /// Sets up an auto-increment column: clauses for the definition's tail
+    /// (`extra`) or calls on the sea-query definition. `inline_key` is true
+    /// for the single-column key of [`SqlDialect::inline_auto_increment_key`]
+    /// backends.
+    fn auto_increment(&self, def: &mut ColumnDef, inline_key: bool, extra: &mut Vec<String>);
+
+    /// Whether a single-column auto-increment key is declared inline in its
+    /// column (`PRIMARY KEY AUTOINCREMENT`) rather than as a table constraint.
+    fn inline_auto_increment_key(&self) -> bool {
+        false
+    }
+
+    /// Clauses appended to a column definition beyond type, nullability,
+    /// default and auto-increment (a label `CHECK`, an inline comment).
+    fn column_extras(&self, _col: &Column, _extra: &mut Vec<String>) {}
+
+    /// Table options written after `CREATE TABLE (...)` (an inline comment).
+    fn table_options(&self, _table: &Table) -> String {
+        String::new()
+    }
+
+    /// The statements that set a table's comment (`None` removes it); run
+    /// after `CREATE TABLE` too where [`SqlDialect::comments_by_statement`].
+    fn table_comment(&self, _table_sql: &str, _comment: Option<&str>) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Whether comments are set by statements of their own after the table
+    /// or column exists (`COMMENT ON`), rather than inline.
+    fn comments_by_statement(&self) -> bool {
+        false
+    }
+
+    /// Why a column cannot be added to an existing table, if it cannot.
+    fn refuse_add_column(&self, _col: &Column) -> Option<String> {
+        None
+    }
+
+    /// `RENAME` of a table already at `at` (quoted) to the bare `new_name`.
+    fn rename_table(&self, at: &str, new_name: &str) -> String {
+        format!(
+            "ALTER TABLE {at} RENAME TO {}",
+            self.dialect().quote_ident(new_name)
+        )
+    }
+
+    /// Whether `DROP INDEX` names the index's table.
+    fn drop_index_names_table(&self) -> bool {
+        false
+    }
+
+    /// Drops a unique constraint of a table (quoted name `table_sql`).
+    fn drop_unique(&self, table: &str, name: &str) -> String {
+        crate::render::drop_constraint(table, name, self.dialect())
+    }
+
+    /// Drops the primary key of a table.
+    fn drop_primary_key(&self, table: &str, name: &str) -> String {
+        crate::render::drop_constraint(table, name, self.dialect())
+    }
+
+    /// The statements that change a column in place (`changes` is not empty
+    /// and has no rename), or why it cannot be done.
+    fn alter_column(
+        &self,
+        table: TableName<'_>,
+        from: &Column,
+        to: &Column,
+        changes: &[ColumnChange],
+    ) -> Result<Vec<String>, String>;
+
+    /// Drops the foreign keys that close a cycle before a whole schema is
+    /// dropped (`create_schema` added them last).
+    fn drop_cycle_foreign_key(&self, _table_sql: &str, _name: &str) -> Option<String> {
+        None
+    }
 }
+
+use crate::model::ColumnType;
+pub(crate) use crate::model::{Column, Table};
+use crate::op::ColumnChange;
+use crate::render::TableName;
+use sea_query::ColumnDef;

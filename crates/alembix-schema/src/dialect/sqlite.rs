@@ -1,6 +1,13 @@
 //! SQLite.
 
+use sea_query::ColumnDef;
+
 use super::{Dialect, SqlDialect};
+use crate::model::{Column, ColumnType};
+use crate::op::ColumnChange;
+use crate::render::{TableName, label_list};
+
+const D: Dialect = Dialect::Sqlite;
 
 /// The SQLite dialect.
 #[derive(Debug, Clone, Copy, Default)]
@@ -13,5 +20,95 @@ impl SqlDialect for Sqlite {
 
     fn name(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn title(&self) -> &'static str {
+        "SQLite"
+    }
+
+    // SQLite has no limit of its own; names are held to the smallest limit
+    // of the three backends elsewhere (see `naming::MAX_NAME_LEN`).
+    fn max_identifier_len(&self) -> usize {
+        usize::MAX
+    }
+
+    fn enum_as_check(&self) -> bool {
+        true
+    }
+
+    fn has_comments(&self) -> bool {
+        false
+    }
+
+    fn alters_in_place(&self) -> bool {
+        false
+    }
+
+    fn column_type(&self, ty: &ColumnType) -> String {
+        use ColumnType as T;
+        let s = match ty {
+            T::SmallInt | T::Integer | T::BigInt => "integer",
+            T::Real | T::Double => "real",
+            T::Boolean => "boolean",
+            T::Binary | T::Uuid => "blob",
+            T::Decimal { .. } | T::Char { .. } | T::Varchar { .. } | T::Text => "text",
+            T::Date | T::Time | T::Timestamp | T::TimestampTz | T::Json | T::Enum { .. } => "text",
+            T::Custom { sql } => sql,
+        };
+        s.to_string()
+    }
+
+    // Only `INTEGER PRIMARY KEY` is a rowid alias, so the key is inline.
+    fn auto_increment(&self, def: &mut ColumnDef, inline_key: bool, _extra: &mut Vec<String>) {
+        if inline_key {
+            def.primary_key().auto_increment();
+        }
+    }
+
+    fn inline_auto_increment_key(&self) -> bool {
+        true
+    }
+
+    fn column_extras(&self, col: &Column, extra: &mut Vec<String>) {
+        if let ColumnType::Enum { values, .. } = &col.ty {
+            extra.push(format!(
+                "CHECK ({} IN ({}))",
+                D.quote_ident(&col.name),
+                label_list(values, D)
+            ));
+        }
+    }
+
+    fn refuse_add_column(&self, col: &Column) -> Option<String> {
+        if col.auto_increment {
+            return Some(format!(
+                "SQLite cannot add the auto-increment column {:?} to an existing table; \
+                 the table must be rebuilt",
+                col.name
+            ));
+        }
+        if !col.nullable && col.default.is_none() {
+            return Some(format!(
+                "SQLite cannot add the NOT NULL column {:?} without a default; \
+                 give it a default or rebuild the table",
+                col.name
+            ));
+        }
+        None
+    }
+
+    fn alter_column(
+        &self,
+        _tn: TableName<'_>,
+        _from: &Column,
+        to: &Column,
+        changes: &[ColumnChange],
+    ) -> Result<Vec<String>, String> {
+        let what: Vec<&str> = changes.iter().map(|c| c.as_str()).collect();
+        Err(format!(
+            "SQLite cannot alter column {:?} ({}) in place; the table must be rebuilt",
+            to.name,
+            what.join(", ")
+        ))
     }
 }

@@ -1,20 +1,13 @@
 //! `alter_column` and `alter_enum`.
 
-use sea_query::Table as SqTable;
-
-use super::table::{column_comment, column_def};
-use super::{Dialect, Rendered, TableName, sea_query_sql};
+use super::{Dialect, Rendered, TableName};
 use crate::model::{Column, ColumnType};
 use crate::op::{ColumnChange, column_changes};
 
-/// Renders what changed between two versions of a column.
-///
-/// PostgreSQL: one `ALTER TABLE .. ALTER COLUMN ..` per change (identity
-/// dropped first; a type change drops the old default around it, since a
-/// default often cannot be cast; `SET NOT NULL` before `ADD GENERATED`),
-/// then `COMMENT ON COLUMN`. MySQL: one `MODIFY COLUMN` with the full new
-/// definition. SQLite: an error (the table must be rebuilt), except for
-/// changes that need no SQL there (comments; types that render the same).
+/// Renders what changed between two versions of a column: the dialect's
+/// [`alter_column`](crate::SqlDialect::alter_column), for the changes that
+/// need SQL there (none for comments on SQLite; none for types that render
+/// the same).
 pub(crate) fn alter_column(tn: TableName<'_>, from: &Column, to: &Column, d: Dialect) -> Rendered {
     let changes = effective_changes(from, to, d);
     if changes.is_empty() {
@@ -26,24 +19,7 @@ pub(crate) fn alter_column(tn: TableName<'_>, from: &Column, to: &Column, d: Dia
             from.name, to.name
         ));
     }
-    match d {
-        Dialect::Sqlite => {
-            let what: Vec<&str> = changes.iter().map(|c| c.as_str()).collect();
-            Err(format!(
-                "SQLite cannot alter column {:?} ({}) in place; the table must be rebuilt",
-                to.name,
-                what.join(", ")
-            ))
-        }
-        Dialect::MySql => {
-            let def = column_def(to, d, false)?;
-            Ok(vec![sea_query_sql(
-                SqTable::alter().table(tn.sea_query(d)).modify_column(def),
-                d,
-            )])
-        }
-        Dialect::Postgres => Ok(alter_column_postgres(tn, from, to, &changes)),
-    }
+    d.rules().alter_column(tn, from, to, &changes)
 }
 
 /// The changes that need SQL on a dialect: a type change is none when both
@@ -51,79 +27,28 @@ pub(crate) fn alter_column(tn: TableName<'_>, from: &Column, to: &Column, d: Dia
 /// labels of a PostgreSQL enum type, which `alter_enum` changes), and a
 /// comment change is none on SQLite.
 fn effective_changes(from: &Column, to: &Column, d: Dialect) -> Vec<ColumnChange> {
-    let sqlite_check = |c: &Column| match (&c.ty, d) {
-        (ColumnType::Enum { values, .. }, Dialect::Sqlite) => Some(values.clone()),
+    // Where an enum is a CHECK of its labels, a label change is a type change.
+    let label_check = |c: &Column| match &c.ty {
+        ColumnType::Enum { values, .. } if d.rules().enum_as_check() => Some(values.clone()),
         _ => None,
     };
     column_changes(from, to)
         .into_iter()
         .filter(|c| match c {
             ColumnChange::Type => {
-                from.ty.to_sql(d) != to.ty.to_sql(d) || sqlite_check(from) != sqlite_check(to)
+                from.ty.to_sql(d) != to.ty.to_sql(d) || label_check(from) != label_check(to)
             }
-            ColumnChange::Comment => d != Dialect::Sqlite,
+            ColumnChange::Comment => d.rules().has_comments(),
             _ => true,
         })
         .collect()
-}
-
-fn alter_column_postgres(
-    tn: TableName<'_>,
-    from: &Column,
-    to: &Column,
-    changes: &[ColumnChange],
-) -> Vec<String> {
-    let d = Dialect::Postgres;
-    let col = d.quote_ident(&to.name);
-    let prefix = format!("ALTER TABLE {} ALTER COLUMN {col}", tn.sql(d));
-    let has = |c: ColumnChange| changes.contains(&c);
-    let mut out = Vec::new();
-
-    if has(ColumnChange::AutoIncrement) && from.auto_increment {
-        out.push(format!("{prefix} DROP IDENTITY IF EXISTS"));
-    }
-    let mut default_dropped = false;
-    if has(ColumnChange::Type) {
-        if from.default.is_some() {
-            out.push(format!("{prefix} DROP DEFAULT"));
-            default_dropped = true;
-        }
-        let new_type = to.ty.to_sql(d);
-        let via_text =
-            matches!(from.ty, ColumnType::Enum { .. }) || matches!(to.ty, ColumnType::Enum { .. });
-        let cast = if via_text {
-            format!("{col}::text::{new_type}")
-        } else {
-            format!("{col}::{new_type}")
-        };
-        out.push(format!("{prefix} TYPE {new_type} USING {cast}"));
-    }
-    if default_dropped || has(ColumnChange::Default) {
-        match &to.default {
-            Some(expr) => out.push(format!("{prefix} SET DEFAULT {expr}")),
-            None if !default_dropped => out.push(format!("{prefix} DROP DEFAULT")),
-            None => {}
-        }
-    }
-    if has(ColumnChange::Nullable) {
-        let what = if to.nullable { "DROP" } else { "SET" };
-        out.push(format!("{prefix} {what} NOT NULL"));
-    }
-    if has(ColumnChange::AutoIncrement) && to.auto_increment {
-        out.push(format!("{prefix} ADD GENERATED BY DEFAULT AS IDENTITY"));
-    }
-    if has(ColumnChange::Comment) {
-        out.push(column_comment(tn, &to.name, to.comment.as_deref(), d));
-    }
-    out
 }
 
 /// PostgreSQL enum changes: added labels become `ALTER TYPE .. ADD VALUE`
 /// (placed with `BEFORE`/`AFTER` when not appended). Removing or reordering
 /// labels needs the columns that use the type, which the op does not know:
 /// that is an error for now.
-pub(crate) fn alter_enum(name: &str, from: &[String], to: &[String]) -> Rendered {
-    let d = Dialect::Postgres;
+pub(crate) fn alter_enum(name: &str, from: &[String], to: &[String], d: Dialect) -> Rendered {
     let removed: Vec<&String> = from.iter().filter(|v| !to.contains(v)).collect();
     if !removed.is_empty() {
         return Err(format!(

@@ -34,6 +34,7 @@ use crate::op::Op;
 
 pub use quote::DEFAULT_PG_SCHEMA;
 pub use schema::{create_schema, drop_schema};
+pub(crate) use table::{column_comment, column_def, label_list};
 
 /// An op that cannot be rendered for a dialect as it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,16 +63,20 @@ pub(crate) type Rendered = Result<Vec<String>, String>;
 /// A table as referred to by a statement: its name and, on PostgreSQL, its
 /// schema.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct TableName<'a> {
+pub struct TableName<'a> {
+    /// The schema, when given apart from the name.
     pub schema: Option<&'a str>,
+    /// The name (on PostgreSQL possibly `schema.table`).
     pub name: &'a str,
 }
 
 impl<'a> TableName<'a> {
+    /// A name as an op gives it.
     pub fn bare(name: &'a str) -> Self {
         TableName { schema: None, name }
     }
 
+    /// The name of a model table.
     pub fn of(table: &'a crate::model::Table) -> Self {
         TableName {
             schema: table.schema.as_deref(),
@@ -147,34 +152,24 @@ pub fn render_op(op: &Op, dialect: Dialect) -> Result<Vec<String>, RenderError> 
 }
 
 fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
-    use Dialect::*;
-    let rebuild = |what: &str| -> Rendered {
-        Err(format!(
-            "SQLite cannot {what} on an existing table; the table must be rebuilt"
-        ))
+    let rules = d.rules();
+    // What cannot be done in place needs a table rebuild (planned elsewhere).
+    let in_place = |what: &str| -> Result<(), String> {
+        match rules.alters_in_place() {
+            true => Ok(()),
+            false => Err(format!(
+                "{} cannot {what} on an existing table; the table must be rebuilt",
+                rules.title()
+            )),
+        }
+    };
+    let alter_add = |table: &str, clause: String| {
+        format!("ALTER TABLE {} ADD {clause}", TableName::bare(table).sql(d))
     };
     match op {
         Op::CreateTable { table } => table::create_table(table, d, &[]),
         Op::DropTable { table } => Ok(vec![table::drop_table(TableName::of(table), d, false)]),
-        Op::RenameTable { table, from } => {
-            let (old_schema, old_name) = TableName::bare(from).parts(d);
-            let (new_schema, new_name) = TableName::bare(table).parts(d);
-            let mut out = Vec::new();
-            let mut at = TableName::bare(from).sql(d);
-            if old_schema != new_schema {
-                // PostgreSQL: a table moved to another schema.
-                let to = new_schema.unwrap_or(DEFAULT_PG_SCHEMA);
-                out.push(format!("ALTER TABLE {at} SET SCHEMA {}", d.quote_ident(to)));
-                at = d.quote_table(Some(to), old_name);
-            }
-            if old_name != new_name {
-                out.push(match d {
-                    MySql => format!("RENAME TABLE {at} TO {}", d.quote_ident(new_name)),
-                    _ => format!("ALTER TABLE {at} RENAME TO {}", d.quote_ident(new_name)),
-                });
-            }
-            Ok(out)
-        }
+        Op::RenameTable { table, from } => Ok(rename_table(table, from, d)),
         Op::AddColumn { table, column } => table::add_column(TableName::bare(table), column, d),
         Op::DropColumn { table, column } => Ok(vec![sea_query_sql(
             SqTable::alter()
@@ -198,98 +193,68 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
         Op::CreateIndex { table, index } => {
             Ok(vec![table::create_index(TableName::bare(table), index, d)?])
         }
-        Op::DropIndex { table, index } => {
-            if let (Some(schema), _) = TableName::bare(table).parts(d) {
-                // PostgreSQL: the index lives in its table's schema.
-                return Ok(vec![format!(
-                    "DROP INDEX {}",
-                    d.quote_table(Some(schema), &index.name)
-                )]);
-            }
-            let mut stmt = SqIndex::drop();
-            stmt.name(d.sea_query_raw_name(&index.name));
-            if d == MySql {
-                stmt.table(table.to_string());
-            }
-            Ok(vec![sea_query_sql(&stmt, d)])
+        Op::DropIndex { table, index } => Ok(vec![drop_index(table, &index.name, d)]),
+        Op::AddUnique { table, unique } => {
+            in_place("add a unique constraint")?;
+            Ok(vec![alter_add(table, table::unique_clause(unique, d))])
         }
-        Op::AddUnique { table, unique } => match d {
-            Sqlite => rebuild("add a unique constraint"),
-            _ => Ok(vec![format!(
-                "ALTER TABLE {} ADD {}",
-                TableName::bare(table).sql(d),
-                table::unique_clause(unique, d)
-            )]),
-        },
-        Op::DropUnique { table, unique } => match d {
-            Sqlite => rebuild("drop a unique constraint"),
-            MySql => Ok(vec![format!(
-                "ALTER TABLE {} DROP INDEX {}",
-                TableName::bare(table).sql(d),
-                d.quote_ident(&unique.name)
-            )]),
-            Postgres => Ok(vec![drop_constraint(table, &unique.name, d)]),
-        },
-        Op::AddForeignKey { table, foreign_key } => match d {
-            Sqlite => rebuild("add a foreign key"),
-            _ => Ok(vec![table::add_foreign_key(
+        Op::DropUnique { table, unique } => {
+            in_place("drop a unique constraint")?;
+            Ok(vec![rules.drop_unique(table, &unique.name)])
+        }
+        Op::AddForeignKey { table, foreign_key } => {
+            in_place("add a foreign key")?;
+            Ok(vec![table::add_foreign_key(
                 TableName::bare(table),
                 foreign_key,
                 d,
-            )]),
-        },
-        Op::DropForeignKey { table, foreign_key } => match d {
-            Sqlite => rebuild("drop a foreign key"),
-            _ => Ok(vec![sea_query_sql(
+            )])
+        }
+        Op::DropForeignKey { table, foreign_key } => {
+            in_place("drop a foreign key")?;
+            Ok(vec![sea_query_sql(
                 SqForeignKey::drop()
                     .name(d.sea_query_raw_name(&foreign_key.name))
                     .table(TableName::bare(table).sea_query(d)),
                 d,
-            )]),
-        },
-        Op::AddCheck { table, check } => match d {
-            Sqlite => rebuild("add a check constraint"),
-            _ => Ok(vec![format!(
-                "ALTER TABLE {} ADD {}",
-                TableName::bare(table).sql(d),
-                table::check_clause(check, d)
-            )]),
-        },
-        Op::DropCheck { table, check } => match d {
-            Sqlite => rebuild("drop a check constraint"),
-            _ => Ok(vec![drop_constraint(table, &check.name, d)]),
-        },
-        Op::AddPrimaryKey { table, primary_key } => match d {
-            Sqlite => rebuild("add a primary key"),
-            _ => Ok(vec![format!(
-                "ALTER TABLE {} ADD {}",
-                TableName::bare(table).sql(d),
-                table::primary_key_clause(primary_key, d)
-            )]),
-        },
-        Op::DropPrimaryKey { table, primary_key } => match d {
-            Sqlite => rebuild("drop a primary key"),
-            MySql => Ok(vec![format!(
-                "ALTER TABLE {} DROP PRIMARY KEY",
-                TableName::bare(table).sql(d)
-            )]),
-            Postgres => Ok(vec![drop_constraint(table, &primary_key.name, d)]),
-        },
-        Op::CreateEnum { enum_type } => match d {
-            Postgres => Ok(vec![table::create_enum(&enum_type.name, &enum_type.values)]),
-            MySql | Sqlite => Ok(vec![]),
-        },
-        Op::DropEnum { enum_type } => match d {
-            Postgres => Ok(vec![format!(
-                "DROP TYPE {}",
-                d.quote_ident(&enum_type.name)
-            )]),
-            MySql | Sqlite => Ok(vec![]),
-        },
-        Op::AlterEnum { name, from, to } => match d {
-            Postgres => alter::alter_enum(name, from, to),
-            MySql | Sqlite => Ok(vec![]),
-        },
+            )])
+        }
+        Op::AddCheck { table, check } => {
+            in_place("add a check constraint")?;
+            Ok(vec![alter_add(table, table::check_clause(check, d))])
+        }
+        Op::DropCheck { table, check } => {
+            in_place("drop a check constraint")?;
+            Ok(vec![drop_constraint(table, &check.name, d)])
+        }
+        Op::AddPrimaryKey { table, primary_key } => {
+            in_place("add a primary key")?;
+            Ok(vec![alter_add(
+                table,
+                table::primary_key_clause(primary_key, d),
+            )])
+        }
+        Op::DropPrimaryKey { table, primary_key } => {
+            in_place("drop a primary key")?;
+            Ok(vec![rules.drop_primary_key(table, &primary_key.name)])
+        }
+        // Where enums are no types of their own, they are part of the
+        // column type and change with `alter_column`.
+        Op::CreateEnum { .. } | Op::DropEnum { .. } | Op::AlterEnum { .. }
+            if !rules.has_enum_types() =>
+        {
+            Ok(vec![])
+        }
+        Op::CreateEnum { enum_type } => Ok(vec![table::create_enum(
+            &enum_type.name,
+            &enum_type.values,
+            d,
+        )]),
+        Op::DropEnum { enum_type } => Ok(vec![format!(
+            "DROP TYPE {}",
+            d.quote_ident(&enum_type.name)
+        )]),
+        Op::AlterEnum { name, from, to } => alter::alter_enum(name, from, to, d),
         Op::AlterTableComment { table, to, .. } => Ok(table::table_comment(
             TableName::bare(table),
             to.as_deref(),
@@ -298,8 +263,41 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
     }
 }
 
+/// `RENAME` of a table, moving it to another schema first where needed.
+fn rename_table(table: &str, from: &str, d: Dialect) -> Vec<String> {
+    let (old_schema, old_name) = TableName::bare(from).parts(d);
+    let (new_schema, new_name) = TableName::bare(table).parts(d);
+    let mut out = Vec::new();
+    let mut at = TableName::bare(from).sql(d);
+    if old_schema != new_schema {
+        // PostgreSQL: a table moved to another schema.
+        let to = new_schema.unwrap_or(DEFAULT_PG_SCHEMA);
+        out.push(format!("ALTER TABLE {at} SET SCHEMA {}", d.quote_ident(to)));
+        at = d.quote_table(Some(to), old_name);
+    }
+    if old_name != new_name {
+        out.push(d.rules().rename_table(&at, new_name));
+    }
+    out
+}
+
+/// `DROP INDEX`: schema-qualified where the table is, naming the table
+/// where the backend wants it.
+fn drop_index(table: &str, name: &str, d: Dialect) -> String {
+    if let (Some(schema), _) = TableName::bare(table).parts(d) {
+        // The index lives in its table's schema.
+        return format!("DROP INDEX {}", d.quote_table(Some(schema), name));
+    }
+    let mut stmt = SqIndex::drop();
+    stmt.name(d.sea_query_raw_name(name));
+    if d.rules().drop_index_names_table() {
+        stmt.table(table.to_string());
+    }
+    sea_query_sql(&stmt, d)
+}
+
 /// `ALTER TABLE t DROP CONSTRAINT name` (PostgreSQL; MySQL for checks).
-fn drop_constraint(table: &str, name: &str, d: Dialect) -> String {
+pub(crate) fn drop_constraint(table: &str, name: &str, d: Dialect) -> String {
     sea_query_sql(
         SqTable::alter()
             .table(TableName::bare(table).sea_query(d))

@@ -7,10 +7,7 @@ impl Dialect {
     /// The character that delimits identifiers: `"` on PostgreSQL and SQLite,
     /// a backtick on MySQL.
     pub fn identifier_quote(self) -> char {
-        match self {
-            Dialect::MySql => '`',
-            Dialect::Postgres | Dialect::Sqlite => '"',
-        }
+        self.rules().identifier_quote()
     }
 
     /// Quotes an identifier, doubling any embedded quote character.
@@ -48,12 +45,13 @@ impl Dialect {
     /// assert_eq!(Dialect::MySql.quote_literal(r"it's C:\x"), r"'it''s C:\\x'");
     /// ```
     pub fn quote_literal(self, value: &str) -> String {
+        let backslash = self.rules().backslash_escapes();
         let mut out = String::with_capacity(value.len() + 2);
         out.push('\'');
         for c in value.chars() {
             match c {
                 '\'' => out.push_str("''"),
-                '\\' if self == Dialect::MySql => out.push_str("\\\\"),
+                '\\' if backslash => out.push_str("\\\\"),
                 c => out.push(c),
             }
         }
@@ -80,7 +78,7 @@ impl Dialect {
     }
 
     /// Quotes and joins a column list: `"a", "b"`.
-    pub(crate) fn quote_list(self, names: &[String]) -> String {
+    pub fn quote_list(self, names: &[String]) -> String {
         names
             .iter()
             .map(|n| self.quote_ident(n))
@@ -109,7 +107,7 @@ pub(crate) fn split_table<'a>(
     schema: Option<&'a str>,
     name: &'a str,
 ) -> (Option<&'a str>, &'a str) {
-    if d != Dialect::Postgres {
+    if !d.rules().has_schemas() {
         return (None, name);
     }
     match schema {

@@ -142,11 +142,13 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, R
     let err = |m| schema_error("create_schema", dialect, m);
     let tables = &schema.tables;
     let plan = plan(tables);
-    let defer = dialect != Dialect::Sqlite;
+    // Where constraints can be added later, a cycle's closing keys are;
+    // SQLite accepts forward references instead.
+    let defer = dialect.rules().alters_in_place();
     let mut out = Vec::new();
-    if dialect == Dialect::Postgres {
+    if dialect.rules().has_enum_types() {
         for e in enum_types(schema) {
-            out.push(create_enum(&e.name, &e.values));
+            out.push(create_enum(&e.name, &e.values, dialect));
         }
     }
     for &ti in &plan.order {
@@ -192,33 +194,19 @@ pub fn drop_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, Ren
     let tables = &schema.tables;
     let plan = plan(tables);
     let mut out = Vec::new();
-    match dialect {
-        Dialect::Postgres => {
-            for &(ti, fi) in &plan.deferred {
-                let t = &tables[ti];
-                out.push(format!(
-                    "ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}",
-                    TableName::of(t).sql(dialect),
-                    dialect.quote_ident(&t.foreign_keys[fi].name)
-                ));
-            }
-        }
-        Dialect::MySql => {
-            for &(ti, fi) in &plan.deferred {
-                let t = &tables[ti];
-                out.push(format!(
-                    "ALTER TABLE {} DROP FOREIGN KEY {}",
-                    TableName::of(t).sql(dialect),
-                    dialect.quote_ident(&t.foreign_keys[fi].name)
-                ));
-            }
-        }
-        Dialect::Sqlite => {}
+    for &(ti, fi) in &plan.deferred {
+        let t = &tables[ti];
+        let table_sql = TableName::of(t).sql(dialect);
+        out.extend(
+            dialect
+                .rules()
+                .drop_cycle_foreign_key(&table_sql, &t.foreign_keys[fi].name),
+        );
     }
     for &ti in plan.order.iter().rev() {
         out.push(drop_table(TableName::of(&tables[ti]), dialect, true));
     }
-    if dialect == Dialect::Postgres {
+    if dialect.rules().has_enum_types() {
         for e in enum_types(schema).iter().rev() {
             out.push(format!(
                 "DROP TYPE IF EXISTS {}",
