@@ -184,6 +184,28 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
         true
     }
 
+    /// The most bind parameters one statement may carry.
+    fn max_bind_params(&self) -> usize {
+        65_535
+    }
+
+    /// Whether placeholders are numbered (`$1`) rather than `?`.
+    fn numbered_placeholders(&self) -> bool {
+        false
+    }
+
+    /// Whether `SELECT ... FOR UPDATE` locks rows (SQLite locks the whole
+    /// database on write and has no such clause).
+    fn row_locks(&self) -> bool {
+        true
+    }
+
+    /// Whether many rows are best inserted as one array parameter per
+    /// column (`INSERT ... SELECT * FROM UNNEST($1::int8[], ...)`).
+    fn insert_from_arrays(&self) -> bool {
+        false
+    }
+
     // ---- type mapping ----
 
     /// The SQL type of a column type (the table in the crate docs).

@@ -40,6 +40,14 @@ impl SqlDialect for Postgres {
         true
     }
 
+    fn numbered_placeholders(&self) -> bool {
+        true
+    }
+
+    fn insert_from_arrays(&self) -> bool {
+        true
+    }
+
     fn now(&self) -> &'static str {
         "now()"
     }

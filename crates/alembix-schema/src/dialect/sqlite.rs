@@ -44,6 +44,14 @@ impl SqlDialect for Sqlite {
         false
     }
 
+    fn max_bind_params(&self) -> usize {
+        32_766
+    }
+
+    fn row_locks(&self) -> bool {
+        false
+    }
+
     fn column_type(&self, ty: &ColumnType) -> String {
         use ColumnType as T;
         let s = match ty {

@@ -21,23 +21,15 @@ pub(crate) struct Statements {
     pub delete_by_key: OnceLock<String>,
 }
 
-/// One [`Statements`] per dialect.
+/// One [`Statements`] per dialect and `RETURNING` support (MySQL proper has
+/// no `INSERT ... RETURNING`; MariaDB has).
 #[derive(Debug, Default)]
 pub(crate) struct StatementCache {
-    postgres: Statements,
-    mysql: Statements,
-    /// MySQL proper, which has no `INSERT ... RETURNING` (MariaDB has).
-    mysql_plain: Statements,
-    sqlite: Statements,
+    by_backend: [[Statements; 2]; Dialect::ALL.len()],
 }
 
 impl StatementCache {
     pub(crate) fn get(&self, dialect: Dialect, returning: bool) -> &Statements {
-        match dialect {
-            Dialect::Postgres => &self.postgres,
-            Dialect::MySql if returning => &self.mysql,
-            Dialect::MySql => &self.mysql_plain,
-            Dialect::Sqlite => &self.sqlite,
-        }
+        &self.by_backend[dialect as usize][usize::from(returning)]
     }
 }

@@ -1,17 +1,18 @@
 //! Query builders and the statements behind the [`Model`] methods.
 
+mod backend;
+mod bulk;
 pub(crate) mod cache;
 mod select;
 mod write;
 
 pub use select::{Join, Select};
 pub use write::{BindValue, DeleteMany, RawQuery, UpdateMany};
-pub(crate) use write::{delete_by_key, find_by_key, insert, insert_many, save, upsert};
+pub(crate) use bulk::insert_many;
+pub(crate) use write::{delete_by_key, find_by_key, insert, save, upsert};
 
 use alembix_schema::Dialect;
-use sea_query::{
-    MysqlQueryBuilder, PostgresQueryBuilder, QueryStatementWriter, SqliteQueryBuilder, Values,
-};
+use sea_query::{QueryStatementWriter, Values};
 
 use crate::db::Rows;
 use crate::error::Result;
@@ -19,27 +20,17 @@ use crate::model::Model;
 
 /// Renders a statement for a dialect: SQL text with placeholders, and values.
 pub(crate) fn build<S: QueryStatementWriter>(stmt: &S, dialect: Dialect) -> (String, Values) {
-    match dialect {
-        Dialect::Postgres => stmt.build(PostgresQueryBuilder),
-        Dialect::MySql => stmt.build(MysqlQueryBuilder),
-        Dialect::Sqlite => stmt.build(SqliteQueryBuilder),
-    }
+    dialect.build_query(stmt)
 }
 
 /// Quotes an identifier for a dialect.
 pub(crate) fn quote_ident(dialect: Dialect, name: &str) -> String {
-    match dialect {
-        Dialect::MySql => format!("`{}`", name.replace('`', "``")),
-        _ => format!("\"{}\"", name.replace('"', "\"\"")),
-    }
+    dialect.quote_ident(name)
 }
 
 /// The most bind parameters one statement may carry on a dialect.
 pub(crate) fn max_params(dialect: Dialect) -> usize {
-    match dialect {
-        Dialect::Postgres | Dialect::MySql => 65_535,
-        Dialect::Sqlite => 32_766,
-    }
+    dialect.rules().max_bind_params()
 }
 
 impl Rows {

@@ -4,9 +4,8 @@ use std::marker::PhantomData;
 
 use alembix_schema::Dialect;
 use sea_query::{ExprTrait, IntoIden, OnConflict, Query, Value, Values};
-use sqlx::postgres::PgArguments;
 
-use super::{build, max_params, quote_ident};
+use super::{build, quote_ident};
 use crate::db::Exec;
 use crate::error::{Error, Result};
 use crate::expr::{Col, Cond, Operand};
@@ -39,7 +38,7 @@ pub(crate) async fn find_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Resu
 
 /// Column positions written by an insert of `row`: all, or all but an
 /// auto-increment key the database is to generate.
-fn insert_columns<M: Model>(row: &M) -> Vec<usize> {
+pub(crate) fn insert_columns<M: Model>(row: &M) -> Vec<usize> {
     let meta = M::meta();
     let skip = meta.auto_increment.filter(|_| row.auto_key_unset());
     (0..meta.table.columns.len())
@@ -49,7 +48,7 @@ fn insert_columns<M: Model>(row: &M) -> Vec<usize> {
 
 /// The columns of `insert_columns` less those that hold NULL and have a
 /// server default: the database fills those in (as Diesel does for `None`).
-fn insert_columns_for_defaults<M: Model>(row: &M, columns: &[usize]) -> Vec<usize> {
+pub(crate) fn insert_columns_for_defaults<M: Model>(row: &M, columns: &[usize]) -> Vec<usize> {
     let meta = M::meta();
     columns
         .iter()
@@ -64,7 +63,7 @@ fn insert_columns_for_defaults<M: Model>(row: &M, columns: &[usize]) -> Vec<usiz
         .collect()
 }
 
-fn column_idens<M: Model>(columns: &[usize]) -> Vec<sea_query::DynIden> {
+pub(crate) fn column_idens<M: Model>(columns: &[usize]) -> Vec<sea_query::DynIden> {
     let meta = M::meta();
     columns
         .iter()
@@ -142,158 +141,9 @@ fn generated_key<M: Model>(row: &M, last_insert_id: Option<i64>) -> Result<Vec<V
     Ok(key)
 }
 
-pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u64> {
-    // Rows that write the same columns (a key to generate or not, defaults
-    // to apply or not) are batched together.
-    let mut groups: Vec<(Vec<usize>, Vec<&M>)> = Vec::new();
-    for row in rows {
-        let columns = insert_columns_for_defaults(row, &insert_columns(row));
-        match groups.iter_mut().find(|(c, _)| *c == columns) {
-            Some((_, group)) => group.push(row),
-            None => groups.push((columns, vec![row])),
-        }
-    }
-    let mut total = 0;
-    for (columns, group) in groups {
-        if ex.dialect() == Dialect::Postgres && !columns.is_empty() {
-            // As many rows per statement as VALUES would take, so the
-            // statement count (and the size of one message) stays the same.
-            let per_stmt = (max_params(Dialect::Postgres) / columns.len()).max(1);
-            for chunk in group.chunks(per_stmt) {
-                total += match unnest_insert(&columns, chunk) {
-                    Some((sql, args)) => ex.execute_pg(sql, args).await?,
-                    // NULLs cannot travel in the arrays: multi-row VALUES.
-                    None => insert_values::<M>(ex, &columns, chunk).await?,
-                };
-            }
-            continue;
-        }
-        total += insert_values::<M>(ex, &columns, &group).await?;
-    }
-    Ok(total)
-}
-
-/// PostgreSQL: `INSERT INTO t (a, b) SELECT * FROM UNNEST($1::int8[], $2::text[])`
-/// for `rows`: one array parameter per column, so the SQL
-/// (and its prepared statement) is the same whatever the number of rows, and
-/// the server parses a handful of parameters instead of one per value (about
-/// twice as fast as multi-row `VALUES` for 10,000 rows, see BENCHMARKS.md).
-/// The arrays carry the values' own types, so the column's assignment cast
-/// applies exactly as with `VALUES`. Each array is bound as a typed `Vec<T>`
-/// built straight from the rows' values. `None` when a value cannot travel
-/// in an array (NULL, a type without array support): the caller uses `VALUES`.
-fn unnest_insert<M: Model>(columns: &[usize], rows: &[&M]) -> Option<(String, PgArguments)> {
-    use sqlx::Arguments as _;
-    let meta = M::meta();
-    let d = Dialect::Postgres;
-    let mut args = PgArguments::default();
-    let mut casts = Vec::with_capacity(columns.len());
-    // Binds column `i` of every row as a `Vec<$t>`; any other value (a NULL,
-    // another type) gives up on UNNEST.
-    macro_rules! bind {
-        ($i:expr, $pat:pat $(if $guard:expr)? => $val:expr, $t:ty) => {{
-            let mut items: Vec<$t> = Vec::with_capacity(rows.len());
-            for row in rows {
-                match row.value_at($i) {
-                    $pat $(if $guard)? => items.push($val),
-                    _ => return None,
-                }
-            }
-            args.add(items).ok()?;
-        }};
-    }
-    for (n, &i) in columns.iter().enumerate() {
-        let element_type = match rows.first()?.value_at(i) {
-            Value::Bool(Some(_)) => {
-                bind!(i, Value::Bool(Some(v)) => v, bool);
-                "bool".to_string()
-            }
-            Value::SmallInt(Some(_)) => {
-                bind!(i, Value::SmallInt(Some(v)) => v, i16);
-                "int2".to_string()
-            }
-            Value::Int(Some(_)) => {
-                bind!(i, Value::Int(Some(v)) => v, i32);
-                "int4".to_string()
-            }
-            Value::BigInt(Some(_)) => {
-                bind!(i, Value::BigInt(Some(v)) => v, i64);
-                "int8".to_string()
-            }
-            Value::Float(Some(_)) => {
-                bind!(i, Value::Float(Some(v)) => v, f32);
-                "float4".to_string()
-            }
-            Value::Double(Some(_)) => {
-                bind!(i, Value::Double(Some(v)) => v, f64);
-                "float8".to_string()
-            }
-            Value::String(Some(_)) => {
-                bind!(i, Value::String(Some(v)) => v, String);
-                "text".to_string()
-            }
-            Value::Bytes(Some(_)) => {
-                bind!(i, Value::Bytes(Some(v)) => v, Vec<u8>);
-                "bytea".to_string()
-            }
-            Value::ChronoDate(Some(_)) => {
-                bind!(i, Value::ChronoDate(Some(v)) => v, chrono::NaiveDate);
-                "date".to_string()
-            }
-            Value::ChronoTime(Some(_)) => {
-                bind!(i, Value::ChronoTime(Some(v)) => v, chrono::NaiveTime);
-                "time".to_string()
-            }
-            Value::ChronoDateTime(Some(_)) => {
-                bind!(i, Value::ChronoDateTime(Some(v)) => v, chrono::NaiveDateTime);
-                "timestamp".to_string()
-            }
-            Value::ChronoDateTimeUtc(Some(_)) => {
-                bind!(i, Value::ChronoDateTimeUtc(Some(v)) => v, chrono::DateTime<chrono::Utc>);
-                "timestamptz".to_string()
-            }
-            Value::Uuid(Some(_)) => {
-                bind!(i, Value::Uuid(Some(v)) => v, uuid::Uuid);
-                "uuid".to_string()
-            }
-            Value::Decimal(Some(_)) => {
-                bind!(i, Value::Decimal(Some(v)) => v, rust_decimal::Decimal);
-                "numeric".to_string()
-            }
-            Value::Json(Some(_)) => {
-                bind!(i, Value::Json(Some(v)) => *v, serde_json::Value);
-                "jsonb".to_string()
-            }
-            Value::Enum(sea_query::value::OptionEnum::Some(e)) => {
-                // Labels travel as text[] and are cast to the enum's array type.
-                let type_name = e.type_name.clone();
-                bind!(
-                    i,
-                    Value::Enum(sea_query::value::OptionEnum::Some(v)) if v.type_name == type_name
-                        => v.value.into_owned(),
-                    String
-                );
-                format!("text[]::{}", quote_ident(d, type_name.as_ref()))
-            }
-            _ => return None,
-        };
-        casts.push(format!("${}::{element_type}[]", n + 1));
-    }
-    let table = table_name(meta, d);
-    let names: Vec<String> = columns
-        .iter()
-        .map(|i| quote_ident(d, meta.column_name(*i)))
-        .collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}) SELECT * FROM UNNEST({})",
-        names.join(", "),
-        casts.join(", ")
-    );
-    Some((sql, args))
-}
 
 /// The table's name, schema-qualified when it has a schema, quoted.
-fn table_name(meta: &crate::model::ModelMeta, d: Dialect) -> String {
+pub(crate) fn table_name(meta: &crate::model::ModelMeta, d: Dialect) -> String {
     match &meta.table.schema {
         Some(schema) => format!(
             "{}.{}",
@@ -304,57 +154,6 @@ fn table_name(meta: &crate::model::ModelMeta, d: Dialect) -> String {
     }
 }
 
-/// Multi-row `VALUES`, as many rows per statement as the parameter limit allows.
-async fn insert_values<M: Model>(ex: Exec<'_>, columns: &[usize], rows: &[&M]) -> Result<u64> {
-    let mut total = 0;
-    let dialect = ex.dialect();
-    let per_stmt = (max_params(dialect) / columns.len().max(1)).max(1);
-    if dialect != Dialect::Postgres && !columns.is_empty() {
-        // `?` placeholders and the values as they are: what sea-query would
-        // render, without building an expression tree of every value first
-        // (that tree made insert_many ~1.5x slower than sqlx on SQLite).
-        let meta = M::meta();
-        let names: Vec<String> = columns
-            .iter()
-            .map(|i| quote_ident(dialect, meta.column_name(*i)))
-            .collect();
-        let head = format!(
-            "INSERT INTO {} ({}) VALUES ",
-            table_name(meta, dialect),
-            names.join(", ")
-        );
-        let tuple = format!("({})", vec!["?"; columns.len()].join(", "));
-        for chunk in rows.chunks(per_stmt) {
-            let mut sql = String::with_capacity(head.len() + chunk.len() * (tuple.len() + 2));
-            sql.push_str(&head);
-            let mut values = Vec::with_capacity(chunk.len() * columns.len());
-            for (n, row) in chunk.iter().enumerate() {
-                if n > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&tuple);
-                values.extend(columns.iter().map(|i| row.value_at(*i)));
-            }
-            total += ex.execute(sql, Values(values)).await?.rows_affected;
-        }
-        return Ok(total);
-    }
-    for chunk in rows.chunks(per_stmt) {
-        let mut stmt = Query::insert();
-        stmt.into_table(M::meta().table_ref())
-            .columns(column_idens::<M>(columns));
-        for row in chunk {
-            stmt.values_panic(
-                columns
-                    .iter()
-                    .map(|i| sea_query::Expr::val(row.value_at(*i))),
-            );
-        }
-        let (sql, values) = build(&stmt, ex.dialect());
-        total += ex.execute(sql, values).await?.rows_affected;
-    }
-    Ok(total)
-}
 
 pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
     let meta = M::meta();
@@ -452,7 +251,7 @@ pub(crate) async fn upsert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
         .on_conflict(on_conflict);
     let dialect = ex.dialect();
     let (mut sql, values) = build(&stmt, dialect);
-    if dialect != Dialect::MySql {
+    if ex.has_returning() {
         sql.push_str(&returning_clause::<M>(dialect));
         if let Some(stored) = ex.fetch_all(sql, values).await?.decode::<M>(0)?.pop() {
             return Ok(stored);

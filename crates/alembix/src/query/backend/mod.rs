@@ -1,0 +1,4 @@
+//! What the runtime does differently per backend beyond SQL text (which the
+//! schema crate's dialect layer renders): PostgreSQL's typed-array inserts.
+
+pub(crate) mod postgres;
