@@ -24,7 +24,7 @@ pub async fn compare(
     opts: &DiffOptions,
 ) -> Result<Diff> {
     let dialect = db.dialect();
-    if dialect != Dialect::Postgres && opts.schemas.iter().any(|s| s != DEFAULT_PG_SCHEMA) {
+    if !dialect.rules().has_schemas() && opts.schemas.iter().any(|s| s != DEFAULT_PG_SCHEMA) {
         return Err(Error::Usage(format!(
             "`schemas = {:?}` is for PostgreSQL; {dialect:?} has no schemas: remove the key from alembix.toml",
             opts.schemas
@@ -58,7 +58,7 @@ pub async fn compare(
                 .unwrap_or_else(|| " (listed in `schemas`)".to_string());
             return Err(Error::Usage(format!(
                 "schema `{missing}`{by} does not exist in the database; autogenerate does not create schemas: create it first, e.g. in a revision from `alembix revision -m \"create schema {missing}\"` holding CREATE SCHEMA {}, then upgrade",
-                Dialect::Postgres.quote_ident(missing)
+                dialect.quote_ident(missing)
             )));
         }
     }
@@ -89,7 +89,7 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
         let Some(schema) = t.schema.take() else {
             continue;
         };
-        if dialect != Dialect::Postgres {
+        if !dialect.rules().has_schemas() {
             return Err(Error::Usage(format!(
                 "model table `{}` sets schema = \"{schema}\", but only PostgreSQL has schemas; remove `schema` from #[model(...)] for {dialect:?}",
                 t.name
@@ -105,7 +105,7 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
     for t in &mut out.tables {
         for f in &mut t.foreign_keys {
             if let Some(schema) = f.ref_schema.take() {
-                if dialect != Dialect::Postgres {
+                if !dialect.rules().has_schemas() {
                     return Err(Error::Usage(format!(
                         "model table `{}` references `{schema}.{}.*`, but only PostgreSQL has schemas; reference `{}.<column>`",
                         t.name, f.ref_table, f.ref_table
