@@ -2,12 +2,12 @@
 //! rendering to SQL for PostgreSQL, MySQL/MariaDB and SQLite.
 //!
 //! ```
-//! use alembix_schema::{render_op, Column, ColumnType, Dialect, Op, Table};
+//! use alembix_schema::{render_op, Column, ColumnType, Dialect::*, Op, Table};
 //! let table = Table::new("users")
 //!     .column(Column::new("id", ColumnType::BigInt).auto_increment())
 //!     .column(Column::new("email", ColumnType::Varchar(Some(255))))
 //!     .primary_key(&["id"]);
-//! let sql = render_op(&Op::CreateTable { table }, Dialect::Postgres).unwrap();
+//! let sql = render_op(&Op::CreateTable { table }, Postgres).unwrap();
 //! assert!(sql[0].starts_with("CREATE TABLE \"users\""));
 //! ```
 //!

@@ -118,17 +118,17 @@ pub(crate) fn sea_query_sql<S: SchemaStatementBuilder>(stmt: &S, d: Dialect) -> 
 /// COLUMN` per change).
 ///
 /// ```
-/// use alembix_schema::{render_op, Column, ColumnType, Dialect, Op};
+/// use alembix_schema::{render_op, Column, ColumnType, Dialect::*, Op};
 /// let op = Op::AddColumn {
 ///     table: "users".into(),
 ///     column: Column::new("status", ColumnType::Varchar(Some(20))).nullable().default("'active'"),
 /// };
 /// assert_eq!(
-///     render_op(&op, Dialect::Postgres).unwrap(),
+///     render_op(&op, Postgres).unwrap(),
 ///     vec![r#"ALTER TABLE "users" ADD COLUMN "status" varchar(20) DEFAULT 'active'"#]
 /// );
 /// assert_eq!(
-///     render_op(&op, Dialect::MySql).unwrap(),
+///     render_op(&op, MySql).unwrap(),
 ///     vec!["ALTER TABLE `users` ADD COLUMN `status` varchar(20) DEFAULT 'active'"]
 /// );
 /// // SQLite cannot change a column in place: that needs a table rebuild.
@@ -137,9 +137,9 @@ pub(crate) fn sea_query_sql<S: SchemaStatementBuilder>(stmt: &S, d: Dialect) -> 
 ///     from: Column::new("n", ColumnType::Integer),
 ///     to: Column::new("n", ColumnType::Integer).nullable(),
 /// };
-/// assert!(render_op(&alter, Dialect::Sqlite).is_err());
+/// assert!(render_op(&alter, Sqlite).is_err());
 /// assert_eq!(
-///     render_op(&alter, Dialect::Postgres).unwrap(),
+///     render_op(&alter, Postgres).unwrap(),
 ///     vec![r#"ALTER TABLE "users" ALTER COLUMN "n" DROP NOT NULL"#]
 /// );
 /// ```
@@ -321,10 +321,10 @@ pub(crate) fn sea_query_action(a: ReferentialAction) -> Option<sea_query::Foreig
 /// Renders a list of ops in order.
 ///
 /// ```
-/// use alembix_schema::{render_ops, Column, ColumnType, Dialect, Op};
+/// use alembix_schema::{render_ops, Column, ColumnType, Dialect::*, Op};
 /// let ops = vec![Op::RenameColumn { table: "users".into(), column: "full_name".into(), from: "fullname".into() }];
 /// assert_eq!(
-///     render_ops(&ops, Dialect::Sqlite).unwrap(),
+///     render_ops(&ops, Sqlite).unwrap(),
 ///     vec![r#"ALTER TABLE "users" RENAME COLUMN "fullname" TO "full_name""#]
 /// );
 /// ```

@@ -15,10 +15,10 @@ impl Dialect {
     /// kept as written.
     ///
     /// ```
-    /// use alembix_schema::Dialect;
-    /// assert_eq!(Dialect::Postgres.quote_ident("order"), r#""order""#);
-    /// assert_eq!(Dialect::Sqlite.quote_ident(r#"a"b"#), r#""a""b""#);
-    /// assert_eq!(Dialect::MySql.quote_ident("we`ird"), "`we``ird`");
+    /// use alembix_schema::Dialect::*;
+    /// assert_eq!(Postgres.quote_ident("order"), r#""order""#);
+    /// assert_eq!(Sqlite.quote_ident(r#"a"b"#), r#""a""b""#);
+    /// assert_eq!(MySql.quote_ident("we`ird"), "`we``ird`");
     /// ```
     pub fn quote_ident(self, name: &str) -> String {
         let q = self.identifier_quote();
@@ -39,10 +39,10 @@ impl Dialect {
     /// backslashes are doubled too.
     ///
     /// ```
-    /// use alembix_schema::Dialect;
-    /// assert_eq!(Dialect::Postgres.quote_literal("it's"), "'it''s'");
-    /// assert_eq!(Dialect::Postgres.quote_literal(r"C:\x"), r"'C:\x'");
-    /// assert_eq!(Dialect::MySql.quote_literal(r"it's C:\x"), r"'it''s C:\\x'");
+    /// use alembix_schema::Dialect::*;
+    /// assert_eq!(Postgres.quote_literal("it's"), "'it''s'");
+    /// assert_eq!(Postgres.quote_literal(r"C:\x"), r"'C:\x'");
+    /// assert_eq!(MySql.quote_literal(r"it's C:\x"), r"'it''s C:\\x'");
     /// ```
     pub fn quote_literal(self, value: &str) -> String {
         let backslash = self.rules().backslash_escapes();
@@ -65,10 +65,10 @@ impl Dialect {
     /// the default schema) is split at the first `.`.
     ///
     /// ```
-    /// use alembix_schema::Dialect;
-    /// assert_eq!(Dialect::Postgres.quote_table(None, "audit.events"), r#""audit"."events""#);
-    /// assert_eq!(Dialect::Postgres.quote_table(Some("audit"), "events"), r#""audit"."events""#);
-    /// assert_eq!(Dialect::Sqlite.quote_table(None, "events"), r#""events""#);
+    /// use alembix_schema::Dialect::*;
+    /// assert_eq!(Postgres.quote_table(None, "audit.events"), r#""audit"."events""#);
+    /// assert_eq!(Postgres.quote_table(Some("audit"), "events"), r#""audit"."events""#);
+    /// assert_eq!(Sqlite.quote_table(None, "events"), r#""events""#);
     /// ```
     pub fn quote_table(self, schema: Option<&str>, name: &str) -> String {
         match split_table(self, schema, name) {

@@ -122,7 +122,7 @@ fn schema_error(op: &'static str, dialect: Dialect, message: String) -> RenderEr
 /// table's indexes.
 ///
 /// ```
-/// use alembix_schema::{create_schema, Column, ColumnType, Dialect, ForeignKey, ReferentialAction, Schema, Table};
+/// use alembix_schema::{create_schema, Column, ColumnType, Dialect::*, ForeignKey, ReferentialAction, Schema, Table};
 /// let orgs = Table::new("orgs").column(Column::new("id", ColumnType::BigInt).auto_increment()).primary_key(&["id"]);
 /// let mut users = Table::new("users")
 ///     .column(Column::new("id", ColumnType::BigInt).auto_increment())
@@ -134,7 +134,7 @@ fn schema_error(op: &'static str, dialect: Dialect, message: String) -> RenderEr
 ///     on_delete: ReferentialAction::Cascade, on_update: ReferentialAction::NoAction,
 /// });
 /// let schema = Schema { tables: vec![users, orgs], enums: vec![] };
-/// let sql = create_schema(&schema, Dialect::Sqlite).unwrap();
+/// let sql = create_schema(&schema, Sqlite).unwrap();
 /// assert!(sql[0].starts_with(r#"CREATE TABLE "orgs""#));
 /// assert!(sql[1].starts_with(r#"CREATE TABLE "users""#));
 /// ```
@@ -186,9 +186,9 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, R
 /// the enum types (PostgreSQL, `DROP TYPE IF EXISTS`).
 ///
 /// ```
-/// use alembix_schema::{drop_schema, Column, ColumnType, Dialect, Schema, Table};
+/// use alembix_schema::{drop_schema, Column, ColumnType, Dialect::*, Schema, Table};
 /// let schema = Schema { tables: vec![Table::new("a").column(Column::new("id", ColumnType::Integer))], enums: vec![] };
-/// assert_eq!(drop_schema(&schema, Dialect::MySql).unwrap(), vec!["DROP TABLE IF EXISTS `a`"]);
+/// assert_eq!(drop_schema(&schema, MySql).unwrap(), vec!["DROP TABLE IF EXISTS `a`"]);
 /// ```
 pub fn drop_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, RenderError> {
     let tables = &schema.tables;
