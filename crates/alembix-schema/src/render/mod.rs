@@ -152,20 +152,6 @@ pub fn render_op(op: &Op, dialect: Dialect) -> Result<Vec<String>, RenderError> 
 }
 
 fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
-    let rules = d.rules();
-    // What cannot be done in place needs a table rebuild (planned elsewhere).
-    let in_place = |what: &str| -> Result<(), String> {
-        match rules.alters_in_place() {
-            true => Ok(()),
-            false => Err(format!(
-                "{} cannot {what} on an existing table; the table must be rebuilt",
-                rules.title()
-            )),
-        }
-    };
-    let alter_add = |table: &str, clause: String| {
-        format!("ALTER TABLE {} ADD {clause}", TableName::bare(table).sql(d))
-    };
     match op {
         Op::CreateTable { table } => table::create_table(table, d, &[]),
         Op::DropTable { table } => Ok(vec![table::drop_table(TableName::of(table), d, false)]),
@@ -194,6 +180,57 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             Ok(vec![table::create_index(TableName::bare(table), index, d)?])
         }
         Op::DropIndex { table, index } => Ok(vec![drop_index(table, &index.name, d)]),
+        // Where enums are no types of their own, they are part of the
+        // column type and change with `alter_column`.
+        Op::CreateEnum { .. } | Op::DropEnum { .. } | Op::AlterEnum { .. }
+            if !d.rules().has_enum_types() =>
+        {
+            Ok(vec![])
+        }
+        Op::CreateEnum { enum_type } => Ok(vec![table::create_enum(
+            &enum_type.name,
+            &enum_type.values,
+            d,
+        )]),
+        Op::DropEnum { enum_type } => Ok(vec![format!(
+            "DROP TYPE {}",
+            d.quote_ident(&enum_type.name)
+        )]),
+        Op::AlterEnum { name, from, to } => alter::alter_enum(name, from, to, d),
+        Op::AlterTableComment { table, to, .. } => Ok(table::table_comment(
+            TableName::bare(table),
+            to.as_deref(),
+            d,
+        )),
+        Op::AddUnique { .. }
+        | Op::DropUnique { .. }
+        | Op::AddForeignKey { .. }
+        | Op::DropForeignKey { .. }
+        | Op::AddCheck { .. }
+        | Op::DropCheck { .. }
+        | Op::AddPrimaryKey { .. }
+        | Op::DropPrimaryKey { .. } => render_constraint_op(op, d),
+    }
+}
+
+/// Ops on an existing table's keys and constraints: in place where the
+/// backend alters tables in place, else an error (a table rebuild, planned
+/// by `render_plan`).
+fn render_constraint_op(op: &Op, d: Dialect) -> Rendered {
+    let rules = d.rules();
+    let in_place = |what: &str| -> Result<(), String> {
+        match rules.alters_in_place() {
+            true => Ok(()),
+            false => Err(format!(
+                "{} cannot {what} on an existing table; the table must be rebuilt",
+                rules.title()
+            )),
+        }
+    };
+    let alter_add = |table: &str, clause: String| {
+        format!("ALTER TABLE {} ADD {clause}", TableName::bare(table).sql(d))
+    };
+    match op {
         Op::AddUnique { table, unique } => {
             in_place("add a unique constraint")?;
             Ok(vec![alter_add(table, table::unique_clause(unique, d))])
@@ -238,28 +275,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             in_place("drop a primary key")?;
             Ok(vec![rules.drop_primary_key(table, &primary_key.name)])
         }
-        // Where enums are no types of their own, they are part of the
-        // column type and change with `alter_column`.
-        Op::CreateEnum { .. } | Op::DropEnum { .. } | Op::AlterEnum { .. }
-            if !rules.has_enum_types() =>
-        {
-            Ok(vec![])
-        }
-        Op::CreateEnum { enum_type } => Ok(vec![table::create_enum(
-            &enum_type.name,
-            &enum_type.values,
-            d,
-        )]),
-        Op::DropEnum { enum_type } => Ok(vec![format!(
-            "DROP TYPE {}",
-            d.quote_ident(&enum_type.name)
-        )]),
-        Op::AlterEnum { name, from, to } => alter::alter_enum(name, from, to, d),
-        Op::AlterTableComment { table, to, .. } => Ok(table::table_comment(
-            TableName::bare(table),
-            to.as_deref(),
-            d,
-        )),
+        other => Err(format!("{} is not a constraint op", other.kind())),
     }
 }
 

@@ -32,7 +32,11 @@ pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u6
 }
 
 /// Multi-row `VALUES`, as many rows per statement as the parameter limit allows.
-pub(crate) async fn insert_values<M: Model>(ex: Exec<'_>, columns: &[usize], rows: &[&M]) -> Result<u64> {
+pub(crate) async fn insert_values<M: Model>(
+    ex: Exec<'_>,
+    columns: &[usize],
+    rows: &[&M],
+) -> Result<u64> {
     let mut total = 0;
     let dialect = ex.dialect();
     let per_stmt = (max_params(dialect) / columns.len().max(1)).max(1);

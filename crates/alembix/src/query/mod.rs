@@ -6,9 +6,9 @@ pub(crate) mod cache;
 mod select;
 mod write;
 
+pub(crate) use bulk::insert_many;
 pub use select::{Join, Select};
 pub use write::{BindValue, DeleteMany, RawQuery, UpdateMany};
-pub(crate) use bulk::insert_many;
 pub(crate) use write::{delete_by_key, find_by_key, insert, save, upsert};
 
 use alembix_schema::Dialect;

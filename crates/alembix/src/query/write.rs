@@ -141,7 +141,6 @@ fn generated_key<M: Model>(row: &M, last_insert_id: Option<i64>) -> Result<Vec<V
     Ok(key)
 }
 
-
 /// The table's name, schema-qualified when it has a schema, quoted.
 pub(crate) fn table_name(meta: &crate::model::ModelMeta, d: Dialect) -> String {
     match &meta.table.schema {
@@ -153,7 +152,6 @@ pub(crate) fn table_name(meta: &crate::model::ModelMeta, d: Dialect) -> String {
         None => quote_ident(d, &meta.table.name),
     }
 }
-
 
 pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
     let meta = M::meta();

@@ -42,100 +42,12 @@ pub(crate) async fn insert_unnest<M: Model>(
 /// built straight from the rows' values. `None` when a value cannot travel
 /// in an array (NULL, a type without array support): the caller uses `VALUES`.
 fn unnest_insert<M: Model>(columns: &[usize], rows: &[&M]) -> Option<(String, PgArguments)> {
-    use sqlx::Arguments as _;
     let meta = M::meta();
     let d = Dialect::Postgres;
     let mut args = PgArguments::default();
     let mut casts = Vec::with_capacity(columns.len());
-    // Binds column `i` of every row as a `Vec<$t>`; any other value (a NULL,
-    // another type) gives up on UNNEST.
-    macro_rules! bind {
-        ($i:expr, $pat:pat $(if $guard:expr)? => $val:expr, $t:ty) => {{
-            let mut items: Vec<$t> = Vec::with_capacity(rows.len());
-            for row in rows {
-                match row.value_at($i) {
-                    $pat $(if $guard)? => items.push($val),
-                    _ => return None,
-                }
-            }
-            args.add(items).ok()?;
-        }};
-    }
     for (n, &i) in columns.iter().enumerate() {
-        let element_type = match rows.first()?.value_at(i) {
-            Value::Bool(Some(_)) => {
-                bind!(i, Value::Bool(Some(v)) => v, bool);
-                "bool".to_string()
-            }
-            Value::SmallInt(Some(_)) => {
-                bind!(i, Value::SmallInt(Some(v)) => v, i16);
-                "int2".to_string()
-            }
-            Value::Int(Some(_)) => {
-                bind!(i, Value::Int(Some(v)) => v, i32);
-                "int4".to_string()
-            }
-            Value::BigInt(Some(_)) => {
-                bind!(i, Value::BigInt(Some(v)) => v, i64);
-                "int8".to_string()
-            }
-            Value::Float(Some(_)) => {
-                bind!(i, Value::Float(Some(v)) => v, f32);
-                "float4".to_string()
-            }
-            Value::Double(Some(_)) => {
-                bind!(i, Value::Double(Some(v)) => v, f64);
-                "float8".to_string()
-            }
-            Value::String(Some(_)) => {
-                bind!(i, Value::String(Some(v)) => v, String);
-                "text".to_string()
-            }
-            Value::Bytes(Some(_)) => {
-                bind!(i, Value::Bytes(Some(v)) => v, Vec<u8>);
-                "bytea".to_string()
-            }
-            Value::ChronoDate(Some(_)) => {
-                bind!(i, Value::ChronoDate(Some(v)) => v, chrono::NaiveDate);
-                "date".to_string()
-            }
-            Value::ChronoTime(Some(_)) => {
-                bind!(i, Value::ChronoTime(Some(v)) => v, chrono::NaiveTime);
-                "time".to_string()
-            }
-            Value::ChronoDateTime(Some(_)) => {
-                bind!(i, Value::ChronoDateTime(Some(v)) => v, chrono::NaiveDateTime);
-                "timestamp".to_string()
-            }
-            Value::ChronoDateTimeUtc(Some(_)) => {
-                bind!(i, Value::ChronoDateTimeUtc(Some(v)) => v, chrono::DateTime<chrono::Utc>);
-                "timestamptz".to_string()
-            }
-            Value::Uuid(Some(_)) => {
-                bind!(i, Value::Uuid(Some(v)) => v, uuid::Uuid);
-                "uuid".to_string()
-            }
-            Value::Decimal(Some(_)) => {
-                bind!(i, Value::Decimal(Some(v)) => v, rust_decimal::Decimal);
-                "numeric".to_string()
-            }
-            Value::Json(Some(_)) => {
-                bind!(i, Value::Json(Some(v)) => *v, serde_json::Value);
-                "jsonb".to_string()
-            }
-            Value::Enum(sea_query::value::OptionEnum::Some(e)) => {
-                // Labels travel as text[] and are cast to the enum's array type.
-                let type_name = e.type_name.clone();
-                bind!(
-                    i,
-                    Value::Enum(sea_query::value::OptionEnum::Some(v)) if v.type_name == type_name
-                        => v.value.into_owned(),
-                    String
-                );
-                format!("text[]::{}", quote_ident(d, type_name.as_ref()))
-            }
-            _ => return None,
-        };
+        let element_type = bind_column(&mut args, rows, i)?;
         casts.push(format!("${}::{element_type}[]", n + 1));
     }
     let table = table_name(meta, d);
@@ -151,3 +63,77 @@ fn unnest_insert<M: Model>(columns: &[usize], rows: &[&M]) -> Option<(String, Pg
     Some((sql, args))
 }
 
+/// The closure that takes the payload of one `Value` variant (not NULL).
+macro_rules! take {
+    ($variant:ident) => {
+        |v| match v {
+            Value::$variant(Some(x)) => Some(x),
+            _ => None,
+        }
+    };
+}
+
+/// Binds column `i` of every row as one typed array, and gives the array's
+/// element type; `None` when a value cannot travel in it.
+fn bind_column<M: Model>(args: &mut PgArguments, rows: &[&M], i: usize) -> Option<String> {
+    let ty = match rows.first()?.value_at(i) {
+        Value::Bool(Some(_)) => bind_array(args, rows, i, take!(Bool)).map(|_| "bool"),
+        Value::SmallInt(Some(_)) => bind_array(args, rows, i, take!(SmallInt)).map(|_| "int2"),
+        Value::Int(Some(_)) => bind_array(args, rows, i, take!(Int)).map(|_| "int4"),
+        Value::BigInt(Some(_)) => bind_array(args, rows, i, take!(BigInt)).map(|_| "int8"),
+        Value::Float(Some(_)) => bind_array(args, rows, i, take!(Float)).map(|_| "float4"),
+        Value::Double(Some(_)) => bind_array(args, rows, i, take!(Double)).map(|_| "float8"),
+        Value::String(Some(_)) => bind_array(args, rows, i, take!(String)).map(|_| "text"),
+        Value::Bytes(Some(_)) => bind_array(args, rows, i, take!(Bytes)).map(|_| "bytea"),
+        Value::ChronoDate(Some(_)) => bind_array(args, rows, i, take!(ChronoDate)).map(|_| "date"),
+        Value::ChronoTime(Some(_)) => bind_array(args, rows, i, take!(ChronoTime)).map(|_| "time"),
+        Value::ChronoDateTime(Some(_)) => {
+            bind_array(args, rows, i, take!(ChronoDateTime)).map(|_| "timestamp")
+        }
+        Value::ChronoDateTimeUtc(Some(_)) => {
+            bind_array(args, rows, i, take!(ChronoDateTimeUtc)).map(|_| "timestamptz")
+        }
+        Value::Uuid(Some(_)) => bind_array(args, rows, i, take!(Uuid)).map(|_| "uuid"),
+        Value::Decimal(Some(_)) => bind_array(args, rows, i, take!(Decimal)).map(|_| "numeric"),
+        Value::Json(Some(_)) => bind_array(args, rows, i, |v| match v {
+            Value::Json(Some(x)) => Some(*x),
+            _ => None,
+        })
+        .map(|_| "jsonb"),
+        Value::Enum(sea_query::value::OptionEnum::Some(e)) => {
+            // Labels travel as text[] and are cast to the enum's array type.
+            let type_name = e.type_name.clone();
+            bind_array(args, rows, i, |v| match v {
+                Value::Enum(sea_query::value::OptionEnum::Some(v)) if v.type_name == type_name => {
+                    Some(v.value.into_owned())
+                }
+                _ => None,
+            })?;
+            return Some(format!(
+                "text[]::{}",
+                quote_ident(Dialect::Postgres, type_name.as_ref())
+            ));
+        }
+        _ => None,
+    };
+    ty.map(str::to_string)
+}
+
+/// Binds column `i` of every row as a `Vec<T>`; `None` when a row's value
+/// is not a `T` (a NULL, another type), which gives up on UNNEST.
+fn bind_array<M: Model, T>(
+    args: &mut PgArguments,
+    rows: &[&M],
+    i: usize,
+    take: impl Fn(Value) -> Option<T>,
+) -> Option<()>
+where
+    Vec<T>: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    use sqlx::Arguments as _;
+    let items = rows
+        .iter()
+        .map(|row| take(row.value_at(i)))
+        .collect::<Option<Vec<T>>>()?;
+    args.add(items).ok()
+}
