@@ -1,4 +1,4 @@
-//! MySQL/MariaDB: six `information_schema` queries for the current database.
+//! MySQL/MariaDB: seven `information_schema` queries for the current database.
 
 use std::collections::BTreeMap;
 
@@ -6,6 +6,7 @@ use alembix_schema::{
     Check, Column, ColumnType, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema, Table,
     UniqueConstraint,
 };
+use sqlx::mysql::MySqlRow;
 use sqlx::{MySqlPool, Row};
 
 use super::{IntrospectOptions, count_query, tidy};
@@ -78,6 +79,29 @@ pub async fn introspect_mysql(pool: &MySqlPool, opts: &IntrospectOptions) -> Res
     read_mysql(&mut conn, opts).await
 }
 
+/// Catalog rows keyed by (table, constraint name).
+type Keyed<T> = BTreeMap<(String, String), T>;
+
+/// Tables by name.
+type Tables = BTreeMap<String, Table>;
+
+/// One connection and the database it reads.
+struct Catalog<'c> {
+    conn: &'c mut sqlx::MySqlConnection,
+    db_name: String,
+}
+
+impl Catalog<'_> {
+    /// Runs a query of `information_schema` whose one parameter is the
+    /// database name. The caller counts it, as every reader counts its queries.
+    async fn rows(&mut self, sql: &'static str) -> Result<Vec<MySqlRow>> {
+        Ok(sqlx::query(sql)
+            .bind(&self.db_name)
+            .fetch_all(&mut *self.conn)
+            .await?)
+    }
+}
+
 /// Reads through one connection (also used inside the scratch transaction).
 pub(crate) async fn read_mysql(
     conn: &mut sqlx::MySqlConnection,
@@ -86,15 +110,33 @@ pub(crate) async fn read_mysql(
     // The database name is read with the text protocol and bound into every
     // query: a prepared statement may keep the DATABASE() of its first run.
     let db_name = current_database(conn).await?;
+    let mut cat = Catalog { conn, db_name };
+    let mut tables = read_tables(&mut cat, opts).await?;
+    read_columns(&mut cat, &mut tables).await?;
+    let kinds = read_constraint_kinds(&mut cat).await?;
+    let rules = read_rules(&mut cat).await?;
+    read_key_columns(&mut cat, &mut tables, &kinds, &rules).await?;
+    read_checks(&mut cat, &mut tables).await?;
+    read_indexes(&mut cat, &mut tables, &kinds).await?;
+    drop_foreign_key_indexes(&mut tables);
+    let mut schema = Schema {
+        tables: tables.into_values().collect(),
+        enums: Vec::new(),
+    };
+    tidy(&mut schema);
+    Ok(schema)
+}
+
+/// The base tables with their comments, still without columns.
+async fn read_tables(cat: &mut Catalog<'_>, opts: &IntrospectOptions) -> Result<Tables> {
     count_query();
-    let rows = sqlx::query(
-        "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR) FROM information_schema.TABLES
+    let rows = cat
+        .rows(
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR) FROM information_schema.TABLES
          WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
-    )
-    .bind(&db_name)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+        )
+        .await?;
+    let mut tables = Tables::new();
     for r in rows {
         let name: String = r.try_get(0)?;
         if opts.exclude_tables.contains(&name) {
@@ -105,84 +147,108 @@ pub(crate) async fn read_mysql(
         t.comment = (!comment.is_empty()).then_some(comment);
         tables.insert(name, t);
     }
+    Ok(tables)
+}
 
+/// The columns of every table, in their order.
+async fn read_columns(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
     count_query();
-    let rows = sqlx::query(
-        "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR),
+    let rows = cat
+        .rows(
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR),
                 CAST(IS_NULLABLE AS CHAR), CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR),
                 CAST(COLUMN_COMMENT AS CHAR)
          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?
          ORDER BY TABLE_NAME, ORDINAL_POSITION",
-    )
-    .bind(&db_name)
-    .fetch_all(&mut *conn)
-    .await?;
+        )
+        .await?;
     for r in rows {
         let Some(t) = tables.get_mut(&r.try_get::<String, _>(0)?) else {
             continue;
         };
-        let extra: String = r.try_get(5)?;
-        let comment: String = r.try_get(6)?;
-        let nullable = r.try_get::<String, _>(3)? == "YES";
-        // MariaDB prints a NULL default as the text `NULL`.
-        let default: Option<String> = r
-            .try_get::<Option<String>, _>(4)?
-            .filter(|d| !(d == "NULL" && nullable));
-        t.columns.push(Column {
-            name: r.try_get(1)?,
-            ty: column_type(&r.try_get::<String, _>(2)?),
-            nullable,
-            default,
-            auto_increment: extra.to_ascii_lowercase().contains("auto_increment"),
-            comment: (!comment.is_empty()).then_some(comment),
-            renamed_from: Vec::new(),
-        });
+        t.columns.push(column_row(&r)?);
     }
+    Ok(())
+}
 
-    // Constraints and their columns.
+/// A COLUMNS row as a [`Column`].
+fn column_row(r: &MySqlRow) -> Result<Column> {
+    let extra: String = r.try_get(5)?;
+    let comment: String = r.try_get(6)?;
+    let nullable = r.try_get::<String, _>(3)? == "YES";
+    // MariaDB prints a NULL default as the text `NULL`.
+    let default: Option<String> = r
+        .try_get::<Option<String>, _>(4)?
+        .filter(|d| !(d == "NULL" && nullable));
+    Ok(Column {
+        name: r.try_get(1)?,
+        ty: column_type(&r.try_get::<String, _>(2)?),
+        nullable,
+        default,
+        auto_increment: extra.to_ascii_lowercase().contains("auto_increment"),
+        comment: (!comment.is_empty()).then_some(comment),
+        renamed_from: Vec::new(),
+    })
+}
+
+/// Each constraint's type (`PRIMARY KEY`, `FOREIGN KEY`, `UNIQUE`, ...):
+/// what the key-column and index rows belong to.
+async fn read_constraint_kinds(cat: &mut Catalog<'_>) -> Result<Keyed<String>> {
     count_query();
-    let rows = sqlx::query(
-        "SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(tc.CONSTRAINT_NAME AS CHAR), CAST(tc.CONSTRAINT_TYPE AS CHAR)
+    let rows = cat
+        .rows(
+            "SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(tc.CONSTRAINT_NAME AS CHAR), CAST(tc.CONSTRAINT_TYPE AS CHAR)
          FROM information_schema.TABLE_CONSTRAINTS tc WHERE tc.TABLE_SCHEMA = ?",
-    )
-    .bind(&db_name)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut kinds: BTreeMap<(String, String), String> = BTreeMap::new();
+        )
+        .await?;
+    let mut kinds = Keyed::new();
     for r in rows {
         kinds.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
     }
+    Ok(kinds)
+}
 
-    // Referential actions apart: MariaDB joins two information_schema
-    // views without an index, which grows with the square of the keys.
+/// Each foreign key's (update rule, delete rule).
+///
+/// Read apart from the key columns: MariaDB joins two information_schema
+/// views without an index, which grows with the square of the keys.
+async fn read_rules(cat: &mut Catalog<'_>) -> Result<Keyed<(String, String)>> {
     count_query();
-    let mut rules: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    for r in sqlx::query(
-        "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR),
+    let mut rules = Keyed::new();
+    for r in cat
+        .rows(
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR),
                 CAST(UPDATE_RULE AS CHAR), CAST(DELETE_RULE AS CHAR)
          FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?",
-    )
-    .bind(&db_name)
-    .fetch_all(&mut *conn)
-    .await?
+        )
+        .await?
     {
         rules.insert(
             (r.try_get(0)?, r.try_get(1)?),
             (r.try_get(2)?, r.try_get(3)?),
         );
     }
+    Ok(rules)
+}
+
+/// The columns of primary keys and foreign keys, in key order.
+async fn read_key_columns(
+    cat: &mut Catalog<'_>,
+    tables: &mut Tables,
+    kinds: &Keyed<String>,
+    rules: &Keyed<(String, String)>,
+) -> Result<()> {
     count_query();
-    let rows = sqlx::query(
-        "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR),
+    let rows = cat
+        .rows(
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR),
                 CAST(REFERENCED_TABLE_NAME AS CHAR), CAST(REFERENCED_COLUMN_NAME AS CHAR),
                 CAST(REFERENCED_TABLE_SCHEMA AS CHAR)
          FROM information_schema.KEY_COLUMN_USAGE
          WHERE TABLE_SCHEMA = ?
          ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
-    )
-    .bind(&db_name)
-    .fetch_all(&mut *conn)
-    .await?;
+        )
+        .await?;
     for r in rows {
         let table: String = r.try_get(0)?;
         let name: String = r.try_get(1)?;
@@ -190,55 +256,83 @@ pub(crate) async fn read_mysql(
         let Some(t) = tables.get_mut(&table) else {
             continue;
         };
-        let kind = kinds
-            .get(&(table.clone(), name.clone()))
-            .cloned()
-            .unwrap_or_default();
-        match kind.as_str() {
+        let key = (table, name);
+        match kinds.get(&key).map(String::as_str).unwrap_or_default() {
             "PRIMARY KEY" => {
                 let pk = t.primary_key.get_or_insert_with(|| PrimaryKey {
                     // MySQL names every primary key PRIMARY; the model's name is kept by convention.
-                    name: alembix_schema::naming::primary_key_name(&table),
+                    name: alembix_schema::naming::primary_key_name(&key.0),
                     columns: Vec::new(),
                 });
                 pk.columns.push(column);
             }
             "FOREIGN KEY" => {
-                let ref_table: Option<String> = r.try_get(3)?;
-                let ref_column: Option<String> = r.try_get(4)?;
-                let ref_schema: Option<String> = r.try_get(5)?;
-                let (on_update, on_delete) = rules
-                    .get(&(table.clone(), name.clone()))
-                    .cloned()
-                    .unwrap_or_default();
-                match t.foreign_keys.iter_mut().find(|f| f.name == name) {
-                    Some(f) => {
-                        f.columns.push(column);
-                        f.ref_columns.extend(ref_column);
-                    }
-                    None => t.foreign_keys.push(ForeignKey {
-                        name: name.clone(),
-                        columns: vec![column],
-                        ref_table: ref_table.unwrap_or_default(),
-                        ref_schema: ref_schema.filter(|s| s != &db_name),
-                        ref_columns: ref_column.into_iter().collect(),
-                        on_delete: action(&on_delete),
-                        on_update: action(&on_update),
-                    }),
-                }
+                let rule = rules.get(&key).cloned().unwrap_or_default();
+                let target = Referenced::of(&r, &cat.db_name, rule)?;
+                foreign_key_column(t, key.1, column, target);
             }
             _ => {}
         }
     }
+    Ok(())
+}
 
+/// What a foreign-key column refers to, as KEY_COLUMN_USAGE gives it, and
+/// its key's referential actions.
+struct Referenced {
+    table: Option<String>,
+    column: Option<String>,
+    /// `None` for the database being read.
+    schema: Option<String>,
+    on_update: String,
+    on_delete: String,
+}
+
+impl Referenced {
+    /// `rule` is the key's (update rule, delete rule).
+    fn of(r: &MySqlRow, db_name: &str, (on_update, on_delete): (String, String)) -> Result<Self> {
+        let table: Option<String> = r.try_get(3)?;
+        let column: Option<String> = r.try_get(4)?;
+        let schema: Option<String> = r.try_get(5)?;
+        Ok(Referenced {
+            table,
+            column,
+            schema: schema.filter(|s| s != db_name),
+            on_update,
+            on_delete,
+        })
+    }
+}
+
+/// Adds a column to the foreign key `name`, which its first column creates.
+fn foreign_key_column(t: &mut Table, name: String, column: String, target: Referenced) {
+    match t.foreign_keys.iter_mut().find(|f| f.name == name) {
+        Some(f) => {
+            f.columns.push(column);
+            f.ref_columns.extend(target.column);
+        }
+        None => t.foreign_keys.push(ForeignKey {
+            name,
+            columns: vec![column],
+            ref_table: target.table.unwrap_or_default(),
+            ref_schema: target.schema,
+            ref_columns: target.column.into_iter().collect(),
+            on_delete: action(&target.on_delete),
+            on_update: action(&target.on_update),
+        }),
+    }
+}
+
+/// Check constraints, but for MariaDB's `json_valid` ones, which make their
+/// column `json`.
+async fn read_checks(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
     count_query();
-    let rows = sqlx::query(
-        "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(CHECK_CLAUSE AS CHAR)
+    let rows = cat
+        .rows(
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(CHECK_CLAUSE AS CHAR)
          FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?",
-    )
-    .bind(&db_name)
-    .fetch_all(&mut *conn)
-    .await?;
+        )
+        .await?;
     for r in rows {
         if let Some(t) = tables.get_mut(&r.try_get::<String, _>(0)?) {
             let name: String = r.try_get(1)?;
@@ -253,16 +347,24 @@ pub(crate) async fn read_mysql(
             t.checks.push(Check { name, expr });
         }
     }
+    Ok(())
+}
 
+/// Indexes and unique constraints (unique indexes there), but for the
+/// primary key and functional indexes.
+async fn read_indexes(
+    cat: &mut Catalog<'_>,
+    tables: &mut Tables,
+    kinds: &Keyed<String>,
+) -> Result<()> {
     count_query();
-    let rows = sqlx::query(
-        "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), NON_UNIQUE, CAST(COLUMN_NAME AS CHAR)
+    let rows = cat
+        .rows(
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), NON_UNIQUE, CAST(COLUMN_NAME AS CHAR)
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?
          ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
-    )
-    .bind(&db_name)
-    .fetch_all(&mut *conn)
-    .await?;
+        )
+        .await?;
     let mut skip: Vec<(String, String)> = Vec::new();
     for r in rows {
         let table: String = r.try_get(0)?;
@@ -280,37 +382,51 @@ pub(crate) async fn read_mysql(
             continue;
         };
         let unique = r.try_get::<i64, _>(2)? == 0;
-        let is_unique_constraint = kinds
-            .get(&(table.clone(), name.clone()))
-            .map(String::as_str)
-            == Some("UNIQUE");
-        if is_unique_constraint {
-            match t.uniques.iter_mut().find(|u| u.name == name) {
-                Some(u) => u.columns.push(column),
-                None => t.uniques.push(UniqueConstraint {
-                    name,
-                    columns: vec![column],
-                }),
-            }
-            continue;
-        }
-        match t.indexes.iter_mut().find(|i| i.name == name) {
-            Some(i) => i.columns.push(column),
-            None => t.indexes.push(Index {
-                name,
-                columns: vec![column],
-                unique,
-                ..Default::default()
-            }),
+        let key = (table, name);
+        if kinds.get(&key).map(String::as_str) == Some("UNIQUE") {
+            unique_column(t, key.1, column);
+        } else {
+            index_column(t, key.1, column, unique);
         }
     }
+    // Dropped once all rows are read: a functional index may have plain
+    // columns too, read before or after its expression.
     for (table, name) in skip {
         if let Some(t) = tables.get_mut(&table) {
             t.indexes.retain(|i| i.name != name);
         }
     }
-    // InnoDB creates an index named after a foreign key when none serves it:
-    // part of the foreign key, not an index of the model.
+    Ok(())
+}
+
+/// Adds a column to the unique constraint `name`, which its first column
+/// creates.
+fn unique_column(t: &mut Table, name: String, column: String) {
+    match t.uniques.iter_mut().find(|u| u.name == name) {
+        Some(u) => u.columns.push(column),
+        None => t.uniques.push(UniqueConstraint {
+            name,
+            columns: vec![column],
+        }),
+    }
+}
+
+/// Adds a column to the index `name`, which its first column creates.
+fn index_column(t: &mut Table, name: String, column: String, unique: bool) {
+    match t.indexes.iter_mut().find(|i| i.name == name) {
+        Some(i) => i.columns.push(column),
+        None => t.indexes.push(Index {
+            name,
+            columns: vec![column],
+            unique,
+            ..Default::default()
+        }),
+    }
+}
+
+/// InnoDB creates an index named after a foreign key when none serves it:
+/// part of the foreign key, not an index of the model.
+fn drop_foreign_key_indexes(tables: &mut Tables) {
     for t in tables.values_mut() {
         let fks = t.foreign_keys.clone();
         t.indexes.retain(|i| {
@@ -318,13 +434,6 @@ pub(crate) async fn read_mysql(
                 .any(|f| f.name == i.name && f.columns == i.columns)
         });
     }
-
-    let mut schema = Schema {
-        tables: tables.into_values().collect(),
-        enums: Vec::new(),
-    };
-    tidy(&mut schema);
-    Ok(schema)
 }
 
 /// The connection's current database, read without a prepared statement.

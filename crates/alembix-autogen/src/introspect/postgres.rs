@@ -6,6 +6,7 @@ use alembix_schema::{
     Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema,
     Table, UniqueConstraint,
 };
+use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 
 use super::{IntrospectOptions, count_query, tidy};
@@ -69,12 +70,41 @@ pub async fn introspect_postgres(pool: &PgPool, opts: &IntrospectOptions) -> Res
     read_postgres(&mut conn, opts).await
 }
 
+/// Enum labels in order, by type name.
+type Enums = BTreeMap<String, Vec<String>>;
+
+/// Tables by oid: the key every catalog row refers to its table by.
+type Tables = BTreeMap<i64, Table>;
+
 /// Reads through one connection (also used inside the scratch transaction).
 pub(crate) async fn read_postgres(
     conn: &mut sqlx::PgConnection,
     opts: &IntrospectOptions,
 ) -> Result<Schema> {
     let ns = &opts.schemas;
+    let enums = read_enums(conn).await?;
+    let mut tables = read_tables(conn, opts).await?;
+    read_columns(conn, ns, &enums, &mut tables).await?;
+    read_constraints(conn, ns, &mut tables).await?;
+    read_indexes(conn, ns, &mut tables).await?;
+    let mut schema = Schema {
+        tables: tables.into_values().collect(),
+        enums: enums
+            .into_iter()
+            .map(|(name, values)| EnumType { name, values })
+            .collect(),
+    };
+    tidy(&mut schema);
+    Ok(schema)
+}
+
+/// The table a row's first column (a table oid) names, if it is read.
+fn table_of<'t>(tables: &'t mut Tables, r: &PgRow) -> Result<Option<&'t mut Table>> {
+    Ok(tables.get_mut(&r.try_get::<i64, _>(0)?))
+}
+
+/// The enum types of [`super::DEFAULT_PG_SCHEMA`].
+async fn read_enums(conn: &mut sqlx::PgConnection) -> Result<Enums> {
     count_query();
     let enum_rows = sqlx::query(
         "SELECT t.typname::text, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)
@@ -85,21 +115,25 @@ pub(crate) async fn read_postgres(
     .bind(super::DEFAULT_PG_SCHEMA)
     .fetch_all(&mut *conn)
     .await?;
-    let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut enums = Enums::new();
     for r in enum_rows {
         enums.insert(r.try_get(0)?, r.try_get(1)?);
     }
+    Ok(enums)
+}
 
+/// The tables of `opts.schemas` with their comments, still without columns.
+async fn read_tables(conn: &mut sqlx::PgConnection, opts: &IntrospectOptions) -> Result<Tables> {
     count_query();
     let table_rows = sqlx::query(
         "SELECT c.oid::int8, c.relname::text, obj_description(c.oid, 'pg_class'), n.nspname::text
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1)",
     )
-    .bind(ns)
+    .bind(&opts.schemas)
     .fetch_all(&mut *conn)
     .await?;
-    let mut tables: BTreeMap<i64, Table> = BTreeMap::new();
+    let mut tables = Tables::new();
     for r in table_rows {
         let bare: String = r.try_get(1)?;
         let schema: String = r.try_get(3)?;
@@ -116,7 +150,16 @@ pub(crate) async fn read_postgres(
         t.comment = r.try_get(2)?;
         tables.insert(r.try_get(0)?, t);
     }
+    Ok(tables)
+}
 
+/// The columns of every table, in their order.
+async fn read_columns(
+    conn: &mut sqlx::PgConnection,
+    ns: &[String],
+    enums: &Enums,
+    tables: &mut Tables,
+) -> Result<()> {
     count_query();
     let col_rows = sqlx::query(
         "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod),
@@ -134,40 +177,54 @@ pub(crate) async fn read_postgres(
     .fetch_all(&mut *conn)
     .await?;
     for r in col_rows {
-        let Some(t) = tables.get_mut(&r.try_get::<i64, _>(0)?) else {
+        let Some(t) = table_of(tables, &r)? else {
             continue;
         };
-        let type_text: String = r.try_get(2)?;
-        let typtype: String = r.try_get(7)?;
-        let typname: String = r.try_get(8)?;
-        let ty = match enums.get(&typname) {
-            Some(values) if typtype == "e" => ColumnType::Enum {
-                name: typname.clone(),
-                values: values.clone(),
-            },
-            _ => ColumnType::from_sql(&type_text),
-        };
-        let mut default: Option<String> = r.try_get(4)?;
-        let identity: String = r.try_get(5)?;
-        let mut auto_increment = !identity.is_empty();
-        if default
-            .as_deref()
-            .is_some_and(|d| d.starts_with("nextval("))
-        {
-            auto_increment = true;
-            default = None;
-        }
-        t.columns.push(Column {
-            name: r.try_get(1)?,
-            ty,
-            nullable: !r.try_get::<bool, _>(3)?,
-            default,
-            auto_increment,
-            comment: r.try_get(6)?,
-            renamed_from: Vec::new(),
-        });
+        t.columns.push(column_row(&r, enums)?);
     }
+    Ok(())
+}
 
+/// A column row as a [`Column`]: an enum type by its labels, identity and
+/// serial (`nextval(...)` default) columns as auto-increment.
+fn column_row(r: &PgRow, enums: &Enums) -> Result<Column> {
+    let type_text: String = r.try_get(2)?;
+    let typtype: String = r.try_get(7)?;
+    let typname: String = r.try_get(8)?;
+    let ty = match enums.get(&typname) {
+        Some(values) if typtype == "e" => ColumnType::Enum {
+            name: typname.clone(),
+            values: values.clone(),
+        },
+        _ => ColumnType::from_sql(&type_text),
+    };
+    let mut default: Option<String> = r.try_get(4)?;
+    let identity: String = r.try_get(5)?;
+    let mut auto_increment = !identity.is_empty();
+    if default
+        .as_deref()
+        .is_some_and(|d| d.starts_with("nextval("))
+    {
+        auto_increment = true;
+        default = None;
+    }
+    Ok(Column {
+        name: r.try_get(1)?,
+        ty,
+        nullable: !r.try_get::<bool, _>(3)?,
+        default,
+        auto_increment,
+        comment: r.try_get(6)?,
+        renamed_from: Vec::new(),
+    })
+}
+
+/// Primary keys, unique constraints, foreign keys and checks.
+async fn read_constraints(
+    conn: &mut sqlx::PgConnection,
+    ns: &[String],
+    tables: &mut Tables,
+) -> Result<()> {
     count_query();
     let con_rows = sqlx::query(
         "SELECT con.conrelid::int8, con.conname::text, con.contype::text, pg_get_constraintdef(con.oid),
@@ -188,40 +245,57 @@ pub(crate) async fn read_postgres(
     .fetch_all(&mut *conn)
     .await?;
     for r in con_rows {
-        let Some(t) = tables.get_mut(&r.try_get::<i64, _>(0)?) else {
+        let Some(t) = table_of(tables, &r)? else {
             continue;
         };
-        let name: String = r.try_get(1)?;
-        let kind: String = r.try_get(2)?;
-        let def: String = r.try_get(3)?;
-        let columns: Vec<String> = r.try_get(4)?;
-        match kind.as_str() {
-            "p" => t.primary_key = Some(PrimaryKey { name, columns }),
-            "u" => t.uniques.push(UniqueConstraint { name, columns }),
-            "c" => t.checks.push(Check {
-                name,
-                expr: check_expr(&def),
-            }),
-            "f" => {
-                let ref_schema: Option<String> = r.try_get(6)?;
-                let ref_table: String = r.try_get::<Option<String>, _>(5)?.unwrap_or_default();
-                t.foreign_keys.push(ForeignKey {
-                    name,
-                    columns,
-                    ref_table: super::qualified(
-                        ref_schema.as_deref().unwrap_or(super::DEFAULT_PG_SCHEMA),
-                        &ref_table,
-                    ),
-                    ref_schema: None,
-                    ref_columns: r.try_get(7)?,
-                    on_delete: action(&r.try_get::<String, _>(8)?),
-                    on_update: action(&r.try_get::<String, _>(9)?),
-                });
-            }
-            _ => {}
-        }
+        add_constraint(t, &r)?;
     }
+    Ok(())
+}
 
+/// Adds a constraint row to its table, by its `contype`.
+fn add_constraint(t: &mut Table, r: &PgRow) -> Result<()> {
+    let name: String = r.try_get(1)?;
+    let kind: String = r.try_get(2)?;
+    let def: String = r.try_get(3)?;
+    let columns: Vec<String> = r.try_get(4)?;
+    match kind.as_str() {
+        "p" => t.primary_key = Some(PrimaryKey { name, columns }),
+        "u" => t.uniques.push(UniqueConstraint { name, columns }),
+        "c" => t.checks.push(Check {
+            name,
+            expr: check_expr(&def),
+        }),
+        "f" => t.foreign_keys.push(foreign_key_row(r, name, columns)?),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The foreign key of a constraint row, its target named as autogen names tables.
+fn foreign_key_row(r: &PgRow, name: String, columns: Vec<String>) -> Result<ForeignKey> {
+    let ref_schema: Option<String> = r.try_get(6)?;
+    let ref_table: String = r.try_get::<Option<String>, _>(5)?.unwrap_or_default();
+    Ok(ForeignKey {
+        name,
+        columns,
+        ref_table: super::qualified(
+            ref_schema.as_deref().unwrap_or(super::DEFAULT_PG_SCHEMA),
+            &ref_table,
+        ),
+        ref_schema: None,
+        ref_columns: r.try_get(7)?,
+        on_delete: action(&r.try_get::<String, _>(8)?),
+        on_update: action(&r.try_get::<String, _>(9)?),
+    })
+}
+
+/// The indexes that back no constraint (those are read as constraints).
+async fn read_indexes(
+    conn: &mut sqlx::PgConnection,
+    ns: &[String],
+    tables: &mut Tables,
+) -> Result<()> {
     count_query();
     let ix_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{INDEX_SELECT}
@@ -234,19 +308,10 @@ pub(crate) async fn read_postgres(
     .fetch_all(&mut *conn)
     .await?;
     for r in ix_rows {
-        let Some(t) = tables.get_mut(&r.try_get::<i64, _>(0)?) else {
+        let Some(t) = table_of(tables, &r)? else {
             continue;
         };
         t.indexes.push(index_row(&r)?);
     }
-
-    let mut schema = Schema {
-        tables: tables.into_values().collect(),
-        enums: enums
-            .into_iter()
-            .map(|(name, values)| EnumType { name, values })
-            .collect(),
-    };
-    tidy(&mut schema);
-    Ok(schema)
+    Ok(())
 }

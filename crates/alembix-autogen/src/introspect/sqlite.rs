@@ -10,7 +10,7 @@ use alembix_schema::{
 };
 use sqlx::{Row, SqlitePool};
 
-use super::sqlite_sql::{enum_check, parse_create_index, parse_create_table};
+use super::sqlite_sql::{Parsed, enum_check, parse_create_index, parse_create_table};
 use super::{IntrospectOptions, count_query, tidy};
 use crate::error::Result;
 
@@ -18,10 +18,39 @@ fn action(s: &str) -> ReferentialAction {
     ReferentialAction::parse(s).unwrap_or(ReferentialAction::NoAction)
 }
 
-/// What `pragma_index_list` and `sqlite_master` say of one index: unique,
-/// origin (`c` created, `u` unique constraint, `pk`), partial, and the
-/// `CREATE INDEX` text.
-type IndexMeta = (bool, String, bool, Option<String>);
+/// What `pragma_index_list` and `sqlite_master` say of one index.
+struct IndexMeta {
+    unique: bool,
+    /// `c` created, `u` unique constraint, `pk` primary key.
+    origin: String,
+    partial: bool,
+    /// The `CREATE INDEX` text; none for the indexes SQLite makes itself.
+    sql: Option<String>,
+}
+
+/// Tables by name, each with its `CREATE TABLE` text.
+type Tables = BTreeMap<String, (Table, String)>;
+
+/// Rows keyed by (table, index).
+type ByIndex<T> = BTreeMap<(String, String), T>;
+
+/// What the pragma queries read of every table: completed, table by table,
+/// with what only the `CREATE TABLE` text says (names, checks).
+struct Pragmas {
+    /// Primary-key columns by table, with their place in the key.
+    pk_cols: BTreeMap<String, Vec<(i64, String)>>,
+    index_meta: ByIndex<IndexMeta>,
+    /// Key columns in key order; `None` for an expression.
+    index_cols: ByIndex<Vec<Option<String>>>,
+    /// Foreign keys by (table, id), not named yet.
+    fks: BTreeMap<(String, i64), ForeignKey>,
+}
+
+/// A table's name and its parsed `CREATE TABLE` text.
+struct TableText<'a> {
+    name: &'a str,
+    parsed: Parsed,
+}
 
 /// Reads the main database of the connection.
 pub async fn introspect_sqlite(pool: &SqlitePool, opts: &IntrospectOptions) -> Result<Schema> {
@@ -34,13 +63,44 @@ pub(crate) async fn read_sqlite(
     conn: &mut sqlx::SqliteConnection,
     opts: &IntrospectOptions,
 ) -> Result<Schema> {
+    let mut tables = read_tables(conn, opts).await?;
+    let pk_cols = read_columns(conn, &mut tables).await?;
+    let index_meta = read_index_meta(conn).await?;
+    let index_cols = read_index_columns(conn).await?;
+    let fks = read_foreign_keys(conn).await?;
+    let mut pragmas = Pragmas {
+        pk_cols,
+        index_meta,
+        index_cols,
+        fks,
+    };
+    for (name, (t, sql)) in tables.iter_mut() {
+        let text = TableText {
+            name,
+            parsed: parse_create_table(sql),
+        };
+        complete_table(t, &text, &mut pragmas);
+    }
+    let mut schema = Schema {
+        tables: tables.into_values().map(|(t, _)| t).collect(),
+        enums: Vec::new(),
+    };
+    tidy(&mut schema);
+    Ok(schema)
+}
+
+/// The tables with their `CREATE TABLE` texts, still without columns.
+async fn read_tables(
+    conn: &mut sqlx::SqliteConnection,
+    opts: &IntrospectOptions,
+) -> Result<Tables> {
     count_query();
     let rows = sqlx::query(
         "SELECT m.name, m.sql FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
     )
         .fetch_all(&mut *conn)
         .await?;
-    let mut tables: BTreeMap<String, (Table, String)> = BTreeMap::new();
+    let mut tables = Tables::new();
     for r in rows {
         let name: String = r.try_get(0)?;
         if opts.exclude_tables.contains(&name) {
@@ -49,7 +109,15 @@ pub(crate) async fn read_sqlite(
         let sql: Option<String> = r.try_get(1)?;
         tables.insert(name.clone(), (Table::new(name), sql.unwrap_or_default()));
     }
+    Ok(tables)
+}
 
+/// The columns of every table, in their order; returns the primary-key
+/// columns, made a key once the text has given its name.
+async fn read_columns(
+    conn: &mut sqlx::SqliteConnection,
+    tables: &mut Tables,
+) -> Result<BTreeMap<String, Vec<(i64, String)>>> {
     count_query();
     let rows = sqlx::query(
         "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk
@@ -87,7 +155,11 @@ pub(crate) async fn read_sqlite(
             renamed_from: Vec::new(),
         });
     }
+    Ok(pk_cols)
+}
 
+/// Every index of every table, with its `CREATE INDEX` text.
+async fn read_index_meta(conn: &mut sqlx::SqliteConnection) -> Result<ByIndex<IndexMeta>> {
     count_query();
     let rows = sqlx::query(
         "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial
@@ -106,21 +178,27 @@ pub(crate) async fn read_sqlite(
             .into_iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
             .collect::<Result<_>>()?;
-    let mut index_meta: BTreeMap<(String, String), IndexMeta> = BTreeMap::new();
+    let mut index_meta = ByIndex::new();
     for r in rows {
         let index: String = r.try_get(1)?;
         let sql = index_sql.get(&index).cloned();
         index_meta.insert(
             (r.try_get(0)?, index),
-            (
-                r.try_get::<i64, _>(2)? == 1,
-                r.try_get(3)?,
-                r.try_get::<i64, _>(4)? == 1,
+            IndexMeta {
+                unique: r.try_get::<i64, _>(2)? == 1,
+                origin: r.try_get(3)?,
+                partial: r.try_get::<i64, _>(4)? == 1,
                 sql,
-            ),
+            },
         );
     }
+    Ok(index_meta)
+}
 
+/// The key columns of every index, in key order.
+async fn read_index_columns(
+    conn: &mut sqlx::SqliteConnection,
+) -> Result<ByIndex<Vec<Option<String>>>> {
     count_query();
     let rows = sqlx::query(
         "SELECT m.name, il.name, ii.name
@@ -129,14 +207,21 @@ pub(crate) async fn read_sqlite(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut index_cols: BTreeMap<(String, String), Vec<Option<String>>> = BTreeMap::new();
+    let mut index_cols: ByIndex<Vec<Option<String>>> = ByIndex::new();
     for r in rows {
         index_cols
             .entry((r.try_get(0)?, r.try_get(1)?))
             .or_default()
             .push(r.try_get(2)?);
     }
+    Ok(index_cols)
+}
 
+/// The foreign keys of every table, unnamed: SQLite keeps their names only
+/// in the `CREATE TABLE` text.
+async fn read_foreign_keys(
+    conn: &mut sqlx::SqliteConnection,
+) -> Result<BTreeMap<(String, i64), ForeignKey>> {
     count_query();
     let rows = sqlx::query(
         "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete
@@ -163,125 +248,148 @@ pub(crate) async fn read_sqlite(
         fk.columns.push(from);
         fk.ref_columns.extend(to);
     }
+    Ok(fks)
+}
 
-    for (name, (t, sql)) in tables.iter_mut() {
-        let parsed = parse_create_table(sql);
-        // Primary key: columns in key order; SQLite keeps no name unless the text has one.
-        if let Some(mut cols) = pk_cols.remove(name) {
-            cols.sort();
-            let columns: Vec<String> = cols.into_iter().map(|(_, c)| c).collect();
-            // A single `integer` key is the rowid: generated when not given.
-            if columns.len() == 1
-                && let Some(c) = t.columns.iter_mut().find(|c| c.name == columns[0])
-                && matches!(&c.ty, ColumnType::Integer)
-            {
-                c.auto_increment = true;
-                // A rowid alias cannot hold NULL, whatever the text says.
-                c.nullable = false;
-            }
-            t.primary_key = Some(PrimaryKey {
-                name: parsed
-                    .primary_key_name
-                    .clone()
-                    .unwrap_or_else(|| naming::primary_key_name(name)),
-                columns,
-            });
-        }
-        for c in &mut t.columns {
-            if parsed.autoincrement.contains(&c.name) {
-                c.auto_increment = true;
-            }
-        }
-        // Indexes and unique constraints.
-        let of_table = index_meta
-            .range((name.clone(), String::new())..)
-            .take_while(|((tn, _), _)| tn == name);
-        for ((tn, iname), (unique, origin, partial, sql)) in of_table {
-            let cols = index_cols
-                .get(&(tn.clone(), iname.clone()))
-                .cloned()
-                .unwrap_or_default();
-            let has_expr = cols.iter().any(Option::is_none);
-            if has_expr || *partial {
-                // Expression and partial indexes: their text is the truth.
-                let Some((keys, predicate)) = sql.as_deref().and_then(parse_create_index) else {
-                    continue;
-                };
-                t.indexes.push(Index {
-                    name: iname.clone(),
-                    unique: *unique,
-                    columns: if has_expr {
-                        Vec::new()
-                    } else {
-                        cols.into_iter().flatten().collect()
-                    },
-                    expr: has_expr.then_some(keys),
-                    predicate,
-                });
-                continue;
-            }
-            let cols: Vec<String> = cols.into_iter().flatten().collect();
-            match origin.as_str() {
-                "c" => t.indexes.push(Index {
-                    name: iname.clone(),
-                    columns: cols,
-                    unique: *unique,
-                    ..Default::default()
-                }),
-                "u" => {
-                    let uname = parsed
-                        .uniques
-                        .iter()
-                        .find(|(_, c)| *c == cols)
-                        .and_then(|(n, _)| n.clone())
-                        .unwrap_or_else(|| naming::unique_name(name, &cols));
-                    t.uniques.push(UniqueConstraint {
-                        name: uname,
-                        columns: cols,
-                    });
-                }
-                _ => {}
-            }
-        }
-        // Foreign keys, named from the text when it names them.
-        let of_table = fks
-            .range((name.clone(), i64::MIN)..)
-            .take_while(|((tn, _), _)| tn == name);
-        for (_, fk) in of_table {
-            let mut fk = fk.clone();
-            fk.name = parsed
-                .foreign_keys
-                .iter()
-                .find(|(_, c)| *c == fk.columns)
-                .and_then(|(n, _)| n.clone())
-                .unwrap_or_else(|| naming::foreign_key_name(name, &fk.columns, &fk.ref_table));
-            t.foreign_keys.push(fk);
-        }
-        // Checks; `col IN (...)` on a text column is an enum.
-        for (n, (cname, expr, col)) in parsed.checks.iter().enumerate() {
-            if let Some(col) = col
-                && let Some(values) = enum_check(expr, col)
-                && let Some(c) = t.columns.iter_mut().find(|c| &c.name == col)
-            {
-                c.ty = ColumnType::Enum {
-                    name: String::new(),
-                    values,
-                };
-                continue;
-            }
-            t.checks.push(Check {
-                name: cname
-                    .clone()
-                    .unwrap_or_else(|| naming::check_name(name, &format!("{}", n + 1))),
-                expr: expr.clone(),
-            });
+/// Gives a table its keys, indexes, foreign keys and checks from what the
+/// pragmas read of it and what its text says.
+fn complete_table(t: &mut Table, text: &TableText, p: &mut Pragmas) {
+    if let Some(cols) = p.pk_cols.remove(text.name) {
+        primary_key(t, text, cols);
+    }
+    for c in &mut t.columns {
+        if text.parsed.autoincrement.contains(&c.name) {
+            c.auto_increment = true;
         }
     }
+    table_indexes(t, text, p);
+    table_foreign_keys(t, text, p);
+    table_checks(t, text);
+}
 
-    let mut schema = Schema {
-        tables: tables.into_values().map(|(t, _)| t).collect(),
-        enums: Vec::new(),
-    };
-    tidy(&mut schema);
-    Ok(schema)
+/// Primary key: columns in key order; SQLite keeps no name unless the text has one.
+fn primary_key(t: &mut Table, text: &TableText, mut cols: Vec<(i64, String)>) {
+    cols.sort();
+    let columns: Vec<String> = cols.into_iter().map(|(_, c)| c).collect();
+    // A single `integer` key is the rowid: generated when not given.
+    if columns.len() == 1
+        && let Some(c) = t.columns.iter_mut().find(|c| c.name == columns[0])
+        && matches!(&c.ty, ColumnType::Integer)
+    {
+        c.auto_increment = true;
+        // A rowid alias cannot hold NULL, whatever the text says.
+        c.nullable = false;
+    }
+    t.primary_key = Some(PrimaryKey {
+        name: text
+            .parsed
+            .primary_key_name
+            .clone()
+            .unwrap_or_else(|| naming::primary_key_name(text.name)),
+        columns,
+    });
+}
+
+/// Indexes and unique constraints.
+fn table_indexes(t: &mut Table, text: &TableText, p: &Pragmas) {
+    let name = text.name;
+    let of_table = p
+        .index_meta
+        .range((name.to_string(), String::new())..)
+        .take_while(|((tn, _), _)| tn == name);
+    for ((tn, iname), meta) in of_table {
+        let cols = p
+            .index_cols
+            .get(&(tn.clone(), iname.clone()))
+            .cloned()
+            .unwrap_or_default();
+        if cols.iter().any(Option::is_none) || meta.partial {
+            // Expression and partial indexes: their text is the truth.
+            t.indexes.extend(text_index(iname, meta, cols));
+            continue;
+        }
+        let cols: Vec<String> = cols.into_iter().flatten().collect();
+        match meta.origin.as_str() {
+            "c" => t.indexes.push(Index {
+                name: iname.clone(),
+                columns: cols,
+                unique: meta.unique,
+                ..Default::default()
+            }),
+            "u" => {
+                let uname = text
+                    .parsed
+                    .uniques
+                    .iter()
+                    .find(|(_, c)| *c == cols)
+                    .and_then(|(n, _)| n.clone())
+                    .unwrap_or_else(|| naming::unique_name(name, &cols));
+                t.uniques.push(UniqueConstraint {
+                    name: uname,
+                    columns: cols,
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An expression or partial index as its `CREATE INDEX` text says; none
+/// when there is no text to read.
+fn text_index(name: &str, meta: &IndexMeta, cols: Vec<Option<String>>) -> Option<Index> {
+    let has_expr = cols.iter().any(Option::is_none);
+    let (keys, predicate) = meta.sql.as_deref().and_then(parse_create_index)?;
+    Some(Index {
+        name: name.to_string(),
+        unique: meta.unique,
+        columns: if has_expr {
+            Vec::new()
+        } else {
+            cols.into_iter().flatten().collect()
+        },
+        expr: has_expr.then_some(keys),
+        predicate,
+    })
+}
+
+/// Foreign keys, named from the text when it names them.
+fn table_foreign_keys(t: &mut Table, text: &TableText, p: &Pragmas) {
+    let name = text.name;
+    let of_table = p
+        .fks
+        .range((name.to_string(), i64::MIN)..)
+        .take_while(|((tn, _), _)| tn == name);
+    for (_, fk) in of_table {
+        let mut fk = fk.clone();
+        fk.name = text
+            .parsed
+            .foreign_keys
+            .iter()
+            .find(|(_, c)| *c == fk.columns)
+            .and_then(|(n, _)| n.clone())
+            .unwrap_or_else(|| naming::foreign_key_name(name, &fk.columns, &fk.ref_table));
+        t.foreign_keys.push(fk);
+    }
+}
+
+/// Checks; `col IN (...)` on a text column is an enum.
+fn table_checks(t: &mut Table, text: &TableText) {
+    for (n, (cname, expr, col)) in text.parsed.checks.iter().enumerate() {
+        if let Some(col) = col
+            && let Some(values) = enum_check(expr, col)
+            && let Some(c) = t.columns.iter_mut().find(|c| &c.name == col)
+        {
+            c.ty = ColumnType::Enum {
+                name: String::new(),
+                values,
+            };
+            continue;
+        }
+        t.checks.push(Check {
+            name: cname
+                .clone()
+                .unwrap_or_else(|| naming::check_name(text.name, &format!("{}", n + 1))),
+            expr: expr.clone(),
+        });
+    }
 }
