@@ -2,7 +2,7 @@
 //! its ops into a revision's upgrade and downgrade sections.
 
 use alembix_migrate::Database;
-use alembix_schema::{Dialect, Op, Schema, render_op};
+use alembix_schema::{Dialect, Op, Schema, render_plan};
 
 use crate::diff::{Diff, DiffOptions, diff};
 use crate::error::{Error, Result};
@@ -118,83 +118,6 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
     Ok(out)
 }
 
-/// Per op, the statements that perform it (SQLite: with table rebuilds),
-/// and whether a SQLite rebuild is among them.
-fn statements(ops: &[Op], start: &Schema, dialect: Dialect) -> Result<(Vec<Vec<String>>, bool)> {
-    if dialect == Dialect::Sqlite {
-        return crate::rebuild::render_sqlite(ops, start);
-    }
-    let mut state = start.clone();
-    let mut out = Vec::with_capacity(ops.len());
-    for op in ops {
-        let stmts = match (op, dialect) {
-            (Op::AlterEnum { name, from, to }, Dialect::Postgres)
-                if from.iter().any(|v| !to.contains(v)) =>
-            {
-                recreate_enum(&state, name, to)
-            }
-            (Op::DropForeignKey { table, foreign_key }, Dialect::MySql) => {
-                let mut v = render_op(op, dialect)?;
-                // InnoDB made an index named after the key when no other
-                // index starts with its columns; it goes with the key.
-                let served = state.table(table).is_some_and(|t| {
-                    let starts = |cols: &[String]| cols.starts_with(&foreign_key.columns);
-                    t.indexes.iter().any(|i| starts(&i.columns))
-                        || t.uniques.iter().any(|u| starts(&u.columns))
-                        || t.primary_key.as_ref().is_some_and(|p| starts(&p.columns))
-                });
-                if !served {
-                    v.push(format!(
-                        "DROP INDEX {} ON {}",
-                        dialect.quote_ident(&foreign_key.name),
-                        dialect.quote_ident(table)
-                    ));
-                }
-                v
-            }
-            _ => render_op(op, dialect)?,
-        };
-        crate::rebuild::apply_op(&mut state, op);
-        out.push(stmts);
-    }
-    Ok((out, false))
-}
-
-/// PostgreSQL cannot remove enum labels: the type is recreated and every
-/// column using it converted through text.
-fn recreate_enum(state: &Schema, name: &str, to: &[String]) -> Vec<String> {
-    let d = Dialect::Postgres;
-    let q = |s: &str| d.quote_ident(s);
-    let old = format!("{name}_alembix_old");
-    let labels: Vec<String> = to.iter().map(|v| d.quote_literal(v)).collect();
-    let mut out = vec![
-        format!("ALTER TYPE {} RENAME TO {}", q(name), q(&old)),
-        format!("CREATE TYPE {} AS ENUM ({})", q(name), labels.join(", ")),
-    ];
-    for t in &state.tables {
-        for c in &t.columns {
-            if matches!(&c.ty, alembix_schema::ColumnType::Enum { name: n, .. } if n == name) {
-                let (tq, cq) = (d.quote_table(None, &t.name), q(&c.name));
-                if c.default.is_some() {
-                    out.push(format!("ALTER TABLE {tq} ALTER COLUMN {cq} DROP DEFAULT"));
-                }
-                out.push(format!(
-                    "ALTER TABLE {tq} ALTER COLUMN {cq} TYPE {} USING {cq}::text::{}",
-                    q(name),
-                    q(name)
-                ));
-                if let Some(def) = &c.default {
-                    out.push(format!(
-                        "ALTER TABLE {tq} ALTER COLUMN {cq} SET DEFAULT {def}"
-                    ));
-                }
-            }
-        }
-    }
-    out.push(format!("DROP TYPE {}", q(&old)));
-    out
-}
-
 /// A revision's sections.
 #[derive(Debug, Clone)]
 pub struct Sections {
@@ -214,8 +137,8 @@ fn own_transaction(body: &str) -> String {
 /// `;`, destructive ones preceded by `-- WARNING:` lines.
 pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
     let mut up = String::new();
-    let (up_stmts, up_rebuild) = statements(&d.ops, &d.current, dialect)?;
-    for (i, stmts) in up_stmts.into_iter().enumerate() {
+    let up_plan = render_plan(&d.ops, &d.current, dialect)?;
+    for (i, stmts) in up_plan.statements.into_iter().enumerate() {
         for (_, w) in d.warnings.iter().filter(|(at, _)| *at == i) {
             up.push_str(&format!("-- WARNING: {w}\n"));
         }
@@ -226,7 +149,7 @@ pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
     }
     let mut after = d.current.clone();
     for op in &d.ops {
-        crate::rebuild::apply_op(&mut after, op);
+        after.apply(op);
     }
     let reversed: Vec<Op> = d.ops.iter().rev().map(Op::reverse).collect();
     // An index of a table the downgrade drops goes with the table (and
@@ -243,8 +166,8 @@ pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
         .map(|(_, op)| op.clone())
         .collect();
     let mut down = String::new();
-    let (down_stmts, down_rebuild) = statements(&kept, &after, dialect)?;
-    for (rev, stmts) in kept.iter().zip(down_stmts) {
+    let down_plan = render_plan(&kept, &after, dialect)?;
+    for (rev, stmts) in kept.iter().zip(down_plan.statements) {
         if matches!(rev, Op::DropTable { .. } | Op::DropColumn { .. }) && !stmts.is_empty() {
             down.push_str(&format!(
                 "-- WARNING: {} drops what this revision added\n",
@@ -256,7 +179,7 @@ pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
             down.push_str(";\n");
         }
     }
-    let own = up_rebuild || down_rebuild;
+    let own = up_plan.own_transaction || down_plan.own_transaction;
     if own {
         up = own_transaction(&up);
         down = own_transaction(&down);
