@@ -151,20 +151,7 @@ pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
     for op in &d.ops {
         after.apply(op);
     }
-    let reversed: Vec<Op> = d.ops.iter().rev().map(Op::reverse).collect();
-    // An index of a table the downgrade drops goes with the table (and
-    // MySQL refuses to drop an index a foreign key needs).
-    let kept: Vec<Op> = reversed
-        .iter()
-        .enumerate()
-        .filter(|(i, rev)| match rev {
-            Op::DropIndex { table, .. } => !reversed[i + 1..]
-                .iter()
-                .any(|o| matches!(o, Op::DropTable { table: t } if &t.name == table)),
-            _ => true,
-        })
-        .map(|(_, op)| op.clone())
-        .collect();
+    let kept = crate::diff::downgrade(&d.ops);
     let mut down = String::new();
     let down_plan = render_plan(&kept, &after, dialect)?;
     for (rev, stmts) in kept.iter().zip(down_plan.statements) {
