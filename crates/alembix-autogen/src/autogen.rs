@@ -25,10 +25,10 @@ pub async fn compare(
 ) -> Result<Diff> {
     let dialect = db.dialect();
     if !dialect.rules().has_schemas() && opts.schemas.iter().any(|s| s != DEFAULT_PG_SCHEMA) {
-        return Err(Error::Usage(format!(
-            "`schemas = {:?}` is for PostgreSQL; {dialect:?} has no schemas: remove the key from alembix.toml",
-            opts.schemas
-        )));
+        return Err(Error::SchemasUnsupported {
+            dialect,
+            schemas: opts.schemas.clone(),
+        });
     }
     let models = qualify_models(models, dialect)?;
     let mut schemas: Vec<String> = if opts.schemas.is_empty() {
@@ -50,16 +50,16 @@ pub async fn compare(
                 .fetch_all(pool)
                 .await?;
         if let Some(missing) = schemas.iter().find(|s| !found.contains(s)) {
-            let by = models
+            let named_by = models
                 .tables
                 .iter()
                 .find(|t| t.name.split_once('.').is_some_and(|(s, _)| s == missing))
-                .map(|t| format!(" (named by the model of `{}`)", t.name))
-                .unwrap_or_else(|| " (listed in `schemas`)".to_string());
-            return Err(Error::Usage(format!(
-                "schema `{missing}`{by} does not exist in the database; autogenerate does not create schemas: create it first, e.g. in a revision from `alembix revision -m \"create schema {missing}\"` holding CREATE SCHEMA {}, then upgrade",
-                dialect.quote_ident(missing)
-            )));
+                .map(|t| t.name.clone());
+            return Err(Error::MissingSchema {
+                schema: missing.clone(),
+                named_by,
+                dialect,
+            });
         }
     }
     let iopts = IntrospectOptions {
@@ -81,19 +81,19 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
     let mut out = models.clone();
     for t in &mut out.tables {
         if t.name.contains('.') {
-            return Err(Error::Usage(format!(
-                "model table `{}` has a `.` in its name; give the schema with #[model(schema = \"...\")] and the bare table name",
-                t.name
-            )));
+            return Err(Error::DottedTableName {
+                table: t.name.clone(),
+            });
         }
         let Some(schema) = t.schema.take() else {
             continue;
         };
         if !dialect.rules().has_schemas() {
-            return Err(Error::Usage(format!(
-                "model table `{}` sets schema = \"{schema}\", but only PostgreSQL has schemas; remove `schema` from #[model(...)] for {dialect:?}",
-                t.name
-            )));
+            return Err(Error::ModelSchemaUnsupported {
+                table: t.name.clone(),
+                schema,
+                dialect,
+            });
         }
         t.name = qualified(&schema, &t.name);
         for r in &mut t.renamed_from {
@@ -106,10 +106,11 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
         for f in &mut t.foreign_keys {
             if let Some(schema) = f.ref_schema.take() {
                 if !dialect.rules().has_schemas() {
-                    return Err(Error::Usage(format!(
-                        "model table `{}` references `{schema}.{}.*`, but only PostgreSQL has schemas; reference `{}.<column>`",
-                        t.name, f.ref_table, f.ref_table
-                    )));
+                    return Err(Error::ReferenceSchemaUnsupported {
+                        table: t.name.clone(),
+                        schema,
+                        ref_table: f.ref_table.clone(),
+                    });
                 }
                 f.ref_table = qualified(&schema, &f.ref_table);
             }
