@@ -16,6 +16,20 @@ use crate::normalize::normalized_target;
 /// named in ops, as `schema.table`. A schema that does not exist is an error
 /// (autogenerate does not create schemas). MySQL/MariaDB and SQLite have no
 /// schemas: a model that names one is an error there.
+///
+/// ```no_run
+/// # async fn run() -> alembix_autogen::Result<()> {
+/// use alembix_autogen::{autogen::compare, diff::DiffOptions};
+/// let db = alembix_migrate::Database::connect("sqlite://app.db").await?;
+/// let models = alembix_autogen::scan::scan(".".as_ref(), &["src/**/*.rs".into()])?;
+/// let opts = DiffOptions::default();
+/// let d = compare(&db, &models, "alembix_version", "alembix_log", &opts).await?;
+/// for op in &d.ops {
+///     println!("{}", alembix_autogen::autogen::describe(op));
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub async fn compare(
     db: &Database,
     models: &Schema,
@@ -122,7 +136,9 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
 /// A revision's sections.
 #[derive(Debug, Clone)]
 pub struct Sections {
+    /// The upgrade's statements, each ending in `;` on its own line.
     pub upgrade: String,
+    /// The downgrade's statements (the ops reversed), likewise.
     pub downgrade: String,
     /// False when the revision holds its own transaction (SQLite rebuilds).
     pub transactional: bool,
@@ -136,6 +152,20 @@ fn own_transaction(body: &str) -> String {
 
 /// The upgrade and downgrade sections for the ops: statements ending in
 /// `;`, destructive ones preceded by `-- WARNING:` lines.
+///
+/// ```
+/// use alembix_autogen::{autogen::render_sections, diff::{diff, DiffOptions}};
+/// use alembix_schema::{Column, ColumnType, Dialect, Schema, Table};
+/// let models = Schema {
+///     tables: vec![Table::new("users").column(Column::new("id", ColumnType::BigInt))],
+///     ..Default::default()
+/// };
+/// let d = diff(&Schema::default(), &models, &models, Dialect::Postgres, &DiffOptions::default());
+/// let s = render_sections(&d, Dialect::Postgres).unwrap();
+/// assert!(s.upgrade.starts_with("CREATE TABLE \"users\""));
+/// assert!(s.downgrade.starts_with("-- WARNING: drop_table drops what this revision added\n"));
+/// assert!(s.transactional);
+/// ```
 pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
     let mut up = String::new();
     let up_plan = render_plan(&d.ops, &d.current, dialect)?;
@@ -180,6 +210,13 @@ pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
 }
 
 /// One line per op, for people.
+///
+/// ```
+/// use alembix_autogen::autogen::describe;
+/// use alembix_schema::{Column, ColumnType, Op};
+/// let op = Op::AddColumn { table: "users".into(), column: Column::new("age", ColumnType::Integer) };
+/// assert_eq!(describe(&op), "add_column table=users column=age");
+/// ```
 pub fn describe(op: &Op) -> String {
     let v = crate::diff::ops_json(std::slice::from_ref(op));
     let o = &v[0];

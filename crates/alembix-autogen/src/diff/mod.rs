@@ -2,13 +2,13 @@
 //! database spells them, see [`crate::normalize`]) into ops, in an order
 //! that every backend accepts, whose reverse is the downgrade.
 //!
-//! One module per concern: [`tables`](self) pairs tables (by name, then
-//! by `renamed_from`), then per pair of tables the columns, the keys and
-//! constraints, and apart from tables the enums are compared, each into
-//! buckets of ops; the ordering pass puts the buckets in an order every
-//! backend accepts (closing foreign-key cycles afterwards), and the
-//! warnings pass flags destructive ops. What differs between backends is
-//! asked of a [`DiffDriver`](crate::dialect::DiffDriver).
+//! One module per concern: tables are paired (by name, then by
+//! `renamed_from`); per pair of tables the columns, then the keys and
+//! constraints are compared; apart from tables, the enums. Each adds ops to
+//! buckets; the ordering pass puts the buckets in an order every backend
+//! accepts (closing foreign-key cycles afterwards), and the warnings pass
+//! flags destructive ops. What differs between backends is asked of a
+//! [`DiffDriver`].
 
 mod columns;
 mod enums;
