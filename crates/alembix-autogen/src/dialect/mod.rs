@@ -37,10 +37,16 @@ pub trait DiffDriver: Send + Sync + std::fmt::Debug {
             .join(" ")
     }
 
-    /// Whether two enum column types are the same type. Default: the same
-    /// labels in the same order (the enum is part of the column type).
+    /// Whether two enum column types are the same type: where enums are
+    /// named types ([`DiffDriver::named_enums`]) the same name (the labels
+    /// are compared as an enum op), elsewhere the same labels in the same
+    /// order (the enum is part of the column type).
     fn same_enum(&self, a: (&str, &[String]), b: (&str, &[String])) -> bool {
-        a.1 == b.1
+        if self.named_enums() {
+            a.0 == b.0
+        } else {
+            a.1 == b.1
+        }
     }
 
     /// Whether two column types are the same on this backend: enums by
@@ -64,15 +70,18 @@ pub trait DiffDriver: Send + Sync + std::fmt::Debug {
     }
 
     /// Whether the backend keeps column and table comments (so they are
-    /// compared).
+    /// compared). Default: what the dialect layer says
+    /// ([`SqlDialect::has_comments`](alembix_schema::SqlDialect::has_comments)).
     fn compares_comments(&self) -> bool {
-        true
+        self.dialect().rules().has_comments()
     }
 
     /// Whether enums are named types of their own (created, altered and
     /// dropped by enum ops) rather than part of each column's type.
+    /// Default: what the dialect layer says
+    /// ([`SqlDialect::has_enum_types`](alembix_schema::SqlDialect::has_enum_types)).
     fn named_enums(&self) -> bool {
-        false
+        self.dialect().rules().has_enum_types()
     }
 
     /// Whether two spellings of an index's expression or predicate are the

@@ -1,4 +1,6 @@
-//! PostgreSQL: enums are named types.
+//! PostgreSQL: the defaults (named enum types, comments and index SQL as
+//! the server prints it all come from the dialect layer or are the
+//! default).
 
 use alembix_schema::Dialect;
 
@@ -11,15 +13,5 @@ pub struct Postgres;
 impl DiffDriver for Postgres {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
-    }
-
-    /// A named type: the same name is the same type (its labels are
-    /// compared as an enum op).
-    fn same_enum(&self, a: (&str, &[String]), b: (&str, &[String])) -> bool {
-        a.0 == b.0
-    }
-
-    fn named_enums(&self) -> bool {
-        true
     }
 }

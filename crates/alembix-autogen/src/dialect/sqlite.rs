@@ -1,4 +1,4 @@
-//! SQLite: no comments, index SQL kept as written.
+//! SQLite: index SQL is kept as written, so it is compared as SQLite reads it.
 
 use alembix_schema::Dialect;
 
@@ -11,10 +11,6 @@ pub struct Sqlite;
 impl DiffDriver for Sqlite {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
-    }
-
-    fn compares_comments(&self) -> bool {
-        false
     }
 
     /// SQLite keeps the text as written: compare it as SQLite reads it.
