@@ -3,16 +3,22 @@
 //! are compared by name ([`by_name`]): a changed definition is a drop and
 //! an add.
 
-use alembix_schema::{ForeignKey, Index, Op, Table};
+use alembix_schema::{Check, ForeignKey, Index, Op, Table, UniqueConstraint};
 
 use super::{Changes, Cx};
 
 /// Compares the keys and constraints of `cur` and `tgt`; `mt` is the model
 /// table as written, which added objects come from.
 pub(super) fn diff_keys(cx: &Cx, cur: &Table, tgt: &Table, mt: &Table, ch: &mut Changes) {
-    let name = &tgt.name;
-    let table = || name.clone();
     primary_key(cur, tgt, mt, ch);
+    indexes(cx, cur, tgt, mt, ch);
+    uniques_and_checks(cur, tgt, mt, ch);
+    foreign_keys(cur, tgt, mt, ch);
+}
+
+/// Indexes: by name, columns, uniqueness, and expression and predicate as
+/// the backend compares SQL.
+fn indexes(cx: &Cx, cur: &Table, tgt: &Table, mt: &Table, ch: &mut Changes) {
     let same_index = |a: &Index, b: &Index| {
         let sql = |x: &Option<String>, y: &Option<String>| {
             cx.driver.same_index_sql(x.as_deref(), y.as_deref())
@@ -29,6 +35,7 @@ pub(super) fn diff_keys(cx: &Cx, cur: &Table, tgt: &Table, mt: &Table, ch: &mut 
         |i| &i.name,
         same_index,
     );
+    let table = || tgt.name.clone();
     ch.drops.extend(gone.into_iter().map(|index| Op::DropIndex {
         table: table(),
         index,
@@ -37,12 +44,19 @@ pub(super) fn diff_keys(cx: &Cx, cur: &Table, tgt: &Table, mt: &Table, ch: &mut 
         table: table(),
         index,
     }));
+}
+
+/// Unique constraints by name and columns; checks by name and expression
+/// (a changed expression is drop + add).
+fn uniques_and_checks(cur: &Table, tgt: &Table, mt: &Table, ch: &mut Changes) {
+    let table = || tgt.name.clone();
+    let same_columns = |a: &UniqueConstraint, b: &UniqueConstraint| a.columns == b.columns;
     let (gone, new) = by_name(
         &cur.uniques,
         &tgt.uniques,
         &mt.uniques,
         |u| &u.name,
-        |a, b| a.columns == b.columns,
+        same_columns,
     );
     ch.drops
         .extend(gone.into_iter().map(|unique| Op::DropUnique {
@@ -53,14 +67,8 @@ pub(super) fn diff_keys(cx: &Cx, cur: &Table, tgt: &Table, mt: &Table, ch: &mut 
         table: table(),
         unique,
     }));
-    // Checks: by name and expression (a changed expression is drop + add).
-    let (gone, new) = by_name(
-        &cur.checks,
-        &tgt.checks,
-        &mt.checks,
-        |c| &c.name,
-        |a, b| a.expr == b.expr,
-    );
+    let same_expr = |a: &Check, b: &Check| a.expr == b.expr;
+    let (gone, new) = by_name(&cur.checks, &tgt.checks, &mt.checks, |c| &c.name, same_expr);
     ch.drops.extend(gone.into_iter().map(|check| Op::DropCheck {
         table: table(),
         check,
@@ -69,13 +77,14 @@ pub(super) fn diff_keys(cx: &Cx, cur: &Table, tgt: &Table, mt: &Table, ch: &mut 
         table: table(),
         check,
     }));
-    let (gone, new) = by_name(
-        &cur.foreign_keys,
-        &tgt.foreign_keys,
-        &mt.foreign_keys,
-        |f| &f.name,
-        fk_same,
-    );
+}
+
+/// Foreign keys by name and definition; their drops and adds are buckets of
+/// their own (dropped first, added last).
+fn foreign_keys(cur: &Table, tgt: &Table, mt: &Table, ch: &mut Changes) {
+    let (current, target, model) = (&cur.foreign_keys, &tgt.foreign_keys, &mt.foreign_keys);
+    let (gone, new) = by_name(current, target, model, |f| &f.name, fk_same);
+    let table = || tgt.name.clone();
     ch.fk_drops
         .extend(gone.into_iter().map(|foreign_key| Op::DropForeignKey {
             table: table(),
