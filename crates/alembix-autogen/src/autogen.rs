@@ -2,7 +2,7 @@
 //! its ops into a revision's upgrade and downgrade sections.
 
 use alembix_migrate::Database;
-use alembix_schema::{Dialect, Op, Schema, render_op};
+use alembix_schema::{Dialect, Op, Schema, render_plan};
 
 use crate::diff::{Diff, DiffOptions, diff};
 use crate::error::{Error, Result};
@@ -16,6 +16,20 @@ use crate::normalize::normalized_target;
 /// named in ops, as `schema.table`. A schema that does not exist is an error
 /// (autogenerate does not create schemas). MySQL/MariaDB and SQLite have no
 /// schemas: a model that names one is an error there.
+///
+/// ```no_run
+/// # async fn run() -> alembix_autogen::Result<()> {
+/// use alembix_autogen::{autogen::compare, diff::DiffOptions};
+/// let db = alembix_migrate::Database::connect("sqlite://app.db").await?;
+/// let models = alembix_autogen::scan::scan(".".as_ref(), &["src/**/*.rs".into()])?;
+/// let opts = DiffOptions::default();
+/// let d = compare(&db, &models, "alembix_version", "alembix_log", &opts).await?;
+/// for op in &d.ops {
+///     println!("{}", alembix_autogen::autogen::describe(op));
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub async fn compare(
     db: &Database,
     models: &Schema,
@@ -25,10 +39,10 @@ pub async fn compare(
 ) -> Result<Diff> {
     let dialect = db.dialect();
     if !dialect.rules().has_schemas() && opts.schemas.iter().any(|s| s != DEFAULT_PG_SCHEMA) {
-        return Err(Error::Usage(format!(
-            "`schemas = {:?}` is for PostgreSQL; {dialect:?} has no schemas: remove the key from alembix.toml",
-            opts.schemas
-        )));
+        return Err(Error::SchemasUnsupported {
+            dialect,
+            schemas: opts.schemas.clone(),
+        });
     }
     let models = qualify_models(models, dialect)?;
     let mut schemas: Vec<String> = if opts.schemas.is_empty() {
@@ -50,16 +64,16 @@ pub async fn compare(
                 .fetch_all(pool)
                 .await?;
         if let Some(missing) = schemas.iter().find(|s| !found.contains(s)) {
-            let by = models
+            let named_by = models
                 .tables
                 .iter()
                 .find(|t| t.name.split_once('.').is_some_and(|(s, _)| s == missing))
-                .map(|t| format!(" (named by the model of `{}`)", t.name))
-                .unwrap_or_else(|| " (listed in `schemas`)".to_string());
-            return Err(Error::Usage(format!(
-                "schema `{missing}`{by} does not exist in the database; autogenerate does not create schemas: create it first, e.g. in a revision from `alembix revision -m \"create schema {missing}\"` holding CREATE SCHEMA {}, then upgrade",
-                dialect.quote_ident(missing)
-            )));
+                .map(|t| t.name.clone());
+            return Err(Error::MissingSchema {
+                schema: missing.clone(),
+                named_by,
+                dialect,
+            });
         }
     }
     let iopts = IntrospectOptions {
@@ -81,19 +95,19 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
     let mut out = models.clone();
     for t in &mut out.tables {
         if t.name.contains('.') {
-            return Err(Error::Usage(format!(
-                "model table `{}` has a `.` in its name; give the schema with #[model(schema = \"...\")] and the bare table name",
-                t.name
-            )));
+            return Err(Error::DottedTableName {
+                table: t.name.clone(),
+            });
         }
         let Some(schema) = t.schema.take() else {
             continue;
         };
         if !dialect.rules().has_schemas() {
-            return Err(Error::Usage(format!(
-                "model table `{}` sets schema = \"{schema}\", but only PostgreSQL has schemas; remove `schema` from #[model(...)] for {dialect:?}",
-                t.name
-            )));
+            return Err(Error::ModelSchemaUnsupported {
+                table: t.name.clone(),
+                schema,
+                dialect,
+            });
         }
         t.name = qualified(&schema, &t.name);
         for r in &mut t.renamed_from {
@@ -106,10 +120,11 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
         for f in &mut t.foreign_keys {
             if let Some(schema) = f.ref_schema.take() {
                 if !dialect.rules().has_schemas() {
-                    return Err(Error::Usage(format!(
-                        "model table `{}` references `{schema}.{}.*`, but only PostgreSQL has schemas; reference `{}.<column>`",
-                        t.name, f.ref_table, f.ref_table
-                    )));
+                    return Err(Error::ReferenceSchemaUnsupported {
+                        table: t.name.clone(),
+                        schema,
+                        ref_table: f.ref_table.clone(),
+                    });
                 }
                 f.ref_table = qualified(&schema, &f.ref_table);
             }
@@ -118,87 +133,12 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
     Ok(out)
 }
 
-/// Per op, the statements that perform it (SQLite: with table rebuilds),
-/// and whether a SQLite rebuild is among them.
-fn statements(ops: &[Op], start: &Schema, dialect: Dialect) -> Result<(Vec<Vec<String>>, bool)> {
-    if dialect == Dialect::Sqlite {
-        return crate::rebuild::render_sqlite(ops, start);
-    }
-    let mut state = start.clone();
-    let mut out = Vec::with_capacity(ops.len());
-    for op in ops {
-        let stmts = match (op, dialect) {
-            (Op::AlterEnum { name, from, to }, Dialect::Postgres)
-                if from.iter().any(|v| !to.contains(v)) =>
-            {
-                recreate_enum(&state, name, to)
-            }
-            (Op::DropForeignKey { table, foreign_key }, Dialect::MySql) => {
-                let mut v = render_op(op, dialect)?;
-                // InnoDB made an index named after the key when no other
-                // index starts with its columns; it goes with the key.
-                let served = state.table(table).is_some_and(|t| {
-                    let starts = |cols: &[String]| cols.starts_with(&foreign_key.columns);
-                    t.indexes.iter().any(|i| starts(&i.columns))
-                        || t.uniques.iter().any(|u| starts(&u.columns))
-                        || t.primary_key.as_ref().is_some_and(|p| starts(&p.columns))
-                });
-                if !served {
-                    v.push(format!(
-                        "DROP INDEX {} ON {}",
-                        dialect.quote_ident(&foreign_key.name),
-                        dialect.quote_ident(table)
-                    ));
-                }
-                v
-            }
-            _ => render_op(op, dialect)?,
-        };
-        crate::rebuild::apply_op(&mut state, op);
-        out.push(stmts);
-    }
-    Ok((out, false))
-}
-
-/// PostgreSQL cannot remove enum labels: the type is recreated and every
-/// column using it converted through text.
-fn recreate_enum(state: &Schema, name: &str, to: &[String]) -> Vec<String> {
-    let d = Dialect::Postgres;
-    let q = |s: &str| d.quote_ident(s);
-    let old = format!("{name}_alembix_old");
-    let labels: Vec<String> = to.iter().map(|v| d.quote_literal(v)).collect();
-    let mut out = vec![
-        format!("ALTER TYPE {} RENAME TO {}", q(name), q(&old)),
-        format!("CREATE TYPE {} AS ENUM ({})", q(name), labels.join(", ")),
-    ];
-    for t in &state.tables {
-        for c in &t.columns {
-            if matches!(&c.ty, alembix_schema::ColumnType::Enum { name: n, .. } if n == name) {
-                let (tq, cq) = (d.quote_table(None, &t.name), q(&c.name));
-                if c.default.is_some() {
-                    out.push(format!("ALTER TABLE {tq} ALTER COLUMN {cq} DROP DEFAULT"));
-                }
-                out.push(format!(
-                    "ALTER TABLE {tq} ALTER COLUMN {cq} TYPE {} USING {cq}::text::{}",
-                    q(name),
-                    q(name)
-                ));
-                if let Some(def) = &c.default {
-                    out.push(format!(
-                        "ALTER TABLE {tq} ALTER COLUMN {cq} SET DEFAULT {def}"
-                    ));
-                }
-            }
-        }
-    }
-    out.push(format!("DROP TYPE {}", q(&old)));
-    out
-}
-
 /// A revision's sections.
 #[derive(Debug, Clone)]
 pub struct Sections {
+    /// The upgrade's statements, each ending in `;` on its own line.
     pub upgrade: String,
+    /// The downgrade's statements (the ops reversed), likewise.
     pub downgrade: String,
     /// False when the revision holds its own transaction (SQLite rebuilds).
     pub transactional: bool,
@@ -212,10 +152,24 @@ fn own_transaction(body: &str) -> String {
 
 /// The upgrade and downgrade sections for the ops: statements ending in
 /// `;`, destructive ones preceded by `-- WARNING:` lines.
+///
+/// ```
+/// use alembix_autogen::{autogen::render_sections, diff::{diff, DiffOptions}};
+/// use alembix_schema::{Column, ColumnType, Dialect, Schema, Table};
+/// let models = Schema {
+///     tables: vec![Table::new("users").column(Column::new("id", ColumnType::BigInt))],
+///     ..Default::default()
+/// };
+/// let d = diff(&Schema::default(), &models, &models, Dialect::Postgres, &DiffOptions::default());
+/// let s = render_sections(&d, Dialect::Postgres).unwrap();
+/// assert!(s.upgrade.starts_with("CREATE TABLE \"users\""));
+/// assert!(s.downgrade.starts_with("-- WARNING: drop_table drops what this revision added\n"));
+/// assert!(s.transactional);
+/// ```
 pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
     let mut up = String::new();
-    let (up_stmts, up_rebuild) = statements(&d.ops, &d.current, dialect)?;
-    for (i, stmts) in up_stmts.into_iter().enumerate() {
+    let up_plan = render_plan(&d.ops, &d.current, dialect)?;
+    for (i, stmts) in up_plan.statements.into_iter().enumerate() {
         for (_, w) in d.warnings.iter().filter(|(at, _)| *at == i) {
             up.push_str(&format!("-- WARNING: {w}\n"));
         }
@@ -226,25 +180,12 @@ pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
     }
     let mut after = d.current.clone();
     for op in &d.ops {
-        crate::rebuild::apply_op(&mut after, op);
+        after.apply(op);
     }
-    let reversed: Vec<Op> = d.ops.iter().rev().map(Op::reverse).collect();
-    // An index of a table the downgrade drops goes with the table (and
-    // MySQL refuses to drop an index a foreign key needs).
-    let kept: Vec<Op> = reversed
-        .iter()
-        .enumerate()
-        .filter(|(i, rev)| match rev {
-            Op::DropIndex { table, .. } => !reversed[i + 1..]
-                .iter()
-                .any(|o| matches!(o, Op::DropTable { table: t } if &t.name == table)),
-            _ => true,
-        })
-        .map(|(_, op)| op.clone())
-        .collect();
+    let kept = crate::diff::downgrade(&d.ops);
     let mut down = String::new();
-    let (down_stmts, down_rebuild) = statements(&kept, &after, dialect)?;
-    for (rev, stmts) in kept.iter().zip(down_stmts) {
+    let down_plan = render_plan(&kept, &after, dialect)?;
+    for (rev, stmts) in kept.iter().zip(down_plan.statements) {
         if matches!(rev, Op::DropTable { .. } | Op::DropColumn { .. }) && !stmts.is_empty() {
             down.push_str(&format!(
                 "-- WARNING: {} drops what this revision added\n",
@@ -256,7 +197,7 @@ pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
             down.push_str(";\n");
         }
     }
-    let own = up_rebuild || down_rebuild;
+    let own = up_plan.own_transaction || down_plan.own_transaction;
     if own {
         up = own_transaction(&up);
         down = own_transaction(&down);
@@ -269,6 +210,13 @@ pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
 }
 
 /// One line per op, for people.
+///
+/// ```
+/// use alembix_autogen::autogen::describe;
+/// use alembix_schema::{Column, ColumnType, Op};
+/// let op = Op::AddColumn { table: "users".into(), column: Column::new("age", ColumnType::Integer) };
+/// assert_eq!(describe(&op), "add_column table=users column=age");
+/// ```
 pub fn describe(op: &Op) -> String {
     let v = crate::diff::ops_json(std::slice::from_ref(op));
     let o = &v[0];

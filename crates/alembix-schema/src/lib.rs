@@ -35,19 +35,23 @@
 //! | `Enum` | named enum type | `enum(...)` | `text` + `CHECK` |
 //! | `Custom { sql }` | `sql` verbatim | `sql` verbatim | `sql` verbatim |
 
+pub mod apply;
 pub mod dialect;
 pub mod model;
 pub mod naming;
 pub mod op;
+pub mod plan;
 pub mod render;
 pub mod sql_type;
 
+pub use apply::apply_op;
 pub use dialect::SqlDialect;
 pub use model::{
     Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema,
     Table, UniqueConstraint,
 };
 pub use op::{ColumnChange, Op, column_changes};
+pub use plan::{RenderedPlan, StatefulRender, render_plan};
 pub use render::{
     DEFAULT_PG_SCHEMA, Dialect, RenderError, TableName, create_schema, drop_schema, render_op,
     render_ops,

@@ -13,6 +13,7 @@
 //! sea-query builder in [`Dialect::build_schema`].
 
 mod mysql;
+mod plan;
 mod postgres;
 mod sqlite;
 

@@ -1,0 +1,263 @@
+//! The schema after an op: [`Schema::apply`], the model of what the
+//! database holds once an [`Op`] has run.
+//!
+//! Rendering that depends on what is already there (SQLite table rebuilds,
+//! the MySQL index InnoDB made for a foreign key, PostgreSQL enum
+//! recreation; see [`crate::plan`]) walks a list of ops with it.
+
+use crate::model::{Schema, Table};
+use crate::op::Op;
+
+impl Schema {
+    /// Applies one op: the schema becomes what the database holds after it.
+    ///
+    /// An op on a table or enum the schema does not have changes nothing.
+    /// A renamed table keeps its place; foreign keys that referenced it
+    /// follow the rename. An added column, index or constraint goes last.
+    ///
+    /// ```
+    /// use alembix_schema::{Column, ColumnType, Op, Schema, Table};
+    /// let mut schema = Schema::default();
+    /// schema.apply(&Op::CreateTable { table: Table::new("users") });
+    /// schema.apply(&Op::AddColumn {
+    ///     table: "users".into(),
+    ///     column: Column::new("id", ColumnType::BigInt),
+    /// });
+    /// schema.apply(&Op::RenameTable { table: "people".into(), from: "users".into() });
+    /// assert_eq!(schema.table("people").unwrap().columns[0].name, "id");
+    /// assert!(schema.table("users").is_none());
+    /// ```
+    pub fn apply(&mut self, op: &Op) {
+        match op {
+            Op::CreateTable { table: t } => self.tables.push(t.clone()),
+            Op::DropTable { table: t } => self.tables.retain(|x| x.name != t.name),
+            Op::RenameTable { table: new, from } => self.rename_table(from, new),
+            Op::CreateEnum { enum_type } => self.enums.push(enum_type.clone()),
+            Op::DropEnum { enum_type } => self.enums.retain(|e| e.name != enum_type.name),
+            Op::AlterEnum { name, to, .. } => {
+                if let Some(e) = self.enums.iter_mut().find(|e| &e.name == name) {
+                    e.values = to.clone();
+                }
+            }
+            other => {
+                let Some(name) = other.table() else { return };
+                if let Some(t) = self.tables.iter_mut().find(|t| t.name == name) {
+                    apply_to_table(t, other);
+                }
+            }
+        }
+    }
+
+    fn rename_table(&mut self, from: &str, new: &str) {
+        if let Some(t) = self.tables.iter_mut().find(|t| t.name == from) {
+            t.name = new.to_string();
+        }
+        for t in &mut self.tables {
+            for f in &mut t.foreign_keys {
+                if f.ref_table == from {
+                    f.ref_table = new.to_string();
+                }
+            }
+        }
+    }
+}
+
+/// Applies an op that acts inside one table (columns, keys, indexes,
+/// constraints, comment) to that table.
+fn apply_to_table(t: &mut Table, op: &Op) {
+    match op {
+        Op::AddColumn { column, .. } => t.columns.push(column.clone()),
+        Op::DropColumn { column, .. } => t.columns.retain(|c| c.name != column.name),
+        Op::RenameColumn { column, from, .. } => {
+            for c in &mut t.columns {
+                if &c.name == from {
+                    c.name = column.clone();
+                }
+            }
+        }
+        Op::AlterColumn { to, .. } => {
+            if let Some(c) = t.columns.iter_mut().find(|c| c.name == to.name) {
+                *c = to.clone();
+            }
+        }
+        Op::CreateIndex { index, .. } => t.indexes.push(index.clone()),
+        Op::DropIndex { index, .. } => t.indexes.retain(|x| x.name != index.name),
+        Op::AddUnique { unique, .. } => t.uniques.push(unique.clone()),
+        Op::DropUnique { unique, .. } => t.uniques.retain(|x| x.name != unique.name),
+        Op::AddForeignKey { foreign_key, .. } => t.foreign_keys.push(foreign_key.clone()),
+        Op::DropForeignKey { foreign_key, .. } => {
+            t.foreign_keys.retain(|x| x.name != foreign_key.name)
+        }
+        Op::AddCheck { check, .. } => t.checks.push(check.clone()),
+        Op::DropCheck { check, .. } => t.checks.retain(|x| x.name != check.name),
+        Op::AddPrimaryKey { primary_key, .. } => t.primary_key = Some(primary_key.clone()),
+        Op::DropPrimaryKey { .. } => t.primary_key = None,
+        Op::AlterTableComment { to, .. } => t.comment = to.clone(),
+        _ => {}
+    }
+}
+
+/// [`Schema::apply`] as a free function, for callers that name it
+/// `apply_op(&mut schema, &op)`.
+///
+/// ```
+/// use alembix_schema::{apply_op, Op, Schema, Table};
+/// let mut schema = Schema::default();
+/// apply_op(&mut schema, &Op::CreateTable { table: Table::new("t") });
+/// assert!(schema.table("t").is_some());
+/// ```
+pub fn apply_op(schema: &mut Schema, op: &Op) {
+    schema.apply(op);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{
+        Check, Column, ColumnType, EnumType, ForeignKey, Index, ReferentialAction, Schema, Table,
+    };
+    use crate::op::Op;
+
+    fn fk(name: &str, col: &str, to: &str) -> ForeignKey {
+        ForeignKey {
+            name: name.into(),
+            columns: vec![col.into()],
+            ref_table: to.into(),
+            ref_schema: None,
+            ref_columns: vec!["id".into()],
+            on_delete: ReferentialAction::NoAction,
+            on_update: ReferentialAction::NoAction,
+        }
+    }
+
+    fn start() -> Schema {
+        let users = Table::new("users")
+            .column(Column::new("id", ColumnType::BigInt))
+            .column(Column::new("email", ColumnType::Text))
+            .primary_key(&["id"]);
+        let mut posts = Table::new("posts")
+            .column(Column::new("id", ColumnType::BigInt))
+            .column(Column::new("user_id", ColumnType::BigInt));
+        posts
+            .foreign_keys
+            .push(fk("fk_posts_user", "user_id", "users"));
+        Schema {
+            tables: vec![users, posts],
+            enums: vec![EnumType {
+                name: "mood".into(),
+                values: vec!["a".into()],
+            }],
+        }
+    }
+
+    #[test]
+    fn rename_table_moves_references() {
+        let mut s = start();
+        s.apply(&Op::RenameTable {
+            table: "people".into(),
+            from: "users".into(),
+        });
+        assert_eq!(s.tables[0].name, "people");
+        assert_eq!(
+            s.table("posts").unwrap().foreign_keys[0].ref_table,
+            "people"
+        );
+    }
+
+    #[test]
+    fn column_ops_and_constraints() {
+        let mut s = start();
+        let t = "users".to_string();
+        s.apply(&Op::RenameColumn {
+            table: t.clone(),
+            column: "mail".into(),
+            from: "email".into(),
+        });
+        let to = Column::new("mail", ColumnType::Varchar(Some(9))).nullable();
+        s.apply(&Op::AlterColumn {
+            table: t.clone(),
+            from: Column::new("mail", ColumnType::Text),
+            to: to.clone(),
+        });
+        let index = Index {
+            name: "ix".into(),
+            columns: vec!["mail".into()],
+            ..Default::default()
+        };
+        s.apply(&Op::CreateIndex {
+            table: t.clone(),
+            index: index.clone(),
+        });
+        let check = Check {
+            name: "ck".into(),
+            expr: "id > 0".into(),
+        };
+        s.apply(&Op::AddCheck {
+            table: t.clone(),
+            check,
+        });
+        let pk = s.tables[0].primary_key.clone().unwrap();
+        s.apply(&Op::DropPrimaryKey {
+            table: t.clone(),
+            primary_key: pk,
+        });
+        let users = s.table("users").unwrap();
+        assert_eq!(users.columns[1], to);
+        assert_eq!(users.indexes, vec![index]);
+        assert_eq!(users.checks.len(), 1);
+        assert!(users.primary_key.is_none());
+        s.apply(&Op::DropIndex {
+            table: t,
+            index: Index {
+                name: "ix".into(),
+                ..Default::default()
+            },
+        });
+        assert!(s.table("users").unwrap().indexes.is_empty());
+    }
+
+    #[test]
+    fn ops_and_their_reverses_round_trip() {
+        let before = start();
+        let ops = vec![
+            Op::AlterEnum {
+                name: "mood".into(),
+                from: vec!["a".into()],
+                to: vec!["a".into(), "b".into()],
+            },
+            Op::DropForeignKey {
+                table: "posts".into(),
+                foreign_key: fk("fk_posts_user", "user_id", "users"),
+            },
+            Op::AlterTableComment {
+                table: "posts".into(),
+                from: None,
+                to: Some("x".into()),
+            },
+        ];
+        let mut s = before.clone();
+        for op in &ops {
+            s.apply(op);
+        }
+        assert_eq!(s.enums[0].values.len(), 2);
+        assert!(s.table("posts").unwrap().foreign_keys.is_empty());
+        for op in ops.iter().rev() {
+            s.apply(&op.reverse());
+        }
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn ops_on_missing_objects_change_nothing() {
+        let mut s = start();
+        s.apply(&Op::AddColumn {
+            table: "nope".into(),
+            column: Column::new("x", ColumnType::Integer),
+        });
+        s.apply(&Op::AlterEnum {
+            name: "nope".into(),
+            from: vec![],
+            to: vec!["z".into()],
+        });
+        assert_eq!(s, start());
+    }
+}
