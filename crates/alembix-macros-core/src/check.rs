@@ -15,8 +15,8 @@ use crate::types::FieldType;
 const DEFAULT_KEY_COLUMN: &str = "id";
 
 /// The resolved primary key: positions in [`Container::fields`] (and so in
-/// the table's columns), in key order. [`check`] makes one only when every
-/// key column names a field.
+/// the table's columns), in key order. Never empty: [`check`] makes one only
+/// when the key resolved.
 #[derive(Debug, Clone)]
 pub struct Key(Vec<usize>);
 

@@ -30,7 +30,7 @@ pub struct Container {
 
 /// `primary_key(columns = "a, b")`.
 pub struct PrimaryKeyAttr {
-    /// The key columns as written.
+    /// The key columns as written; never empty.
     pub columns: Vec<String>,
     /// The `primary_key` key, where errors about the key point.
     pub span: Span,
@@ -162,7 +162,10 @@ fn primary_key(meta: &ParseNestedMeta<'_>) -> syn::Result<PrimaryKeyAttr> {
             Err(inner.error("expected `columns = \"a, b\"`"))
         }
     })?;
-    let columns = columns.ok_or_else(|| meta.error("primary_key needs `columns = \"a, b\"`"))?;
+    // An empty list would leave the model without a key.
+    let columns = columns
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| meta.error("primary_key needs `columns = \"a, b\"`"))?;
     Ok(PrimaryKeyAttr {
         columns,
         span: meta.path.span(),
