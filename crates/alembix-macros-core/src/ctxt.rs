@@ -119,3 +119,46 @@ impl Drop for Ctxt {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Ctxt, FieldStep, Place};
+
+    #[test]
+    fn errors_are_reported_in_source_order() {
+        let cx = Ctxt::new();
+        let span = proc_macro2::Span::call_site();
+        let at = |place, msg: &str| {
+            cx.syn_error(place, syn::Error::new(span, msg));
+        };
+        at(Place::Model, "model");
+        at(Place::Field(1, FieldStep::Attrs), "second field");
+        at(Place::Field(0, FieldStep::Type), "first field, type");
+        at(Place::Field(0, FieldStep::Name), "first field, name");
+        at(Place::Container, "container");
+        at(Place::Model, "model, later");
+        let messages: Vec<String> = cx
+            .check()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "container",
+                "first field, name",
+                "first field, type",
+                "second field",
+                "model",
+                "model, later"
+            ]
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "without checking")]
+    fn an_unchecked_context_panics() {
+        drop(Ctxt::new());
+    }
+}

@@ -9,6 +9,8 @@
 
 mod container;
 mod field;
+#[cfg(test)]
+mod tests;
 
 pub use container::{Container, IndexTarget};
 pub use field::Field;
