@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use alembix_schema::EnumType;
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
-use crate::ctxt::Ctxt;
+use crate::ctxt::{Ctxt, FieldStep, Place};
 use crate::symbol;
 
 /// A parsed enum: its database name and each variant's label.
@@ -51,25 +51,65 @@ fn rename(style: &str, ident: &str) -> Option<String> {
 /// ```
 pub fn parse_db_enum(input: &syn::DeriveInput) -> Result<EnumDef, syn::Error> {
     let cx = Ctxt::new();
+    let (name, style) = enum_attrs(&cx, input);
+    let syn::Data::Enum(data) = &input.data else {
+        let reported = cx.error_spanned_by(
+            Place::Container,
+            &input.ident,
+            "#[derive(DbEnum)] works on enums only",
+        );
+        return cx.finish(Err(reported));
+    };
+    let mut variants = Vec::new();
+    let mut labels = HashSet::new();
+    for (index, v) in data.variants.iter().enumerate() {
+        if !matches!(v.fields, syn::Fields::Unit) {
+            let place = Place::Field(index, FieldStep::Attrs);
+            cx.error_spanned_by(place, &v.ident, "DbEnum variants cannot carry data");
+        }
+        let label = variant_label(&cx, index, v, &style);
+        if !labels.insert(label.clone()) {
+            let place = Place::Field(index, FieldStep::Name);
+            cx.error_spanned_by(
+                place,
+                &v.ident,
+                format!("two variants have the label `{label}`"),
+            );
+        }
+        variants.push((v.ident.clone(), label));
+    }
+    if variants.is_empty() {
+        cx.error_spanned_by(
+            Place::Model,
+            &input.ident,
+            "a DbEnum needs at least one variant",
+        );
+    }
+    cx.check()?;
+    Ok(EnumDef {
+        ident: input.ident.clone(),
+        name,
+        variants,
+    })
+}
+
+/// The enum's `#[db_enum(...)]`: its database name and `rename_all` style.
+/// A repeated key overrides the earlier one.
+fn enum_attrs(cx: &Ctxt, input: &syn::DeriveInput) -> (String, String) {
     let mut name = input.ident.to_string().to_snake_case();
     let mut style = "snake_case".to_string();
-    for attr in input
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident(symbol::DB_ENUM))
-    {
+    for attr in input.attrs.iter().filter(|a| a.path() == &symbol::DB_ENUM) {
         let res = attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
-            let lit: syn::LitStr = match key.as_str() {
-                k if symbol::DB_ENUM_KEYS.contains(&k) => meta.value()?.parse()?,
-                _ => {
-                    return Err(meta.error(format!(
-                        "unknown db_enum attribute `{key}`; expected one of: {}",
-                        symbol::DB_ENUM_KEYS.join(", ")
-                    )))
-                }
-            };
-            if key == "name" {
+            let known = symbol::DB_ENUM_KEYS.iter().any(|k| meta.path == *k);
+            if !known {
+                let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+                return Err(meta.error(format!(
+                    "unknown db_enum attribute `{key}`; expected one of: {}",
+                    symbol::join(symbol::DB_ENUM_KEYS)
+                )));
+            }
+            let lit: syn::LitStr = meta.value()?.parse()?;
+            if meta.path == symbol::NAME {
                 name = lit.value();
             } else {
                 if rename(&lit.value(), "x").is_none() {
@@ -80,53 +120,30 @@ pub fn parse_db_enum(input: &syn::DeriveInput) -> Result<EnumDef, syn::Error> {
             Ok(())
         });
         if let Err(e) = res {
-            cx.syn_error(e);
+            cx.syn_error(Place::Container, e);
         }
     }
-    let syn::Data::Enum(data) = &input.data else {
-        cx.error_spanned_by(&input.ident, "#[derive(DbEnum)] works on enums only");
-        cx.check()?;
-        unreachable!()
-    };
-    let mut variants = Vec::new();
-    let mut labels = HashSet::new();
-    for v in &data.variants {
-        if !matches!(v.fields, syn::Fields::Unit) {
-            cx.error_spanned_by(&v.ident, "DbEnum variants cannot carry data");
-        }
-        let mut label = rename(&style, &v.ident.to_string()).unwrap_or_default();
-        for attr in v
-            .attrs
-            .iter()
-            .filter(|a| a.path().is_ident(symbol::DB_ENUM))
-        {
-            let res = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") {
-                    label = meta.value()?.parse::<syn::LitStr>()?.value();
-                    Ok(())
-                } else {
-                    Err(meta.error(format!(
-                        "unknown db_enum variant attribute; expected one of: {}",
-                        symbol::DB_ENUM_VARIANT_KEYS.join(", ")
-                    )))
-                }
-            });
-            if let Err(e) = res {
-                cx.syn_error(e);
+    (name, style)
+}
+
+/// The variant's label: its `rename`, else its name in the enum's style.
+fn variant_label(cx: &Ctxt, index: usize, v: &syn::Variant, style: &str) -> String {
+    let mut label = rename(style, &v.ident.to_string()).unwrap_or_default();
+    for attr in v.attrs.iter().filter(|a| a.path() == &symbol::DB_ENUM) {
+        let res = attr.parse_nested_meta(|meta| {
+            if meta.path == symbol::RENAME {
+                label = meta.value()?.parse::<syn::LitStr>()?.value();
+                Ok(())
+            } else {
+                Err(meta.error(format!(
+                    "unknown db_enum variant attribute; expected one of: {}",
+                    symbol::join(symbol::DB_ENUM_VARIANT_KEYS)
+                )))
             }
+        });
+        if let Err(e) = res {
+            cx.syn_error(Place::Field(index, FieldStep::Attrs), e);
         }
-        if !labels.insert(label.clone()) {
-            cx.error_spanned_by(&v.ident, format!("two variants have the label `{label}`"));
-        }
-        variants.push((v.ident.clone(), label));
     }
-    if variants.is_empty() {
-        cx.error_spanned_by(&input.ident, "a DbEnum needs at least one variant");
-    }
-    cx.check()?;
-    Ok(EnumDef {
-        ident: input.ident.clone(),
-        name,
-        variants,
-    })
+    label
 }

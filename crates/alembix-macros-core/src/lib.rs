@@ -6,11 +6,14 @@
 //! so the derive and autogen can never disagree about a table.
 
 mod ast;
+mod attr;
+mod check;
 mod ctxt;
 mod db_enum;
 mod expand;
 mod migrate;
 mod symbol;
+mod table;
 pub mod types;
 
 pub use ast::{FieldDef, ModelDef, parse_model};

@@ -1,43 +1,145 @@
-//! Attribute names, in one place.
+//! Attribute names, in one place: every `#[model(...)]`, `#[column(...)]`
+//! and `#[db_enum(...)]` key the parsers recognise is a [`Symbol`] here, and
+//! the key lists used in "expected one of" messages are built from them.
 
-pub const MODEL: &str = "model";
-pub const COLUMN: &str = "column";
-pub const DB_ENUM: &str = "db_enum";
+use std::fmt::{self, Display};
+
+/// An attribute name or key, compared against a path with `==`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Symbol(&'static str);
+
+impl Symbol {
+    /// The name as written in source.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl Display for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl PartialEq<Symbol> for syn::Ident {
+    fn eq(&self, word: &Symbol) -> bool {
+        self == word.0
+    }
+}
+
+impl PartialEq<Symbol> for syn::Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+/// The keys joined with `, `, for "expected one of" messages.
+pub fn join(keys: &[Symbol]) -> String {
+    keys.iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `#[model(...)]` on a struct.
+pub const MODEL: Symbol = Symbol("model");
+/// `#[column(...)]` on a field.
+pub const COLUMN: Symbol = Symbol("column");
+/// `#[db_enum(...)]` on an enum or a variant.
+pub const DB_ENUM: Symbol = Symbol("db_enum");
+
+/// Key of `#[column]` (a key column) and of `#[model]` (`primary_key(columns)`).
+pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
+/// Key of `#[column]`.
+pub const AUTO_INCREMENT: Symbol = Symbol("auto_increment");
+/// Key of `#[column]`, of `index`/`unique`/`check` and of `#[db_enum]`.
+pub const NAME: Symbol = Symbol("name");
+/// Key of `#[column]`.
+pub const SQL_TYPE: Symbol = Symbol("sql_type");
+/// Key of `#[column]`.
+pub const MAX_LENGTH: Symbol = Symbol("max_length");
+/// Key of `#[column]`.
+pub const PRECISION: Symbol = Symbol("precision");
+/// Key of `#[column]`.
+pub const SCALE: Symbol = Symbol("scale");
+/// Key of `#[column]` and `#[model]`, and option of `index(...)`.
+pub const UNIQUE: Symbol = Symbol("unique");
+/// Key of `#[column]` and `#[model]`.
+pub const INDEX: Symbol = Symbol("index");
+/// Key of `#[column]`.
+pub const DEFAULT: Symbol = Symbol("default");
+/// Key of `#[column]`.
+pub const REFERENCES: Symbol = Symbol("references");
+/// Key of `#[column]`.
+pub const ON_DELETE: Symbol = Symbol("on_delete");
+/// Key of `#[column]`.
+pub const ON_UPDATE: Symbol = Symbol("on_update");
+/// Key of `#[column]` and `#[model]`.
+pub const RENAMED_FROM: Symbol = Symbol("renamed_from");
+/// Key of `#[column]` and `#[model]`.
+pub const COMMENT: Symbol = Symbol("comment");
+/// Key of `#[column]`.
+pub const VERSION: Symbol = Symbol("version");
+/// Key of `#[column]`.
+pub const SKIP: Symbol = Symbol("skip");
+/// Key of `#[model]`.
+pub const TABLE: Symbol = Symbol("table");
+/// Key of `#[model]`.
+pub const SCHEMA: Symbol = Symbol("schema");
+/// Key of `#[model]`.
+pub const CHECK: Symbol = Symbol("check");
+/// Option of `primary_key(...)`, `index(...)` and `unique(...)`.
+pub const COLUMNS: Symbol = Symbol("columns");
+/// Option of `index(...)` and `check(...)`.
+pub const EXPR: Symbol = Symbol("expr");
+/// Option of `index(...)`: the predicate of a partial index.
+pub const WHERE: Symbol = Symbol("where");
+/// Key of `#[db_enum]` on the enum.
+pub const RENAME_ALL: Symbol = Symbol("rename_all");
+/// Key of `#[db_enum]` on a variant.
+pub const RENAME: Symbol = Symbol("rename");
 
 /// `#[column(...)]` keys.
-pub const COLUMN_KEYS: &[&str] = &[
-    "primary_key",
-    "auto_increment",
-    "name",
-    "sql_type",
-    "max_length",
-    "precision",
-    "scale",
-    "unique",
-    "index",
-    "default",
-    "references",
-    "on_delete",
-    "on_update",
-    "renamed_from",
-    "comment",
-    "version",
-    "skip",
+pub const COLUMN_KEYS: &[Symbol] = &[
+    PRIMARY_KEY,
+    AUTO_INCREMENT,
+    NAME,
+    SQL_TYPE,
+    MAX_LENGTH,
+    PRECISION,
+    SCALE,
+    UNIQUE,
+    INDEX,
+    DEFAULT,
+    REFERENCES,
+    ON_DELETE,
+    ON_UPDATE,
+    RENAMED_FROM,
+    COMMENT,
+    VERSION,
+    SKIP,
 ];
 
 /// `#[model(...)]` keys.
-pub const MODEL_KEYS: &[&str] = &[
-    "table",
-    "schema",
-    "index",
-    "unique",
-    "check",
-    "primary_key",
-    "renamed_from",
-    "comment",
+pub const MODEL_KEYS: &[Symbol] = &[
+    TABLE,
+    SCHEMA,
+    INDEX,
+    UNIQUE,
+    CHECK,
+    PRIMARY_KEY,
+    RENAMED_FROM,
+    COMMENT,
 ];
 
+/// Options of `#[model(index(...))]`.
+pub const INDEX_KEYS: &[Symbol] = &[COLUMNS, NAME, UNIQUE, EXPR, WHERE];
+/// Options of `#[model(unique(...))]`.
+pub const UNIQUE_KEYS: &[Symbol] = &[COLUMNS, NAME];
+/// Options of `#[model(check(...))]`.
+pub const CHECK_KEYS: &[Symbol] = &[NAME, EXPR];
+
 /// `#[db_enum(...)]` keys on the enum.
-pub const DB_ENUM_KEYS: &[&str] = &["name", "rename_all"];
+pub const DB_ENUM_KEYS: &[Symbol] = &[NAME, RENAME_ALL];
 /// `#[db_enum(...)]` keys on a variant.
-pub const DB_ENUM_VARIANT_KEYS: &[&str] = &["rename"];
+pub const DB_ENUM_VARIANT_KEYS: &[Symbol] = &[RENAME];

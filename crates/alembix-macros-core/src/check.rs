@@ -1,0 +1,178 @@
+//! The check pass: the rules about a model that look at more than one
+//! attribute or field, run on the parsed [`Container`]. Each rule records
+//! every violation in the [`Ctxt`]; the pass returns the primary key it
+//! resolved, so nothing after it needs to look the key up again.
+
+use std::collections::HashSet;
+
+use crate::ast::{Container, Field};
+use crate::attr::IndexTarget;
+use crate::ctxt::{Ctxt, FieldStep, Place, Reported};
+use crate::symbol;
+use crate::types::FieldType;
+
+/// The field that is the key when none is marked.
+const DEFAULT_KEY_COLUMN: &str = "id";
+
+/// The resolved primary key: positions in [`Container::fields`] (and so in
+/// the table's columns), in key order. Never empty: [`check`] makes one only
+/// when the key resolved.
+#[derive(Debug, Clone)]
+pub struct Key(Vec<usize>);
+
+impl Key {
+    /// The key fields, in key order.
+    pub fn fields(&self) -> &[usize] {
+        &self.0
+    }
+}
+
+/// Runs every rule; the resolved key, or proof that an error says why there
+/// is none.
+pub fn check(cx: &Ctxt, cont: &Container<'_>) -> Result<Key, Reported> {
+    check_column_names(cx, cont);
+    for field in &cont.fields {
+        check_field_type(cx, field);
+    }
+    let (key_columns, key) = resolve_key(cx, cont);
+    check_auto_increment(cx, cont, &key_columns);
+    check_constraint_columns(cx, cont);
+    key
+}
+
+/// Two fields may not map to one column; the later one is reported.
+fn check_column_names(cx: &Ctxt, cont: &Container<'_>) {
+    let mut seen = HashSet::new();
+    for f in &cont.fields {
+        if !seen.insert(f.column.as_str()) {
+            cx.error_spanned_by(
+                Place::Field(f.index, FieldStep::Name),
+                f.ident,
+                format!(
+                    "column name `{}` is used by two fields; give one of them #[column(name = \"...\")]",
+                    f.column
+                ),
+            );
+        }
+    }
+}
+
+/// What `version` and `primary_key` ask of the field's type.
+fn check_field_type(cx: &Ctxt, f: &Field<'_>) {
+    let place = Place::Field(f.index, FieldStep::Type);
+    let integer = matches!(&f.field_type, FieldType::Known(t) if t.is_integer());
+    if f.attrs.version && (!integer || f.nullable) {
+        cx.error_spanned_by(
+            place,
+            f.ty,
+            format!(
+                "field `{}`: a `version` column must be a non-optional integer (i16, i32 or i64)",
+                f.ident
+            ),
+        );
+    }
+    if f.attrs.primary_key && f.nullable {
+        cx.error_spanned_by(
+            place,
+            f.ty,
+            format!("field `{}`: a primary key cannot be `Option`", f.ident),
+        );
+    }
+}
+
+/// The key columns, as given by `#[model(primary_key(...))]`, else by the
+/// marked fields, else the field named `id`; and the key they resolve to.
+///
+/// The column names are returned even when the key does not resolve, so the
+/// auto-increment rule can still report on the fields that are in it.
+fn resolve_key<'c>(cx: &Ctxt, cont: &'c Container<'_>) -> (Vec<&'c str>, Result<Key, Reported>) {
+    let marked: Vec<usize> = (0..cont.fields.len())
+        .filter(|i| cont.fields[*i].attrs.primary_key)
+        .collect();
+    let names = |fields: &[usize]| -> Vec<&'c str> {
+        fields
+            .iter()
+            .map(|i| cont.fields[*i].column.as_str())
+            .collect()
+    };
+    if let Some(pk) = &cont.attrs.primary_key {
+        if !marked.is_empty() {
+            cx.syn_error(Place::Model, syn::Error::new(pk.span, "primary key given both by #[model(primary_key(...))] and #[column(primary_key)]; keep one"));
+        }
+        let mut fields = Vec::new();
+        let mut missing = None;
+        for c in &pk.columns {
+            match cont.fields.iter().position(|f| &f.column == c) {
+                Some(i) => fields.push(i),
+                None => {
+                    let message =
+                        format!("primary_key names column `{c}`, which the model does not have");
+                    missing = Some(cx.syn_error(Place::Model, syn::Error::new(pk.span, message)));
+                }
+            }
+        }
+        let key = match missing {
+            Some(reported) => Err(reported),
+            None => Ok(Key(fields)),
+        };
+        let columns = pk.columns.iter().map(String::as_str).collect();
+        (columns, key)
+    } else if !marked.is_empty() {
+        (names(&marked), Ok(Key(marked)))
+    } else if let Some(i) = cont
+        .fields
+        .iter()
+        .position(|f| f.column == DEFAULT_KEY_COLUMN)
+    {
+        (names(&[i]), Ok(Key(vec![i])))
+    } else {
+        let reported = cx.error_spanned_by(
+            Place::Model,
+            cont.ident,
+            format!("model `{}` has no primary key: mark a field #[column(primary_key)], name one `id`, or add #[model(primary_key(columns = \"...\"))]", cont.ident),
+        );
+        (Vec::new(), Err(reported))
+    }
+}
+
+/// An explicit `auto_increment` needs an integer key column.
+fn check_auto_increment(cx: &Ctxt, cont: &Container<'_>, key_columns: &[&str]) {
+    for f in &cont.fields {
+        if f.attrs.auto_increment != Some(true) {
+            continue;
+        }
+        let why = if !f.column_type().is_integer() {
+            "auto_increment needs an integer column"
+        } else if !key_columns.contains(&f.column.as_str()) {
+            "auto_increment is only supported on the primary key"
+        } else {
+            continue;
+        };
+        cx.error_spanned_by(Place::Model, f.ident, format!("field `{}`: {why}", f.ident));
+    }
+}
+
+/// `unique(columns)` and `index(columns)` must name the model's columns.
+fn check_constraint_columns(cx: &Ctxt, cont: &Container<'_>) {
+    let uniques = cont
+        .attrs
+        .uniques
+        .iter()
+        .map(|u| (symbol::UNIQUE, &u.columns[..]));
+    let indexes = cont.attrs.indexes.iter().map(|ix| match &ix.target {
+        IndexTarget::Columns(c) => (symbol::INDEX, &c[..]),
+        // An expression's columns are the database's to check.
+        IndexTarget::Expr(_) => (symbol::INDEX, &[][..]),
+    });
+    for (what, columns) in uniques.chain(indexes) {
+        for c in columns {
+            if !cont.fields.iter().any(|f| &f.column == c) {
+                cx.error_spanned_by(
+                    Place::Model,
+                    cont.ident,
+                    format!("{what} names column `{c}`, which the model does not have"),
+                );
+            }
+        }
+    }
+}
