@@ -35,7 +35,7 @@ pub(crate) const UPGRADE_MARKER: &str = "-- migrate:upgrade";
 pub(crate) const DOWNGRADE_MARKER: &str = "-- migrate:downgrade";
 
 /// Words that cannot be branch labels because they are targets.
-const RESERVED_LABELS: &[&str] = &["head", "heads", "base", "current"];
+const RESERVED_LABELS: &[&str] = &["head", "heads", crate::graph::BASE, "current"];
 
 /// One revision file.
 #[derive(Debug, Clone, PartialEq, Eq)]
