@@ -5,12 +5,69 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use alembix_migrate::{DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE};
 use serde::Deserialize;
-
-use crate::CliError;
 
 /// The config file's name.
 pub const FILE_NAME: &str = "alembix.toml";
+
+/// The script directory unless `migrations` says otherwise.
+pub const DEFAULT_MIGRATIONS: &str = "migrations";
+
+/// What is wrong with the configuration.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The working directory cannot be read.
+    #[error("cannot read the working directory: {0}")]
+    WorkingDir(#[source] std::io::Error),
+
+    /// `-c` names a file that does not exist.
+    #[error("config file {} does not exist", .0.display())]
+    Missing(PathBuf),
+
+    /// The config file cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The config file.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The config file is not valid TOML or has an unknown key.
+    #[error(
+        "{}: {message}; the keys are database_url, migrations, models, version_table, log_table, lock_timeout, exclude_tables, schemas",
+        path.display()
+    )]
+    Syntax {
+        /// The config file.
+        path: PathBuf,
+        /// The TOML parser's message.
+        message: String,
+    },
+
+    /// A table name that is empty or too long.
+    #[error("{key} `{value}` must be 1 to 63 characters")]
+    TableName {
+        /// `version_table` or `log_table`.
+        key: &'static str,
+        /// The name given.
+        value: String,
+    },
+
+    /// A command that connects, without a database URL.
+    #[error(
+        "no database URL: set `database_url` in alembix.toml, the DATABASE_URL environment variable, or pass --database-url"
+    )]
+    NoDatabaseUrl,
+}
+
+/// The working directory.
+pub fn working_dir() -> Result<PathBuf, ConfigError> {
+    std::env::current_dir().map_err(ConfigError::WorkingDir)
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,15 +89,23 @@ pub struct Config {
     pub file: Option<PathBuf>,
     /// The directory paths are relative to.
     pub root: PathBuf,
+    /// `--database-url`, else `database_url`, else `DATABASE_URL` (blank: none).
     pub database_url: Option<String>,
+    /// The script directory.
     pub migrations: PathBuf,
+    /// Globs of the Rust files autogen reads models from.
     pub models: Vec<String>,
     /// True when `models` was set in the config (not the default).
     pub models_configured: bool,
+    /// The version table's name.
     pub version_table: String,
+    /// The log table's name.
     pub log_table: String,
+    /// How long to wait for another process's migration lock.
     pub lock_timeout: Duration,
+    /// Globs of tables autogen leaves alone.
     pub exclude_tables: Vec<String>,
+    /// PostgreSQL schemas autogen compares.
     pub schemas: Vec<String>,
 }
 
@@ -59,63 +124,26 @@ fn find(start: &Path) -> Option<PathBuf> {
 impl Config {
     /// Loads `explicit` or the nearest `alembix.toml`; `url` (from
     /// `--database-url`) wins over the file and `DATABASE_URL`.
-    pub fn load(explicit: Option<&Path>, url: Option<String>) -> Result<Config, CliError> {
-        let cwd = std::env::current_dir()
-            .map_err(|e| CliError::msg(format!("cannot read the working directory: {e}")))?;
+    pub fn load(explicit: Option<&Path>, url: Option<String>) -> Result<Config, ConfigError> {
+        let cwd = working_dir()?;
         let file = match explicit {
             Some(p) => {
                 if !p.is_file() {
-                    return Err(CliError::msg(format!(
-                        "config file {} does not exist",
-                        p.display()
-                    )));
+                    return Err(ConfigError::Missing(p.to_path_buf()));
                 }
                 Some(p.to_path_buf())
             }
             None => find(&cwd),
         };
         let (raw, root) = match &file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| CliError::msg(format!("cannot read {}: {e}", path.display())))?;
-                let raw: Raw = toml::from_str(&text).map_err(|e| {
-                    CliError::msg(format!(
-                        "{}: {}; the keys are database_url, migrations, models, version_table, log_table, lock_timeout, exclude_tables, schemas",
-                        path.display(),
-                        e.message()
-                    ))
-                })?;
-                let root = path
-                    .parent()
-                    .map(|p| {
-                        if p.as_os_str().is_empty() {
-                            cwd.clone()
-                        } else {
-                            p.to_path_buf()
-                        }
-                    })
-                    .unwrap_or_else(|| cwd.clone());
-                (raw, root)
-            }
+            Some(path) => (read(path)?, root_of(path, &cwd)),
             None => (Raw::default(), cwd.clone()),
         };
         // `.env` beside the config (or in the working directory); it never
         // overrides variables already set.
         let _ = dotenvy::from_path(root.join(".env"));
-        let check_name = |key: &str, v: &str| -> Result<(), CliError> {
-            if v.is_empty() || v.len() > 63 {
-                return Err(CliError::msg(format!(
-                    "{key} `{v}` must be 1 to 63 characters"
-                )));
-            }
-            Ok(())
-        };
-        let version_table = raw
-            .version_table
-            .unwrap_or_else(|| "alembix_version".into());
-        check_name("version_table", &version_table)?;
-        let log_table = raw.log_table.unwrap_or_else(|| "alembix_log".into());
-        check_name("log_table", &log_table)?;
+        let version_table = table_name("version_table", raw.version_table, DEFAULT_VERSION_TABLE)?;
+        let log_table = table_name("log_table", raw.log_table, DEFAULT_LOG_TABLE)?;
         let database_url = url
             .or(raw.database_url)
             .or_else(|| std::env::var("DATABASE_URL").ok())
@@ -124,7 +152,7 @@ impl Config {
         let database_url = database_url.map(|u| sqlite_relative(&u, &root));
         Ok(Config {
             file,
-            migrations: root.join(raw.migrations.unwrap_or_else(|| "migrations".into())),
+            migrations: root.join(raw.migrations.unwrap_or_else(|| DEFAULT_MIGRATIONS.into())),
             models_configured: raw.models.is_some(),
             models: raw.models.unwrap_or_else(|| vec!["src/**/*.rs".into()]),
             root,
@@ -138,13 +166,44 @@ impl Config {
     }
 
     /// The database URL, or an error saying where to set it.
-    pub fn url(&self) -> Result<&str, CliError> {
-        self.database_url.as_deref().ok_or_else(|| {
-            CliError::msg(
-                "no database URL: set `database_url` in alembix.toml, the DATABASE_URL environment variable, or pass --database-url",
-            )
-        })
+    pub fn url(&self) -> Result<&str, ConfigError> {
+        self.database_url
+            .as_deref()
+            .ok_or(ConfigError::NoDatabaseUrl)
     }
+}
+
+fn read(path: &Path) -> Result<Raw, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Syntax {
+        path: path.to_path_buf(),
+        message: e.message().to_string(),
+    })
+}
+
+/// The config file's directory (the working directory for a bare file name).
+fn root_of(path: &Path, cwd: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => cwd.to_path_buf(),
+    }
+}
+
+/// A configured table name or the default, 1 to 63 characters (the
+/// shortest identifier limit of the three databases).
+fn table_name(
+    key: &'static str,
+    value: Option<String>,
+    default: &str,
+) -> Result<String, ConfigError> {
+    let v = value.unwrap_or_else(|| default.into());
+    if v.is_empty() || v.len() > 63 {
+        return Err(ConfigError::TableName { key, value: v });
+    }
+    Ok(v)
 }
 
 fn sqlite_relative(url: &str, root: &Path) -> String {

@@ -1,11 +1,13 @@
 //! One error type for the migration engine. Every variant is something a
 //! user can cause and fix; the CLI prints it after `error:` and exits 2.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::step::Direction;
+mod statement;
+mod text;
+
+pub use statement::StatementFailure;
 
 /// Result with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -17,23 +19,305 @@ pub enum Error {
     /// A revision file is malformed. `line` is 1-based.
     #[error("{}:{line}: {message}", path.display())]
     Parse {
+        /// The file (or embedded file name).
         path: PathBuf,
+        /// 1-based line.
         line: usize,
+        /// What is wrong and how to fix it.
         message: String,
     },
 
-    /// The revision graph is inconsistent (duplicate id or label, missing
-    /// parent, cycle). The message names the files involved.
-    #[error("{0}")]
-    Graph(String),
+    /// Two files define the same revision id.
+    #[error("revision {id} is defined twice: in {} and in {}", first.display(), second.display())]
+    DuplicateRevision {
+        /// The id both files define.
+        id: String,
+        /// The file read first.
+        first: PathBuf,
+        /// The file read second.
+        second: PathBuf,
+    },
 
-    /// A target cannot be resolved or a walk is ambiguous; the message says why.
+    /// Two revisions carry the same branch label.
+    #[error(
+        "branch label `{label}` is used twice: by {first} ({}) and by {second} ({})",
+        first_path.display(),
+        second_path.display()
+    )]
+    DuplicateLabel {
+        /// The label.
+        label: String,
+        /// The revision that has the label first.
+        first: String,
+        /// Its file.
+        first_path: PathBuf,
+        /// The other revision with the label.
+        second: String,
+        /// Its file.
+        second_path: PathBuf,
+    },
+
+    /// A `down_revision` or `depends_on` entry names no revision.
+    #[error("{}: {link} `{key}` names no revision; is a revision file missing?", path.display())]
+    MissingLink {
+        /// The file with the entry.
+        path: PathBuf,
+        /// The header the entry is in.
+        link: Link,
+        /// The entry as written.
+        key: String,
+    },
+
+    /// A `down_revision` or `depends_on` entry is a prefix of several ids.
+    #[error(
+        "{}: {link} `{key}` is ambiguous ({}); is a revision file missing?",
+        path.display(),
+        candidates.join(", ")
+    )]
+    AmbiguousLink {
+        /// The file with the entry.
+        path: PathBuf,
+        /// The header the entry is in.
+        link: Link,
+        /// The entry as written.
+        key: String,
+        /// The ids it is a prefix of.
+        candidates: Vec<String>,
+    },
+
+    /// Parents and dependencies form a cycle.
+    #[error("the revisions form a cycle: {}", text::cycle(revisions))]
+    Cycle {
+        /// `(id, file)` of each revision on the cycle, in walk order.
+        revisions: Vec<(String, PathBuf)>,
+    },
+
+    /// A target step names a revision the graph does not have; free text,
+    /// built by the offline script.
     #[error("{0}")]
     Target(String),
 
+    /// A hex revision prefix shorter than 4 digits.
+    #[error("`{key}` is too short: a revision prefix needs at least 4 hex digits")]
+    PrefixTooShort {
+        /// The prefix as given.
+        key: String,
+    },
+
+    /// A hex revision prefix that starts several ids.
+    #[error(
+        "`{key}` is ambiguous; it is a prefix of:\n{}\nGive more digits",
+        text::revision_list(candidates)
+    )]
+    AmbiguousPrefix {
+        /// The prefix as given.
+        key: String,
+        /// `(id, message)` of each revision it starts.
+        candidates: Vec<(String, String)>,
+    },
+
+    /// No revision has this id, prefix or branch label.
+    #[error(
+        "`{key}`: {}; `alembix history` lists them",
+        text::no_such_revision(key)
+    )]
+    NoSuchRevision {
+        /// The reference as given.
+        key: String,
+    },
+
+    /// There are no revisions, so there is no head.
+    #[error("there are no revisions yet; write one with `alembix revision -m \"...\"`")]
+    NoRevisions,
+
+    /// An empty (or blank) target.
+    #[error("an empty target; give head, base, a revision, a label or +N/-N")]
+    EmptyTarget,
+
+    /// `LABEL@...` with a label no revision has.
+    #[error(
+        "`{label}` in `{target}` is no branch label; the labels are: {}",
+        text::label_list(labels)
+    )]
+    UnknownLabel {
+        /// The label as given.
+        label: String,
+        /// The whole target.
+        target: String,
+        /// Every branch label of the graph.
+        labels: Vec<String>,
+    },
+
+    /// `LABEL@head` on a branch with several heads.
+    #[error("branch `{label}` has several heads ({}); name one", heads.join(", "))]
+    BranchHeads {
+        /// The label.
+        label: String,
+        /// The heads of its branch.
+        heads: Vec<String>,
+    },
+
+    /// `LABEL@X` where X is not head, base, +N, -N or head-N.
+    #[error("`{target}`: after `@` comes head, base, +N, -N or head-N")]
+    BadLabelSuffix {
+        /// The whole target.
+        target: String,
+    },
+
+    /// A relative target (`+N`, `-N`) while the database has several rows.
+    #[error(
+        "the database has several current revisions ({}); a relative target needs one: \
+         use LABEL@+N / LABEL@-N or name a revision",
+        current.join(", ")
+    )]
+    SeveralCurrent {
+        /// The version table's rows.
+        current: Vec<String>,
+    },
+
+    /// `LABEL@+N` / `LABEL@-N` while several rows are on the branch.
+    #[error("several current revisions are on branch `{label}`; name one")]
+    SeveralCurrentOnBranch {
+        /// The label.
+        label: String,
+    },
+
+    /// `+N` walks past a head.
+    #[error(
+        "cannot go +{n} from {}: there are only {steps} revision(s) above it",
+        text::or_base(from)
+    )]
+    WalkAboveHead {
+        /// The steps asked for.
+        n: i64,
+        /// Where the walk started (`None`: base).
+        from: Option<String>,
+        /// The steps that were possible.
+        steps: i64,
+    },
+
+    /// `+N` meets a branch point.
+    #[error(
+        "+{n} from {here} is ambiguous: {here} is a branch point with children {}; \
+         name the branch (LABEL@+N) or a revision",
+        children.join(", "),
+        here = text::or_base(at)
+    )]
+    WalkAtBranchPoint {
+        /// The steps asked for.
+        n: i64,
+        /// The branch point (`None`: base, with several bases).
+        at: Option<String>,
+        /// Its children.
+        children: Vec<String>,
+    },
+
+    /// `-N` walks past base.
+    #[error("cannot go {n}: only {steps} revision(s) lie below the start")]
+    WalkBelowBase {
+        /// The (negative) steps asked for.
+        n: i64,
+        /// The steps that were possible.
+        steps: i64,
+    },
+
+    /// `-N` meets a merge point.
+    #[error(
+        "{n} from {} is ambiguous: {merge} is a merge point of {}; name a revision or use LABEL@-N",
+        text::or_base(from),
+        parents.join(", ")
+    )]
+    WalkAtMergePoint {
+        /// The (negative) steps asked for.
+        n: i64,
+        /// Where the walk started (`None`: base).
+        from: Option<String>,
+        /// The merge point.
+        merge: String,
+        /// Its parents.
+        parents: Vec<String>,
+    },
+
+    /// A `downgrade` target that goes up (`+N`).
+    #[error("`{target}` goes up; downgrade takes -N, a revision or base")]
+    DowngradeGoesUp {
+        /// The target as given.
+        target: String,
+    },
+
+    /// A relative downgrade with nothing applied (on the branch, with a label).
+    #[error("{}", text::nothing_applied(label.as_deref()))]
+    NothingApplied {
+        /// The branch label of `LABEL@-N`, if any.
+        label: Option<String>,
+    },
+
+    /// A `downgrade` target that is not applied.
+    #[error(
+        "{revision} is not applied (current: {}); downgrade goes to an applied revision — use upgrade to go up",
+        text::versions(current)
+    )]
+    NotApplied {
+        /// The target revision.
+        revision: String,
+        /// The version table's rows.
+        current: Vec<String>,
+    },
+
+    /// `downgrade -N` with fewer than N revisions applied below the current one.
+    #[error("cannot go -{n} from {start}: only {applied} revision(s) are applied below it")]
+    DowngradeTooFar {
+        /// The steps asked for.
+        n: i64,
+        /// The current revision the walk started from.
+        start: String,
+        /// The revisions that could be undone.
+        applied: i64,
+    },
+
+    /// `downgrade -N` would walk down through a merge point.
+    #[error(
+        "-{n} from {start} is ambiguous: {merge} is a merge point of {}; \
+         downgrade to a revision or use LABEL@-N",
+        parents.join(", ")
+    )]
+    DowngradeThroughMerge {
+        /// The steps asked for.
+        n: i64,
+        /// The current revision the walk started from.
+        start: String,
+        /// The merge point.
+        merge: String,
+        /// Its parents.
+        parents: Vec<String>,
+    },
+
+    /// A `history -r` range without `:`.
+    #[error("`{spec}` is no range; write FROM:TO, :TO or FROM:")]
+    BadRange {
+        /// The range as given.
+        spec: String,
+    },
+
+    /// The database is not at the graph's single head (autogenerate and
+    /// `check` compare against the head).
+    #[error(
+        "the database is at {} but the head is {}; run `alembix upgrade {}`",
+        text::versions(current),
+        text::versions(heads),
+        if heads.len() > 1 { "heads" } else { "head" }
+    )]
+    NotAtHead {
+        /// The version table's rows.
+        current: Vec<String>,
+        /// The graph's heads.
+        heads: Vec<String>,
+    },
+
     /// The version table names revisions that no file defines.
-    #[error("{}", unknown_message(unknown, heads))]
+    #[error("{}", text::unknown_revisions(unknown, heads))]
     UnknownRevisions {
+        /// The rows no file defines.
         unknown: Vec<String>,
         /// `(id, message)` of each head the files define.
         heads: Vec<(String, String)>,
@@ -49,14 +333,17 @@ pub enum Error {
          once the schema is known to match {squashed_into}, run `alembix stamp {squashed_into} --purge`"
     )]
     Squashed {
+        /// The row in the version table.
         stamped: String,
+        /// The revision that replaced it.
         squashed_into: String,
+        /// That revision's message.
         message: String,
     },
 
     /// `head` (or another single-head operation) was asked for while the
     /// graph has several heads.
-    #[error("{}", heads_message(heads))]
+    #[error("{}", text::multiple_heads(heads))]
     MultipleHeads {
         /// `(id, message)` of each head.
         heads: Vec<(String, String)>,
@@ -71,7 +358,10 @@ pub enum Error {
         "timed out after {waited:?} waiting for the migration lock; another `alembix` process is \
          migrating this database. Wait for it to finish, or raise `lock_timeout`"
     )]
-    LockTimeout { waited: Duration },
+    LockTimeout {
+        /// How long the lock was waited for.
+        waited: Duration,
+    },
 
     /// A bad argument or configuration value.
     #[error("{0}")]
@@ -80,7 +370,9 @@ pub enum Error {
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
@@ -90,107 +382,20 @@ pub enum Error {
     Database(#[from] sqlx::Error),
 }
 
-fn list_heads(out: &mut String, heads: &[(String, String)]) {
-    if heads.is_empty() {
-        out.push_str("  (no revisions)\n");
-    }
-    for (id, msg) in heads {
-        let _ = writeln!(out, "  {id}  {msg}");
-    }
+/// Which header of a revision file links it to another revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// `down_revision`: a parent.
+    DownRevision,
+    /// `depends_on`: a dependency off the branch.
+    DependsOn,
 }
 
-fn unknown_message(unknown: &[String], heads: &[(String, String)]) -> String {
-    let mut s = format!(
-        "the database is stamped at {} {} that no revision file defines \
-         (a deleted branch or a renamed file?).\nKnown heads:\n",
-        if unknown.len() == 1 {
-            "revision"
-        } else {
-            "revisions"
-        },
-        unknown.join(", ")
-    );
-    list_heads(&mut s, heads);
-    s.push_str(
-        "Once the schema is known to match revision REV, run `alembix stamp REV --purge` \
-         to replace the version table's rows",
-    );
-    s
-}
-
-fn heads_message(heads: &[(String, String)]) -> String {
-    let mut s = format!("there are {} heads:\n", heads.len());
-    list_heads(&mut s, heads);
-    s.push_str(
-        "Join them with `alembix merge heads -m \"...\"`, or name one (`alembix upgrade REV`) \
-         or all (`alembix upgrade heads`)",
-    );
-    s
-}
-
-/// What [`Error::Statement`] reports.
-#[derive(Debug)]
-pub struct StatementFailure {
-    pub path: PathBuf,
-    pub revision: String,
-    pub direction: Direction,
-    /// 1-based position of the statement in its section.
-    pub index: usize,
-    /// 1-based line of the statement in the file.
-    pub line: usize,
-    pub statement: String,
-    /// The database's message.
-    pub message: String,
-    /// True when the revision ran in a transaction that was rolled back.
-    pub rolled_back: bool,
-    /// Statements of this revision that ran and stayed (MySQL commits DDL
-    /// as it goes, and `transaction: false` revisions).
-    pub already_ran: Vec<String>,
-}
-
-impl std::fmt::Display for StatementFailure {
+impl std::fmt::Display for Link {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let StatementFailure {
-            path,
-            revision,
-            direction,
-            index,
-            line,
-            statement,
-            message,
-            rolled_back,
-            already_ran,
-        } = self;
-        write!(
-            f,
-            "{}:{line}: revision {revision} failed ({} statement {index}): {message}\n  statement: {}",
-            path.display(),
-            direction.as_str(),
-            statement.trim()
-        )?;
-        if *rolled_back {
-            write!(
-                f,
-                "\nThe revision was rolled back; the version table is at the last good revision"
-            )
-        } else if already_ran.is_empty() {
-            write!(
-                f,
-                "\nNo statement of this revision had run; the version table is at the last good revision"
-            )
-        } else {
-            write!(
-                f,
-                "\nThis database cannot roll DDL back: {} statement(s) of this revision already ran and stay applied:",
-                already_ran.len()
-            )?;
-            for st in already_ran {
-                write!(f, "\n  {}", st.trim())?;
-            }
-            write!(
-                f,
-                "\nThe version table is at the last good revision; undo or finish those statements by hand before running upgrade again"
-            )
-        }
+        f.write_str(match self {
+            Link::DownRevision => "down_revision",
+            Link::DependsOn => "depends_on",
+        })
     }
 }

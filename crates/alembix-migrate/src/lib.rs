@@ -15,8 +15,11 @@ pub mod split;
 pub mod step;
 
 pub use db::Database;
-pub use error::{Error, Result};
-pub use graph::RevisionGraph;
-pub use migrator::{Drift, Event, LogDirection, LogEntry, Migrator, Settings};
+pub use error::{Error, Link, Result};
+pub use graph::{BASE, RevisionGraph, describe_versions};
+pub use migrator::{
+    DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE, Drift, Event, LogDirection, LogEntry, Migrator,
+    Settings,
+};
 pub use revision::Revision;
 pub use step::{Direction, Step, VersionChange};

@@ -12,12 +12,18 @@ use crate::error::Result;
 use crate::graph::RevisionGraph;
 use crate::step::{Direction, Step, VersionChange};
 
+/// The version table's name unless configured otherwise.
+pub const DEFAULT_VERSION_TABLE: &str = "alembix_version";
+
+/// The log table's name unless configured otherwise.
+pub const DEFAULT_LOG_TABLE: &str = "alembix_log";
+
 /// Names and limits the engine uses.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The version table (default `alembix_version`).
+    /// The version table (default [`DEFAULT_VERSION_TABLE`]).
     pub version_table: String,
-    /// The log table (default `alembix_log`).
+    /// The log table (default [`DEFAULT_LOG_TABLE`]).
     pub log_table: String,
     /// How long to wait for the migration lock (default 10 minutes).
     pub lock_timeout: Duration,
@@ -26,8 +32,8 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            version_table: "alembix_version".into(),
-            log_table: "alembix_log".into(),
+            version_table: DEFAULT_VERSION_TABLE.into(),
+            log_table: DEFAULT_LOG_TABLE.into(),
             lock_timeout: Duration::from_secs(600),
         }
     }
@@ -37,11 +43,24 @@ impl Default for Settings {
 #[derive(Debug, Clone)]
 pub enum Event {
     /// The lock is held and the plan is known (possibly empty: nothing to do).
-    Planned { steps: Vec<Step> },
+    Planned {
+        /// The steps about to run, in order.
+        steps: Vec<Step>,
+    },
     /// A step is about to run.
-    StepStarted { step: Step, message: String },
+    StepStarted {
+        /// The step.
+        step: Step,
+        /// The revision's message.
+        message: String,
+    },
     /// A step ran and was recorded.
-    StepFinished { step: Step, duration: Duration },
+    StepFinished {
+        /// The step.
+        step: Step,
+        /// How long its SQL and bookkeeping took.
+        duration: Duration,
+    },
 }
 
 /// What a log row records.
@@ -57,26 +76,37 @@ pub enum LogDirection {
 /// One row of the log table.
 #[derive(Debug, Clone, Serialize)]
 pub struct LogEntry {
+    /// The revision's id.
     pub revision: String,
+    /// Upgrade, downgrade or stamp.
     pub direction: LogDirection,
+    /// When it was recorded.
     pub applied_at: DateTime<Utc>,
+    /// How long it took.
     pub duration_ms: i64,
+    /// SHA-256 of the section that ran (see [`Revision::checksum`](crate::Revision::checksum)).
     pub checksum: String,
 }
 
 /// An applied revision whose file section changed after it was applied.
 #[derive(Debug, Clone, Serialize)]
 pub struct Drift {
+    /// The revision's id.
     pub revision: String,
+    /// Its file.
     pub path: PathBuf,
+    /// The upgrade section's checksum when it was applied.
     pub applied_checksum: String,
+    /// The checksum of the file's upgrade section now.
     pub file_checksum: String,
 }
 
 /// The engine: a revision graph and settings, applied to databases.
 #[derive(Debug, Clone)]
 pub struct Migrator {
+    /// The revisions.
     pub graph: RevisionGraph,
+    /// Table names and the lock timeout.
     pub settings: Settings,
 }
 

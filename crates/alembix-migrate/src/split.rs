@@ -15,6 +15,7 @@
 pub struct Statement {
     /// The statement without its final `;`, leading comments kept out.
     pub sql: String,
+    /// 1-based line within the section where it starts.
     pub line: usize,
 }
 
@@ -40,68 +41,14 @@ pub fn split_statements(sql: &str) -> Vec<Statement> {
     while i < b.len() {
         let c = b[i];
         match c {
-            b'\'' | b'"' | b'`' => {
-                // E'...' strings and MySQL strings allow backslash escapes.
-                let backslash = c == b'\''
-                    && (i > 0
-                        && (b[i - 1] == b'E' || b[i - 1] == b'e')
-                        && (i < 2 || !b[i - 2].is_ascii_alphanumeric()));
-                i += 1;
-                while i < b.len() {
-                    if backslash && b[i] == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if b[i] == c {
-                        if i + 1 < b.len() && b[i + 1] == c {
-                            i += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
+            b'\'' | b'"' | b'`' => i = skip_quoted(b, i),
             b'-' if b.get(i + 1) == Some(&b'-') => {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
                 }
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut depth = 1;
-                i += 2;
-                while i < b.len() && depth > 0 {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            b'$' => {
-                // $tag$ ... $tag$ (tag: letters, digits, _; not a $1 parameter).
-                let mut j = i + 1;
-                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
-                    j += 1;
-                }
-                let tag_ok = j < b.len()
-                    && b[j] == b'$'
-                    && !b.get(i + 1).is_some_and(|x| x.is_ascii_digit());
-                if tag_ok {
-                    let tag = &sql[i..=j];
-                    match sql[j + 1..].find(tag) {
-                        Some(end) => i = j + 1 + end + tag.len(),
-                        None => i = b.len(),
-                    }
-                } else {
-                    i += 1;
-                }
-            }
+            b'/' if b.get(i + 1) == Some(&b'*') => i = skip_block_comment(b, i),
+            b'$' => i = skip_dollar_quoted(sql, i),
             b';' => {
                 if trigger_depth == 0 {
                     push(&mut out, start, i);
@@ -135,6 +82,69 @@ pub fn split_statements(sql: &str) -> Vec<Statement> {
     }
     push(&mut out, start, b.len().min(sql.len()));
     out
+}
+
+/// The index just past the quoted text (string or identifier) opening at `i`.
+fn skip_quoted(b: &[u8], mut i: usize) -> usize {
+    let c = b[i];
+    // E'...' strings and MySQL strings allow backslash escapes.
+    let backslash = c == b'\''
+        && (i > 0
+            && (b[i - 1] == b'E' || b[i - 1] == b'e')
+            && (i < 2 || !b[i - 2].is_ascii_alphanumeric()));
+    i += 1;
+    while i < b.len() {
+        if backslash && b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b[i] == c {
+            if i + 1 < b.len() && b[i + 1] == c {
+                i += 2;
+                continue;
+            }
+            break;
+        }
+        i += 1;
+    }
+    i + 1
+}
+
+/// The index just past the (nested) `/* */` comment opening at `i`.
+fn skip_block_comment(b: &[u8], mut i: usize) -> usize {
+    let mut depth = 1;
+    i += 2;
+    while i < b.len() && depth > 0 {
+        if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+            depth += 1;
+            i += 2;
+        } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+            depth -= 1;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// The index just past `$tag$ ... $tag$` opening at `i` (tag: letters,
+/// digits, _), or past the `$` alone when it opens none (a `$1` parameter).
+fn skip_dollar_quoted(sql: &str, i: usize) -> usize {
+    let b = sql.as_bytes();
+    let mut j = i + 1;
+    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+        j += 1;
+    }
+    let tag_ok = j < b.len() && b[j] == b'$' && !b.get(i + 1).is_some_and(|x| x.is_ascii_digit());
+    if !tag_ok {
+        return i + 1;
+    }
+    let tag = &sql[i..=j];
+    match sql[j + 1..].find(tag) {
+        Some(end) => j + 1 + end + tag.len(),
+        None => b.len(),
+    }
 }
 
 /// True when the text before `TRIGGER` starts a CREATE statement.

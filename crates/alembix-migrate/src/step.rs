@@ -27,7 +27,9 @@ impl Direction {
 /// deletes first, then the inserts, in the same transaction as the step's SQL.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VersionChange {
+    /// Rows to delete.
     pub delete: Vec<String>,
+    /// Rows to insert.
     pub insert: Vec<String>,
 }
 
@@ -45,6 +47,8 @@ impl VersionChange {
 pub struct Step {
     /// Full id of the revision whose section runs.
     pub revision: String,
+    /// Which section runs.
     pub direction: Direction,
+    /// The version-table change recorded with it.
     pub versions: VersionChange,
 }

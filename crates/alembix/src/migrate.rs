@@ -7,7 +7,9 @@
 
 use std::time::Duration;
 
-use alembix_migrate::{Database, Migrator, RevisionGraph, Settings};
+use alembix_migrate::{
+    DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE, Database, Migrator, RevisionGraph, Settings,
+};
 
 pub use alembix_migrate::{Direction, Step};
 
@@ -46,13 +48,13 @@ pub struct EmbeddedMigrations {
 
 impl EmbeddedMigrations {
     /// Revisions from `(file name, file text)` pairs, with the default
-    /// version table `alembix_version`, log table `alembix_log` and a lock
-    /// timeout of 10 minutes.
+    /// version table [`DEFAULT_VERSION_TABLE`], log table
+    /// [`DEFAULT_LOG_TABLE`] and a lock timeout of 10 minutes.
     pub const fn new(files: &'static [(&'static str, &'static str)]) -> Self {
         EmbeddedMigrations {
             files,
-            version_table: "alembix_version",
-            log_table: "alembix_log",
+            version_table: DEFAULT_VERSION_TABLE,
+            log_table: DEFAULT_LOG_TABLE,
             lock_timeout: Duration::from_secs(600),
         }
     }

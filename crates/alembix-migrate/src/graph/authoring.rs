@@ -2,18 +2,20 @@
 
 use std::path::PathBuf;
 
-use super::RevisionGraph;
+use super::{BASE, RevisionGraph};
 use crate::error::{Error, Result};
 use crate::revision::{Revision, bad_label, is_revision_id, new_id};
 
 /// What `alembix revision` asks for.
 #[derive(Debug, Clone, Default)]
 pub struct NewRevision {
+    /// The message (also the file name's slug).
     pub message: String,
     /// The parent: a revision, `head` or `base` (a new base); default: the single head.
     pub head: Option<String>,
     /// Allows `head` to name a revision that is not a head (a new branch from it).
     pub splice: bool,
+    /// Branch labels of the new revision.
     pub branch_labels: Vec<String>,
     /// Ids, prefixes or labels; written as full ids.
     pub depends_on: Vec<String>,
@@ -26,6 +28,7 @@ pub struct NewRevision {
 /// The result of planning a squash: the revision to write and the files it replaces.
 #[derive(Debug, Clone)]
 pub struct Squash {
+    /// The replacing revision (END's id), not yet written.
     pub revision: Revision,
     /// Files of the replaced revisions (END's included: the new file takes its place).
     pub remove: Vec<PathBuf>,
@@ -85,7 +88,7 @@ impl RevisionGraph {
                     vec![self.single_head()?]
                 }
             }
-            Some("base") => Vec::new(),
+            Some(BASE) => Vec::new(),
             Some(h) => {
                 let id = self.resolve_id(h)?;
                 if !self.is_head(&id) && !opts.splice {
@@ -176,14 +179,12 @@ impl RevisionGraph {
         })
     }
 
-    /// One revision replacing the linear run `start..=end`; it keeps END's
-    /// id so databases at END or later are untouched.
-    pub fn squash(&self, start: &str, end: &str, message: &str) -> Result<Squash> {
-        let start = self.resolve_id(start)?;
-        let end = self.resolve_id(end)?;
+    /// The ids from `start` up to `end`, oldest first, checked to be a
+    /// linear run nothing outside depends on.
+    fn squash_run(&self, start: &str, end: &str) -> Result<Vec<String>> {
         // Walk down from END to START through single parents.
-        let mut run = vec![end.clone()];
-        let mut cur = end.clone();
+        let mut run = vec![end.to_string()];
+        let mut cur = end.to_string();
         while cur != start {
             let parents = &self.revs[&cur].down_revisions;
             match parents.len() {
@@ -222,6 +223,15 @@ impl RevisionGraph {
                 }
             }
         }
+        Ok(run)
+    }
+
+    /// One revision replacing the linear run `start..=end`; it keeps END's
+    /// id so databases at END or later are untouched.
+    pub fn squash(&self, start: &str, end: &str, message: &str) -> Result<Squash> {
+        let start = self.resolve_id(start)?;
+        let end = self.resolve_id(end)?;
+        let run = self.squash_run(&start, &end)?;
         let revs: Vec<&Revision> = run.iter().map(|id| &self.revs[id]).collect();
         let mut upgrade = String::new();
         for r in &revs {

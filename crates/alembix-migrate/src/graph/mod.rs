@@ -15,18 +15,32 @@
 //! ```
 
 mod authoring;
+mod build;
+mod heads;
 mod plan;
 mod targets;
 #[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 pub use authoring::{NewRevision, Squash};
 
 use crate::error::{Error, Result};
-use crate::revision::{Revision, is_revision_id};
+use crate::revision::Revision;
+
+/// The target below every revision: no row in the version table.
+pub const BASE: &str = "base";
+
+/// How messages name a version-table state: the ids joined with `, `, or
+/// [`BASE`] when there are none.
+pub fn describe_versions(ids: &[String]) -> String {
+    if ids.is_empty() {
+        BASE.to_string()
+    } else {
+        ids.join(", ")
+    }
+}
 
 /// All revisions of a script directory, validated and linked.
 #[derive(Debug, Clone)]
@@ -43,205 +57,6 @@ pub struct RevisionGraph {
 }
 
 impl RevisionGraph {
-    /// Reads every `*.sql` file of `dir` (not recursive) and builds the graph.
-    pub fn load(dir: &Path) -> Result<RevisionGraph> {
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::Usage(format!(
-                    "the script directory {} does not exist; create it with `alembix init` or set `migrations` in alembix.toml",
-                    dir.display()
-                ))
-            } else {
-                Error::Io {
-                    path: dir.to_path_buf(),
-                    source: e,
-                }
-            }
-        })?;
-        let mut paths = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::Io {
-                path: dir.to_path_buf(),
-                source: e,
-            })?;
-            let path = entry.path();
-            if path.is_file() && path.extension().is_some_and(|e| e == "sql") {
-                paths.push(path);
-            }
-        }
-        paths.sort();
-        let mut revisions = Vec::with_capacity(paths.len());
-        for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                path: path.clone(),
-                source: e,
-            })?;
-            revisions.push(Revision::parse(&path, &text)?);
-        }
-        RevisionGraph::from_revisions(revisions)
-    }
-
-    /// Builds the graph from `(file name, file text)` pairs (embedded migrations).
-    pub fn from_sources(files: &[(&str, &str)]) -> Result<RevisionGraph> {
-        let mut revisions = Vec::with_capacity(files.len());
-        for (name, text) in files {
-            revisions.push(Revision::parse(*name, text)?);
-        }
-        RevisionGraph::from_revisions(revisions)
-    }
-
-    /// Validates and links parsed revisions: duplicate ids and labels, missing
-    /// parents or dependencies, cycles, are errors naming the files.
-    pub fn from_revisions(revisions: Vec<Revision>) -> Result<RevisionGraph> {
-        let mut revs: BTreeMap<String, Revision> = BTreeMap::new();
-        for r in revisions {
-            if let Some(other) = revs.get(&r.id) {
-                return Err(Error::Graph(format!(
-                    "revision {} is defined twice: in {} and in {}",
-                    r.id,
-                    other.path.display(),
-                    r.path.display()
-                )));
-            }
-            revs.insert(r.id.clone(), r);
-        }
-        let mut labels: BTreeMap<String, String> = BTreeMap::new();
-        for r in revs.values() {
-            for l in &r.branch_labels {
-                if let Some(other) = labels.get(l) {
-                    return Err(Error::Graph(format!(
-                        "branch label `{l}` is used twice: by {} ({}) and by {} ({})",
-                        other,
-                        revs[other].path.display(),
-                        r.id,
-                        r.path.display()
-                    )));
-                }
-                labels.insert(l.clone(), r.id.clone());
-            }
-        }
-        // Resolve parents (ids or unique prefixes) and dependencies (also labels).
-        let ids: Vec<String> = revs.keys().cloned().collect();
-        let find = |key: &str, allow_label: bool| -> std::result::Result<String, String> {
-            if revs.contains_key(key) {
-                return Ok(key.to_string());
-            }
-            if allow_label && let Some(id) = labels.get(key) {
-                return Ok(id.clone());
-            }
-            if key.len() >= 4 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
-                let m: Vec<&String> = ids.iter().filter(|i| i.starts_with(key)).collect();
-                match m.len() {
-                    1 => return Ok(m[0].clone()),
-                    0 => {}
-                    _ => {
-                        return Err(format!(
-                            "`{key}` is ambiguous ({})",
-                            m.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                        ));
-                    }
-                }
-            }
-            Err(format!("`{key}` names no revision"))
-        };
-        let mut resolved: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
-        for r in revs.values() {
-            let mut parents = Vec::new();
-            for p in &r.down_revisions {
-                parents.push(find(p, false).map_err(|m| {
-                    Error::Graph(format!(
-                        "{}: down_revision {m}; is a revision file missing?",
-                        r.path.display()
-                    ))
-                })?);
-            }
-            let mut deps = Vec::new();
-            for d in &r.depends_on {
-                let id = find(d, true).map_err(|m| {
-                    Error::Graph(format!(
-                        "{}: depends_on {m}; is a revision file missing?",
-                        r.path.display()
-                    ))
-                })?;
-                if !deps.contains(&id) {
-                    deps.push(id);
-                }
-            }
-            resolved.push((r.id.clone(), parents, deps));
-        }
-        for (id, parents, deps) in resolved {
-            let r = revs.get_mut(&id).expect("resolved from revs");
-            r.down_revisions = parents;
-            r.depends_on = deps;
-        }
-        // Topological order by depth-first search from the ids in order;
-        // a grey node met again is a cycle.
-        let mut order = Vec::with_capacity(revs.len());
-        let mut state: BTreeMap<&str, u8> = BTreeMap::new(); // 1 = on stack, 2 = done
-        for start in revs.keys() {
-            if state.get(start.as_str()) == Some(&2) {
-                continue;
-            }
-            // Iterative DFS: (node, next edge index).
-            let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
-            state.insert(start.as_str(), 1);
-            while let Some((node, idx)) = stack.last().cloned() {
-                let r = &revs[node];
-                let edges: Vec<&str> = r
-                    .down_revisions
-                    .iter()
-                    .chain(r.depends_on.iter())
-                    .map(|s| s.as_str())
-                    .collect();
-                if idx < edges.len() {
-                    stack.last_mut().expect("non-empty").1 += 1;
-                    let next = edges[idx];
-                    match state.get(next) {
-                        Some(1) => {
-                            let from = stack.iter().position(|(n, _)| *n == next).unwrap_or(0);
-                            let cycle: Vec<String> = stack[from..]
-                                .iter()
-                                .map(|(n, _)| format!("{n} ({})", revs[*n].path.display()))
-                                .collect();
-                            return Err(Error::Graph(format!(
-                                "the revisions form a cycle: {}",
-                                cycle.join(" -> ")
-                            )));
-                        }
-                        Some(_) => {}
-                        None => {
-                            state.insert(next, 1);
-                            stack.push((next, 0));
-                        }
-                    }
-                } else {
-                    state.insert(node, 2);
-                    order.push(node.to_string());
-                    stack.pop();
-                }
-            }
-        }
-        let pos: BTreeMap<String, usize> = order
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.clone(), i))
-            .collect();
-        let mut children: BTreeMap<String, Vec<String>> =
-            revs.keys().map(|k| (k.clone(), Vec::new())).collect();
-        for id in &order {
-            for p in &revs[id].down_revisions {
-                children.get_mut(p).expect("parent exists").push(id.clone());
-            }
-        }
-        Ok(RevisionGraph {
-            revs,
-            order,
-            pos,
-            children,
-            labels,
-        })
-    }
-
     /// The revision with this full id.
     pub fn get(&self, id: &str) -> Option<&Revision> {
         self.revs.get(id)
@@ -443,9 +258,9 @@ impl RevisionGraph {
         }
         let hex = !key.is_empty() && key.bytes().all(|b| b.is_ascii_hexdigit());
         if hex && key.len() < 4 {
-            return Err(Error::Target(format!(
-                "`{key}` is too short: a revision prefix needs at least 4 hex digits"
-            )));
+            return Err(Error::PrefixTooShort {
+                key: key.to_string(),
+            });
         }
         if hex {
             let key_l = key.to_ascii_lowercase();
@@ -459,24 +274,18 @@ impl RevisionGraph {
                 1 => return Ok(m[0].id.clone()),
                 0 => {}
                 _ => {
-                    let list: Vec<String> = m
-                        .iter()
-                        .map(|r| format!("  {}  {}", r.id, r.message))
-                        .collect();
-                    return Err(Error::Target(format!(
-                        "`{key}` is ambiguous; it is a prefix of:\n{}\nGive more digits",
-                        list.join("\n")
-                    )));
+                    return Err(Error::AmbiguousPrefix {
+                        key: key.to_string(),
+                        candidates: m
+                            .iter()
+                            .map(|r| (r.id.clone(), r.message.clone()))
+                            .collect(),
+                    });
                 }
             }
         }
-        let what = if is_revision_id(key) || hex {
-            "no revision has this id"
-        } else {
-            "no revision has this id or branch label"
-        };
-        Err(Error::Target(format!(
-            "`{key}`: {what}; `alembix history` lists them"
-        )))
+        Err(Error::NoSuchRevision {
+            key: key.to_string(),
+        })
     }
 }

@@ -78,54 +78,17 @@ impl RevisionGraph {
             Parsed::Heads => BTreeSet::new(),
             Parsed::Relative { label, n } => {
                 if n > 0 {
-                    return Err(Error::Target(format!(
-                        "`{target}` goes up; downgrade takes -N, a revision or base"
-                    )));
+                    return Err(Error::DowngradeGoesUp {
+                        target: target.to_string(),
+                    });
                 }
                 let start = self.relative_start(label.as_deref(), current)?;
                 let Some(start) = start else {
-                    return Err(Error::Target(match &label {
-                        Some(l) => format!("nothing of branch `{l}` is applied"),
-                        None => "nothing is applied; there is nothing to downgrade".into(),
-                    }));
+                    return Err(Error::NothingApplied { label });
                 };
                 self.down_chain(&start, -n)?.into_iter().collect()
             }
-            Parsed::Ids(ids) => {
-                let is_label_base = target.trim().ends_with("@base");
-                let mut undo = BTreeSet::new();
-                for t in &ids {
-                    if is_label_base {
-                        if applied.contains(t) {
-                            undo.insert(t.clone());
-                        }
-                        // The branch revisions below the labelled one go too.
-                        let label = target.trim().trim_end_matches("@base");
-                        for c in self.label_cover(label) {
-                            if applied.contains(&c) && self.ancestors(&[&c]).contains(t) {
-                                undo.insert(c);
-                            }
-                        }
-                        continue;
-                    }
-                    if !applied.contains(t) {
-                        return Err(Error::Target(format!(
-                            "{t} is not applied (current: {}); downgrade goes to an applied revision — use upgrade to go up",
-                            if current.is_empty() {
-                                "base".into()
-                            } else {
-                                current.join(", ")
-                            }
-                        )));
-                    }
-                    undo.extend(
-                        self.descendants(&[t])
-                            .into_iter()
-                            .filter(|d| d != t && applied.contains(d)),
-                    );
-                }
-                undo
-            }
+            Parsed::Ids(ids) => self.undo_for_ids(target, &ids, &applied, current)?,
         };
         // Whatever needs an undone revision goes too.
         let undo: BTreeSet<String> = self
@@ -133,6 +96,52 @@ impl RevisionGraph {
             .into_iter()
             .filter(|d| applied.contains(d))
             .collect();
+        Ok(self.down_steps(undo, current))
+    }
+
+    /// What downgrading to revision targets undoes: everything applied that
+    /// descends from them; for `LABEL@base`, the branch itself.
+    fn undo_for_ids(
+        &self,
+        target: &str,
+        ids: &[String],
+        applied: &BTreeSet<String>,
+        current: &[String],
+    ) -> Result<BTreeSet<String>> {
+        let is_label_base = target.trim().ends_with("@base");
+        let mut undo = BTreeSet::new();
+        for t in ids {
+            if is_label_base {
+                if applied.contains(t) {
+                    undo.insert(t.clone());
+                }
+                // The branch revisions below the labelled one go too.
+                let label = target.trim().trim_end_matches("@base");
+                for c in self.label_cover(label) {
+                    if applied.contains(&c) && self.ancestors(&[&c]).contains(t) {
+                        undo.insert(c);
+                    }
+                }
+                continue;
+            }
+            if !applied.contains(t) {
+                return Err(Error::NotApplied {
+                    revision: t.clone(),
+                    current: current.to_vec(),
+                });
+            }
+            undo.extend(
+                self.descendants(&[t])
+                    .into_iter()
+                    .filter(|d| d != t && applied.contains(d)),
+            );
+        }
+        Ok(undo)
+    }
+
+    /// The downgrade steps that undo `undo`, children first, each with its
+    /// version-table change.
+    fn down_steps(&self, undo: BTreeSet<String>, current: &[String]) -> Vec<Step> {
         let order: Vec<String> = self.sorted(undo).into_iter().rev().collect();
         let mut rows: Vec<String> = current.to_vec();
         let mut steps = Vec::with_capacity(order.len());
@@ -156,7 +165,7 @@ impl RevisionGraph {
                 },
             });
         }
-        Ok(steps)
+        steps
     }
 
     /// The `n` revisions to undo walking down from `start`; a merge point
@@ -166,9 +175,11 @@ impl RevisionGraph {
         let mut cur = Some(start.to_string());
         for step in 0..n {
             let Some(id) = cur else {
-                return Err(Error::Target(format!(
-                    "cannot go -{n} from {start}: only {step} revision(s) are applied below it"
-                )));
+                return Err(Error::DowngradeTooFar {
+                    n,
+                    start: start.to_string(),
+                    applied: step,
+                });
             };
             let parents = self.revs[&id].down_revisions.clone();
             out.push(id.clone());
@@ -177,11 +188,12 @@ impl RevisionGraph {
                 1 => Some(parents[0].clone()),
                 _ if step + 1 == n => None,
                 _ => {
-                    return Err(Error::Target(format!(
-                        "-{n} from {start} is ambiguous: {id} is a merge point of {}; \
-                         downgrade to a revision or use LABEL@-N",
-                        parents.join(", ")
-                    )));
+                    return Err(Error::DowngradeThroughMerge {
+                        n,
+                        start: start.to_string(),
+                        merge: id,
+                        parents,
+                    });
                 }
             };
         }

@@ -2,7 +2,7 @@
 //! `LABEL@head`, `LABEL@base`, `LABEL@+N`, `+N`, `-N`, `REV+N`, `REV-N`,
 //! `head-N`, and `history` ranges.
 
-use super::RevisionGraph;
+use super::{BASE, RevisionGraph};
 use crate::error::{Error, Result};
 use crate::revision::Revision;
 
@@ -46,9 +46,7 @@ impl RevisionGraph {
     pub(crate) fn single_head(&self) -> Result<String> {
         let heads = self.heads();
         match heads.len() {
-            0 => Err(Error::Target(
-                "there are no revisions yet; write one with `alembix revision -m \"...\"`".into(),
-            )),
+            0 => Err(Error::NoRevisions),
             1 => Ok(heads[0].id.clone()),
             _ => Err(Error::MultipleHeads {
                 heads: self.head_summaries(),
@@ -59,12 +57,10 @@ impl RevisionGraph {
     pub(crate) fn parse_target(&self, target: &str, current: &[String]) -> Result<Parsed> {
         let t = target.trim();
         if t.is_empty() {
-            return Err(Error::Target(
-                "an empty target; give head, base, a revision, a label or +N/-N".into(),
-            ));
+            return Err(Error::EmptyTarget);
         }
         match t {
-            "base" => return Ok(Parsed::Base),
+            BASE => return Ok(Parsed::Base),
             "heads" => return Ok(Parsed::Heads),
             // No revisions yet: head is base.
             "head" if self.is_empty() => return Ok(Parsed::Base),
@@ -76,58 +72,7 @@ impl RevisionGraph {
             return Ok(Parsed::Relative { label: None, n });
         }
         if let Some((label, rest)) = t.split_once('@') {
-            let Some(labelled) = self.labels.get(label) else {
-                return Err(Error::Target(format!(
-                    "`{label}` in `{t}` is no branch label; the labels are: {}",
-                    self.label_list()
-                )));
-            };
-            let cover = self.label_cover(label);
-            let head_of = || -> Result<String> {
-                let heads: Vec<&String> = self
-                    .order
-                    .iter()
-                    .filter(|id| cover.contains(*id) && self.children[*id].is_empty())
-                    .collect();
-                match heads.len() {
-                    1 => Ok(heads[0].clone()),
-                    0 => Ok(labelled.clone()),
-                    _ => Err(Error::Target(format!(
-                        "branch `{label}` has several heads ({}); name one",
-                        heads
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))),
-                }
-            };
-            return match rest {
-                "head" => Ok(Parsed::Ids(vec![head_of()?])),
-                "base" => Ok(Parsed::Ids(vec![
-                    self.order
-                        .iter()
-                        .find(|id| cover.contains(*id))
-                        .cloned()
-                        .unwrap_or_else(|| labelled.clone()),
-                ])),
-                _ => {
-                    if let Some(n) = signed(rest) {
-                        Ok(Parsed::Relative {
-                            label: Some(label.to_string()),
-                            n,
-                        })
-                    } else if let Some(("head", n)) = split_offset(rest) {
-                        Ok(Parsed::Ids(
-                            self.walk(Some(&head_of()?), n)?.into_iter().collect(),
-                        ))
-                    } else {
-                        Err(Error::Target(format!(
-                            "`{t}`: after `@` comes head, base, +N, -N or head-N"
-                        )))
-                    }
-                }
-            };
+            return self.parse_label_target(t, label, rest);
         }
         // A whole id, prefix or label wins over an `X-N` reading.
         if let Ok(id) = self.resolve_id(t) {
@@ -146,11 +91,56 @@ impl RevisionGraph {
         Err(self.resolve_id(t).expect_err("resolve_id failed above"))
     }
 
-    fn label_list(&self) -> String {
-        if self.labels.is_empty() {
-            "(none)".into()
-        } else {
-            self.labels.keys().cloned().collect::<Vec<_>>().join(", ")
+    /// `LABEL@head`, `LABEL@base`, `LABEL@+N`, `LABEL@-N`, `LABEL@head-N`.
+    fn parse_label_target(&self, t: &str, label: &str, rest: &str) -> Result<Parsed> {
+        let Some(labelled) = self.labels.get(label) else {
+            return Err(Error::UnknownLabel {
+                label: label.to_string(),
+                target: t.to_string(),
+                labels: self.labels.keys().cloned().collect(),
+            });
+        };
+        let cover = self.label_cover(label);
+        let head_of = || -> Result<String> {
+            let heads: Vec<&String> = self
+                .order
+                .iter()
+                .filter(|id| cover.contains(*id) && self.children[*id].is_empty())
+                .collect();
+            match heads.len() {
+                1 => Ok(heads[0].clone()),
+                0 => Ok(labelled.clone()),
+                _ => Err(Error::BranchHeads {
+                    label: label.to_string(),
+                    heads: heads.into_iter().cloned().collect(),
+                }),
+            }
+        };
+        match rest {
+            "head" => Ok(Parsed::Ids(vec![head_of()?])),
+            BASE => Ok(Parsed::Ids(vec![
+                self.order
+                    .iter()
+                    .find(|id| cover.contains(*id))
+                    .cloned()
+                    .unwrap_or_else(|| labelled.clone()),
+            ])),
+            _ => {
+                if let Some(n) = signed(rest) {
+                    Ok(Parsed::Relative {
+                        label: Some(label.to_string()),
+                        n,
+                    })
+                } else if let Some(("head", n)) = split_offset(rest) {
+                    Ok(Parsed::Ids(
+                        self.walk(Some(&head_of()?), n)?.into_iter().collect(),
+                    ))
+                } else {
+                    Err(Error::BadLabelSuffix {
+                        target: t.to_string(),
+                    })
+                }
+            }
         }
     }
 
@@ -164,11 +154,9 @@ impl RevisionGraph {
             None => match current.len() {
                 0 => Ok(None),
                 1 => Ok(Some(current[0].clone())),
-                _ => Err(Error::Target(format!(
-                    "the database has several current revisions ({}); a relative target needs one: \
-                     use LABEL@+N / LABEL@-N or name a revision",
-                    current.join(", ")
-                ))),
+                _ => Err(Error::SeveralCurrent {
+                    current: current.to_vec(),
+                }),
             },
             Some(l) => {
                 let cover = self.label_cover(l);
@@ -179,9 +167,9 @@ impl RevisionGraph {
                         Ok(None)
                     }
                     1 => Ok(Some(rows[0].clone())),
-                    _ => Err(Error::Target(format!(
-                        "several current revisions are on branch `{l}`; name one"
-                    ))),
+                    _ => Err(Error::SeveralCurrentOnBranch {
+                        label: l.to_string(),
+                    }),
                 }
             }
         }
@@ -197,40 +185,40 @@ impl RevisionGraph {
                     None => self.bases().iter().map(|r| r.id.clone()).collect(),
                     Some(id) => self.children[id].clone(),
                 };
-                let here = cur.as_deref().unwrap_or("base");
                 match next.len() {
                     1 => cur = Some(next[0].clone()),
                     0 => {
-                        return Err(Error::Target(format!(
-                            "cannot go +{n} from {here}: there are only {step} revision(s) above it"
-                        )));
+                        return Err(Error::WalkAboveHead {
+                            n,
+                            from: cur,
+                            steps: step,
+                        });
                     }
                     _ => {
-                        return Err(Error::Target(format!(
-                            "+{n} from {here} is ambiguous: {here} is a branch point with children {}; \
-                             name the branch (LABEL@+N) or a revision",
-                            next.join(", ")
-                        )));
+                        return Err(Error::WalkAtBranchPoint {
+                            n,
+                            at: cur,
+                            children: next,
+                        });
                     }
                 }
             }
         } else {
             for step in 0..(-n) {
                 let Some(id) = cur.clone() else {
-                    return Err(Error::Target(format!(
-                        "cannot go {n}: only {step} revision(s) lie below the start"
-                    )));
+                    return Err(Error::WalkBelowBase { n, steps: step });
                 };
                 let parents = &self.revs[&id].down_revisions;
                 match parents.len() {
                     0 => cur = None,
                     1 => cur = Some(parents[0].clone()),
                     _ => {
-                        return Err(Error::Target(format!(
-                            "{n} from {} is ambiguous: {id} is a merge point of {}; name a revision or use LABEL@-N",
-                            from.unwrap_or("base"),
-                            parents.join(", ")
-                        )));
+                        return Err(Error::WalkAtMergePoint {
+                            n,
+                            from: from.map(str::to_string),
+                            merge: id,
+                            parents: parents.clone(),
+                        });
                     }
                 }
             }
@@ -271,9 +259,9 @@ impl RevisionGraph {
             Some((a, b)) => (a.trim(), b.trim()),
             None if spec.is_empty() => ("", ""),
             None => {
-                return Err(Error::Target(format!(
-                    "`{spec}` is no range; write FROM:TO, :TO or FROM:"
-                )));
+                return Err(Error::BadRange {
+                    spec: spec.to_string(),
+                });
             }
         };
         let upper = if hi.is_empty() {
@@ -281,7 +269,7 @@ impl RevisionGraph {
         } else {
             Some(self.ancestors(&self.resolve(hi, current)?))
         };
-        let lower = if lo.is_empty() || lo == "base" {
+        let lower = if lo.is_empty() || lo == BASE {
             None
         } else {
             Some(self.descendants(&self.resolve(lo, current)?))

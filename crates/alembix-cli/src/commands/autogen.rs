@@ -1,0 +1,47 @@
+//! `alembix autogen`: compares the models with the database and writes a
+//! revision with the difference.
+
+use alembix_migrate::Error as EngineError;
+use alembix_migrate::graph::NewRevision;
+
+use super::{Project, compare, write_revision};
+use crate::connect::connect;
+use crate::error::{CliError, Res};
+
+/// Writes the revision, or says that nothing changed.
+pub(crate) async fn run(p: &Project, message: String) -> Res<i32> {
+    let (m, cfg, out) = (&p.m, &p.cfg, &p.out);
+    let db = connect(cfg).await?;
+    let rows = m.current(&db).await?;
+    // The revision's parent is the head: the database must be there, or
+    // the difference would repeat revisions not yet applied.
+    m.graph.require_head(&rows).map_err(|e| match e {
+        EngineError::NotAtHead { .. } => CliError::AutogenNotAtHead(e),
+        other => other.into(),
+    })?;
+    let d = compare(cfg, &db).await?;
+    for n in &d.notes {
+        out.warn(n);
+    }
+    if d.ops.is_empty() {
+        out.line("No changes detected: the database matches the models; nothing written");
+        return Ok(0);
+    }
+    let sections = alembix_autogen::autogen::render_sections(&d, db.dialect())?;
+    let mut rev = m.graph.new_revision(NewRevision {
+        message,
+        ..NewRevision::default()
+    })?;
+    rev.upgrade = sections.upgrade;
+    rev.downgrade = sections.downgrade;
+    rev.transactional = sections.transactional;
+    let path = write_revision(&cfg.migrations, &rev)?;
+    for op in &d.ops {
+        out.line(&format!("  {}", alembix_autogen::autogen::describe(op)));
+    }
+    for (_, w) in &d.warnings {
+        out.warn(w);
+    }
+    out.line(&format!("Generating {} ... done", path.display()));
+    Ok(0)
+}

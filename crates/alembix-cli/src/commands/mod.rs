@@ -1,0 +1,117 @@
+//! One module per command (upgrade and downgrade share one), and what
+//! several commands need: the loaded project, writing a revision file,
+//! listing revisions, comparing the models with the database.
+
+pub(crate) mod autogen;
+pub(crate) mod branches;
+pub(crate) mod check;
+pub(crate) mod current;
+pub(crate) mod diff;
+pub(crate) mod heads;
+pub(crate) mod history;
+pub(crate) mod init;
+pub(crate) mod merge;
+pub(crate) mod migrate;
+pub(crate) mod revision;
+pub(crate) mod show;
+pub(crate) mod squash;
+pub(crate) mod stamp;
+
+use std::path::{Path, PathBuf};
+
+use alembix_migrate::{Database, LogEntry, Migrator, Revision, RevisionGraph, Settings};
+
+use crate::args::Format;
+use crate::config::Config;
+use crate::connect::connect;
+use crate::error::{CliError, IoAction, Res};
+use crate::output::{self, Out};
+
+/// What every command but `init` works with: the configuration, the
+/// engine over the script directory, and the output.
+pub(crate) struct Project {
+    pub cfg: Config,
+    pub m: Migrator,
+    pub out: Out,
+}
+
+impl Project {
+    /// Loads the configuration and the revision files.
+    pub fn load(config: Option<&Path>, database_url: Option<String>) -> Res<Project> {
+        let cfg = Config::load(config, database_url)?;
+        let out = Out::new();
+        let settings = Settings {
+            version_table: cfg.version_table.clone(),
+            log_table: cfg.log_table.clone(),
+            lock_timeout: cfg.lock_timeout,
+        };
+        let graph = RevisionGraph::load(&cfg.migrations)?;
+        Ok(Project {
+            m: Migrator::new(graph, settings),
+            cfg,
+            out,
+        })
+    }
+
+    /// The current rows when a database is configured (checked against the graph).
+    pub async fn optional_current(&self) -> Res<Vec<String>> {
+        match self.cfg.database_url.as_deref() {
+            Some(_) => Ok(self.m.current(&connect(&self.cfg).await?).await?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Prints revisions as JSON, verbose blocks or history lines.
+    pub fn list(
+        &self,
+        revs: &[&Revision],
+        rows: &[String],
+        verbose: bool,
+        format: Format,
+        log: &[LogEntry],
+    ) {
+        let (out, g) = (&self.out, &self.m.graph);
+        match format {
+            Format::Json => out.json(&output::revisions_json(g, revs, rows, Some(log))),
+            Format::Text => {
+                for r in revs {
+                    if verbose {
+                        out.block(&output::verbose_block(g, r, rows, log));
+                    } else {
+                        out.line(&output::history_line(g, r, rows));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Writes a revision into the script directory; returns its path.
+pub(crate) fn write_revision(dir: &Path, rev: &Revision) -> Res<PathBuf> {
+    std::fs::create_dir_all(dir).map_err(CliError::io(IoAction::Create, dir))?;
+    let path = dir.join(rev.file_name());
+    std::fs::write(&path, rev.render()).map_err(CliError::io(IoAction::Write, &path))?;
+    Ok(path)
+}
+
+/// Scans the models and compares them with the database.
+pub(crate) async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen::diff::Diff> {
+    // No file at all is a configuration mistake (and would drop every
+    // table); files without models mean "no tables".
+    let files = alembix_autogen::scan::model_files(&cfg.root, &cfg.models)?;
+    if files.is_empty() {
+        return Err(CliError::NoModelFiles {
+            patterns: cfg.models.clone(),
+            root: cfg.root.clone(),
+        });
+    }
+    let models = alembix_autogen::scan::scan(&cfg.root, &cfg.models)?;
+    let opts = alembix_autogen::diff::DiffOptions {
+        exclude_tables: cfg.exclude_tables.clone(),
+        schemas: cfg.schemas.clone(),
+    };
+    Ok(
+        alembix_autogen::autogen::compare(db, &models, &cfg.version_table, &cfg.log_table, &opts)
+            .await?,
+    )
+}

@@ -1,0 +1,134 @@
+use super::*;
+use crate::error::Error;
+
+fn line_of(e: Error) -> (usize, String) {
+    match e {
+        Error::Parse { line, message, .. } => (line, message),
+        other => panic!("expected a parse error, got {other}"),
+    }
+}
+
+const GOOD: &str = "-- revision: 3f2a9c1b7d4e\n-- down_revision: 1a2b3c4d5e6f\n-- branch_labels:\n-- depends_on:\n-- message: add status to users\n-- created: 2026-11-22T09:15:00Z\n\n-- migrate:upgrade\nALTER TABLE \"users\" ADD COLUMN \"status\" varchar(20) DEFAULT 'active';\n\n-- migrate:downgrade\nALTER TABLE \"users\" DROP COLUMN \"status\";\n";
+
+#[test]
+fn parses_the_contract_example() {
+    let r = Revision::parse("a.sql", GOOD).unwrap();
+    assert_eq!(r.id, "3f2a9c1b7d4e");
+    assert_eq!(r.down_revisions, vec!["1a2b3c4d5e6f"]);
+    assert!(r.branch_labels.is_empty() && r.depends_on.is_empty());
+    assert_eq!(r.message, "add status to users");
+    assert_eq!(r.created.as_deref(), Some("2026-11-22T09:15:00Z"));
+    assert!(r.transactional);
+    assert_eq!(r.upgrade_line, 9);
+    assert!(r.upgrade.starts_with("ALTER TABLE \"users\" ADD"));
+    assert_eq!(r.downgrade_line, 12);
+    assert_eq!(
+        r.downgrade.trim(),
+        "ALTER TABLE \"users\" DROP COLUMN \"status\";"
+    );
+    assert_eq!(
+        r.file_name(),
+        "20261122_0915_3f2a9c1b7d4e_add_status_to_users.sql"
+    );
+}
+
+#[test]
+fn render_round_trips() {
+    let mut r = Revision::parse("a.sql", GOOD).unwrap();
+    r.branch_labels = vec!["feature".into()];
+    r.depends_on = vec!["aaaabbbbcccc".into()];
+    r.down_revisions.push("0123456789ab".into());
+    r.transactional = false;
+    r.replaces = vec!["111111111111".into(), "222222222222".into()];
+    let back = Revision::parse("a.sql", &r.render()).unwrap();
+    assert_eq!(back.id, r.id);
+    assert_eq!(back.down_revisions, r.down_revisions);
+    assert_eq!(back.branch_labels, r.branch_labels);
+    assert_eq!(back.depends_on, r.depends_on);
+    assert_eq!(back.message, r.message);
+    assert_eq!(back.created, r.created);
+    assert_eq!(back.transactional, r.transactional);
+    assert_eq!(back.replaces, r.replaces);
+    assert_eq!(back.upgrade, r.upgrade);
+    assert_eq!(back.downgrade, r.downgrade);
+    assert_eq!(back.render(), r.render());
+}
+
+#[test]
+fn errors_name_the_line() {
+    let (l, m) = line_of(
+        Revision::parse(
+            "a.sql",
+            "-- revision: 3f2a9c1b7d4e\n-- colour: red\n-- migrate:upgrade\n",
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(l, 2);
+    assert!(m.contains("unknown header key `colour`"), "{m}");
+    let (l, m) = line_of(
+        Revision::parse("a.sql", "-- message: x\n\n-- migrate:upgrade\nSELECT 1;\n").unwrap_err(),
+    );
+    assert_eq!(l, 1);
+    assert!(m.contains("missing `-- revision"), "{m}");
+    let (l, m) = line_of(
+        Revision::parse("a.sql", "-- revision: 3F2A9C1B7D4E\n-- migrate:upgrade\n").unwrap_err(),
+    );
+    assert_eq!(l, 1);
+    assert!(m.contains("12 lowercase hex"), "{m}");
+    let (l, m) =
+        line_of(Revision::parse("a.sql", "-- revision: 3f2a9c1b7d4e\n\nSELECT 1;\n").unwrap_err());
+    assert_eq!(l, 3);
+    assert!(m.contains("SQL before"), "{m}");
+    let (_, m) = line_of(
+        Revision::parse("a.sql", "-- revision: 3f2a9c1b7d4e\n-- message: x\n").unwrap_err(),
+    );
+    assert!(m.contains("no `-- migrate:upgrade` section"), "{m}");
+    let (l, m) = line_of(
+        Revision::parse(
+            "a.sql",
+            "-- revision: 3f2a9c1b7d4e\n-- migrate:upgrade\n-- migrate:downgrade\n-- migrate:downgrade\n",
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(l, 4);
+    assert!(m.contains("second"), "{m}");
+    let (l, m) = line_of(
+        Revision::parse(
+            "a.sql",
+            "-- revision: 3f2a9c1b7d4e\n-- message: a\n-- message: b\n-- migrate:upgrade\n",
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(l, 3);
+    assert!(m.contains("twice"), "{m}");
+    let (l, m) = line_of(
+        Revision::parse(
+            "a.sql",
+            "-- revision: 3f2a9c1b7d4e\n-- branch_labels: head\n-- migrate:upgrade\n",
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(l, 2);
+    assert!(m.contains("reserved"), "{m}");
+}
+
+#[test]
+fn downgrade_section_is_optional() {
+    let r = Revision::parse(
+        "a.sql",
+        "-- revision: 3f2a9c1b7d4e\n-- migrate:upgrade\nSELECT 1;\n",
+    )
+    .unwrap();
+    assert_eq!(r.upgrade, "SELECT 1;\n");
+    assert_eq!(r.downgrade, "");
+    assert_eq!(r.downgrade_line, 0);
+}
+
+#[test]
+fn ids_and_slugs() {
+    let id = new_id();
+    assert!(is_revision_id(&id), "{id}");
+    assert_ne!(new_id(), new_id());
+    assert_eq!(slug("Add status, to  Users!"), "add_status_to_users");
+    assert_eq!(slug("  "), "revision");
+}
