@@ -155,13 +155,13 @@ fn own_transaction(body: &str) -> String {
 ///
 /// ```
 /// use alembix_autogen::{autogen::render_sections, diff::{diff, DiffOptions}};
-/// use alembix_schema::{Column, ColumnType, Dialect, Schema, Table};
+/// use alembix_schema::{Column, ColumnType, Dialect::*, Schema, Table};
 /// let models = Schema {
 ///     tables: vec![Table::new("users").column(Column::new("id", ColumnType::BigInt))],
 ///     ..Default::default()
 /// };
-/// let d = diff(&Schema::default(), &models, &models, Dialect::Postgres, &DiffOptions::default());
-/// let s = render_sections(&d, Dialect::Postgres).unwrap();
+/// let d = diff(&Schema::default(), &models, &models, Postgres, &DiffOptions::default());
+/// let s = render_sections(&d, Postgres).unwrap();
 /// assert!(s.upgrade.starts_with("CREATE TABLE \"users\""));
 /// assert!(s.downgrade.starts_with("-- WARNING: drop_table drops what this revision added\n"));
 /// assert!(s.transactional);

@@ -116,12 +116,12 @@ fn named_by_text(named_by: &Option<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::Error;
-    use alembix_schema::Dialect;
+    use alembix_schema::Dialect::{MySql, Postgres, Sqlite};
 
     #[test]
     fn typed_errors_keep_their_messages() {
         let e = Error::SchemasUnsupported {
-            dialect: Dialect::MySql,
+            dialect: MySql,
             schemas: vec!["audit".into()],
         };
         assert_eq!(
@@ -131,7 +131,7 @@ mod tests {
         let e = Error::MissingSchema {
             schema: "audit".into(),
             named_by: Some("audit.events".into()),
-            dialect: Dialect::Postgres,
+            dialect: Postgres,
         };
         assert_eq!(
             e.to_string(),
@@ -140,7 +140,7 @@ mod tests {
         let e = Error::MissingSchema {
             schema: "x".into(),
             named_by: None,
-            dialect: Dialect::Postgres,
+            dialect: Postgres,
         };
         assert!(
             e.to_string()
@@ -156,7 +156,7 @@ mod tests {
         let e = Error::ModelSchemaUnsupported {
             table: "t".into(),
             schema: "s".into(),
-            dialect: Dialect::Sqlite,
+            dialect: Sqlite,
         };
         assert_eq!(
             e.to_string(),

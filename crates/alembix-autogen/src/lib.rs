@@ -8,7 +8,6 @@ pub mod diff;
 pub mod error;
 pub mod introspect;
 pub mod normalize;
-pub mod rebuild;
 pub mod scan;
 
 pub use error::{Error, Result};

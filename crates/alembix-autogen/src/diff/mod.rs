@@ -21,6 +21,7 @@ mod warnings;
 #[cfg(test)]
 mod tests;
 
+use alembix_migrate::{DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE};
 use alembix_schema::{Dialect, Op, Schema, Table};
 
 use crate::dialect::{DiffDriver, driver};
@@ -82,13 +83,13 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
 ///
 /// ```
 /// use alembix_autogen::diff::{diff, DiffOptions};
-/// use alembix_schema::{Column, ColumnType, Dialect, Schema, Table};
+/// use alembix_schema::{Column, ColumnType, Dialect::*, Schema, Table};
 /// let current = Schema::default();
 /// let models = Schema {
 ///     tables: vec![Table::new("users").column(Column::new("id", ColumnType::BigInt))],
 ///     ..Default::default()
 /// };
-/// let d = diff(&current, &models, &models, Dialect::Postgres, &DiffOptions::default());
+/// let d = diff(&current, &models, &models, Postgres, &DiffOptions::default());
 /// assert_eq!(d.ops.len(), 1);
 /// assert_eq!(d.ops[0].kind(), "create_table");
 /// ```
@@ -142,8 +143,8 @@ impl Cx<'_> {
     /// it and it is Alembix's own or matches `exclude_tables`.
     fn excluded(&self, name: &str) -> bool {
         self.target.table(name).is_none()
-            && (name == "alembix_version"
-                || name == "alembix_log"
+            && (name == DEFAULT_VERSION_TABLE
+                || name == DEFAULT_LOG_TABLE
                 || self.opts.exclude_tables.iter().any(|g| glob_match(g, name)))
     }
 

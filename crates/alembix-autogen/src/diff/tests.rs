@@ -7,9 +7,7 @@ use alembix_schema::{
 
 use super::{Diff, DiffOptions, diff, downgrade, glob_match, ops_json};
 
-const PG: Dialect = Dialect::Postgres;
-const MY: Dialect = Dialect::MySql;
-const LITE: Dialect = Dialect::Sqlite;
+use alembix_schema::Dialect::{MySql as MY, Postgres as PG, Sqlite as LITE};
 
 fn id_table(name: &str) -> Table {
     Table::new(name)

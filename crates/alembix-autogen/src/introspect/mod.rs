@@ -58,7 +58,10 @@ impl Default for IntrospectOptions {
     fn default() -> Self {
         IntrospectOptions {
             schemas: vec![DEFAULT_PG_SCHEMA.into()],
-            exclude_tables: vec!["alembix_version".into(), "alembix_log".into()],
+            exclude_tables: vec![
+                alembix_migrate::DEFAULT_VERSION_TABLE.into(),
+                alembix_migrate::DEFAULT_LOG_TABLE.into(),
+            ],
         }
     }
 }

@@ -64,7 +64,7 @@ fn table_ddl(schema: &Schema, name: &str, dialect: Dialect) -> String {
 fn print_schema_diff(out: &Out, d: &Diff, dialect: Dialect) {
     let mut after = d.current.clone();
     for op in &d.ops {
-        alembix_autogen::rebuild::apply_op(&mut after, op);
+        after.apply(op);
     }
     let mut tables: Vec<String> = d
         .ops

@@ -93,7 +93,7 @@ pub trait StatefulRender: Send + Sync + std::fmt::Debug {
 /// Renders `ops` for `dialect`, the first op running against `start`.
 ///
 /// ```
-/// use alembix_schema::{render_plan, Column, ColumnType, Dialect, Op, Schema, Table};
+/// use alembix_schema::{render_plan, Column, ColumnType, Dialect::*, Op, Schema, Table};
 /// let start = Schema {
 ///     tables: vec![Table::new("t").column(Column::new("n", ColumnType::Integer))],
 ///     ..Default::default()
@@ -111,12 +111,12 @@ pub trait StatefulRender: Send + Sync + std::fmt::Debug {
 ///     },
 /// ];
 /// // SQLite cannot alter a column: both changes are one table rebuild.
-/// let plan = render_plan(&ops, &start, Dialect::Sqlite).unwrap();
+/// let plan = render_plan(&ops, &start, Sqlite).unwrap();
 /// assert!(plan.own_transaction);
 /// assert!(plan.statements[0][0].starts_with("CREATE TABLE \"_alembix_new_t\""));
 /// assert!(plan.statements[1].is_empty());
 /// // PostgreSQL alters it in place.
-/// let plan = render_plan(&ops, &start, Dialect::Postgres).unwrap();
+/// let plan = render_plan(&ops, &start, Postgres).unwrap();
 /// assert!(!plan.own_transaction);
 /// assert!(plan.statements[0][0].starts_with("ALTER TABLE \"t\" ALTER COLUMN \"n\" TYPE bigint"));
 /// ```

@@ -1,6 +1,6 @@
 //! The stateful render of op lists, per backend, without a database.
 
-use crate::dialect::Dialect;
+use crate::dialect::Dialect::{MySql, Postgres, Sqlite};
 use crate::model::{
     Column, ColumnType, EnumType, ForeignKey, Index, ReferentialAction, Schema, Table,
 };
@@ -54,7 +54,7 @@ fn drop_fk() -> Op {
 
 #[test]
 fn mysql_drops_the_implicit_foreign_key_index() {
-    let plan = render_plan(&[drop_fk()], &posts(false), Dialect::MySql).unwrap();
+    let plan = render_plan(&[drop_fk()], &posts(false), MySql).unwrap();
     assert_eq!(plan.statements[0].len(), 2);
     assert_eq!(
         plan.statements[0][1],
@@ -65,7 +65,7 @@ fn mysql_drops_the_implicit_foreign_key_index() {
 
 #[test]
 fn mysql_keeps_an_index_that_serves_the_key() {
-    let plan = render_plan(&[drop_fk()], &posts(true), Dialect::MySql).unwrap();
+    let plan = render_plan(&[drop_fk()], &posts(true), MySql).unwrap();
     assert_eq!(plan.statements[0].len(), 1);
     assert!(plan.statements[0][0].contains("DROP FOREIGN KEY"));
 }
@@ -85,7 +85,7 @@ fn postgres_recreates_an_enum_losing_labels() {
         from: vec!["ok".into(), "sad".into()],
         to: vec!["ok".into()],
     };
-    let plan = render_plan(&[op], &start, Dialect::Postgres).unwrap();
+    let plan = render_plan(&[op], &start, Postgres).unwrap();
     assert_eq!(
         plan.statements[0],
         [
@@ -106,16 +106,8 @@ fn postgres_adds_labels_in_place() {
         from: vec!["ok".into()],
         to: vec!["ok".into(), "sad".into()],
     };
-    let plan = render_plan(
-        std::slice::from_ref(&op),
-        &Schema::default(),
-        Dialect::Postgres,
-    )
-    .unwrap();
-    assert_eq!(
-        plan.statements[0],
-        crate::render_op(&op, Dialect::Postgres).unwrap()
-    );
+    let plan = render_plan(std::slice::from_ref(&op), &Schema::default(), Postgres).unwrap();
+    assert_eq!(plan.statements[0], crate::render_op(&op, Postgres).unwrap());
     assert!(!plan.statements[0][0].contains("RENAME"));
 }
 
@@ -134,7 +126,7 @@ fn sqlite_folds_a_tables_ops_into_one_rebuild() {
             column: Column::new("title", ColumnType::Text).nullable(),
         },
     ];
-    let plan = render_plan(&ops, &start, Dialect::Sqlite).unwrap();
+    let plan = render_plan(&ops, &start, Sqlite).unwrap();
     assert!(plan.own_transaction);
     let stmts = &plan.statements[0];
     assert!(stmts[0].starts_with("CREATE TABLE \"_alembix_new_posts\""));
@@ -159,7 +151,7 @@ fn sqlite_without_rebuild_renders_in_place() {
         table: "posts".into(),
         column: Column::new("title", ColumnType::Text).nullable(),
     }];
-    let plan = render_plan(&ops, &posts(false), Dialect::Sqlite).unwrap();
+    let plan = render_plan(&ops, &posts(false), Sqlite).unwrap();
     assert!(!plan.own_transaction);
     assert!(plan.statements[0][0].starts_with("ALTER TABLE \"posts\" ADD COLUMN"));
 }
@@ -173,7 +165,7 @@ fn sqlite_skips_the_rebuild_of_a_table_dropped_later() {
             table: start.tables[0].clone(),
         },
     ];
-    let plan = render_plan(&ops, &start, Dialect::Sqlite).unwrap();
+    let plan = render_plan(&ops, &start, Sqlite).unwrap();
     assert!(!plan.own_transaction);
     assert!(plan.statements[0].is_empty());
     assert_eq!(plan.statements[1], ["DROP TABLE \"posts\""]);
