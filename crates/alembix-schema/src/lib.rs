@@ -35,12 +35,14 @@
 //! | `Enum` | named enum type | `enum(...)` | `text` + `CHECK` |
 //! | `Custom { sql }` | `sql` verbatim | `sql` verbatim | `sql` verbatim |
 
+mod dialect_url;
 pub mod model;
 pub mod naming;
 pub mod op;
 pub mod render;
 pub mod sql_type;
 
+pub use dialect_url::UnknownScheme;
 pub use model::{
     Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema,
     Table, UniqueConstraint,
