@@ -72,13 +72,26 @@ fn generate_model(model: &ModelDef) -> TokenStream {
         ),
     };
 
+    // Each decoder is kept only when the runtime has the backend's feature.
     let decoders = [
-        (format_ident!("decode_pg"), quote!(__a::PgRow)),
-        (format_ident!("decode_mysql"), quote!(__a::MySqlRow)),
-        (format_ident!("decode_sqlite"), quote!(__a::SqliteRow)),
+        (
+            format_ident!("decode_pg"),
+            quote!(__a::PgRow),
+            quote!(__a::__alembix_postgres),
+        ),
+        (
+            format_ident!("decode_mysql"),
+            quote!(__a::MySqlRow),
+            quote!(__a::__alembix_mysql),
+        ),
+        (
+            format_ident!("decode_sqlite"),
+            quote!(__a::SqliteRow),
+            quote!(__a::__alembix_sqlite),
+        ),
     ]
     .into_iter()
-    .map(|(method, row_ty)| {
+    .map(|(method, row_ty, if_enabled)| {
         let gets = model.fields.iter().enumerate().map(|(i, f)| {
             let fid = &f.ident;
             let ty = &f.ty;
@@ -89,11 +102,13 @@ fn generate_model(model: &ModelDef) -> TokenStream {
             }
         });
         quote! {
-            fn #method(row: &#row_ty, base: usize) -> ::core::result::Result<Self, __a::Error> {
-                ::core::result::Result::Ok(Self {
-                    #(#gets,)*
-                    #(#skipped: ::core::default::Default::default(),)*
-                })
+            #if_enabled! {
+                fn #method(row: &#row_ty, base: usize) -> ::core::result::Result<Self, __a::Error> {
+                    ::core::result::Result::Ok(Self {
+                        #(#gets,)*
+                        #(#skipped: ::core::default::Default::default(),)*
+                    })
+                }
             }
         }
     });
@@ -212,14 +227,20 @@ fn generate_db_enum(def: &EnumDef) -> TokenStream {
                 fn null_value() -> __a::Value {
                     __a::enum_value::<Self>(::core::option::Option::None)
                 }
-                fn decode_pg(row: &__a::PgRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
-                    __a::decode_enum_pg::<Self>(row, index, #rust_name)
+                __a::__alembix_postgres! {
+                    fn decode_pg(row: &__a::PgRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
+                        __a::decode_enum_pg::<Self>(row, index, #rust_name)
+                    }
                 }
-                fn decode_mysql(row: &__a::MySqlRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
-                    __a::decode_enum_mysql::<Self>(row, index, #rust_name)
+                __a::__alembix_mysql! {
+                    fn decode_mysql(row: &__a::MySqlRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
+                        __a::decode_enum_mysql::<Self>(row, index, #rust_name)
+                    }
                 }
-                fn decode_sqlite(row: &__a::SqliteRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
-                    __a::decode_enum_sqlite::<Self>(row, index, #rust_name)
+                __a::__alembix_sqlite! {
+                    fn decode_sqlite(row: &__a::SqliteRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
+                        __a::decode_enum_sqlite::<Self>(row, index, #rust_name)
+                    }
                 }
             }
         };

@@ -57,6 +57,17 @@ impl Error {
     }
 }
 
+impl From<alembix_driver::Error> for Error {
+    fn from(err: alembix_driver::Error) -> Self {
+        match err {
+            alembix_driver::Error::InvalidUrl { url, reason } => Error::InvalidUrl { url, reason },
+            alembix_driver::Error::Connect { source, .. } => source.into(),
+            alembix_driver::Error::Database(e) => e.into(),
+            other => Error::Usage(other.to_string()),
+        }
+    }
+}
+
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &err {

@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 
 use alembix_schema::Dialect;
 use sea_query::{ExprTrait, IntoIden, OnConflict, Query, Value, Values};
+#[cfg(feature = "postgres")]
 use sqlx::postgres::PgArguments;
 
 use super::{build, max_params, quote_ident};
@@ -155,6 +156,7 @@ pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u6
     }
     let mut total = 0;
     for (columns, group) in groups {
+        #[cfg(feature = "postgres")]
         if ex.dialect() == Dialect::Postgres && !columns.is_empty() {
             // As many rows per statement as VALUES would take, so the
             // statement count (and the size of one message) stays the same.
@@ -182,6 +184,7 @@ pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u6
 /// applies exactly as with `VALUES`. Each array is bound as a typed `Vec<T>`
 /// built straight from the rows' values. `None` when a value cannot travel
 /// in an array (NULL, a type without array support): the caller uses `VALUES`.
+#[cfg(feature = "postgres")]
 fn unnest_insert<M: Model>(columns: &[usize], rows: &[&M]) -> Option<(String, PgArguments)> {
     use sqlx::Arguments as _;
     let meta = M::meta();
