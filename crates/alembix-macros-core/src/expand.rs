@@ -28,7 +28,6 @@ fn generate_model(model: &ModelDef) -> TokenStream {
 
     let field_idents: Vec<_> = model.fields.iter().map(|f| &f.ident).collect();
     let field_tys: Vec<_> = model.fields.iter().map(|f| &f.ty).collect();
-    let skipped = &model.skipped;
     let idx: Vec<usize> = (0..model.fields.len()).collect();
     let col_names: Vec<&str> = model
         .table
@@ -72,46 +71,7 @@ fn generate_model(model: &ModelDef) -> TokenStream {
         ),
     };
 
-    // Each decoder is kept only when the runtime has the backend's feature.
-    let decoders = [
-        (
-            format_ident!("decode_pg"),
-            quote!(__a::PgRow),
-            quote!(__a::__alembix_postgres),
-        ),
-        (
-            format_ident!("decode_mysql"),
-            quote!(__a::MySqlRow),
-            quote!(__a::__alembix_mysql),
-        ),
-        (
-            format_ident!("decode_sqlite"),
-            quote!(__a::SqliteRow),
-            quote!(__a::__alembix_sqlite),
-        ),
-    ]
-    .into_iter()
-    .map(|(method, row_ty, if_enabled)| {
-        let gets = model.fields.iter().enumerate().map(|(i, f)| {
-            let fid = &f.ident;
-            let ty = &f.ty;
-            let col = &col_names[i];
-            quote_spanned! {ty.span()=>
-                #fid: <#ty as __a::DbType>::#method(row, base + #i)
-                    .map_err(|e| __a::Error::decode(#rust_name, #col, e))?
-            }
-        });
-        quote! {
-            #if_enabled! {
-                fn #method(row: &#row_ty, base: usize) -> ::core::result::Result<Self, __a::Error> {
-                    ::core::result::Result::Ok(Self {
-                        #(#gets,)*
-                        #(#skipped: ::core::default::Default::default(),)*
-                    })
-                }
-            }
-        }
-    });
+    let decoders = decoders(model, &col_names, &rust_name);
 
     let value_exprs = model.fields.iter().map(|f| {
         let fid = &f.ident;
@@ -179,6 +139,52 @@ fn generate_model(model: &ModelDef) -> TokenStream {
             }
         };
     }
+}
+
+/// `decode_pg`, `decode_mysql` and `decode_sqlite`, each kept only when the
+/// runtime has the backend's feature.
+fn decoders(model: &ModelDef, col_names: &[&str], rust_name: &str) -> Vec<TokenStream> {
+    let skipped = &model.skipped;
+    [
+        (
+            format_ident!("decode_pg"),
+            quote!(__a::PgRow),
+            quote!(__a::__alembix_postgres),
+        ),
+        (
+            format_ident!("decode_mysql"),
+            quote!(__a::MySqlRow),
+            quote!(__a::__alembix_mysql),
+        ),
+        (
+            format_ident!("decode_sqlite"),
+            quote!(__a::SqliteRow),
+            quote!(__a::__alembix_sqlite),
+        ),
+    ]
+    .into_iter()
+    .map(|(method, row_ty, if_enabled)| {
+        let gets = model.fields.iter().enumerate().map(|(i, f)| {
+            let fid = &f.ident;
+            let ty = &f.ty;
+            let col = &col_names[i];
+            quote_spanned! {ty.span()=>
+                #fid: <#ty as __a::DbType>::#method(row, base + #i)
+                    .map_err(|e| __a::Error::decode(#rust_name, #col, e))?
+            }
+        });
+        quote! {
+            #if_enabled! {
+                fn #method(row: &#row_ty, base: usize) -> ::core::result::Result<Self, __a::Error> {
+                    ::core::result::Result::Ok(Self {
+                        #(#gets,)*
+                        #(#skipped: ::core::default::Default::default(),)*
+                    })
+                }
+            }
+        }
+    })
+    .collect()
 }
 
 /// The table as JSON, embedded in the generated code and read once at run time.

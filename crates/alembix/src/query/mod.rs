@@ -1,4 +1,4 @@
-//! Query builders and the statements behind the [`Model`] methods.
+//! Query builders and the statements behind the [`Model`](crate::Model) methods.
 
 pub(crate) mod cache;
 mod select;
