@@ -88,6 +88,18 @@ fn nth<R>(rows: &[R], index: usize) -> sqlx::Result<&R> {
     rows.get(index).ok_or(sqlx::Error::RowNotFound)
 }
 
+impl std::fmt::Debug for Rows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rows").field("len", &self.len()).finish()
+    }
+}
+
+impl std::fmt::Debug for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Row").finish_non_exhaustive()
+    }
+}
+
 impl Rows {
     /// The number of rows.
     pub fn len(&self) -> usize {

@@ -57,6 +57,16 @@ impl Error {
     }
 }
 
+/// A URL whose scheme names no backend ([`Backend::from_url`](crate::Backend::from_url)).
+impl From<alembix_schema::UnknownScheme> for Error {
+    fn from(err: alembix_schema::UnknownScheme) -> Self {
+        Error::InvalidUrl {
+            url: format!("{}:...", err.scheme),
+            reason: err.to_string(),
+        }
+    }
+}
+
 impl From<alembix_driver::Error> for Error {
     fn from(err: alembix_driver::Error) -> Self {
         match err {

@@ -33,6 +33,14 @@
 //! # Ok::<_, alembix::Error>(()) }).unwrap();
 //! ```
 //!
+//! # Backends
+//!
+//! Each backend is a cargo feature, all three on by default: `postgres`,
+//! `mysql` (MySQL and MariaDB) and `sqlite`. With
+//! `default-features = false, features = ["sqlite"]` only the SQLite driver
+//! is compiled; [`Db::connect`] refuses a URL of a backend left out with an
+//! [`Error::InvalidUrl`] naming the feature.
+//!
 //! # Model attributes
 //!
 //! Field attributes (`#[column(...)]`): `primary_key`, `auto_increment = bool`,
@@ -105,6 +113,8 @@ mod relations;
 mod types;
 
 pub use alembix_derive::{DbEnum, Model, migrate};
+/// The connection layer: the pool behind [`Db::pool`].
+pub use alembix_driver as driver;
 pub use alembix_schema as schema;
 /// The database backend behind a [`Db`]: the same type as the schema's
 /// [`Dialect`](alembix_schema::Dialect), so `db.backend()` can be handed to

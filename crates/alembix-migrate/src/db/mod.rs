@@ -85,6 +85,24 @@ impl Database {
         Database { pool }
     }
 
+    /// Uses an existing PostgreSQL pool.
+    #[cfg(feature = "postgres")]
+    pub fn from_postgres(pool: sqlx::PgPool) -> Database {
+        Database::from_pool(Pool::Postgres(pool))
+    }
+
+    /// Uses an existing MySQL/MariaDB pool.
+    #[cfg(feature = "mysql")]
+    pub fn from_mysql(pool: sqlx::MySqlPool) -> Database {
+        Database::from_pool(Pool::MySql(pool))
+    }
+
+    /// Uses an existing SQLite pool.
+    #[cfg(feature = "sqlite")]
+    pub fn from_sqlite(pool: sqlx::SqlitePool) -> Database {
+        Database::from_pool(Pool::Sqlite(pool))
+    }
+
     /// The pool.
     pub fn pool(&self) -> &Pool {
         &self.pool

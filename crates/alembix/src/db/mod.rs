@@ -244,3 +244,25 @@ fn schema_of(tables: &[&Table]) -> Schema {
     }
     schema
 }
+
+#[cfg(test)]
+mod tests {
+    /// A URL of a backend this build leaves out names the missing feature.
+    #[cfg(not(all(feature = "postgres", feature = "mysql", feature = "sqlite")))]
+    #[tokio::test]
+    async fn left_out_backend_names_its_feature() {
+        for (url, feature) in [
+            ("postgres://app:secret@localhost/app", "postgres"),
+            ("mysql://app:secret@localhost/app", "mysql"),
+            ("sqlite::memory:", "sqlite"),
+        ] {
+            let backend = crate::Backend::from_url(url).unwrap();
+            if alembix_driver::backend_sql(backend).enabled {
+                continue;
+            }
+            let err = super::Db::connect(url).await.unwrap_err().to_string();
+            assert!(err.contains(&format!("`{feature}` cargo feature")), "{err}");
+            assert!(!err.contains("secret"), "{err}");
+        }
+    }
+}
