@@ -74,7 +74,6 @@ pub trait RowDecoder {
     }
 }
 
-#[allow(dead_code)]
 fn left_out(name: &str, feature: &str) -> sqlx::Error {
     sqlx::Error::Configuration(
         format!(

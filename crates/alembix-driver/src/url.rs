@@ -42,17 +42,23 @@ pub fn redact(url: &str) -> String {
 /// ```
 pub fn parse_url(url: &str) -> Result<Dialect, Error> {
     let dialect = Dialect::from_url(url).map_err(|e| invalid(url, e))?;
-    let sql = backend_sql(dialect);
-    if !sql.enabled {
-        return Err(invalid(
-            url,
-            format!(
-                "this build of Alembix has no {} support: enable the `{}` cargo feature",
-                sql.name, sql.feature
-            ),
-        ));
+    if !backend_sql(dialect).enabled {
+        return Err(left_out(url, dialect));
     }
     Ok(dialect)
+}
+
+/// [`Error::InvalidUrl`] for a backend this build leaves out, naming its
+/// cargo feature.
+pub(crate) fn left_out(url: &str, dialect: Dialect) -> Error {
+    let sql = backend_sql(dialect);
+    invalid(
+        url,
+        format!(
+            "this build of Alembix has no {} support: enable the `{}` cargo feature",
+            sql.name, sql.feature
+        ),
+    )
 }
 
 /// [`Error::InvalidUrl`] for `url` (redacted).
@@ -64,7 +70,6 @@ pub(crate) fn invalid(url: &str, reason: impl std::fmt::Display) -> Error {
 }
 
 /// [`Error::Connect`] for `url` (redacted).
-#[allow(dead_code)]
 pub(crate) fn connect_error(url: &str, source: sqlx::Error) -> Error {
     Error::Connect {
         url: redact(url),

@@ -122,6 +122,9 @@ pub(crate) async fn connect(
         #[cfg(feature = "sqlite")]
         Dialect::Sqlite => sqlite::connect(url, opts).await,
         #[allow(unreachable_patterns)]
-        _ => crate::parse_url(url).map(|_| unreachable!("parse_url refuses a backend left out")),
+        other => {
+            let _ = opts;
+            Err(crate::url::left_out(url, other))
+        }
     }
 }
