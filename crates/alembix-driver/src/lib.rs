@@ -49,7 +49,7 @@ macro_rules! dispatch {
     };
 }
 
-pub mod backend;
+mod backend;
 mod conn;
 mod error;
 mod pool;
