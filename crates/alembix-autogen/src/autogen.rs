@@ -57,6 +57,7 @@ pub async fn compare(
             schemas.push(s.to_string());
         }
     }
+    #[cfg(feature = "postgres")]
     if let Some(pool) = db.as_postgres() {
         let found: Vec<String> =
             sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname = ANY($1)")

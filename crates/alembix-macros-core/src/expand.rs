@@ -28,7 +28,6 @@ fn generate_model(model: &ModelDef) -> TokenStream {
 
     let field_idents: Vec<_> = model.fields.iter().map(|f| &f.ident).collect();
     let field_tys: Vec<_> = model.fields.iter().map(|f| &f.ty).collect();
-    let skipped = &model.skipped;
     let idx: Vec<usize> = (0..model.fields.len()).collect();
     let col_names: Vec<&str> = model
         .table
@@ -72,31 +71,7 @@ fn generate_model(model: &ModelDef) -> TokenStream {
         ),
     };
 
-    let decoders = [
-        (format_ident!("decode_pg"), quote!(__a::PgRow)),
-        (format_ident!("decode_mysql"), quote!(__a::MySqlRow)),
-        (format_ident!("decode_sqlite"), quote!(__a::SqliteRow)),
-    ]
-    .into_iter()
-    .map(|(method, row_ty)| {
-        let gets = model.fields.iter().enumerate().map(|(i, f)| {
-            let fid = &f.ident;
-            let ty = &f.ty;
-            let col = &col_names[i];
-            quote_spanned! {ty.span()=>
-                #fid: <#ty as __a::DbType>::#method(row, base + #i)
-                    .map_err(|e| __a::Error::decode(#rust_name, #col, e))?
-            }
-        });
-        quote! {
-            fn #method(row: &#row_ty, base: usize) -> ::core::result::Result<Self, __a::Error> {
-                ::core::result::Result::Ok(Self {
-                    #(#gets,)*
-                    #(#skipped: ::core::default::Default::default(),)*
-                })
-            }
-        }
-    });
+    let decoders = decoders(model, &col_names, &rust_name);
 
     let value_exprs = model.fields.iter().map(|f| {
         let fid = &f.ident;
@@ -166,6 +141,52 @@ fn generate_model(model: &ModelDef) -> TokenStream {
     }
 }
 
+/// `decode_pg`, `decode_mysql` and `decode_sqlite`, each kept only when the
+/// runtime has the backend's feature.
+fn decoders(model: &ModelDef, col_names: &[&str], rust_name: &str) -> Vec<TokenStream> {
+    let skipped = &model.skipped;
+    [
+        (
+            format_ident!("decode_pg"),
+            quote!(__a::PgRow),
+            quote!(__a::__alembix_postgres),
+        ),
+        (
+            format_ident!("decode_mysql"),
+            quote!(__a::MySqlRow),
+            quote!(__a::__alembix_mysql),
+        ),
+        (
+            format_ident!("decode_sqlite"),
+            quote!(__a::SqliteRow),
+            quote!(__a::__alembix_sqlite),
+        ),
+    ]
+    .into_iter()
+    .map(|(method, row_ty, if_enabled)| {
+        let gets = model.fields.iter().enumerate().map(|(i, f)| {
+            let fid = &f.ident;
+            let ty = &f.ty;
+            let col = &col_names[i];
+            quote_spanned! {ty.span()=>
+                #fid: <#ty as __a::DbType>::#method(row, base + #i)
+                    .map_err(|e| __a::Error::decode(#rust_name, #col, e))?
+            }
+        });
+        quote! {
+            #if_enabled! {
+                fn #method(row: &#row_ty, base: usize) -> ::core::result::Result<Self, __a::Error> {
+                    ::core::result::Result::Ok(Self {
+                        #(#gets,)*
+                        #(#skipped: ::core::default::Default::default(),)*
+                    })
+                }
+            }
+        }
+    })
+    .collect()
+}
+
 /// The table as JSON, embedded in the generated code and read once at run time.
 fn serialize_table(table: &alembix_schema::Table) -> String {
     serde_json::to_string(table).expect("a table always serialises")
@@ -212,14 +233,20 @@ fn generate_db_enum(def: &EnumDef) -> TokenStream {
                 fn null_value() -> __a::Value {
                     __a::enum_value::<Self>(::core::option::Option::None)
                 }
-                fn decode_pg(row: &__a::PgRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
-                    __a::decode_enum_pg::<Self>(row, index, #rust_name)
+                __a::__alembix_postgres! {
+                    fn decode_pg(row: &__a::PgRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
+                        __a::decode_enum_pg::<Self>(row, index, #rust_name)
+                    }
                 }
-                fn decode_mysql(row: &__a::MySqlRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
-                    __a::decode_enum_mysql::<Self>(row, index, #rust_name)
+                __a::__alembix_mysql! {
+                    fn decode_mysql(row: &__a::MySqlRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
+                        __a::decode_enum_mysql::<Self>(row, index, #rust_name)
+                    }
                 }
-                fn decode_sqlite(row: &__a::SqliteRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
-                    __a::decode_enum_sqlite::<Self>(row, index, #rust_name)
+                __a::__alembix_sqlite! {
+                    fn decode_sqlite(row: &__a::SqliteRow, index: usize) -> ::core::result::Result<Self, __a::DecodeError> {
+                        __a::decode_enum_sqlite::<Self>(row, index, #rust_name)
+                    }
                 }
             }
         };

@@ -45,7 +45,7 @@ pub mod render;
 pub mod sql_type;
 
 pub use apply::apply_op;
-pub use dialect::SqlDialect;
+pub use dialect::{SqlDialect, UnknownScheme};
 pub use model::{
     Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema,
     Table, UniqueConstraint,

@@ -57,6 +57,27 @@ impl Error {
     }
 }
 
+/// A URL whose scheme names no backend ([`Backend::from_url`](crate::Backend::from_url)).
+impl From<alembix_schema::UnknownScheme> for Error {
+    fn from(err: alembix_schema::UnknownScheme) -> Self {
+        Error::InvalidUrl {
+            url: format!("{}:...", err.scheme),
+            reason: err.to_string(),
+        }
+    }
+}
+
+impl From<alembix_driver::Error> for Error {
+    fn from(err: alembix_driver::Error) -> Self {
+        match err {
+            alembix_driver::Error::InvalidUrl { url, reason } => Error::InvalidUrl { url, reason },
+            alembix_driver::Error::Connect { source, .. } => source.into(),
+            alembix_driver::Error::Database(e) => e.into(),
+            other => Error::Usage(other.to_string()),
+        }
+    }
+}
+
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &err {

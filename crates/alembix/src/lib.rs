@@ -33,6 +33,14 @@
 //! # Ok::<_, alembix::Error>(()) }).unwrap();
 //! ```
 //!
+//! # Backends
+//!
+//! Each backend is a cargo feature, all three on by default: `postgres`,
+//! `mysql` (MySQL and MariaDB) and `sqlite`. With
+//! `default-features = false, features = ["sqlite"]` only the SQLite driver
+//! is compiled; [`Db::connect`] refuses a URL of a backend left out with an
+//! [`Error::InvalidUrl`] naming the feature.
+//!
 //! # Model attributes
 //!
 //! Field attributes (`#[column(...)]`): `primary_key`, `auto_increment = bool`,
@@ -105,8 +113,23 @@ mod relations;
 mod types;
 
 pub use alembix_derive::{DbEnum, Model, migrate};
+/// The connection layer: the pool behind [`Db::pool`].
+pub use alembix_driver as driver;
 pub use alembix_schema as schema;
-pub use db::{Backend, Db, Exec, PoolOptions, Tx};
+/// The database backend behind a [`Db`]: the same type as the schema's
+/// [`Dialect`](alembix_schema::Dialect), so `db.backend()` can be handed to
+/// the renderer as it is.
+///
+/// ```
+/// use alembix::Backend;
+/// assert_eq!(Backend::from_url("postgres://localhost/app").unwrap(), Backend::Postgres);
+/// assert_eq!(Backend::from_url("mariadb://root@localhost/app").unwrap(), Backend::MySql);
+/// assert_eq!(Backend::from_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+/// assert!(Backend::from_url("oracle://x").is_err());
+/// assert_eq!(Backend::Sqlite.dialect(), alembix::schema::Dialect::Sqlite);
+/// ```
+pub use alembix_schema::Dialect as Backend;
+pub use db::{Db, Exec, PoolOptions, Tx};
 pub use error::{DecodeError, Error, Result};
 pub use expr::{Col, Cond, Expr, Operand, OrderBy};
 pub use model::{Key, Model, ModelMeta};
@@ -116,14 +139,74 @@ pub use types::{DbEnum, DbType};
 pub mod __private {
     pub use crate::expr::Col;
     pub use crate::model::{Model, ModelMeta};
-    pub use crate::types::{
-        DbEnum, DbType, decode_enum_mysql, decode_enum_pg, decode_enum_sqlite, enum_value,
-    };
+    #[cfg(feature = "mysql")]
+    pub use crate::types::decode_enum_mysql;
+    #[cfg(feature = "postgres")]
+    pub use crate::types::decode_enum_pg;
+    #[cfg(feature = "sqlite")]
+    pub use crate::types::decode_enum_sqlite;
+    pub use crate::types::{DbEnum, DbType, enum_value};
+    pub use crate::{__alembix_mysql, __alembix_postgres, __alembix_sqlite};
     pub use crate::{DecodeError, Error};
     pub use alembix_schema::EnumType;
     pub use sea_query::Value;
+    #[cfg(feature = "mysql")]
     pub use sqlx::mysql::MySqlRow;
+    #[cfg(feature = "postgres")]
     pub use sqlx::postgres::PgRow;
+    #[cfg(feature = "sqlite")]
     pub use sqlx::sqlite::SqliteRow;
     pub use std::sync::OnceLock;
+}
+
+// The derives wrap the code for one backend in these: it is kept when the
+// backend's feature of this crate is on, and dropped otherwise, so the
+// generated code compiles whichever backends are enabled.
+
+/// Keeps its input when the `postgres` feature is on.
+#[cfg(feature = "postgres")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __alembix_postgres {
+    ($($code:tt)*) => { $($code)* };
+}
+
+/// Drops its input: the `postgres` feature is off.
+#[cfg(not(feature = "postgres"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __alembix_postgres {
+    ($($code:tt)*) => {};
+}
+
+/// Keeps its input when the `mysql` feature is on.
+#[cfg(feature = "mysql")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __alembix_mysql {
+    ($($code:tt)*) => { $($code)* };
+}
+
+/// Drops its input: the `mysql` feature is off.
+#[cfg(not(feature = "mysql"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __alembix_mysql {
+    ($($code:tt)*) => {};
+}
+
+/// Keeps its input when the `sqlite` feature is on.
+#[cfg(feature = "sqlite")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __alembix_sqlite {
+    ($($code:tt)*) => { $($code)* };
+}
+
+/// Drops its input: the `sqlite` feature is off.
+#[cfg(not(feature = "sqlite"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __alembix_sqlite {
+    ($($code:tt)*) => {};
 }

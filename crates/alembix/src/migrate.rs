@@ -13,7 +13,7 @@ use alembix_migrate::{
 
 pub use alembix_migrate::{Direction, Step};
 
-use crate::db::{Db, Pool};
+use crate::db::Db;
 use crate::error::Result;
 
 /// Revision files embedded in the binary, usually made by
@@ -135,9 +135,5 @@ impl EmbeddedMigrations {
 
 /// The engine's view of a `Db`: the same pool.
 fn database(db: &Db) -> Database {
-    match &db.pool {
-        Pool::Pg(p) => Database::from_postgres(p.clone()),
-        Pool::My(p) => Database::from_mysql(p.clone()),
-        Pool::Lite(p) => Database::from_sqlite(p.clone()),
-    }
+    Database::from_pool(db.pool().clone())
 }

@@ -5,8 +5,11 @@ use std::future::Future;
 
 use alembix_schema::{ColumnType, EnumType, Table};
 use sea_query::{IntoIden, Value};
+#[cfg(feature = "mysql")]
 use sqlx::mysql::MySqlRow;
+#[cfg(feature = "postgres")]
 use sqlx::postgres::PgRow;
+#[cfg(feature = "sqlite")]
 use sqlx::sqlite::SqliteRow;
 
 use crate::db::Exec;
@@ -140,10 +143,13 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     #[doc(hidden)]
     fn set_version(&mut self, v: i64);
     #[doc(hidden)]
+    #[cfg(feature = "postgres")]
     fn decode_pg(row: &PgRow, base: usize) -> Result<Self>;
     #[doc(hidden)]
+    #[cfg(feature = "mysql")]
     fn decode_mysql(row: &MySqlRow, base: usize) -> Result<Self>;
     #[doc(hidden)]
+    #[cfg(feature = "sqlite")]
     fn decode_sqlite(row: &SqliteRow, base: usize) -> Result<Self>;
 
     /// The model's table, as `create_all` and autogen see it.

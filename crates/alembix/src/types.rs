@@ -1,9 +1,13 @@
 //! How Rust values travel to and from each backend.
 
 use sea_query::Value;
+#[cfg(feature = "mysql")]
 use sqlx::mysql::MySqlRow;
+#[cfg(feature = "postgres")]
 use sqlx::postgres::PgRow;
+#[cfg(feature = "sqlite")]
 use sqlx::sqlite::SqliteRow;
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 use sqlx::{Row, ValueRef};
 
 use crate::error::DecodeError;
@@ -24,10 +28,13 @@ pub trait DbType: Sized + Send + Sync + 'static {
     fn to_value(&self) -> Value;
     /// A NULL of this type (for `Option::None`).
     fn null_value() -> Value;
+    #[cfg(feature = "postgres")]
     /// Reads column `index` of a PostgreSQL row.
     fn decode_pg(row: &PgRow, index: usize) -> Result<Self, DecodeError>;
+    #[cfg(feature = "mysql")]
     /// Reads column `index` of a MySQL row.
     fn decode_mysql(row: &MySqlRow, index: usize) -> Result<Self, DecodeError>;
+    #[cfg(feature = "sqlite")]
     /// Reads column `index` of a SQLite row.
     fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError>;
 }
@@ -41,12 +48,15 @@ macro_rules! native {
             fn null_value() -> Value {
                 Value::$variant(None)
             }
+            #[cfg(feature = "postgres")]
             fn decode_pg(row: &PgRow, index: usize) -> Result<Self, DecodeError> {
                 row.try_get(index)
             }
+            #[cfg(feature = "mysql")]
             fn decode_mysql(row: &MySqlRow, index: usize) -> Result<Self, DecodeError> {
                 row.try_get(index)
             }
+            #[cfg(feature = "sqlite")]
             fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError> {
                 row.try_get(index)
             }
@@ -77,12 +87,15 @@ impl DbType for rust_decimal::Decimal {
     fn null_value() -> Value {
         Value::Decimal(None)
     }
+    #[cfg(feature = "postgres")]
     fn decode_pg(row: &PgRow, index: usize) -> Result<Self, DecodeError> {
         row.try_get(index)
     }
+    #[cfg(feature = "mysql")]
     fn decode_mysql(row: &MySqlRow, index: usize) -> Result<Self, DecodeError> {
         row.try_get(index)
     }
+    #[cfg(feature = "sqlite")]
     /// SQLite has no exact decimal: the value is kept as text.
     fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError> {
         let text: String = row.try_get(index)?;
@@ -100,12 +113,15 @@ impl DbType for serde_json::Value {
     fn null_value() -> Value {
         Value::Json(None)
     }
+    #[cfg(feature = "postgres")]
     fn decode_pg(row: &PgRow, index: usize) -> Result<Self, DecodeError> {
         row.try_get(index)
     }
+    #[cfg(feature = "mysql")]
     fn decode_mysql(row: &MySqlRow, index: usize) -> Result<Self, DecodeError> {
         row.try_get(index)
     }
+    #[cfg(feature = "sqlite")]
     fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError> {
         row.try_get(index)
     }
@@ -121,18 +137,21 @@ impl<T: DbType> DbType for Option<T> {
     fn null_value() -> Value {
         T::null_value()
     }
+    #[cfg(feature = "postgres")]
     fn decode_pg(row: &PgRow, index: usize) -> Result<Self, DecodeError> {
         if row.try_get_raw(index)?.is_null() {
             return Ok(None);
         }
         T::decode_pg(row, index).map(Some)
     }
+    #[cfg(feature = "mysql")]
     fn decode_mysql(row: &MySqlRow, index: usize) -> Result<Self, DecodeError> {
         if row.try_get_raw(index)?.is_null() {
             return Ok(None);
         }
         T::decode_mysql(row, index).map(Some)
     }
+    #[cfg(feature = "sqlite")]
     fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError> {
         if row.try_get_raw(index)?.is_null() {
             return Ok(None);
@@ -194,6 +213,7 @@ fn enum_from_text<E: DbEnum>(text: &str, index: usize, rust: &str) -> Result<E, 
     })
 }
 
+#[cfg(feature = "postgres")]
 #[doc(hidden)]
 pub fn decode_enum_pg<E: DbEnum>(row: &PgRow, index: usize, rust: &str) -> Result<E, DecodeError> {
     // An enum type is not `text` to sqlx's type check; its wire form is the label.
@@ -207,6 +227,7 @@ pub fn decode_enum_pg<E: DbEnum>(row: &PgRow, index: usize, rust: &str) -> Resul
     enum_from_text(text, index, rust)
 }
 
+#[cfg(feature = "mysql")]
 #[doc(hidden)]
 pub fn decode_enum_mysql<E: DbEnum>(
     row: &MySqlRow,
@@ -223,6 +244,7 @@ pub fn decode_enum_mysql<E: DbEnum>(
     enum_from_text(text, index, rust)
 }
 
+#[cfg(feature = "sqlite")]
 #[doc(hidden)]
 pub fn decode_enum_sqlite<E: DbEnum>(
     row: &SqliteRow,

@@ -27,9 +27,13 @@
 //! after the database has normalised the models' side too: see
 //! [`crate::normalize`].
 
+#[cfg(feature = "mysql")]
 pub(crate) mod mysql;
+#[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+#[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
+#[cfg(feature = "sqlite")]
 mod sqlite_sql;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,8 +42,11 @@ use alembix_schema::Schema;
 
 use crate::error::Result;
 
+#[cfg(feature = "mysql")]
 pub use mysql::introspect_mysql;
+#[cfg(feature = "postgres")]
 pub use postgres::introspect_postgres;
+#[cfg(feature = "sqlite")]
 pub use sqlite::introspect_sqlite;
 
 /// What to read.
@@ -103,15 +110,30 @@ pub async fn introspect(
     db: &alembix_migrate::Database,
     opts: &IntrospectOptions,
 ) -> Result<Schema> {
+    #[cfg(feature = "postgres")]
     if let Some(p) = db.as_postgres() {
-        introspect_postgres(p, opts).await
-    } else if let Some(p) = db.as_mysql() {
-        introspect_mysql(p, opts).await
-    } else if let Some(p) = db.as_sqlite() {
-        introspect_sqlite(p, opts).await
-    } else {
-        unreachable!("a Database is one of the three backends")
+        return introspect_postgres(p, opts).await;
     }
+    #[cfg(feature = "mysql")]
+    if let Some(p) = db.as_mysql() {
+        return introspect_mysql(p, opts).await;
+    }
+    #[cfg(feature = "sqlite")]
+    if let Some(p) = db.as_sqlite() {
+        return introspect_sqlite(p, opts).await;
+    }
+    let _ = opts;
+    Err(not_built(db.dialect()))
+}
+
+/// The error for a backend this crate was built without (another crate
+/// of the build enabled it in the driver).
+pub(crate) fn not_built(dialect: alembix_schema::Dialect) -> crate::Error {
+    let sql = alembix_driver::backend_sql(dialect);
+    crate::Error::Usage(format!(
+        "alembix-autogen was built without {} support: enable its `{}` cargo feature",
+        sql.name, sql.feature
+    ))
 }
 
 /// Sorts a schema's parts so that two introspections compare equal.

@@ -16,6 +16,7 @@ mod mysql;
 mod plan;
 mod postgres;
 mod sqlite;
+mod url;
 
 use sea_query::{
     MysqlQueryBuilder, PostgresQueryBuilder, QueryStatementWriter, SchemaStatementBuilder,
@@ -25,6 +26,7 @@ use sea_query::{
 pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
+pub use url::UnknownScheme;
 
 /// The SQL dialect to render for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -124,6 +126,9 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
 
     /// The backend's name as messages write it (`PostgreSQL`).
     fn title(&self) -> &'static str;
+
+    /// The URL schemes that name this backend (`postgres` of `postgres://`).
+    fn url_schemes(&self) -> &'static [&'static str];
 
     // ---- capabilities ----
 

@@ -26,6 +26,10 @@ impl SqlDialect for MySql {
         "MySQL"
     }
 
+    fn url_schemes(&self) -> &'static [&'static str] {
+        &["mysql", "mariadb"]
+    }
+
     // DDL commits the transaction it runs in.
     fn transactional_ddl(&self) -> bool {
         false

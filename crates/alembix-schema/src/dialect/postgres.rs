@@ -24,6 +24,10 @@ impl SqlDialect for Postgres {
         "PostgreSQL"
     }
 
+    fn url_schemes(&self) -> &'static [&'static str] {
+        &["postgres", "postgresql"]
+    }
+
     fn max_identifier_len(&self) -> usize {
         63
     }

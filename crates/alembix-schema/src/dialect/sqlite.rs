@@ -26,6 +26,10 @@ impl SqlDialect for Sqlite {
         "SQLite"
     }
 
+    fn url_schemes(&self) -> &'static [&'static str] {
+        &["sqlite"]
+    }
+
     // SQLite has no limit of its own; names are held to the smallest limit
     // of the three backends elsewhere (see `naming::MAX_NAME_LEN`).
     fn max_identifier_len(&self) -> usize {

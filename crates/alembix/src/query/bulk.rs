@@ -22,13 +22,19 @@ pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u6
     }
     let mut total = 0;
     for (columns, group) in groups {
-        total += if ex.dialect().rules().insert_from_arrays() && !columns.is_empty() {
-            super::backend::postgres::insert_unnest::<M>(ex, &columns, &group).await?
-        } else {
-            insert_values::<M>(ex, &columns, &group).await?
-        };
+        total += insert_group::<M>(ex, &columns, &group).await?;
     }
     Ok(total)
+}
+
+/// One group of rows writing the same columns: as typed arrays where the
+/// backend takes them, else multi-row `VALUES`.
+async fn insert_group<M: Model>(ex: Exec<'_>, columns: &[usize], rows: &[&M]) -> Result<u64> {
+    #[cfg(feature = "postgres")]
+    if ex.dialect().rules().insert_from_arrays() && !columns.is_empty() {
+        return super::backend::postgres::insert_unnest::<M>(ex, columns, rows).await;
+    }
+    insert_values::<M>(ex, columns, rows).await
 }
 
 /// Multi-row `VALUES`, as many rows per statement as the parameter limit allows.

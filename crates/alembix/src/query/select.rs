@@ -5,12 +5,10 @@ use std::marker::PhantomData;
 use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
 use sea_query::{Query, SelectStatement};
-use sea_query_sqlx::SqlxValues;
-use sqlx::AssertSqlSafe;
 
 use super::build;
-use crate::db::{Exec, Pool, TxConn};
-use crate::error::{Error, Result};
+use crate::db::Exec;
+use crate::error::Result;
 use crate::expr::{Cond, OrderBy};
 use crate::model::Model;
 
@@ -145,57 +143,7 @@ impl<M: Model> Select<M> {
     pub fn stream<'a>(self, ex: impl Into<Exec<'a>>) -> BoxStream<'a, Result<M>> {
         let ex = ex.into();
         let (sql, values) = build(&self.statement(&ex), ex.dialect());
-        Box::pin(async_stream::try_stream! {
-            ex.count_query();
-            let sql = AssertSqlSafe(sql);
-            let values = SqlxValues(values);
-            match ex {
-                Exec::Db(db) => match &db.pool {
-                    Pool::Pg(p) => {
-                        let mut rows = sqlx::query_with(sql, values).fetch(p);
-                        while let Some(row) = rows.try_next().await.map_err(Error::from)? {
-                            yield M::decode_pg(&row, 0)?;
-                        }
-                    }
-                    Pool::My(p) => {
-                        let mut rows = sqlx::query_with(sql, values).fetch(p);
-                        while let Some(row) = rows.try_next().await.map_err(Error::from)? {
-                            yield M::decode_mysql(&row, 0)?;
-                        }
-                    }
-                    Pool::Lite(p) => {
-                        let mut rows = sqlx::query_with(sql, values).fetch(p);
-                        while let Some(row) = rows.try_next().await.map_err(Error::from)? {
-                            yield M::decode_sqlite(&row, 0)?;
-                        }
-                    }
-                },
-                Exec::Tx(tx) => {
-                    let mut guard = tx.conn.lock().await;
-                    let conn = guard.as_mut().ok_or_else(|| Error::Usage("the transaction has already been committed or rolled back".into()))?;
-                    match conn {
-                        TxConn::Pg(t) => {
-                            let mut rows = sqlx::query_with(sql, values).fetch(&mut **t);
-                            while let Some(row) = rows.try_next().await.map_err(Error::from)? {
-                                yield M::decode_pg(&row, 0)?;
-                            }
-                        }
-                        TxConn::My(t) => {
-                            let mut rows = sqlx::query_with(sql, values).fetch(&mut **t);
-                            while let Some(row) = rows.try_next().await.map_err(Error::from)? {
-                                yield M::decode_mysql(&row, 0)?;
-                            }
-                        }
-                        TxConn::Lite(t) => {
-                            let mut rows = sqlx::query_with(sql, values).fetch(&mut **t);
-                            while let Some(row) = rows.try_next().await.map_err(Error::from)? {
-                                yield M::decode_sqlite(&row, 0)?;
-                            }
-                        }
-                    }
-                }
-            }
-        })
+        ex.stream(sql, values)
     }
 }
 

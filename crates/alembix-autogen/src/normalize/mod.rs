@@ -1,0 +1,73 @@
+//! The database normalises the models' side too: the target schema is
+//! created in a throwaway place and read back with the same introspection,
+//! so defaults, check expressions and types come out in the database's own
+//! spelling on both sides of the comparison (the "dev database" idea).
+//!
+//! * PostgreSQL: a uniquely named schema inside a transaction that is
+//!   rolled back — nothing is left behind, whatever happens. Only what
+//!   PostgreSQL rewrites goes there (defaults, checks, expression and
+//!   partial indexes).
+//! * MySQL/MariaDB: DDL commits itself, so a uniquely named scratch
+//!   database, dropped afterwards on every path; the tables go there
+//!   without their secondary indexes, which are taken from the models.
+//! * SQLite: in-memory databases of up to 250 tables each.
+
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use alembix_migrate::Database;
+use alembix_schema::{Dialect, Schema};
+
+use crate::error::{Error, Result};
+use crate::introspect::{IntrospectOptions, not_built, tidy};
+
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn scratch_name() -> String {
+    format!("alembix_scratch_{}", alembix_migrate::revision::new_id())
+}
+
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
+    allow(dead_code)
+)]
+fn scratch_error(e: impl std::fmt::Display, stmt: &str) -> Error {
+    Error::Usage(format!(
+        "the models' schema does not create cleanly on this database: {e}\n  statement: {stmt}\nCheck the model attributes named in it (defaults, checks, sql_type)"
+    ))
+}
+
+/// The target schema as the database spells it: created in a scratch
+/// place and introspected. Table and column `renamed_from` come from `target`.
+pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema> {
+    let opts = IntrospectOptions {
+        exclude_tables: Vec::new(),
+        ..IntrospectOptions::default()
+    };
+    let mut out = match db.dialect() {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => postgres::normalize_postgres(db, target).await?,
+        #[cfg(feature = "mysql")]
+        Dialect::MySql => mysql::normalize_mysql(db, target, &opts).await?,
+        #[cfg(feature = "sqlite")]
+        Dialect::Sqlite => sqlite::normalize_sqlite(target, &opts).await?,
+        #[allow(unreachable_patterns)]
+        other => return Err(not_built(other)),
+    };
+    let _ = &opts;
+    for t in &mut out.tables {
+        if let Some(model) = target.table(&t.name) {
+            t.renamed_from = model.renamed_from.clone();
+            for c in &mut t.columns {
+                if let Some(mc) = model.columns.iter().find(|m| m.name == c.name) {
+                    c.renamed_from = mc.renamed_from.clone();
+                }
+            }
+        }
+    }
+    tidy(&mut out);
+    Ok(out)
+}

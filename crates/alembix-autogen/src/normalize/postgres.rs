@@ -1,0 +1,301 @@
+//! PostgreSQL: only what the database rewrites is normalised (defaults,
+//! check expressions, expression and partial indexes), in a few wide
+//! scratch tables inside a transaction that is rolled back — a handful of
+//! statements whatever the number of tables. Everything else (types, keys,
+//! plain indexes, foreign keys, comments) PostgreSQL reports as the models
+//! wrote it, so it is taken from them.
+
+use std::collections::BTreeMap;
+
+use alembix_migrate::Database;
+use alembix_schema::{Dialect, Schema, create_schema};
+use sqlx::postgres::PgConnection;
+use sqlx::{AssertSqlSafe, Connection, Row};
+
+use super::{scratch_error, scratch_name};
+use crate::error::{Error, Result};
+
+const D: Dialect = Dialect::Postgres;
+
+fn q(s: &str) -> String {
+    D.quote_ident(s)
+}
+
+/// What goes into the scratch schema, and where each part came from.
+#[derive(Default)]
+struct Scratch {
+    ddl: Vec<String>,
+    /// Defaulted columns (model table, column): `c<n>` of table `d<k>` is
+    /// entry `k * 400 + n`.
+    defaults: Vec<(usize, usize)>,
+    /// Scratch index name → (model table, index).
+    special_indexes: BTreeMap<String, (usize, usize)>,
+}
+
+/// Columns per wide scratch table of defaults.
+const DEFAULTS_PER_TABLE: usize = 400;
+
+pub(super) async fn normalize_postgres(db: &Database, target: &Schema) -> Result<Schema> {
+    let mut scratch = Scratch::default();
+    enum_ddl(target, &mut scratch.ddl)?;
+    default_tables(target, &mut scratch);
+    check_tables(target, &mut scratch)?;
+    let mut out = target.clone();
+    let pool = db.as_postgres().expect("dialect says PostgreSQL");
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let result = read_back(&mut tx, &scratch, &mut out).await;
+    tx.rollback().await?;
+    result?;
+    finish(&mut out);
+    Ok(out)
+}
+
+/// The enum types: those listed, and those used by columns but not listed.
+fn enum_ddl(target: &Schema, ddl: &mut Vec<String>) -> Result<()> {
+    let enums = Schema {
+        tables: Vec::new(),
+        enums: target.enums.clone(),
+    };
+    ddl.extend(create_schema(&enums, D)?);
+    for t in &target.tables {
+        for c in &t.columns {
+            if let alembix_schema::ColumnType::Enum { name, values } = &c.ty
+                && target.enum_type(name).is_none()
+                && !ddl
+                    .iter()
+                    .any(|s| s.contains(&format!("TYPE {} AS", q(name))))
+            {
+                let labels: Vec<String> = values.iter().map(|v| D.quote_literal(v)).collect();
+                ddl.push(format!(
+                    "CREATE TYPE {} AS ENUM ({})",
+                    q(name),
+                    labels.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Defaults: every defaulted column in wide tables `d<k>` with columns `c<n>`.
+fn default_tables(target: &Schema, scratch: &mut Scratch) {
+    for (ti, t) in target.tables.iter().enumerate() {
+        for (ci, c) in t.columns.iter().enumerate() {
+            if c.default.is_some() {
+                scratch.defaults.push((ti, ci));
+            }
+        }
+    }
+    for (k, chunk) in scratch.defaults.chunks(DEFAULTS_PER_TABLE).enumerate() {
+        let cols: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(n, &(ti, ci))| {
+                let c = &target.tables[ti].columns[ci];
+                format!(
+                    "c{n} {} DEFAULT {}",
+                    c.ty.to_sql(D),
+                    c.default.as_deref().unwrap_or("NULL")
+                )
+            })
+            .collect();
+        scratch
+            .ddl
+            .push(format!("CREATE TABLE d{k} ({})", cols.join(", ")));
+    }
+}
+
+/// Checks, expression and partial indexes: one table per model table
+/// that has any, with its columns.
+fn check_tables(target: &Schema, scratch: &mut Scratch) -> Result<()> {
+    for (ti, t) in target.tables.iter().enumerate() {
+        let special: Vec<usize> = (0..t.indexes.len())
+            .filter(|&j| t.indexes[j].is_special())
+            .collect();
+        if t.checks.is_empty() && special.is_empty() {
+            continue;
+        }
+        let mut parts: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| format!("{} {}", q(&c.name), c.ty.to_sql(D)))
+            .collect();
+        for ch in &t.checks {
+            parts.push(format!("CONSTRAINT {} CHECK ({})", q(&ch.name), ch.expr));
+        }
+        scratch
+            .ddl
+            .push(format!("CREATE TABLE k{ti} ({})", parts.join(", ")));
+        for j in special {
+            let mut ix = t.indexes[j].clone();
+            ix.name = format!("i{ti}_{j}");
+            scratch.special_indexes.insert(ix.name.clone(), (ti, j));
+            let op = alembix_schema::Op::CreateIndex {
+                table: format!("k{ti}"),
+                index: ix,
+            };
+            scratch
+                .ddl
+                .push(alembix_schema::render_op(&op, D)?.remove(0));
+        }
+    }
+    Ok(())
+}
+
+/// Creates the scratch schema in `tx` and reads the rewritten texts back
+/// into `out`.
+async fn read_back(tx: &mut PgConnection, scratch: &Scratch, out: &mut Schema) -> Result<()> {
+    let name = scratch_name();
+    sqlx::raw_sql(AssertSqlSafe(format!(
+        "CREATE SCHEMA \"{name}\"; SET LOCAL search_path TO \"{name}\""
+    )))
+    .execute(&mut *tx)
+    .await?;
+    // One round trip for the whole batch; on an error, find the statement.
+    let ddl = &scratch.ddl;
+    if let Err(e) = sqlx::raw_sql(AssertSqlSafe(ddl.join(";\n")))
+        .execute(&mut *tx)
+        .await
+    {
+        let stmt = ddl.first().cloned().unwrap_or_default();
+        return Err(scratch_error(
+            e,
+            if ddl.len() == 1 {
+                &stmt
+            } else {
+                "(one of the models' defaults, checks or expression and partial indexes)"
+            },
+        ));
+    }
+    read_defaults(tx, &name, &scratch.defaults, out).await?;
+    read_checks(tx, &name, out).await?;
+    if !scratch.special_indexes.is_empty() {
+        read_indexes(tx, &name, &scratch.special_indexes, out).await?;
+    }
+    Ok::<_, Error>(())
+}
+
+async fn read_defaults(
+    tx: &mut PgConnection,
+    scratch: &str,
+    defaults: &[(usize, usize)],
+    out: &mut Schema,
+) -> Result<()> {
+    let rows = sqlx::query(
+        // `pg_get_expr(.., 0)`: a default holds no column reference, and
+        // with the table's oid PostgreSQL would build the names of all
+        // its (up to 400) columns for every call — 0.6 s at 1,000 tables.
+        "SELECT c.relname::text, a.attname::text, pg_get_expr(ad.adbin, 0)
+         FROM pg_attrdef ad
+         JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+         JOIN pg_class c ON c.oid = ad.adrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1",
+    )
+    .bind(scratch)
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in rows {
+        let table: String = r.try_get(0)?;
+        let col: String = r.try_get(1)?;
+        let expr: Option<String> = r.try_get(2)?;
+        let (Some(k), Some(n)) = (
+            table
+                .strip_prefix('d')
+                .and_then(|x| x.parse::<usize>().ok()),
+            col.strip_prefix('c').and_then(|x| x.parse::<usize>().ok()),
+        ) else {
+            continue;
+        };
+        if let Some(&(ti, ci)) = defaults.get(k * DEFAULTS_PER_TABLE + n) {
+            out.tables[ti].columns[ci].default = expr;
+        }
+    }
+    Ok(())
+}
+
+async fn read_checks(tx: &mut PgConnection, scratch: &str, out: &mut Schema) -> Result<()> {
+    let rows = sqlx::query(
+        "SELECT c.relname::text, con.conname::text, pg_get_constraintdef(con.oid)
+         FROM pg_constraint con
+         JOIN pg_class c ON c.oid = con.conrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND con.contype = 'c'",
+    )
+    .bind(scratch)
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in rows {
+        let table: String = r.try_get(0)?;
+        let name: String = r.try_get(1)?;
+        let def: String = r.try_get(2)?;
+        let Some(ti) = table
+            .strip_prefix('k')
+            .and_then(|x| x.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        if let Some(ch) = out.tables[ti].checks.iter_mut().find(|c| c.name == name) {
+            ch.expr = crate::introspect::postgres::check_expr(&def);
+        }
+    }
+    Ok(())
+}
+
+async fn read_indexes(
+    tx: &mut PgConnection,
+    scratch: &str,
+    special_indexes: &BTreeMap<String, (usize, usize)>,
+    out: &mut Schema,
+) -> Result<()> {
+    let rows = sqlx::query(AssertSqlSafe(format!(
+        "{} JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE n.nspname = $1",
+        crate::introspect::postgres::INDEX_SELECT
+    )))
+    .bind(scratch)
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in rows {
+        let read = crate::introspect::postgres::index_row(&r)?;
+        if let Some(&(ti, j)) = special_indexes.get(&read.name) {
+            let ix = &mut out.tables[ti].indexes[j];
+            ix.columns = read.columns;
+            ix.expr = read.expr;
+            ix.predicate = read.predicate;
+        }
+    }
+    Ok(())
+}
+
+/// A table's enum types (PostgreSQL lists them apart); the key is NOT NULL
+/// whatever the model's Option says; the schema part PostgreSQL defaults
+/// (public) is no schema.
+fn finish(out: &mut Schema) {
+    for t in &out.tables {
+        for c in &t.columns {
+            if let alembix_schema::ColumnType::Enum { name, values } = &c.ty
+                && out.enums.iter().all(|e| &e.name != name)
+            {
+                out.enums.push(alembix_schema::EnumType {
+                    name: name.clone(),
+                    values: values.clone(),
+                });
+            }
+        }
+    }
+    for t in &mut out.tables {
+        if let Some(pk) = &t.primary_key {
+            for c in &mut t.columns {
+                if pk.columns.contains(&c.name) {
+                    c.nullable = false;
+                }
+            }
+        }
+        for f in &mut t.foreign_keys {
+            if f.ref_schema.as_deref() == Some("public") {
+                f.ref_schema = None;
+            }
+        }
+    }
+}

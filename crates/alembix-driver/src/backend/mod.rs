@@ -1,0 +1,130 @@
+//! What differs between the backends. The SQL facts ([`BackendSql`]) need
+//! no driver and are there for every backend, enabled or not (offline
+//! scripts are written for any backend); the code that talks to a server
+//! is compiled only with the backend's cargo feature.
+
+pub(crate) mod mysql;
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
+
+use alembix_schema::Dialect;
+
+/// The SQL a backend speaks where the engine writes its own statements
+/// (the version and log tables, the migration lock, transactions).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct BackendSql {
+    /// The dialect these facts are for.
+    pub dialect: Dialect,
+    /// The backend's name in messages.
+    pub name: &'static str,
+    /// The cargo feature that compiles the backend in.
+    pub feature: &'static str,
+    /// Whether this build has the backend.
+    pub enabled: bool,
+    /// Parameters are `$1, $2, ...` (PostgreSQL) rather than `?`.
+    pub numbered_params: bool,
+    /// The current UTC time, as stored in the log table.
+    pub now_utc: &'static str,
+    /// The statement that opens a transaction in a script.
+    pub begin_script: &'static str,
+    /// The log table's `id` column definition.
+    pub log_id_column: &'static str,
+    /// The log table's `applied_at` column definition.
+    pub log_applied_at_column: &'static str,
+    /// A count of the tables named by the one parameter, in the current
+    /// schema or database.
+    pub table_exists: &'static str,
+    /// The migration lock is the database's write transaction (SQLite's
+    /// `BEGIN IMMEDIATE`), not a session lock beside transactions: steps
+    /// then run in savepoints inside it.
+    pub lock_is_transaction: bool,
+    /// Statements that put the session back after a script that ran
+    /// outside the engine's transaction failed (SQLite: roll back the
+    /// script's own transaction, say of a table rebuild, and turn foreign
+    /// keys on again). Their errors do not matter.
+    pub after_failed_script: &'static [&'static str],
+    /// A transaction can roll back DDL (false on MySQL/MariaDB, where DDL
+    /// commits itself).
+    pub transactional_ddl: bool,
+}
+
+impl BackendSql {
+    /// The `n`th (from 1) parameter placeholder.
+    ///
+    /// ```
+    /// use alembix_driver::{Dialect, backend_sql};
+    /// assert_eq!(backend_sql(Dialect::Postgres).placeholder(2), "$2");
+    /// assert_eq!(backend_sql(Dialect::MySql).placeholder(2), "?");
+    /// ```
+    pub fn placeholder(&self, n: usize) -> String {
+        if self.numbered_params {
+            format!("${n}")
+        } else {
+            "?".to_string()
+        }
+    }
+}
+
+/// The SQL facts of a dialect's backend.
+///
+/// ```
+/// use alembix_driver::{Dialect, backend_sql};
+/// assert_eq!(backend_sql(Dialect::MySql).begin_script, "START TRANSACTION");
+/// assert!(backend_sql(Dialect::Sqlite).lock_is_transaction);
+/// ```
+pub fn backend_sql(dialect: Dialect) -> &'static BackendSql {
+    match dialect {
+        Dialect::Postgres => &postgres::SQL,
+        Dialect::MySql => &mysql::SQL,
+        Dialect::Sqlite => &sqlite::SQL,
+    }
+}
+
+/// A connection of one backend, as the engine uses it.
+#[allow(async_fn_in_trait)]
+pub(crate) trait BackendConn {
+    /// Tries the migration lock named `key` once; false when another
+    /// session holds it.
+    async fn try_lock(&mut self, key: &str) -> sqlx::Result<bool>;
+    /// Releases the lock named `key`.
+    async fn unlock(&mut self, key: &str) -> sqlx::Result<()>;
+}
+
+/// A row of one backend.
+pub(crate) trait BackendRow {
+    /// Column `col` as a UTC time, however the backend stores it.
+    fn timestamp_utc(&self, col: usize) -> sqlx::Result<chrono::DateTime<chrono::Utc>>;
+    /// The row through the decoder's method for this backend.
+    fn decode_with<D: crate::RowDecoder>(&self, decoder: &D) -> Result<D::Output, D::Error>;
+}
+
+/// A backend's sqlx database type.
+#[allow(async_fn_in_trait)]
+pub(crate) trait Backend: sqlx::Database {
+    /// Its dialect.
+    const DIALECT: Dialect;
+    /// Whether `INSERT ... RETURNING` works on the pool's server.
+    async fn has_returning(pool: &sqlx::Pool<Self>) -> sqlx::Result<bool>;
+}
+
+/// Opens a pool of the dialect's backend.
+pub(crate) async fn connect(
+    dialect: Dialect,
+    url: &str,
+    opts: &crate::PoolOptions,
+) -> Result<crate::Pool, crate::Error> {
+    match dialect {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => postgres::connect(url, opts).await,
+        #[cfg(feature = "mysql")]
+        Dialect::MySql => mysql::connect(url, opts).await,
+        #[cfg(feature = "sqlite")]
+        Dialect::Sqlite => sqlite::connect(url, opts).await,
+        #[allow(unreachable_patterns)]
+        other => {
+            let _ = opts;
+            Err(crate::url::left_out(url, other))
+        }
+    }
+}

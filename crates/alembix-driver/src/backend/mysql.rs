@@ -1,0 +1,170 @@
+//! MySQL and MariaDB.
+
+use alembix_schema::Dialect;
+
+use super::BackendSql;
+
+pub(crate) const SQL: BackendSql = BackendSql {
+    dialect: Dialect::MySql,
+    name: "MySQL/MariaDB",
+    feature: "mysql",
+    enabled: cfg!(feature = "mysql"),
+    numbered_params: false,
+    now_utc: "UTC_TIMESTAMP(6)",
+    begin_script: "START TRANSACTION",
+    log_id_column: "id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY",
+    log_applied_at_column: "applied_at datetime(6) NOT NULL",
+    table_exists: "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+    lock_is_transaction: false,
+    after_failed_script: &[],
+    transactional_ddl: false,
+};
+
+/// Whether a server of this `VERSION()` has `INSERT ... RETURNING`
+/// (MariaDB 10.5 and later; MySQL has none).
+#[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+fn mariadb_has_returning(version: &str) -> bool {
+    if !version.to_ascii_lowercase().contains("mariadb") {
+        return false;
+    }
+    let mut parts = version
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty());
+    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    (major, minor) >= (10, 5)
+}
+
+/// The lock name: the current database and the key, hashed to fit
+/// `GET_LOCK`'s 64 characters.
+#[cfg(feature = "mysql")]
+const LOCK_NAME: &str =
+    "CONCAT('alembix:', LEFT(SHA1(CONCAT(COALESCE(DATABASE(), ''), ':', ?)), 40))";
+
+#[cfg(feature = "mysql")]
+pub(crate) use live::connect;
+
+#[cfg(feature = "mysql")]
+mod live {
+    use alembix_schema::Dialect;
+    use sqlx::mysql::MySqlRow;
+    use sqlx::mysql::{MySql, MySqlConnectOptions, MySqlConnection, MySqlPool, MySqlQueryResult};
+    use sqlx::pool::PoolConnection;
+    use sqlx::{AssertSqlSafe, Row as _};
+
+    use super::{LOCK_NAME, mariadb_has_returning};
+    use crate::backend::{Backend, BackendConn, BackendRow};
+    use crate::url::{connect_error, invalid};
+    use crate::{Connection, Done, Error, Pool, PoolOptions, Row, RowDecoder, Rows, Transaction};
+
+    pub(crate) async fn connect(url: &str, opts: &PoolOptions) -> Result<Pool, Error> {
+        // sqlx knows the scheme as mysql:// only.
+        let scheme = url.split(':').next().unwrap_or_default();
+        let mysql_url = format!("mysql{}", &url[scheme.len()..]);
+        let options: MySqlConnectOptions = mysql_url.parse().map_err(|e| invalid(url, e))?;
+        let pool = opts
+            .sqlx::<MySql>()
+            .connect_with(options)
+            .await
+            .map_err(|e| connect_error(url, e))?;
+        Ok(Pool::MySql(pool))
+    }
+
+    impl Backend for MySql {
+        const DIALECT: Dialect = Dialect::MySql;
+        async fn has_returning(pool: &MySqlPool) -> sqlx::Result<bool> {
+            let version: String = sqlx::query_scalar("SELECT VERSION()")
+                .fetch_one(pool)
+                .await?;
+            Ok(mariadb_has_returning(&version))
+        }
+    }
+
+    impl BackendConn for MySqlConnection {
+        async fn try_lock(&mut self, key: &str) -> sqlx::Result<bool> {
+            let sql = format!("SELECT GET_LOCK({LOCK_NAME}, 0)");
+            let got: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
+                .bind(key)
+                .fetch_one(self)
+                .await?;
+            Ok(got == Some(1))
+        }
+
+        async fn unlock(&mut self, key: &str) -> sqlx::Result<()> {
+            let sql = format!("SELECT RELEASE_LOCK({LOCK_NAME})");
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(key)
+                .execute(self)
+                .await
+                .map(drop)
+        }
+    }
+
+    impl BackendRow for MySqlRow {
+        fn timestamp_utc(&self, col: usize) -> sqlx::Result<chrono::DateTime<chrono::Utc>> {
+            let at: chrono::NaiveDateTime = self.try_get(col)?;
+            Ok(at.and_utc())
+        }
+
+        fn decode_with<D: RowDecoder>(&self, decoder: &D) -> Result<D::Output, D::Error> {
+            decoder.mysql(self)
+        }
+    }
+
+    impl From<MySqlQueryResult> for Done {
+        fn from(r: MySqlQueryResult) -> Done {
+            Done {
+                rows_affected: r.rows_affected(),
+                last_insert_id: Some(r.last_insert_id() as i64),
+            }
+        }
+    }
+
+    impl From<Vec<MySqlRow>> for Rows {
+        fn from(rows: Vec<MySqlRow>) -> Rows {
+            Rows::MySql(rows)
+        }
+    }
+
+    impl From<MySqlRow> for Row {
+        fn from(row: MySqlRow) -> Row {
+            Row::MySql(row)
+        }
+    }
+
+    impl From<PoolConnection<MySql>> for Connection {
+        fn from(c: PoolConnection<MySql>) -> Connection {
+            Connection::MySql(c)
+        }
+    }
+
+    impl From<sqlx::Transaction<'static, MySql>> for Transaction {
+        fn from(t: sqlx::Transaction<'static, MySql>) -> Transaction {
+            Transaction::MySql(t)
+        }
+    }
+
+    impl Pool {
+        /// The sqlx MySQL pool, if this is MySQL/MariaDB.
+        pub fn as_mysql(&self) -> Option<&MySqlPool> {
+            match self {
+                Pool::MySql(p) => Some(p),
+                #[allow(unreachable_patterns)]
+                _ => None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mariadb_has_returning;
+
+    #[test]
+    fn returning_from_mariadb_10_5() {
+        assert!(mariadb_has_returning("10.11.6-MariaDB-0+deb12u1"));
+        assert!(mariadb_has_returning("10.5.0-MariaDB"));
+        assert!(!mariadb_has_returning("10.4.32-MariaDB"));
+        assert!(!mariadb_has_returning("8.0.36"));
+    }
+}

@@ -1,0 +1,182 @@
+//! SQLite.
+
+use alembix_schema::Dialect;
+
+use super::BackendSql;
+
+pub(crate) const SQL: BackendSql = BackendSql {
+    dialect: Dialect::Sqlite,
+    name: "SQLite",
+    feature: "sqlite",
+    enabled: cfg!(feature = "sqlite"),
+    numbered_params: false,
+    now_utc: "strftime('%Y-%m-%d %H:%M:%f', 'now')",
+    begin_script: "BEGIN",
+    log_id_column: "id integer PRIMARY KEY AUTOINCREMENT",
+    log_applied_at_column: "applied_at text NOT NULL",
+    table_exists: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+    lock_is_transaction: true,
+    after_failed_script: &["ROLLBACK", "PRAGMA foreign_keys = ON"],
+    transactional_ddl: true,
+};
+
+/// How long a connection waits for a database another one is writing.
+#[cfg(feature = "sqlite")]
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The time in the log table's text: `YYYY-MM-DD HH:MM:SS.fff` as
+/// `strftime` writes it, or RFC 3339; the epoch when it is neither.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+fn parse_utc(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f")
+        .map(|n| n.and_utc())
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(text).map(|d| d.to_utc()))
+        .unwrap_or_default()
+}
+
+#[cfg(feature = "sqlite")]
+pub(crate) use live::connect;
+
+#[cfg(feature = "sqlite")]
+mod live {
+    use alembix_schema::Dialect;
+    use sqlx::Row as _;
+    use sqlx::pool::PoolConnection;
+    use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
+    use sqlx::sqlite::{SqlitePool, SqliteQueryResult, SqliteRow};
+
+    use super::{BUSY_TIMEOUT, parse_utc};
+    use crate::backend::{Backend, BackendConn, BackendRow};
+    use crate::url::{connect_error, invalid};
+    use crate::{Connection, Done, Error, Pool, PoolOptions, Row, RowDecoder, Rows, Transaction};
+
+    pub(crate) async fn connect(url: &str, opts: &PoolOptions) -> Result<Pool, Error> {
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let options: SqliteConnectOptions = url.parse().map_err(|e| invalid(url, e))?;
+        let mut options = options
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        if opts.sqlite_wal {
+            options = options.journal_mode(if memory {
+                SqliteJournalMode::Memory
+            } else {
+                SqliteJournalMode::Wal
+            });
+        }
+        let mut pool = opts.sqlx::<Sqlite>();
+        if memory {
+            // An in-memory database lives as long as its one connection.
+            pool = pool
+                .max_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None);
+        }
+        let pool = pool
+            .connect_with(options)
+            .await
+            .map_err(|e| connect_error(url, e))?;
+        Ok(Pool::Sqlite(pool))
+    }
+
+    /// The database is locked by another connection (after the busy timeout).
+    fn is_busy(e: &sqlx::Error) -> bool {
+        match e {
+            sqlx::Error::Database(d) => {
+                let m = d.message().to_ascii_lowercase();
+                m.contains("locked") || m.contains("busy")
+            }
+            _ => false,
+        }
+    }
+
+    impl Backend for Sqlite {
+        const DIALECT: Dialect = Dialect::Sqlite;
+        async fn has_returning(_: &SqlitePool) -> sqlx::Result<bool> {
+            Ok(true)
+        }
+    }
+
+    impl BackendConn for SqliteConnection {
+        /// The write lock of the whole database, held by a transaction.
+        async fn try_lock(&mut self, _key: &str) -> sqlx::Result<bool> {
+            match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *self).await {
+                Ok(_) => Ok(true),
+                Err(e) if is_busy(&e) => Ok(false),
+                Err(e) => Err(e),
+            }
+        }
+
+        async fn unlock(&mut self, _key: &str) -> sqlx::Result<()> {
+            sqlx::raw_sql("COMMIT").execute(self).await.map(drop)
+        }
+    }
+
+    impl BackendRow for SqliteRow {
+        fn timestamp_utc(&self, col: usize) -> sqlx::Result<chrono::DateTime<chrono::Utc>> {
+            let text: String = self.try_get(col)?;
+            Ok(parse_utc(&text))
+        }
+
+        fn decode_with<D: RowDecoder>(&self, decoder: &D) -> Result<D::Output, D::Error> {
+            decoder.sqlite(self)
+        }
+    }
+
+    impl From<SqliteQueryResult> for Done {
+        fn from(r: SqliteQueryResult) -> Done {
+            Done {
+                rows_affected: r.rows_affected(),
+                last_insert_id: Some(r.last_insert_rowid()),
+            }
+        }
+    }
+
+    impl From<Vec<SqliteRow>> for Rows {
+        fn from(rows: Vec<SqliteRow>) -> Rows {
+            Rows::Sqlite(rows)
+        }
+    }
+
+    impl From<SqliteRow> for Row {
+        fn from(row: SqliteRow) -> Row {
+            Row::Sqlite(row)
+        }
+    }
+
+    impl From<PoolConnection<Sqlite>> for Connection {
+        fn from(c: PoolConnection<Sqlite>) -> Connection {
+            Connection::Sqlite(c)
+        }
+    }
+
+    impl From<sqlx::Transaction<'static, Sqlite>> for Transaction {
+        fn from(t: sqlx::Transaction<'static, Sqlite>) -> Transaction {
+            Transaction::Sqlite(t)
+        }
+    }
+
+    impl Pool {
+        /// The sqlx SQLite pool, if this is SQLite.
+        pub fn as_sqlite(&self) -> Option<&SqlitePool> {
+            match self {
+                Pool::Sqlite(p) => Some(p),
+                #[allow(unreachable_patterns)]
+                _ => None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_utc;
+
+    #[test]
+    fn log_times_read_back() {
+        let t = parse_utc("2026-01-02 03:04:05.678");
+        assert_eq!(t.to_rfc3339(), "2026-01-02T03:04:05.678+00:00");
+        assert_eq!(parse_utc("2026-01-02T03:04:05Z").timestamp(), 1_767_323_045);
+        assert_eq!(parse_utc("garbage").timestamp(), 0);
+    }
+}

@@ -1,0 +1,92 @@
+//! [`Connection`]: one connection of a pool, held for a whole session.
+
+use sea_query::{Value, Values};
+
+use crate::backend::{Backend, BackendConn, backend_sql};
+use crate::pool::{query, raw_sql};
+use crate::{Dialect, Done, Rows};
+
+/// One connection taken from a [`Pool`](crate::Pool) for as long as it is
+/// held: session state (locks, `USE`, transactions opened with raw SQL)
+/// stays on it. Dropped, it goes back to the pool.
+#[non_exhaustive]
+pub enum Connection {
+    /// A PostgreSQL connection.
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+    /// A MySQL or MariaDB connection.
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::pool::PoolConnection<sqlx::MySql>),
+    /// A SQLite connection.
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("dialect", &self.dialect())
+            .finish()
+    }
+}
+
+fn dialect_of<DB: Backend>(_: &sqlx::pool::PoolConnection<DB>) -> Dialect {
+    DB::DIALECT
+}
+
+impl Connection {
+    /// The dialect of the backend.
+    pub fn dialect(&self) -> Dialect {
+        dispatch!(Connection, self, c => dialect_of(c))
+    }
+
+    /// Runs SQL text without parameters (any number of statements, simple
+    /// protocol).
+    pub async fn raw(&mut self, sql: &str) -> sqlx::Result<()> {
+        dispatch!(Connection, self, c => raw_sql(sql).execute(&mut **c).await.map(drop))
+    }
+
+    /// Runs one statement with bound values.
+    pub async fn execute(&mut self, sql: String, values: Values) -> sqlx::Result<Done> {
+        Ok(
+            dispatch!(Connection, self, c => Done::from(query(sql, values).execute(&mut **c).await?)),
+        )
+    }
+
+    /// Runs one query with bound values and returns all its rows.
+    pub async fn fetch_all(&mut self, sql: String, values: Values) -> sqlx::Result<Rows> {
+        Ok(
+            dispatch!(Connection, self, c => Rows::from(query(sql, values).fetch_all(&mut **c).await?)),
+        )
+    }
+
+    /// Tries once to take the migration lock named `key`; false when
+    /// another session holds it. PostgreSQL: an advisory lock on a hash of
+    /// the key; MySQL/MariaDB: `GET_LOCK` on the database and key; SQLite:
+    /// the database's write lock (`BEGIN IMMEDIATE`), false while busy.
+    pub async fn try_lock(&mut self, key: &str) -> sqlx::Result<bool> {
+        dispatch!(Connection, self, c => (**c).try_lock(key).await)
+    }
+
+    /// Releases the lock of [`try_lock`](Connection::try_lock) (SQLite:
+    /// commits the transaction that holds it).
+    pub async fn unlock(&mut self, key: &str) -> sqlx::Result<()> {
+        dispatch!(Connection, self, c => (**c).unlock(key).await)
+    }
+
+    /// Whether a table of this name exists in the current schema
+    /// (PostgreSQL) or database.
+    pub async fn table_exists(&mut self, name: &str) -> sqlx::Result<bool> {
+        let sql = backend_sql(self.dialect()).table_exists.to_string();
+        let name = Value::String(Some(name.to_string()));
+        let rows = self.fetch_all(sql, Values(vec![name])).await?;
+        Ok(rows.get_i64(0, 0)? > 0)
+    }
+
+    /// Closes the connection instead of handing it back to the pool (after
+    /// an error left it in an unknown state): the server ends the session,
+    /// and with it its locks and transaction.
+    pub fn detach(self) {
+        dispatch!(Connection, self, c => drop(c.detach()))
+    }
+}

@@ -1,0 +1,148 @@
+//! [`Exec`]: where a query runs, a [`Db`] or a [`Tx`], and the few ways the
+//! query code runs SQL there.
+
+use std::sync::atomic::Ordering;
+
+use futures_util::TryStreamExt;
+use futures_util::stream::BoxStream;
+use sea_query::Values;
+
+use super::rows::{ModelAt, Rows};
+use super::{Db, Tx};
+use crate::Backend;
+use crate::error::{Error, Result};
+use crate::model::Model;
+
+pub(crate) use alembix_driver::Done;
+
+/// Where a query runs: a [`Db`] (a pooled connection) or a [`Tx`].
+/// Every query method takes `impl Into<Exec>`, so pass `&db` or `&tx`.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use alembix::{Backend, Exec};
+/// let db = alembix::Db::connect("sqlite::memory:").await?;
+/// let tx = db.begin().await?;
+/// assert_eq!(Exec::from(&db).backend(), Backend::Sqlite);
+/// assert_eq!(Exec::from(&tx).backend(), Backend::Sqlite);
+/// # Ok::<_, alembix::Error>(()) }).unwrap();
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub enum Exec<'a> {
+    /// A pooled connection of a database.
+    Db(&'a Db),
+    /// A transaction.
+    Tx(&'a Tx),
+}
+
+impl<'a> From<&'a Db> for Exec<'a> {
+    fn from(db: &'a Db) -> Self {
+        Exec::Db(db)
+    }
+}
+
+impl<'a> From<&'a Tx> for Exec<'a> {
+    fn from(tx: &'a Tx) -> Self {
+        Exec::Tx(tx)
+    }
+}
+
+impl<'a> Exec<'a> {
+    /// The backend the query will run on.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Exec::Db(db) => db.backend(),
+            Exec::Tx(tx) => tx.backend(),
+        }
+    }
+
+    pub(crate) fn dialect(&self) -> alembix_schema::Dialect {
+        self.backend()
+    }
+
+    pub(crate) fn has_returning(&self) -> bool {
+        match self {
+            Exec::Db(db) => db.caps.returning,
+            Exec::Tx(tx) => tx.caps.returning,
+        }
+    }
+
+    /// Counts one statement in the [`Db::queries_run`] counter.
+    pub(crate) fn count_query(&self) {
+        let counter = match self {
+            Exec::Db(db) => &db.queries,
+            Exec::Tx(tx) => &tx.queries,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) async fn fetch_all(&self, sql: String, values: Values) -> Result<Rows> {
+        self.count_query();
+        let rows = match self {
+            Exec::Db(db) => db.pool.fetch_all(sql, values).await?,
+            Exec::Tx(tx) => tx.open().await?.fetch_all(sql, values).await?,
+        };
+        Ok(Rows(rows))
+    }
+
+    pub(crate) async fn execute(&self, sql: String, values: Values) -> Result<Done> {
+        self.count_query();
+        Ok(match self {
+            Exec::Db(db) => db.pool.execute(sql, values).await?,
+            Exec::Tx(tx) => tx.open().await?.execute(sql, values).await?,
+        })
+    }
+
+    /// Runs raw SQL with no parameters and no results.
+    pub(crate) async fn execute_sql(&self, sql: &str) -> Result<u64> {
+        let done = self.execute(sql.to_string(), Values(Vec::new())).await?;
+        Ok(done.rows_affected)
+    }
+
+    /// Runs a PostgreSQL statement with arguments bound by the caller
+    /// (typed arrays for `insert_many`); the number of rows it affected.
+    #[cfg(feature = "postgres")]
+    pub(crate) async fn execute_pg(
+        &self,
+        sql: String,
+        args: sqlx::postgres::PgArguments,
+    ) -> Result<u64> {
+        self.count_query();
+        let affected = match self {
+            Exec::Db(db) => db.pool.execute_postgres(sql, args).await?,
+            Exec::Tx(tx) => tx.open().await?.execute_postgres(sql, args).await?,
+        };
+        affected.ok_or_else(|| {
+            Error::Usage(format!(
+                "execute_pg on a non-PostgreSQL {}",
+                match self {
+                    Exec::Db(_) => "database",
+                    Exec::Tx(_) => "transaction",
+                }
+            ))
+        })
+    }
+
+    /// The rows of a query as `M`s, decoded one at a time as they arrive.
+    pub(crate) fn stream<M: Model>(self, sql: String, values: Values) -> BoxStream<'a, Result<M>> {
+        let decoder = ModelAt::<M>::new(0);
+        Box::pin(async_stream::try_stream! {
+            self.count_query();
+            match self {
+                Exec::Db(db) => {
+                    let mut rows = db.pool.fetch(sql, values);
+                    while let Some(row) = rows.try_next().await.map_err(Error::from)? {
+                        yield row.decode(&decoder)?;
+                    }
+                }
+                Exec::Tx(tx) => {
+                    let mut conn = tx.open().await?;
+                    let mut rows = conn.fetch(sql, values);
+                    while let Some(row) = rows.try_next().await.map_err(Error::from)? {
+                        yield row.decode(&decoder)?;
+                    }
+                }
+            }
+        })
+    }
+}

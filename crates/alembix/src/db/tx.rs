@@ -1,0 +1,133 @@
+//! [`Tx`]: a transaction, shared by its clones; nested transactions are
+//! savepoints.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
+
+use super::{Caps, Db, Exec};
+use crate::Backend;
+use crate::error::{Error, Result};
+
+/// A transaction. Clone it freely (clones share the one connection); query
+/// methods take `&tx` where they take `&db`. Nested [`Tx::transaction`]s
+/// become savepoints.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let db = alembix::Db::connect("sqlite::memory:").await?;
+/// let tx = db.begin().await?;
+/// tx.execute_sql("CREATE TABLE t (x integer)").await?;
+/// tx.transaction(|inner| async move {
+///     inner.execute_sql("INSERT INTO t VALUES (1)").await?;
+///     Err::<(), _>(alembix::Error::Usage("changed my mind".into()))
+/// })
+/// .await
+/// .unwrap_err();
+/// tx.commit().await?;
+/// # Ok::<_, alembix::Error>(()) }).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Tx {
+    pub(crate) conn: Arc<Mutex<Option<alembix_driver::Transaction>>>,
+    depth: u32,
+    backend: Backend,
+    pub(crate) caps: Arc<Caps>,
+    pub(crate) queries: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx")
+            .field("backend", &self.backend)
+            .field("depth", &self.depth)
+            .finish()
+    }
+}
+
+/// The error of using a transaction after its end.
+pub(crate) fn finished() -> Error {
+    Error::Usage("the transaction has already been committed or rolled back".into())
+}
+
+impl Tx {
+    pub(super) fn new(tx: alembix_driver::Transaction, db: &Db) -> Tx {
+        Tx {
+            backend: tx.dialect(),
+            conn: Arc::new(Mutex::new(Some(tx))),
+            depth: 0,
+            caps: db.caps.clone(),
+            queries: db.queries.clone(),
+        }
+    }
+
+    /// The backend of this transaction.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The open transaction, locked for one statement; an error after the
+    /// end of the transaction.
+    pub(crate) async fn open(&self) -> Result<MappedMutexGuard<'_, alembix_driver::Transaction>> {
+        MutexGuard::try_map(self.conn.lock().await, Option::as_mut).map_err(|_| finished())
+    }
+
+    /// The transaction itself, taken out to end it.
+    async fn take(&self) -> Result<alembix_driver::Transaction> {
+        self.conn.lock().await.take().ok_or_else(finished)
+    }
+
+    /// Commits (at depth 0) or releases the savepoint.
+    pub async fn commit(self) -> Result<()> {
+        if self.depth > 0 {
+            let sql = format!("RELEASE SAVEPOINT alembix_sp_{}", self.depth);
+            return self.execute_sql(&sql).await.map(drop);
+        }
+        Ok(self.take().await?.commit().await?)
+    }
+
+    /// Rolls back (at depth 0) or rolls back to the savepoint.
+    pub async fn rollback(self) -> Result<()> {
+        if self.depth > 0 {
+            let sql = format!("ROLLBACK TO SAVEPOINT alembix_sp_{}", self.depth);
+            return self.execute_sql(&sql).await.map(drop);
+        }
+        Ok(self.take().await?.rollback().await?)
+    }
+
+    /// Runs `f` inside a savepoint of this transaction: released on `Ok`,
+    /// rolled back to on `Err`.
+    pub async fn transaction<F, Fut, T, E>(&self, f: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Tx) -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        let nested = Tx {
+            conn: self.conn.clone(),
+            depth: self.depth + 1,
+            backend: self.backend,
+            caps: self.caps.clone(),
+            queries: self.queries.clone(),
+        };
+        nested
+            .execute_sql(&format!("SAVEPOINT alembix_sp_{}", nested.depth))
+            .await?;
+        match f(nested.clone()).await {
+            Ok(v) => {
+                nested.commit().await?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = nested.rollback().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs raw SQL with no parameters and no results.
+    pub async fn execute_sql(&self, sql: &str) -> Result<u64> {
+        Exec::from(self).execute_sql(sql).await
+    }
+}
