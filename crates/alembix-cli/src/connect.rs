@@ -1,6 +1,6 @@
 //! From the configured database URL to a connection, or, for `--sql`
-//! (no connection), to the SQL dialect. Kept in one place so the URL
-//! handling can be swapped for a shared parser without touching the commands.
+//! (no connection), to the SQL dialect through the shared scheme table
+//! (`Dialect::from_url`).
 
 use alembix_migrate::Database;
 use alembix_schema::Dialect;
@@ -28,12 +28,8 @@ pub enum UrlError {
 /// The dialect the URL's scheme names.
 pub(crate) fn dialect_of(cfg: &Config) -> Result<Dialect, UrlError> {
     let url = cfg.database_url.as_deref().ok_or(UrlError::NoUrlForSql)?;
-    match url.split(':').next().unwrap_or_default() {
-        "postgres" | "postgresql" => Ok(Dialect::Postgres),
-        "mysql" | "mariadb" => Ok(Dialect::MySql),
-        "sqlite" => Ok(Dialect::Sqlite),
-        other => Err(UrlError::UnknownKind(other.to_string())),
-    }
+    // Offline SQL needs no driver: the scheme alone, whatever the features.
+    Dialect::from_url(url).map_err(|e| UrlError::UnknownKind(e.scheme))
 }
 
 /// Connects to the configured database.

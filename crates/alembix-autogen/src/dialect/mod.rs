@@ -7,6 +7,7 @@
 //! `match` from the tag to a driver is [`driver`].
 
 mod mysql;
+pub(crate) mod normalize;
 mod postgres;
 mod sqlite;
 

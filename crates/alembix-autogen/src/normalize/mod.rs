@@ -11,22 +11,19 @@
 //!   database, dropped afterwards on every path; the tables go there
 //!   without their secondary indexes, which are taken from the models.
 //! * SQLite: in-memory databases of up to 250 tables each.
-
-#[cfg(feature = "mysql")]
-mod mysql;
-#[cfg(feature = "postgres")]
-mod postgres;
-#[cfg(feature = "sqlite")]
-mod sqlite;
+//!
+//! The scratch work of each backend is in
+//! `dialect/normalize/{postgres,mysql,sqlite}.rs`; what is common (carrying
+//! the models' `renamed_from` over, tidying) is here.
 
 use alembix_migrate::Database;
-use alembix_schema::{Dialect, Schema};
+use alembix_schema::Schema;
 
 use crate::error::{Error, Result};
-use crate::introspect::{IntrospectOptions, not_built, tidy};
+use crate::introspect::{IntrospectOptions, tidy};
 
 #[cfg(any(feature = "postgres", feature = "mysql"))]
-fn scratch_name() -> String {
+pub(crate) fn scratch_name() -> String {
     format!("alembix_scratch_{}", alembix_migrate::revision::new_id())
 }
 
@@ -34,7 +31,7 @@ fn scratch_name() -> String {
     not(any(feature = "postgres", feature = "mysql", feature = "sqlite")),
     allow(dead_code)
 )]
-fn scratch_error(e: impl std::fmt::Display, stmt: &str) -> Error {
+pub(crate) fn scratch_error(e: impl std::fmt::Display, stmt: &str) -> Error {
     Error::Usage(format!(
         "the models' schema does not create cleanly on this database: {e}\n  statement: {stmt}\nCheck the model attributes named in it (defaults, checks, sql_type)"
     ))
@@ -47,17 +44,7 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
         exclude_tables: Vec::new(),
         ..IntrospectOptions::default()
     };
-    let mut out = match db.dialect() {
-        #[cfg(feature = "postgres")]
-        Dialect::Postgres => postgres::normalize_postgres(db, target).await?,
-        #[cfg(feature = "mysql")]
-        Dialect::MySql => mysql::normalize_mysql(db, target, &opts).await?,
-        #[cfg(feature = "sqlite")]
-        Dialect::Sqlite => sqlite::normalize_sqlite(target, &opts).await?,
-        #[allow(unreachable_patterns)]
-        other => return Err(not_built(other)),
-    };
-    let _ = &opts;
+    let mut out = crate::dialect::normalize::in_scratch(db, target, &opts).await?;
     for t in &mut out.tables {
         if let Some(model) = target.table(&t.name) {
             t.renamed_from = model.renamed_from.clone();

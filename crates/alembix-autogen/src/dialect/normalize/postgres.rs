@@ -12,7 +12,7 @@ use alembix_schema::{Dialect, Schema, create_schema};
 use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, Connection, Row};
 
-use super::{scratch_error, scratch_name};
+use crate::normalize::{scratch_error, scratch_name};
 use crate::error::{Error, Result};
 
 const D: Dialect = Dialect::Postgres;

@@ -6,7 +6,7 @@ use alembix_migrate::Database;
 use alembix_schema::{Dialect, Schema, create_schema};
 use sqlx::AssertSqlSafe;
 
-use super::{scratch_error, scratch_name};
+use crate::normalize::{scratch_error, scratch_name};
 use crate::error::{Error, Result};
 use crate::introspect::IntrospectOptions;
 

@@ -3,7 +3,7 @@
 use alembix_schema::{Dialect, Schema, create_schema};
 use sqlx::{AssertSqlSafe, Connection};
 
-use super::scratch_error;
+use crate::normalize::scratch_error;
 use crate::error::Result;
 use crate::introspect::IntrospectOptions;
 

@@ -1,0 +1,35 @@
+//! Where each backend spells the models: the scratch place of
+//! [`normalized_target`](crate::normalize::normalized_target), one module
+//! per backend, reached through the one `match` below.
+
+#[cfg(feature = "mysql")]
+mod mysql;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use alembix_migrate::Database;
+use alembix_schema::{Dialect, Schema};
+
+use crate::error::Result;
+use crate::introspect::{IntrospectOptions, not_built};
+
+/// The models created in the backend's scratch place and read back.
+pub(crate) async fn in_scratch(
+    db: &Database,
+    target: &Schema,
+    opts: &IntrospectOptions,
+) -> Result<Schema> {
+    let _ = (target, opts);
+    match db.dialect() {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => postgres::normalize_postgres(db, target).await,
+        #[cfg(feature = "mysql")]
+        Dialect::MySql => mysql::normalize_mysql(db, target, opts).await,
+        #[cfg(feature = "sqlite")]
+        Dialect::Sqlite => sqlite::normalize_sqlite(target, opts).await,
+        #[allow(unreachable_patterns)]
+        other => Err(not_built(other)),
+    }
+}
