@@ -199,9 +199,10 @@ impl Blocks {
             self.prev = Prev::End;
         } else if at_start && (is("LOOP") || is("REPEAT")) {
             self.open(Kind::Statements, true);
-        } else if at_start && (is("IF") || is("WHILE") || is("CASE")) {
-            self.open(Kind::Statements, false);
-        } else if at_start && is("FOR") && self.inside() {
+        } else if at_start
+            && (is("IF") || is("WHILE") || is("CASE") || (is("FOR") && self.inside()))
+        {
+            // Statements follow the condition's THEN or DO.
             self.open(Kind::Statements, false);
         } else if is("CASE") {
             self.open(Kind::CaseExpr, false);

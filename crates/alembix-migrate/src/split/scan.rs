@@ -80,12 +80,12 @@ impl Scanner<'_> {
     /// Inside a statement: one token.
     fn step(&mut self) -> Result<(), SplitError> {
         let (b, i) = (self.b, self.i);
-        if let Some(d) = self.delim {
-            if b[i..].starts_with(d.as_bytes()) {
-                self.flush(i);
-                self.i = i + d.len();
-                return Ok(());
-            }
+        if let Some(d) = self.delim
+            && b[i..].starts_with(d.as_bytes())
+        {
+            self.flush(i);
+            self.i = i + d.len();
+            return Ok(());
         }
         if line_comment_at(b, i, &self.rules) {
             return self.line_comment();
