@@ -302,6 +302,61 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     fn drop_cycle_foreign_key(&self, _table_sql: &str, _name: &str) -> Option<String> {
         None
     }
+
+    // ---- lexical rules for splitting SQL text into statements ----
+    // (read by alembix-migrate's statement splitter; the string rules come
+    // from `backslash_escapes` and `identifier_quote` above)
+
+    /// Whether `$$ ... $$` and `$tag$ ... $tag$` quote text (PostgreSQL).
+    fn dollar_quoting(&self) -> bool {
+        false
+    }
+
+    /// Whether `E'...'` strings take backslash escapes (PostgreSQL).
+    fn escape_string_prefix(&self) -> bool {
+        false
+    }
+
+    /// Whether `/* */` comments nest (PostgreSQL).
+    fn nested_comments(&self) -> bool {
+        false
+    }
+
+    /// MySQL's comment rules: `#` starts a line comment, `--` starts one only
+    /// before a blank or control character, and `/*! ... */` is SQL text.
+    fn mysql_comments(&self) -> bool {
+        false
+    }
+
+    /// Whether scripts may change the statement delimiter with the client's
+    /// `DELIMITER //` command (MySQL).
+    fn delimiter_command(&self) -> bool {
+        false
+    }
+
+    /// Which `BEGIN ... END` bodies hold `;`-separated statements of their own.
+    fn compound_bodies(&self) -> CompoundBodies {
+        CompoundBodies::Trigger
+    }
+}
+
+/// The `BEGIN ... END` bodies a backend accepts inside one statement (see
+/// [`SqlDialect::compound_bodies`]); inside them `;` does not end the statement.
+///
+/// ```
+/// use alembix_schema::{Dialect, dialect::CompoundBodies};
+/// assert_eq!(Dialect::Postgres.rules().compound_bodies(), CompoundBodies::Atomic);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompoundBodies {
+    /// `CREATE TRIGGER ... BEGIN ...; END` (SQLite); `CASE ... END` nests.
+    Trigger,
+    /// `CREATE FUNCTION/PROCEDURE ... BEGIN ATOMIC ...; END` (PostgreSQL).
+    Atomic,
+    /// Compound statements in `CREATE PROCEDURE/FUNCTION/TRIGGER/EVENT` and
+    /// MariaDB's `BEGIN NOT ATOMIC`: nested `BEGIN ... END`, `IF/CASE/LOOP/
+    /// WHILE/REPEAT/FOR ... END <word>` (MySQL, MariaDB).
+    Compound,
 }
 
 use crate::model::ColumnType;

@@ -2,7 +2,7 @@
 
 use sea_query::{ColumnDef, Table as SqTable};
 
-use super::{Dialect, SqlDialect};
+use super::{CompoundBodies, Dialect, SqlDialect};
 use crate::model::{Column, ColumnType, Table};
 use crate::op::ColumnChange;
 use crate::render::{TableName, column_def};
@@ -158,5 +158,19 @@ impl SqlDialect for MySql {
             "ALTER TABLE {table_sql} DROP FOREIGN KEY {}",
             D.quote_ident(name)
         ))
+    }
+
+    // ---- lexical rules for splitting SQL text into statements ----
+
+    fn mysql_comments(&self) -> bool {
+        true
+    }
+
+    fn delimiter_command(&self) -> bool {
+        true
+    }
+
+    fn compound_bodies(&self) -> CompoundBodies {
+        CompoundBodies::Compound
     }
 }

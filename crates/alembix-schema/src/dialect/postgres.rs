@@ -2,7 +2,7 @@
 
 use sea_query::ColumnDef;
 
-use super::{Dialect, SqlDialect};
+use super::{CompoundBodies, Dialect, SqlDialect};
 use crate::model::{Column, ColumnType};
 use crate::op::ColumnChange;
 use crate::render::{TableName, column_comment};
@@ -115,6 +115,24 @@ impl SqlDialect for Postgres {
             "ALTER TABLE IF EXISTS {table_sql} DROP CONSTRAINT IF EXISTS {}",
             Dialect::Postgres.quote_ident(name)
         ))
+    }
+
+    // ---- lexical rules for splitting SQL text into statements ----
+
+    fn dollar_quoting(&self) -> bool {
+        true
+    }
+
+    fn escape_string_prefix(&self) -> bool {
+        true
+    }
+
+    fn nested_comments(&self) -> bool {
+        true
+    }
+
+    fn compound_bodies(&self) -> CompoundBodies {
+        CompoundBodies::Atomic
     }
 }
 

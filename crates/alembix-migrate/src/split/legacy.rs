@@ -1,26 +1,10 @@
-//! Splitting a section's SQL into statements (so a failure can name the
-//! statement), aware of quotes, comments, PostgreSQL dollar quoting and
-//! trigger bodies.
-//!
-//! ```
-//! use alembix_migrate::split::split_statements;
-//! let s = split_statements("CREATE TABLE a (x text DEFAULT ';');\n-- note; here\nINSERT INTO a VALUES ('x;y');\n");
-//! assert_eq!(s.len(), 2);
-//! assert_eq!(s[1].sql, "INSERT INTO a VALUES ('x;y')");
-//! assert_eq!(s[1].line, 3);
-//! ```
+//! The splitter as it was before the linear rewrite, kept verbatim as the
+//! oracle that `split_statements` must still agree with.
 
-/// One statement of a section, with the 1-based line (within the section) where it starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement {
-    /// The statement without its final `;`, leading comments kept out.
-    pub sql: String,
-    /// 1-based line within the section where it starts.
-    pub line: usize,
-}
+use super::Statement;
 
 /// Splits SQL text at top-level `;`. Comment-only pieces are dropped.
-pub fn split_statements(sql: &str) -> Vec<Statement> {
+pub(super) fn split_statements(sql: &str) -> Vec<Statement> {
     let b = sql.as_bytes();
     let mut out = Vec::new();
     let mut start = 0; // byte offset of the current piece
@@ -180,67 +164,5 @@ fn strip_leading(text: &str) -> Option<(usize, &str)> {
         None
     } else {
         Some((i, body))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sqls(s: &str) -> Vec<String> {
-        split_statements(s).into_iter().map(|s| s.sql).collect()
-    }
-
-    #[test]
-    fn quotes_comments_and_lines() {
-        let s = split_statements(
-            "-- header\nCREATE TABLE \"a;b\" (x text);\n\n/* c; */ INSERT INTO `t` VALUES ('it''s; ok', E'\\';');\nSELECT 1",
-        );
-        assert_eq!(s.len(), 3);
-        assert_eq!(s[0].sql, "CREATE TABLE \"a;b\" (x text)");
-        assert_eq!(s[0].line, 2);
-        assert_eq!(s[1].sql, "INSERT INTO `t` VALUES ('it''s; ok', E'\\';')");
-        assert_eq!(s[1].line, 4);
-        assert_eq!(s[2].sql, "SELECT 1");
-    }
-
-    #[test]
-    fn dollar_quotes_and_parameters() {
-        let s = sqls(
-            "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\nSELECT $$a;b$$;",
-        );
-        assert_eq!(s.len(), 2);
-        assert!(s[0].ends_with("LANGUAGE sql"));
-        assert_eq!(s[1], "SELECT $$a;b$$");
-    }
-
-    #[test]
-    fn trigger_bodies_stay_whole() {
-        let s = sqls(
-            "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE b SET n = n + 1;\n  INSERT INTO c VALUES (CASE WHEN 1 THEN 2 END);\nEND;\nSELECT 2;",
-        );
-        assert_eq!(s.len(), 2, "{s:?}");
-        assert!(s[0].starts_with("CREATE TRIGGER") && s[0].ends_with("END"));
-        assert_eq!(s[1], "SELECT 2");
-    }
-
-    #[test]
-    fn empty_and_comment_only() {
-        assert!(split_statements("").is_empty());
-        assert!(split_statements("  -- nothing\n/* at all */\n;;").is_empty());
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn never_panics(s in "\\PC{0,200}") {
-            let _ = split_statements(&s);
-        }
-
-        #[test]
-        fn never_panics_on_sql_like_text(s in "[-;'\"`$/*a-zA-Z0-9 \\n\\\\]{0,200}") {
-            for st in split_statements(&s) {
-                proptest::prop_assert!(!st.sql.trim().is_empty());
-            }
-        }
     }
 }
