@@ -20,7 +20,6 @@ use crate::db::{log_table_sql, version_table_sql};
 use crate::error::{Error, Result};
 use crate::graph::RevisionGraph;
 use crate::migrator::Settings;
-use crate::split::split_statements;
 use crate::step::{Direction, Step, VersionChange};
 
 /// The steps of an offline range `FROM:TO` (or just `TO`, from base for
@@ -125,7 +124,7 @@ pub fn script(
         if tx {
             out.push_str(&begin(d));
         }
-        for st in split_statements(rev.section(step.direction)) {
+        for st in rev.statements(step.direction, d)? {
             out.push_str(&st.sql);
             out.push_str(";\n");
         }

@@ -11,7 +11,6 @@ use super::session::Session;
 use super::tables::TableNames;
 use crate::error::{Error, Result, StatementFailure};
 use crate::revision::Revision;
-use crate::split::split_statements;
 use crate::step::{Step, VersionChange};
 
 /// The savepoint of one step where the lock is the run's transaction.
@@ -113,7 +112,7 @@ impl Session {
         lock_timeout: Duration,
     ) -> Result<Duration> {
         let started = Instant::now();
-        let statements = split_statements(rev.section(step.direction));
+        let statements = rev.statements(step.direction, self.dialect())?;
         let transactional = rev.transactional;
         self.open_step(transactional).await?;
         let mut ran: Vec<String> = Vec::new();
@@ -132,7 +131,7 @@ impl Session {
                     revision: rev.id.clone(),
                     direction: step.direction,
                     index: n + 1,
-                    line: rev.section_line(step.direction) + st.line - 1,
+                    line: st.line,
                     statement: st.sql.clone(),
                     message,
                     rolled_back,
