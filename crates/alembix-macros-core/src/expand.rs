@@ -23,19 +23,40 @@ pub fn expand_model(input: &syn::DeriveInput) -> Result<TokenStream, syn::Error>
 fn generate_model(model: &ModelDef) -> TokenStream {
     let ident = &model.ident;
     let rust_name = ident.to_string();
-    let table_json = serialize_table(&model.table);
-    let table_name = &model.table.name;
-
-    let field_idents: Vec<_> = model.fields.iter().map(|f| &f.ident).collect();
-    let field_tys: Vec<_> = model.fields.iter().map(|f| &f.ty).collect();
-    let idx: Vec<usize> = (0..model.fields.len()).collect();
     let col_names: Vec<&str> = model
         .table
         .columns
         .iter()
         .map(|c| c.name.as_str())
         .collect();
+    let meta = meta_method(model, &rust_name);
+    let values = value_methods(model, &rust_name);
+    let key_and_version = key_and_version_methods(model);
+    let decoders = decoders(model, &col_names, &rust_name);
+    let columns = column_consts(model, &col_names);
+    quote! {
+        const _: () = {
+            use ::alembix::__private as __a;
 
+            impl __a::Model for #ident {
+                #meta
+
+                #values
+
+                #key_and_version
+
+                #(#decoders)*
+            }
+
+            #columns
+        };
+    }
+}
+
+/// `Model::meta`: the table (as JSON), the version column and the enum
+/// types of enum columns.
+fn meta_method(model: &ModelDef, rust_name: &str) -> TokenStream {
+    let table_json = serialize_table(&model.table);
     let enum_fixups = model.fields.iter().enumerate().filter_map(|(i, f)| match &f.field_type {
         FieldType::Enum(path) => {
             Some(quote_spanned! {f.ty.span()=> (#i, <#path as __a::DbEnum>::enum_type as fn() -> __a::EnumType) })
@@ -46,6 +67,44 @@ fn generate_model(model: &ModelDef) -> TokenStream {
         Some(i) => quote! { ::core::option::Option::Some(#i) },
         None => quote! { ::core::option::Option::None },
     };
+    quote! {
+        fn meta() -> &'static __a::ModelMeta {
+            static META: __a::OnceLock<__a::ModelMeta> = __a::OnceLock::new();
+            META.get_or_init(|| {
+                __a::ModelMeta::new(#rust_name, #table_json, #version_idx, &[#(#enum_fixups),*])
+            })
+        }
+    }
+}
+
+/// `Model::values` and `Model::value_at`.
+fn value_methods(model: &ModelDef, rust_name: &str) -> TokenStream {
+    let value_exprs = model.fields.iter().map(|f| {
+        let fid = &f.ident;
+        let ty = &f.ty;
+        quote_spanned! {ty.span()=> <#ty as __a::DbType>::to_value(&self.#fid) }
+    });
+    let value_arms = model.fields.iter().enumerate().map(|(i, f)| {
+        let fid = &f.ident;
+        let ty = &f.ty;
+        quote! { #i => <#ty as __a::DbType>::to_value(&self.#fid), }
+    });
+    quote! {
+        fn values(&self) -> ::std::vec::Vec<__a::Value> {
+            ::std::vec![#(#value_exprs),*]
+        }
+
+        fn value_at(&self, index: usize) -> __a::Value {
+            match index {
+                #(#value_arms)*
+                _ => ::core::panic!("column index {} out of range for {}", index, #rust_name),
+            }
+        }
+    }
+}
+
+/// The key's values, the auto-increment key and the version counter.
+fn key_and_version_methods(model: &ModelDef) -> TokenStream {
     let pk_idx = model.primary_key_fields();
     let key_fields: Vec<_> = pk_idx.iter().map(|i| &model.fields[*i].ident).collect();
     let (auto_unset, set_auto) = match model.auto_increment_field() {
@@ -70,74 +129,44 @@ fn generate_model(model: &ModelDef) -> TokenStream {
             quote! { let _ = v; },
         ),
     };
-
-    let decoders = decoders(model, &col_names, &rust_name);
-
-    let value_exprs = model.fields.iter().map(|f| {
-        let fid = &f.ident;
-        let ty = &f.ty;
-        quote_spanned! {ty.span()=> <#ty as __a::DbType>::to_value(&self.#fid) }
-    });
-    let value_arms = model.fields.iter().enumerate().map(|(i, f)| {
-        let fid = &f.ident;
-        let ty = &f.ty;
-        quote! { #i => <#ty as __a::DbType>::to_value(&self.#fid), }
-    });
-
     quote! {
-        const _: () = {
-            use ::alembix::__private as __a;
+        fn key_values(&self) -> ::std::vec::Vec<__a::Value> {
+            ::std::vec![#(__a::DbType::to_value(&self.#key_fields)),*]
+        }
 
-            impl __a::Model for #ident {
-                fn meta() -> &'static __a::ModelMeta {
-                    static META: __a::OnceLock<__a::ModelMeta> = __a::OnceLock::new();
-                    META.get_or_init(|| {
-                        __a::ModelMeta::new(#rust_name, #table_json, #version_idx, &[#(#enum_fixups),*])
-                    })
-                }
+        fn auto_key_unset(&self) -> bool {
+            #auto_unset
+        }
 
-                fn values(&self) -> ::std::vec::Vec<__a::Value> {
-                    ::std::vec![#(#value_exprs),*]
-                }
+        fn set_auto_key(&mut self, id: i64) {
+            #set_auto
+        }
 
-                fn value_at(&self, index: usize) -> __a::Value {
-                    match index {
-                        #(#value_arms)*
-                        _ => ::core::panic!("column index {} out of range for {}", index, #rust_name),
-                    }
-                }
+        fn version(&self) -> ::core::option::Option<i64> {
+            #get_version
+        }
 
-                fn key_values(&self) -> ::std::vec::Vec<__a::Value> {
-                    ::std::vec![#(__a::DbType::to_value(&self.#key_fields)),*]
-                }
+        fn set_version(&mut self, v: i64) {
+            #set_version
+        }
+    }
+}
 
-                fn auto_key_unset(&self) -> bool {
-                    #auto_unset
-                }
-
-                fn set_auto_key(&mut self, id: i64) {
-                    #set_auto
-                }
-
-                fn version(&self) -> ::core::option::Option<i64> {
-                    #get_version
-                }
-
-                fn set_version(&mut self, v: i64) {
-                    #set_version
-                }
-
-                #(#decoders)*
-            }
-
-            #[allow(non_upper_case_globals, dead_code)]
-            impl #ident {
-                #(
-                    #[doc = concat!("The `", #col_names, "` column of `", #table_name, "`.")]
-                    pub const #field_idents: __a::Col<#ident, #field_tys> = __a::Col::new(#table_name, #col_names, #idx);
-                )*
-            }
-        };
+/// One typed column constant per field: `User::email`.
+fn column_consts(model: &ModelDef, col_names: &[&str]) -> TokenStream {
+    let ident = &model.ident;
+    let table_name = &model.table.name;
+    let field_idents: Vec<_> = model.fields.iter().map(|f| &f.ident).collect();
+    let field_tys: Vec<_> = model.fields.iter().map(|f| &f.ty).collect();
+    let idx: Vec<usize> = (0..model.fields.len()).collect();
+    quote! {
+        #[allow(non_upper_case_globals, dead_code)]
+        impl #ident {
+            #(
+                #[doc = concat!("The `", #col_names, "` column of `", #table_name, "`.")]
+                pub const #field_idents: __a::Col<#ident, #field_tys> = __a::Col::new(#table_name, #col_names, #idx);
+            )*
+        }
     }
 }
 

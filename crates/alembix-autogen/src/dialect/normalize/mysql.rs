@@ -6,9 +6,9 @@ use alembix_migrate::Database;
 use alembix_schema::{Dialect, Schema, create_schema};
 use sqlx::AssertSqlSafe;
 
-use crate::normalize::{scratch_error, scratch_name};
 use crate::error::{Error, Result};
 use crate::introspect::IntrospectOptions;
+use crate::normalize::{scratch_error, scratch_name};
 
 /// The target without secondary indexes, for the MySQL scratch database,
 /// after checking what creating them would have checked: an index cannot

@@ -12,8 +12,8 @@ use alembix_schema::{Dialect, Schema, create_schema};
 use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, Connection, Row};
 
-use crate::normalize::{scratch_error, scratch_name};
 use crate::error::{Error, Result};
+use crate::normalize::{scratch_error, scratch_name};
 
 const D: Dialect = Dialect::Postgres;
 

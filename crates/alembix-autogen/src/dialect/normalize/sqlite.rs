@@ -3,9 +3,9 @@
 use alembix_schema::{Dialect, Schema, create_schema};
 use sqlx::{AssertSqlSafe, Connection};
 
-use crate::normalize::scratch_error;
 use crate::error::Result;
 use crate::introspect::IntrospectOptions;
+use crate::normalize::scratch_error;
 
 /// Tables per in-memory scratch database on SQLite.
 const SQLITE_SCRATCH_TABLES: usize = 250;
