@@ -217,7 +217,9 @@ async fn random_identifiers_round_trip(db: Db, url: String) {
         ..Config::default()
     });
     let result = tokio::task::block_in_place(|| {
-        runner.run(&names(), |n| handle.block_on(one_case(&db, &database, n)))
+        runner
+            .run(&names(), |n| handle.block_on(one_case(&db, &database, n)))
+            .map_err(|e| e.to_string())
     });
     database.close().await;
     if let Err(e) = result {
