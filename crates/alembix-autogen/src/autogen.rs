@@ -44,6 +44,8 @@ pub async fn compare(
             schemas: opts.schemas.clone(),
         });
     }
+    // Before the database is read: nothing is written for such models.
+    crate::names::check_name_lengths(models, dialect)?;
     let models = qualify_models(models, dialect)?;
     let mut schemas: Vec<String> = if opts.schemas.is_empty() {
         vec![DEFAULT_PG_SCHEMA.to_string()]

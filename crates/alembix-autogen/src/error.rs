@@ -92,6 +92,27 @@ pub enum Error {
         ref_table: String,
     },
 
+    /// A model names a table, column, index, constraint or type by a name
+    /// longer than the backend takes (which it would cut short, so the
+    /// next comparison would drop and create the object again).
+    #[error(
+        "model table `{table}`: {what} `{name}` is {} bytes long; {dialect:?} takes at most {limit} bytes in a name and would cut it short or refuse it: give it a shorter name in the model",
+        .name.len()
+    )]
+    #[non_exhaustive]
+    NameTooLong {
+        /// The model's table (for an enum type, the first table using it).
+        table: String,
+        /// Which name: `table name`, `column name`, `index name`, ...
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// The backend's limit, in bytes.
+        limit: usize,
+        /// The backend compared.
+        dialect: Dialect,
+    },
+
     /// Rendering the ops for the backend failed.
     #[error(transparent)]
     Render(#[from] alembix_schema::RenderError),

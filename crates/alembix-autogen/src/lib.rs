@@ -7,6 +7,7 @@ pub mod dialect;
 pub mod diff;
 pub mod error;
 pub mod introspect;
+pub mod names;
 pub mod normalize;
 pub mod scan;
 

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use crate::ast::{Container, Field};
 use crate::attr::IndexTarget;
 use crate::ctxt::{Ctxt, FieldStep, Place, Reported};
+use crate::names;
 use crate::symbol;
 use crate::types::FieldType;
 
@@ -30,6 +31,7 @@ impl Key {
 /// Runs every rule; the resolved key, or proof that an error says why there
 /// is none.
 pub fn check(cx: &Ctxt, cont: &Container<'_>) -> Result<Key, Reported> {
+    check_derived_name_lengths(cx, cont);
     check_column_names(cx, cont);
     for field in &cont.fields {
         check_field_type(cx, field);
@@ -38,6 +40,27 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>) -> Result<Key, Reported> {
     check_auto_increment(cx, cont, &key_columns);
     check_constraint_columns(cx, cont);
     key
+}
+
+/// A table name from the struct name, or a column name from the field
+/// name, must fit the name limit like a written one (whose length the
+/// attribute parser checked); the error points at the struct or field.
+fn check_derived_name_lengths(cx: &Ctxt, cont: &Container<'_>) {
+    if cont.attrs.table.is_none() {
+        let fix = "give a shorter #[model(table = \"...\")]";
+        if let Some(message) =
+            names::too_long("table name (from the struct name)", &cont.table, fix)
+        {
+            cx.error_spanned_by(Place::Container, cont.ident, message);
+        }
+    }
+    for f in cont.fields.iter().filter(|f| f.attrs.name.is_none()) {
+        let fix = "give a shorter #[column(name = \"...\")]";
+        if let Some(message) = names::too_long("column name (from the field name)", &f.column, fix)
+        {
+            cx.error_spanned_by(Place::Field(f.index, FieldStep::Name), f.ident, message);
+        }
+    }
 }
 
 /// Two fields may not map to one column; the later one is reported.

@@ -6,6 +6,7 @@ use alembix_schema::EnumType;
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::ctxt::{Ctxt, FieldStep, Place};
+use crate::names;
 use crate::symbol;
 
 /// A parsed enum: its database name and each variant's label.
@@ -98,6 +99,8 @@ pub fn parse_db_enum(input: &syn::DeriveInput) -> Result<EnumDef, syn::Error> {
 fn enum_attrs(cx: &Ctxt, input: &syn::DeriveInput) -> (String, String) {
     let mut name = input.ident.to_string().to_snake_case();
     let mut style = "snake_case".to_string();
+    // Whether `name` was given (and checked where it was given).
+    let mut named = false;
     for attr in input.attrs.iter().filter(|a| a.path() == &symbol::DB_ENUM) {
         let res = attr.parse_nested_meta(|meta| {
             let known = symbol::DB_ENUM_KEYS.iter().any(|k| meta.path == *k);
@@ -110,7 +113,12 @@ fn enum_attrs(cx: &Ctxt, input: &syn::DeriveInput) -> (String, String) {
             }
             let lit: syn::LitStr = meta.value()?.parse()?;
             if meta.path == symbol::NAME {
+                let fix = "give a shorter `name = \"...\"`";
+                if let Some(message) = names::too_long("enum type name", &lit.value(), fix) {
+                    return Err(syn::Error::new_spanned(&lit, message));
+                }
                 name = lit.value();
+                named = true;
             } else {
                 if rename(&lit.value(), "x").is_none() {
                     return Err(syn::Error::new_spanned(&lit, "unknown rename_all style; expected snake_case, lowercase, UPPERCASE, SCREAMING_SNAKE_CASE, kebab-case, camelCase or PascalCase"));
@@ -121,6 +129,12 @@ fn enum_attrs(cx: &Ctxt, input: &syn::DeriveInput) -> (String, String) {
         });
         if let Err(e) = res {
             cx.syn_error(Place::Container, e);
+        }
+    }
+    if !named {
+        let fix = "give a shorter #[db_enum(name = \"...\")]";
+        if let Some(message) = names::too_long("enum type name (from the enum name)", &name, fix) {
+            cx.error_spanned_by(Place::Container, &input.ident, message);
         }
     }
     (name, style)

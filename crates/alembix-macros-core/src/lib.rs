@@ -12,6 +12,7 @@ mod ctxt;
 mod db_enum;
 mod expand;
 mod migrate;
+mod names;
 mod symbol;
 mod table;
 pub mod types;

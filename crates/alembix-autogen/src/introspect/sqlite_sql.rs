@@ -105,12 +105,13 @@ fn first_token(s: &str) -> (String, &str) {
     (s[..end].to_string(), &s[end..])
 }
 
-/// The text inside the first balanced parentheses at or after the start.
+/// The text inside the first balanced parentheses at or after the start
+/// (outside quotes: a quoted name may hold a parenthesis), and the rest.
 fn paren(s: &str) -> Option<(String, &str)> {
-    let open = s.find('(')?;
     let mut depth = 0;
+    let mut open = 0;
     let mut quote: Option<char> = None;
-    for (i, c) in s[open..].char_indices() {
+    for (i, c) in s.char_indices() {
         if let Some(q) = quote {
             if c == q {
                 quote = None;
@@ -119,12 +120,17 @@ fn paren(s: &str) -> Option<(String, &str)> {
         }
         match c {
             '\'' | '"' | '`' => quote = Some(c),
-            '(' => depth += 1,
-            ')' => {
+            '[' => quote = Some(']'),
+            '(' => {
+                if depth == 0 {
+                    open = i;
+                }
+                depth += 1;
+            }
+            ')' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    let end = open + i;
-                    return Some((s[open + 1..end].trim().to_string(), &s[end + 1..]));
+                    return Some((s[open + 1..i].trim().to_string(), &s[i + 1..]));
                 }
             }
             _ => {}
@@ -137,9 +143,19 @@ fn columns_of(list: &str) -> Vec<String> {
     split_top(list).iter().map(|c| first_token(c).0).collect()
 }
 
+/// Whether the byte can be part of an unquoted identifier (a byte of a
+/// non-ASCII letter included).
+fn ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii()
+}
+
+/// Whether `s` starts (after white space) with the keyword `kw`, as a
+/// whole word, in any case.
 fn upper_starts(s: &str, kw: &str) -> bool {
-    let t = s.trim_start();
-    t.len() >= kw.len() && t[..kw.len()].eq_ignore_ascii_case(kw)
+    let t = s.trim_start().as_bytes();
+    t.get(..kw.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(kw.as_bytes()))
+        && t.get(kw.len()).is_none_or(|b| !ident_byte(*b))
 }
 
 /// Reads a `CREATE TABLE` statement.
@@ -174,7 +190,7 @@ pub(crate) fn parse_create_table(sql: &str) -> Parsed {
         } else {
             // A column definition: name, type, constraints.
             let (col, mut defn) = first_token(rest);
-            if defn.to_ascii_uppercase().contains("AUTOINCREMENT") {
+            if find_keyword(&defn.to_ascii_uppercase(), "AUTOINCREMENT").is_some() {
                 p.autoincrement.push(col.clone());
             }
             // Inline checks (possibly named).
@@ -219,32 +235,30 @@ fn squeeze(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Position of a keyword as a whole word, outside quotes.
+/// Position of a keyword as a whole word, outside quotes. Every position
+/// it looks at is a byte of `upper`; the one it returns starts the ASCII
+/// keyword, so it is a character boundary.
 fn find_keyword(upper: &str, kw: &str) -> Option<usize> {
     let b = upper.as_bytes();
     let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while i < b.len() {
+    for i in 0..b.len() {
         if let Some(q) = quote {
             if b[i] == q {
                 quote = None;
             }
-            i += 1;
             continue;
         }
-        if matches!(b[i], b'\'' | b'"' | b'`') {
-            quote = Some(b[i]);
-            i += 1;
-            continue;
+        match b[i] {
+            b'\'' | b'"' | b'`' => quote = Some(b[i]),
+            b'[' => quote = Some(b']'),
+            _ if b[i..].starts_with(kw.as_bytes())
+                && (i == 0 || !ident_byte(b[i - 1]))
+                && b.get(i + kw.len()).is_none_or(|c| !ident_byte(*c)) =>
+            {
+                return Some(i);
+            }
+            _ => {}
         }
-        if upper[i..].starts_with(kw)
-            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
-            && b.get(i + kw.len())
-                .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
-        {
-            return Some(i);
-        }
-        i += 1;
     }
     None
 }
@@ -325,5 +339,62 @@ mod tests {
             (Some("ck_age".into()), "age >= 0".into(), Some("age".into()))
         );
         assert_eq!(p.checks[2].0.as_deref(), Some("ck_posts_x"));
+    }
+
+    #[test]
+    fn a_column_named_cafe_is_read() {
+        let p = parse_create_table(r#"CREATE TABLE "menu" ("id" integer, "café" text NOT NULL)"#);
+        assert_eq!(p, Parsed::default());
+        let p = parse_create_table(r#"CREATE TABLE "menu" ("é" text CHECK ("é" <> ''))"#);
+        assert_eq!(
+            p.checks,
+            vec![(None, r#""é" <> ''"#.into(), Some("é".into()))]
+        );
+    }
+
+    #[test]
+    fn reads_non_ascii_and_quoted_identifiers() {
+        let p = parse_create_table(
+            r#"CREATE TABLE "café (x" (
+  "café" integer NOT NULL CONSTRAINT "ck_é" CHECK ("café" > 0),
+  "ß""q" text CHECK ("ß""q" IN ('a','é')),
+  "日本 `x'" integer,
+  checked integer,
+  [a(b] integer,
+  CONSTRAINT "pk_café" PRIMARY KEY ("café"),
+  CONSTRAINT "uq_日本" UNIQUE ("日本 `x'", "ß""q")
+)"#,
+        );
+        assert_eq!(p.primary_key_name.as_deref(), Some("pk_café"));
+        assert_eq!(
+            p.uniques,
+            vec![(
+                Some("uq_日本".into()),
+                vec!["日本 `x'".into(), "ß\"q".into()]
+            )]
+        );
+        assert_eq!(p.checks.len(), 2);
+        assert_eq!(
+            p.checks[0],
+            (
+                Some("ck_é".into()),
+                "\"café\" > 0".into(),
+                Some("café".into())
+            )
+        );
+        assert_eq!(
+            enum_check(&p.checks[1].1, "ß\"q"),
+            Some(vec!["a".into(), "é".into()])
+        );
+        assert_eq!(
+            parse_create_index(
+                r#"CREATE INDEX "ix_é ON (" ON "café (x" ("日本 `x'") WHERE "é" > 1"#
+            ),
+            Some((r#""日本 `x'""#.to_string(), Some(r#""é" > 1"#.to_string())))
+        );
+        assert_eq!(
+            parse_create_index("CREATE INDEX ié ON té (é) WHERE éa IS NULL"),
+            Some(("é".to_string(), Some("éa IS NULL".to_string())))
+        );
     }
 }

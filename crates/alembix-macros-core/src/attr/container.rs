@@ -4,7 +4,7 @@ use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
-use super::{Attr, Scope, column_list, lit_bool_or_true, lit_str, parse_attrs, sql_text};
+use super::{Attr, Scope, column_list, lit_bool_or_true, lit_name, lit_str, parse_attrs, sql_text};
 use crate::ctxt::{Ctxt, Place};
 use crate::symbol::{self, Symbol};
 
@@ -72,6 +72,10 @@ pub struct CheckAttr {
     pub expr: String,
 }
 
+/// What a too-long `name` inside `index(...)`, `unique(...)` or `check(...)`
+/// asks for.
+const SHORTER_NAME: &str = "give a shorter `name = \"...\"`";
+
 /// The single-valued keys while they are parsed.
 struct Builder {
     table: Attr<String>,
@@ -118,9 +122,13 @@ impl Builder {
     fn parse_key(&mut self, scope: Scope, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
         let path = &meta.path;
         if *path == symbol::TABLE {
-            self.table.set(scope, meta, lit_str)
+            self.table.set(scope, meta, |m| {
+                lit_name(m, "table name", "give a shorter `table = \"...\"`")
+            })
         } else if *path == symbol::SCHEMA {
-            self.schema.set(scope, meta, lit_str)
+            self.schema.set(scope, meta, |m| {
+                lit_name(m, "schema name", "give a shorter `schema = \"...\"`")
+            })
         } else if *path == symbol::COMMENT {
             self.comment.set(scope, meta, lit_str)
         } else if *path == symbol::RENAMED_FROM {
@@ -181,7 +189,7 @@ fn index(meta: &ParseNestedMeta<'_>) -> syn::Result<IndexAttr> {
         if *path == symbol::COLUMNS {
             columns = Some(column_list(&lit_str(&inner)?));
         } else if *path == symbol::NAME {
-            name = Some(lit_str(&inner)?);
+            name = Some(lit_name(&inner, "index name", SHORTER_NAME)?);
         } else if *path == symbol::UNIQUE {
             unique = lit_bool_or_true(&inner)?;
         } else if *path == symbol::EXPR {
@@ -220,7 +228,7 @@ fn unique(meta: &ParseNestedMeta<'_>) -> syn::Result<UniqueAttr> {
         if inner.path == symbol::COLUMNS {
             columns = Some(column_list(&lit_str(&inner)?));
         } else if inner.path == symbol::NAME {
-            name = Some(lit_str(&inner)?);
+            name = Some(lit_name(&inner, "unique constraint name", SHORTER_NAME)?);
         } else {
             return Err(unknown_option(&inner, symbol::UNIQUE, symbol::UNIQUE_KEYS));
         }
@@ -235,7 +243,7 @@ fn check(meta: &ParseNestedMeta<'_>) -> syn::Result<CheckAttr> {
     let (mut name, mut expr) = (None, None);
     meta.parse_nested_meta(|inner| {
         if inner.path == symbol::NAME {
-            name = Some(lit_str(&inner)?);
+            name = Some(lit_name(&inner, "check constraint name", SHORTER_NAME)?);
         } else if inner.path == symbol::EXPR {
             expr = Some(lit_str(&inner)?);
         } else {

@@ -3,8 +3,9 @@
 use alembix_schema::ReferentialAction;
 use syn::meta::ParseNestedMeta;
 
-use super::{Attr, BoolAttr, Scope, lit_bool_or_true, lit_str, lit_u32, parse_attrs};
+use super::{Attr, BoolAttr, Scope, lit_bool_or_true, lit_name, lit_str, lit_u32, parse_attrs};
 use crate::ctxt::{Ctxt, FieldStep, Place};
+use crate::names;
 use crate::symbol::{self, Symbol};
 
 /// A field's `#[column(...)]` attributes.
@@ -143,7 +144,9 @@ impl Builder {
         } else if *path == symbol::AUTO_INCREMENT {
             self.auto_increment.set(scope, meta, lit_bool_or_true)
         } else if *path == symbol::NAME {
-            self.name.set(scope, meta, lit_str)
+            self.name.set(scope, meta, |m| {
+                lit_name(m, "column name", "give a shorter `name = \"...\"`")
+            })
         } else if *path == symbol::SQL_TYPE {
             self.sql_type.set(scope, meta, lit_str)
         } else if *path == symbol::MAX_LENGTH {
@@ -224,6 +227,20 @@ fn reference(
         cx.error_spanned_by(place, &lit, "expected `references = \"table.column\"`");
         return None;
     };
+    let parts = [
+        ("schema", schema.as_deref()),
+        ("table", Some(&table)),
+        ("column", Some(&column)),
+    ];
+    for (what, name) in parts {
+        let fix =
+            format!("reference the {what} by its name in the database, which is never that long");
+        let too_long =
+            name.and_then(|n| names::too_long(&format!("referenced {what} name"), n, &fix));
+        if let Some(message) = too_long {
+            cx.error_spanned_by(place, &lit, message);
+        }
+    }
     Some(Reference {
         schema,
         table,

@@ -131,6 +131,20 @@ fn lit_str(meta: &ParseNestedMeta<'_>) -> syn::Result<String> {
     Ok(lit.value())
 }
 
+/// A name that reaches the database (a table, schema, column, index or
+/// constraint name): a string literal of at most
+/// [`MAX_NAME_LEN`](alembix_schema::naming::MAX_NAME_LEN) bytes. A longer
+/// one is an error at the literal; `what` names it in the message and `fix`
+/// says what to write instead.
+fn lit_name(meta: &ParseNestedMeta<'_>, what: &str, fix: &str) -> syn::Result<String> {
+    let lit: syn::LitStr = meta.value()?.parse()?;
+    let name = lit.value();
+    match crate::names::too_long(what, &name, fix) {
+        Some(message) => Err(syn::Error::new(lit.span(), message)),
+        None => Ok(name),
+    }
+}
+
 fn lit_u32(meta: &ParseNestedMeta<'_>) -> syn::Result<u32> {
     let lit: syn::LitInt = meta.value()?.parse()?;
     lit.base10_parse()
