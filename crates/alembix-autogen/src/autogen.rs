@@ -59,25 +59,17 @@ pub async fn compare(
             schemas.push(s.to_string());
         }
     }
-    #[cfg(feature = "postgres")]
-    if let Some(pool) = db.as_postgres() {
-        let found: Vec<String> =
-            sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname = ANY($1)")
-                .bind(&schemas)
-                .fetch_all(pool)
-                .await?;
-        if let Some(missing) = schemas.iter().find(|s| !found.contains(s)) {
-            let named_by = models
-                .tables
-                .iter()
-                .find(|t| t.name.split_once('.').is_some_and(|(s, _)| s == missing))
-                .map(|t| t.name.clone());
-            return Err(Error::MissingSchema {
-                schema: missing.clone(),
-                named_by,
-                dialect,
-            });
-        }
+    if let Some(missing) = crate::introspect::missing_schema(db, &schemas).await? {
+        let named_by = models
+            .tables
+            .iter()
+            .find(|t| t.name.split_once('.').is_some_and(|(s, _)| *s == missing))
+            .map(|t| t.name.clone());
+        return Err(Error::MissingSchema {
+            schema: missing,
+            named_by,
+            dialect,
+        });
     }
     let iopts = IntrospectOptions {
         exclude_tables: vec![version_table.to_string(), log_table.to_string()],

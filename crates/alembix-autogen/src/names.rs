@@ -51,16 +51,17 @@ fn names(t: &Table) -> Vec<(&'static str, &str)> {
 /// The first name of `models` longer than `dialect` takes, as an error.
 ///
 /// ```
+/// use alembix_schema::Dialect::{Postgres, Sqlite};
 /// use alembix_schema::{Column, ColumnType, Dialect, Schema, Table};
 /// let long = "t".repeat(64);
 /// let models = Schema {
 ///     tables: vec![Table::new(long).column(Column::new("id", ColumnType::BigInt))],
 ///     ..Default::default()
 /// };
-/// let err = alembix_autogen::names::check_name_lengths(&models, Dialect::Postgres).unwrap_err();
+/// let err = alembix_autogen::names::check_name_lengths(&models, Postgres).unwrap_err();
 /// assert!(err.to_string().contains("is 64 bytes long; Postgres takes at most 63 bytes"));
 /// // SQLite has no limit of its own.
-/// assert!(alembix_autogen::names::check_name_lengths(&models, Dialect::Sqlite).is_ok());
+/// assert!(alembix_autogen::names::check_name_lengths(&models, Sqlite).is_ok());
 /// ```
 pub fn check_name_lengths(models: &Schema, dialect: Dialect) -> Result<()> {
     let limit = dialect.rules().max_identifier_len();
@@ -91,9 +92,8 @@ pub fn check_name_lengths(models: &Schema, dialect: Dialect) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use alembix_schema::{
-        Column, ColumnType, Dialect, ForeignKey, Index, Schema, Table, UniqueConstraint,
-    };
+    use alembix_schema::Dialect::{self, MySql, Postgres, Sqlite};
+    use alembix_schema::{Column, ColumnType, ForeignKey, Index, Schema, Table, UniqueConstraint};
 
     use super::check_name_lengths;
     use crate::Error;
@@ -121,17 +121,14 @@ mod tests {
             columns: vec!["id".into()],
             ..Default::default()
         });
-        assert_eq!(what(&one(t.clone()), Dialect::Postgres), Some("index name"));
-        assert_eq!(what(&one(t), Dialect::MySql), None, "MySQL takes 64");
+        assert_eq!(what(&one(t.clone()), Postgres), Some("index name"));
+        assert_eq!(what(&one(t), MySql), None, "MySQL takes 64");
         let mut t = base();
         t.uniques.push(UniqueConstraint {
             name: n65.clone(),
             columns: vec!["id".into()],
         });
-        assert_eq!(
-            what(&one(t), Dialect::MySql),
-            Some("unique constraint name")
-        );
+        assert_eq!(what(&one(t), MySql), Some("unique constraint name"));
         let mut t = base();
         t.foreign_keys.push(ForeignKey {
             name: "fk".into(),
@@ -142,10 +139,7 @@ mod tests {
             on_delete: Default::default(),
             on_update: Default::default(),
         });
-        assert_eq!(
-            what(&one(t), Dialect::Postgres),
-            Some("referenced column name")
-        );
+        assert_eq!(what(&one(t), Postgres), Some("referenced column name"));
         let t = base().column(Column::new(
             "mood",
             ColumnType::Enum {
@@ -153,13 +147,10 @@ mod tests {
                 values: vec!["a".into()],
             },
         ));
-        assert_eq!(
-            what(&one(t.clone()), Dialect::Postgres),
-            Some("enum type name")
-        );
-        assert_eq!(what(&one(t), Dialect::MySql), None, "no enum types there");
+        assert_eq!(what(&one(t.clone()), Postgres), Some("enum type name"));
+        assert_eq!(what(&one(t), MySql), None, "no enum types there");
         let t = base().column(Column::new(n65, ColumnType::Text));
-        assert_eq!(what(&one(t.clone()), Dialect::MySql), Some("column name"));
-        assert_eq!(what(&one(t), Dialect::Sqlite), None);
+        assert_eq!(what(&one(t.clone()), MySql), Some("column name"));
+        assert_eq!(what(&one(t), Sqlite), None);
     }
 }

@@ -10,11 +10,12 @@
 //! that names the missing feature.
 //!
 //! ```
+//! use alembix_schema::Dialect::{Sqlite};
 //! use alembix_driver::{Pool, PoolOptions, Values};
 //!
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
 //! let pool = Pool::connect("sqlite::memory:", &PoolOptions::default()).await?;
-//! assert_eq!(pool.dialect(), alembix_schema::Dialect::Sqlite);
+//! assert_eq!(pool.dialect(), Sqlite);
 //! pool.raw("CREATE TABLE t (x integer)").await?;
 //! let done = pool.execute("INSERT INTO t (x) VALUES (?)".into(), Values(vec![7i64.into()])).await?;
 //! assert_eq!(done.rows_affected, 1);

@@ -32,8 +32,9 @@ pub fn redact(url: &str) -> String {
 /// leaves out.
 ///
 /// ```
+/// use alembix_schema::Dialect::{Sqlite};
 /// use alembix_driver::{Dialect, parse_url};
-/// assert_eq!(parse_url("sqlite::memory:").unwrap(), Dialect::Sqlite);
+/// assert_eq!(parse_url("sqlite::memory:").unwrap(), Sqlite);
 /// let err = parse_url("oracle://scott:tiger@db").unwrap_err().to_string();
 /// assert_eq!(
 ///     err,

@@ -3,12 +3,13 @@
 //! (`psql -v ON_ERROR_STOP=1 -f`, `sqlite3 db < file`, `mariadb db < file`).
 //!
 //! ```
+//! use alembix_schema::Dialect::{Sqlite};
 //! use alembix_migrate::{RevisionGraph, Settings, Direction, offline};
 //! use alembix_schema::Dialect;
 //! let a = "-- revision: aaaaaaaaaaaa\n-- down_revision:\n-- message: one\n-- migrate:upgrade\nCREATE TABLE t (x int);\n-- migrate:downgrade\nDROP TABLE t;\n";
 //! let graph = RevisionGraph::from_sources(&[("a.sql", a)]).unwrap();
 //! let steps = offline::plan_range(&graph, Direction::Up, "base:head").unwrap();
-//! let sql = offline::script(&graph, &Settings::default(), Dialect::Sqlite, &steps).unwrap();
+//! let sql = offline::script(&graph, &Settings::default(), Sqlite, &steps).unwrap();
 //! assert!(sql.contains("CREATE TABLE t (x int);"));
 //! assert!(sql.contains("INSERT INTO \"alembix_version\" (version_num) VALUES ('aaaaaaaaaaaa');"));
 //! ```

@@ -121,12 +121,14 @@ pub use alembix_schema as schema;
 /// the renderer as it is.
 ///
 /// ```
-/// use alembix::Backend;
-/// assert_eq!(Backend::from_url("postgres://localhost/app").unwrap(), Backend::Postgres);
-/// assert_eq!(Backend::from_url("mariadb://root@localhost/app").unwrap(), Backend::MySql);
-/// assert_eq!(Backend::from_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+/// use alembix::Backend::{self, MySql, Postgres, Sqlite};
+/// assert_eq!(Backend::from_url("postgres://localhost/app").unwrap(), Postgres);
+/// assert_eq!(Backend::from_url("mariadb://root@localhost/app").unwrap(), MySql);
+/// assert_eq!(Backend::from_url("sqlite::memory:").unwrap(), Sqlite);
 /// assert!(Backend::from_url("oracle://x").is_err());
-/// assert_eq!(Backend::Sqlite.dialect(), alembix::schema::Dialect::Sqlite);
+/// // The schema crate's dialect is the same type.
+/// let d: alembix::schema::Dialect = Sqlite;
+/// assert_eq!(d.dialect(), Sqlite);
 /// ```
 pub use alembix_schema::Dialect as Backend;
 pub use db::{Db, Exec, PoolOptions, Tx};

@@ -126,6 +126,21 @@ pub async fn introspect(
     Err(not_built(db.dialect()))
 }
 
+/// The first of `schemas` the database does not have (only PostgreSQL has
+/// schemas; elsewhere none is missing).
+pub(crate) async fn missing_schema(
+    db: &alembix_migrate::Database,
+    schemas: &[String],
+) -> Result<Option<String>> {
+    #[cfg(feature = "postgres")]
+    if let Some(p) = db.as_postgres() {
+        let found = postgres::existing_schemas(p, schemas).await?;
+        return Ok(schemas.iter().find(|s| !found.contains(s)).cloned());
+    }
+    let _ = (db, schemas);
+    Ok(None)
+}
+
 /// The error for a backend this crate was built without (another crate
 /// of the build enabled it in the driver).
 pub(crate) fn not_built(dialect: alembix_schema::Dialect) -> crate::Error {

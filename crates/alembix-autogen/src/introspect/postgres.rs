@@ -315,3 +315,13 @@ async fn read_indexes(
     }
     Ok(())
 }
+
+/// Which of `schemas` exist.
+pub(crate) async fn existing_schemas(pool: &PgPool, schemas: &[String]) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname = ANY($1)")
+            .bind(schemas)
+            .fetch_all(pool)
+            .await?,
+    )
+}

@@ -60,9 +60,10 @@ impl Database {
     /// `sqlite://PATH` (created when missing) or `sqlite::memory:`.
     ///
     /// ```
+    /// use alembix_schema::Dialect::{Sqlite};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// let db = alembix_migrate::Database::connect("sqlite::memory:").await?;
-    /// assert_eq!(db.dialect(), alembix_schema::Dialect::Sqlite);
+    /// assert_eq!(db.dialect(), Sqlite);
     /// # Ok::<_, alembix_migrate::Error>(()) }).unwrap();
     /// ```
     pub async fn connect(url: &str) -> Result<Database> {

@@ -24,10 +24,11 @@
 //! first `-- statement: end` line closes the block.
 //!
 //! ```
+//! use alembix_schema::Dialect::{MySql};
 //! use alembix_migrate::split::split_for;
 //! use alembix_schema::Dialect;
 //! let sql = "DROP TABLE IF EXISTS t;\n-- statement: begin\nCREATE PROCEDURE p() SELECT 'a;b'\n-- statement: end\n";
-//! let s = split_for(sql, Dialect::MySql);
+//! let s = split_for(sql, MySql);
 //! assert_eq!(s.len(), 2);
 //! assert_eq!(s[1].sql, "CREATE PROCEDURE p() SELECT 'a;b'");
 //! assert_eq!(s[1].line, 3);
@@ -70,9 +71,10 @@ pub struct Statement {
 /// its `end` (or the reverse), or a `DELIMITER` without a delimiter.
 ///
 /// ```
+/// use alembix_schema::Dialect::{Postgres};
 /// use alembix_migrate::split::try_split_for;
 /// use alembix_schema::Dialect;
-/// let e = try_split_for("SELECT 1;\n-- statement: begin\nSELECT 2;\n", Dialect::Postgres).unwrap_err();
+/// let e = try_split_for("SELECT 1;\n-- statement: begin\nSELECT 2;\n", Postgres).unwrap_err();
 /// assert_eq!(e.line, 2);
 /// assert!(e.to_string().starts_with("line 2: `-- statement: begin` is not closed"));
 /// ```
@@ -115,10 +117,11 @@ pub fn split_statements(sql: &str) -> Vec<Statement> {
 /// are dropped; `DELIMITER` lines are not statements.
 ///
 /// ```
+/// use alembix_schema::Dialect::{MySql};
 /// use alembix_migrate::split::try_split_for;
 /// use alembix_schema::Dialect;
 /// let sql = "INSERT INTO t VALUES ('it\\'s; fine');\nDELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END //\nDELIMITER ;\nCALL p();\n";
-/// let s = try_split_for(sql, Dialect::MySql).unwrap();
+/// let s = try_split_for(sql, MySql).unwrap();
 /// assert_eq!(s.len(), 3);
 /// assert_eq!(s[1].sql, "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END");
 /// assert_eq!((s[2].sql.as_str(), s[2].line), ("CALL p()", 5));
@@ -134,10 +137,11 @@ pub fn try_split_for(sql: &str, dialect: Dialect) -> Result<Vec<Statement>, Spli
 /// text [`try_split_for`] accepts, both give the same statements.
 ///
 /// ```
+/// use alembix_schema::Dialect::{Postgres};
 /// use alembix_migrate::split::split_for;
 /// use alembix_schema::Dialect;
 /// let sql = "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT $x$;$x$;";
-/// let s = split_for(sql, Dialect::Postgres);
+/// let s = split_for(sql, Postgres);
 /// assert_eq!(s.len(), 2);
 /// assert!(s[0].sql.ends_with("SELECT 2; END"));
 /// assert_eq!(s[1].sql, "SELECT $x$;$x$");

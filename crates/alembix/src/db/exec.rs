@@ -19,12 +19,13 @@ pub(crate) use alembix_driver::Done;
 /// Every query method takes `impl Into<Exec>`, so pass `&db` or `&tx`.
 ///
 /// ```
+/// use alembix::Backend::{Sqlite};
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
 /// use alembix::{Backend, Exec};
 /// let db = alembix::Db::connect("sqlite::memory:").await?;
 /// let tx = db.begin().await?;
-/// assert_eq!(Exec::from(&db).backend(), Backend::Sqlite);
-/// assert_eq!(Exec::from(&tx).backend(), Backend::Sqlite);
+/// assert_eq!(Exec::from(&db).backend(), Sqlite);
+/// assert_eq!(Exec::from(&tx).backend(), Sqlite);
 /// # Ok::<_, alembix::Error>(()) }).unwrap();
 /// ```
 #[derive(Debug, Clone, Copy)]

@@ -69,9 +69,10 @@ impl Db {
     /// [`Error::InvalidUrl`] that names the feature.
     ///
     /// ```
+    /// use alembix::Backend::{Sqlite};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// let db = alembix::Db::connect("sqlite::memory:").await?;
-    /// assert_eq!(db.backend(), alembix::Backend::Sqlite);
+    /// assert_eq!(db.backend(), Sqlite);
     /// # Ok::<_, alembix::Error>(()) }).unwrap();
     /// ```
     pub async fn connect(url: &str) -> Result<Db> {
