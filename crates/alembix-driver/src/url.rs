@@ -38,7 +38,7 @@ pub fn redact(url: &str) -> String {
 /// let err = parse_url("oracle://scott:tiger@db").unwrap_err().to_string();
 /// assert_eq!(
 ///     err,
-///     "invalid database URL `oracle://scott:***@db`: the scheme must be postgres://, mysql://, mariadb://, sqlite://PATH or sqlite::memory:"
+///     "invalid database URL `oracle://scott:***@db`: it must start with postgres://, mysql://, mariadb://, sqlite://PATH or be sqlite::memory:"
 /// );
 /// ```
 pub fn parse_url(url: &str) -> Result<Dialect, Error> {

@@ -3,9 +3,6 @@
 
 use super::Dialect;
 
-/// The schemes a database URL may start with, as messages list them.
-const SCHEMES: &str = "postgres://, mysql://, mariadb://, sqlite://PATH or sqlite::memory:";
-
 /// A database URL whose scheme names no backend Alembix knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownScheme {
@@ -15,7 +12,10 @@ pub struct UnknownScheme {
 
 impl std::fmt::Display for UnknownScheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the scheme must be {SCHEMES}")
+        write!(
+            f,
+            "it must start with postgres://, mysql://, mariadb://, sqlite://PATH or be sqlite::memory:"
+        )
     }
 }
 
