@@ -13,17 +13,16 @@ use alembix_schema::Dialect;
 /// (the version and log tables, the migration lock, transactions).
 #[derive(Debug)]
 #[non_exhaustive]
+///
+/// What the SQL renderer also needs (the backend's name, placeholders,
+/// transactional DDL) is asked of [`Dialect::rules`] instead.
 pub struct BackendSql {
     /// The dialect these facts are for.
     pub dialect: Dialect,
-    /// The backend's name in messages.
-    pub name: &'static str,
     /// The cargo feature that compiles the backend in.
     pub feature: &'static str,
     /// Whether this build has the backend.
     pub enabled: bool,
-    /// Parameters are `$1, $2, ...` (PostgreSQL) rather than `?`.
-    pub numbered_params: bool,
     /// The current UTC time, as stored in the log table.
     pub now_utc: &'static str,
     /// The statement that opens a transaction in a script.
@@ -44,9 +43,6 @@ pub struct BackendSql {
     /// script's own transaction, say of a table rebuild, and turn foreign
     /// keys on again). Their errors do not matter.
     pub after_failed_script: &'static [&'static str],
-    /// A transaction can roll back DDL (false on MySQL/MariaDB, where DDL
-    /// commits itself).
-    pub transactional_ddl: bool,
 }
 
 impl BackendSql {
@@ -58,7 +54,7 @@ impl BackendSql {
     /// assert_eq!(backend_sql(Dialect::MySql).placeholder(2), "?");
     /// ```
     pub fn placeholder(&self, n: usize) -> String {
-        if self.numbered_params {
+        if self.dialect.rules().numbered_placeholders() {
             format!("${n}")
         } else {
             "?".to_string()

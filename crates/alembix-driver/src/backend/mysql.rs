@@ -6,10 +6,8 @@ use super::BackendSql;
 
 pub(crate) const SQL: BackendSql = BackendSql {
     dialect: Dialect::MySql,
-    name: "MySQL/MariaDB",
     feature: "mysql",
     enabled: cfg!(feature = "mysql"),
-    numbered_params: false,
     now_utc: "UTC_TIMESTAMP(6)",
     begin_script: "START TRANSACTION",
     log_id_column: "id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY",
@@ -17,7 +15,6 @@ pub(crate) const SQL: BackendSql = BackendSql {
     table_exists: "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
     lock_is_transaction: false,
     after_failed_script: &[],
-    transactional_ddl: false,
 };
 
 /// Whether a server of this `VERSION()` has `INSERT ... RETURNING`

@@ -6,10 +6,8 @@ use super::BackendSql;
 
 pub(crate) const SQL: BackendSql = BackendSql {
     dialect: Dialect::Sqlite,
-    name: "SQLite",
     feature: "sqlite",
     enabled: cfg!(feature = "sqlite"),
-    numbered_params: false,
     now_utc: "strftime('%Y-%m-%d %H:%M:%f', 'now')",
     begin_script: "BEGIN",
     log_id_column: "id integer PRIMARY KEY AUTOINCREMENT",
@@ -17,7 +15,6 @@ pub(crate) const SQL: BackendSql = BackendSql {
     table_exists: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
     lock_is_transaction: true,
     after_failed_script: &["ROLLBACK", "PRAGMA foreign_keys = ON"],
-    transactional_ddl: true,
 };
 
 /// How long a connection waits for a database another one is writing.

@@ -217,13 +217,6 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     /// The SQL type of a column type (the table in the crate docs).
     fn column_type(&self, ty: &ColumnType) -> String;
 
-    // ---- SQL snippets ----
-
-    /// The current timestamp as an SQL expression.
-    fn now(&self) -> &'static str {
-        "CURRENT_TIMESTAMP"
-    }
-
     // ---- rendering hooks ----
 
     /// Sets up an auto-increment column: clauses for the definition's tail

@@ -23,7 +23,7 @@ impl SqlDialect for MySql {
     }
 
     fn title(&self) -> &'static str {
-        "MySQL"
+        "MySQL/MariaDB"
     }
 
     fn url_schemes(&self) -> &'static [&'static str] {

@@ -52,10 +52,6 @@ impl SqlDialect for Postgres {
         true
     }
 
-    fn now(&self) -> &'static str {
-        "now()"
-    }
-
     fn column_type(&self, ty: &ColumnType) -> String {
         use ColumnType as T;
         let s = match ty {
