@@ -24,9 +24,8 @@
 //! first `-- statement: end` line closes the block.
 //!
 //! ```
-//! use alembix_schema::Dialect::{MySql};
 //! use alembix_migrate::split::split_for;
-//! use alembix_schema::Dialect;
+//! use alembix_schema::Dialect::MySql;
 //! let sql = "DROP TABLE IF EXISTS t;\n-- statement: begin\nCREATE PROCEDURE p() SELECT 'a;b'\n-- statement: end\n";
 //! let s = split_for(sql, MySql);
 //! assert_eq!(s.len(), 2);
@@ -43,8 +42,6 @@ mod compat;
 mod lex;
 mod scan;
 
-#[cfg(test)]
-mod legacy;
 #[cfg(test)]
 mod tests;
 
