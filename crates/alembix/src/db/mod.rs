@@ -210,16 +210,7 @@ impl Db {
         E: From<Error>,
     {
         let tx = self.begin().await?;
-        match f(tx.clone()).await {
-            Ok(v) => {
-                tx.commit().await?;
-                Ok(v)
-            }
-            Err(e) => {
-                let _ = tx.rollback().await;
-                Err(e)
-            }
-        }
+        tx.finish_with(f).await
     }
 
     /// Runs raw SQL with no parameters and no results (DDL, session settings).

@@ -114,13 +114,24 @@ impl Tx {
         nested
             .execute_sql(&format!("SAVEPOINT alembix_sp_{}", nested.depth))
             .await?;
-        match f(nested.clone()).await {
+        nested.finish_with(f).await
+    }
+
+    /// Runs `f` on this transaction (or savepoint), then commits it when `f`
+    /// returns `Ok` and rolls it back when it returns `Err`.
+    pub(crate) async fn finish_with<F, Fut, T, E>(self, f: F) -> std::result::Result<T, E>
+    where
+        F: FnOnce(Tx) -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, E>>,
+        E: From<Error>,
+    {
+        match f(self.clone()).await {
             Ok(v) => {
-                nested.commit().await?;
+                self.commit().await?;
                 Ok(v)
             }
             Err(e) => {
-                let _ = nested.rollback().await;
+                let _ = self.rollback().await;
                 Err(e)
             }
         }
