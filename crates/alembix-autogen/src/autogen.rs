@@ -38,7 +38,7 @@ pub async fn compare(
     opts: &DiffOptions,
 ) -> Result<Diff> {
     let dialect = db.dialect();
-    if !dialect.rules().has_schemas() && opts.schemas.iter().any(|s| s != DEFAULT_PG_SCHEMA) {
+    if !dialect.caps().has_schemas && opts.schemas.iter().any(|s| s != DEFAULT_PG_SCHEMA) {
         return Err(Error::SchemasUnsupported {
             dialect,
             schemas: opts.schemas.clone(),
@@ -97,7 +97,7 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
         let Some(schema) = t.schema.take() else {
             continue;
         };
-        if !dialect.rules().has_schemas() {
+        if !dialect.caps().has_schemas {
             return Err(Error::ModelSchemaUnsupported {
                 table: t.name.clone(),
                 schema,
@@ -114,7 +114,7 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
     for t in &mut out.tables {
         for f in &mut t.foreign_keys {
             if let Some(schema) = f.ref_schema.take() {
-                if !dialect.rules().has_schemas() {
+                if !dialect.caps().has_schemas {
                     return Err(Error::ReferenceSchemaUnsupported {
                         table: t.name.clone(),
                         schema,

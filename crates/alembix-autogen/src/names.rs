@@ -64,7 +64,7 @@ fn names(t: &Table) -> Vec<(&'static str, &str)> {
 /// assert!(alembix_autogen::names::check_name_lengths(&models, Sqlite).is_ok());
 /// ```
 pub fn check_name_lengths(models: &Schema, dialect: Dialect) -> Result<()> {
-    let limit = dialect.rules().max_identifier_len();
+    let limit = dialect.caps().max_identifier_len;
     let too_long = |table: &Table, what, name: &str| Error::NameTooLong {
         table: table.name.clone(),
         what,
@@ -76,7 +76,7 @@ pub fn check_name_lengths(models: &Schema, dialect: Dialect) -> Result<()> {
         if let Some((what, name)) = names(t).into_iter().find(|(_, n)| n.len() > limit) {
             return Err(too_long(t, what, name));
         }
-        if !dialect.rules().has_enum_types() {
+        if !dialect.caps().has_enum_types {
             continue;
         }
         for c in &t.columns {

@@ -57,7 +57,7 @@ pub(crate) fn left_out(url: &str, dialect: Dialect) -> Error {
         url,
         format!(
             "this build of Alembix has no {} support: enable the `{}` cargo feature",
-            sql.dialect.rules().title(),
+            sql.dialect.caps().title,
             sql.feature
         ),
     )

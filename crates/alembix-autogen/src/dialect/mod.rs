@@ -74,7 +74,7 @@ pub trait DiffDriver: Send + Sync + std::fmt::Debug {
     /// compared). Default: what the dialect layer says
     /// ([`SqlDialect::has_comments`](alembix_schema::SqlDialect::has_comments)).
     fn compares_comments(&self) -> bool {
-        self.dialect().rules().has_comments()
+        self.dialect().caps().has_comments
     }
 
     /// Whether enums are named types of their own (created, altered and
@@ -82,7 +82,7 @@ pub trait DiffDriver: Send + Sync + std::fmt::Debug {
     /// Default: what the dialect layer says
     /// ([`SqlDialect::has_enum_types`](alembix_schema::SqlDialect::has_enum_types)).
     fn named_enums(&self) -> bool {
-        self.dialect().rules().has_enum_types()
+        self.dialect().caps().has_enum_types
     }
 
     /// Whether two spellings of an index's expression or predicate are the

@@ -147,7 +147,7 @@ pub(crate) fn not_built(dialect: alembix_schema::Dialect) -> crate::Error {
     let sql = alembix_driver::backend_sql(dialect);
     crate::Error::Usage(format!(
         "alembix-autogen was built without {} support: enable its `{}` cargo feature",
-        sql.dialect.rules().title(),
+        sql.dialect.caps().title,
         sql.feature
     ))
 }

@@ -54,7 +54,7 @@ impl BackendSql {
     /// assert_eq!(backend_sql(Dialect::MySql).placeholder(2), "?");
     /// ```
     pub fn placeholder(&self, n: usize) -> String {
-        if self.dialect.rules().numbered_placeholders() {
+        if self.dialect.caps().numbered_placeholders {
             format!("${n}")
         } else {
             "?".to_string()

@@ -123,8 +123,7 @@ impl Session {
                     other => other.to_string(),
                 };
                 let rolled_back = transactional
-                    && (self.dialect().rules().transactional_ddl()
-                        || ran.iter().all(|s| is_dml(s)));
+                    && (self.dialect().caps().transactional_ddl || ran.iter().all(|s| is_dml(s)));
                 self.abort(transactional, lock_timeout).await?;
                 let already_ran = if rolled_back { Vec::new() } else { ran };
                 return Err(Error::Statement(Box::new(StatementFailure {

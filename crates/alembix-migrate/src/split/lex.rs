@@ -26,14 +26,15 @@ pub(super) struct Rules {
 impl Rules {
     /// The rules of one backend.
     pub fn of(d: &dyn SqlDialect) -> Rules {
+        let c = d.caps();
         Rules {
-            backslash: d.backslash_escapes(),
-            e_strings: d.escape_string_prefix(),
-            dollar: d.dollar_quoting(),
-            nested_comments: d.nested_comments(),
-            mysql_comments: d.mysql_comments(),
-            delimiter: d.delimiter_command(),
-            bodies: d.compound_bodies(),
+            backslash: c.backslash_escapes,
+            e_strings: c.escape_string_prefix,
+            dollar: c.dollar_quoting,
+            nested_comments: c.nested_comments,
+            mysql_comments: c.mysql_comments,
+            delimiter: c.delimiter_command,
+            bodies: c.compound_bodies,
         }
     }
 }

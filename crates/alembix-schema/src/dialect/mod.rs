@@ -12,6 +12,7 @@
 //! (overriding the defaults where it differs from standard SQL), and the
 //! sea-query builder in [`Dialect::build_schema`].
 
+mod caps;
 mod mysql;
 mod plan;
 mod postgres;
@@ -23,6 +24,7 @@ use sea_query::{
     SqliteQueryBuilder, Values,
 };
 
+pub use caps::Capabilities;
 pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
@@ -48,8 +50,8 @@ impl Dialect {
     ///
     /// ```
     /// use alembix_schema::Dialect;
-    /// assert!(Dialect::Postgres.rules().transactional_ddl());
-    /// assert!(!Dialect::MySql.rules().transactional_ddl());
+    /// assert!(Dialect::Postgres.caps().transactional_ddl);
+    /// assert!(!Dialect::MySql.caps().transactional_ddl);
     /// ```
     pub fn rules(self) -> &'static dyn SqlDialect {
         match self {
@@ -57,6 +59,17 @@ impl Dialect {
             Dialect::MySql => &MySql,
             Dialect::Sqlite => &Sqlite,
         }
+    }
+
+    /// The backend's capabilities and lexical rules, as data.
+    ///
+    /// ```
+    /// use alembix_schema::Dialect;
+    /// assert!(Dialect::Postgres.caps().has_enum_types);
+    /// assert_eq!(Dialect::MySql.caps().identifier_quote, '`');
+    /// ```
+    pub fn caps(self) -> &'static Capabilities {
+        self.rules().caps()
     }
 
     /// The name used in revision headers and configuration: `postgres`,
@@ -68,7 +81,7 @@ impl Dialect {
     /// assert_eq!("sqlite".parse::<Dialect>(), Ok(Dialect::Sqlite));
     /// ```
     pub fn name(self) -> &'static str {
-        self.rules().name()
+        self.caps().name
     }
 
     /// Renders a sea-query schema statement (DDL) with this dialect's builder.
@@ -121,115 +134,17 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     /// The tag of this backend.
     fn dialect(&self) -> Dialect;
 
-    /// The name used in revision headers and configuration.
-    fn name(&self) -> &'static str;
-
-    /// The backend's name as messages write it (`PostgreSQL`).
-    fn title(&self) -> &'static str;
-
-    /// The URL schemes that name this backend (`postgres` of `postgres://`).
-    fn url_schemes(&self) -> &'static [&'static str];
-
-    // ---- capabilities ----
-
-    /// Whether DDL runs inside a transaction (and rolls back with it).
-    fn transactional_ddl(&self) -> bool {
-        true
-    }
-
-    /// The character that delimits identifiers.
-    fn identifier_quote(&self) -> char {
-        '"'
-    }
-
-    /// Whether a backslash escapes in string literals (so must be doubled).
-    fn backslash_escapes(&self) -> bool {
-        false
-    }
-
-    /// The longest identifier the backend accepts, in bytes.
-    fn max_identifier_len(&self) -> usize;
-
-    /// Whether tables live in named schemas (`schema.table`).
-    fn has_schemas(&self) -> bool {
-        false
-    }
-
-    /// Whether enums are named types of their own (`CREATE TYPE`), rather
-    /// than part of the column type.
-    fn has_enum_types(&self) -> bool {
-        false
-    }
-
-    /// Whether an enum column is a text column with a `CHECK` of its labels.
-    fn enum_as_check(&self) -> bool {
-        false
-    }
-
-    /// Whether tables and columns carry comments.
-    fn has_comments(&self) -> bool {
-        true
-    }
-
-    /// Whether an existing table's constraints (keys, uniques, checks,
-    /// foreign keys) and columns can be altered in place; when not, such a
-    /// change needs a table rebuild.
-    fn alters_in_place(&self) -> bool {
-        true
-    }
-
-    /// Whether indexes may have an expression key list or a `WHERE` clause.
-    fn has_partial_and_expression_indexes(&self) -> bool {
-        true
-    }
-
-    /// Whether `INSERT/UPDATE/DELETE ... RETURNING` is available on every
-    /// server of this backend (MariaDB has it from 10.5, MySQL not at all:
-    /// the connection layer asks the server there).
-    fn always_returns(&self) -> bool {
-        true
-    }
-
-    /// The most bind parameters one statement may carry.
-    fn max_bind_params(&self) -> usize {
-        65_535
-    }
-
-    /// Whether placeholders are numbered (`$1`) rather than `?`.
-    fn numbered_placeholders(&self) -> bool {
-        false
-    }
-
-    /// Whether `SELECT ... FOR UPDATE` locks rows (SQLite locks the whole
-    /// database on write and has no such clause).
-    fn row_locks(&self) -> bool {
-        true
-    }
-
-    /// Whether many rows are best inserted as one array parameter per
-    /// column (`INSERT ... SELECT * FROM UNNEST($1::int8[], ...)`).
-    fn insert_from_arrays(&self) -> bool {
-        false
-    }
-
-    // ---- type mapping ----
+    /// The backend's capabilities and lexical rules, as data.
+    fn caps(&self) -> &'static Capabilities;
 
     /// The SQL type of a column type (the table in the crate docs).
     fn column_type(&self, ty: &ColumnType) -> String;
-
-    // ---- rendering hooks ----
 
     /// Sets up an auto-increment column: clauses for the definition's tail
     /// (`extra`) or calls on the sea-query definition. `inline_key` is true
     /// for the single-column key of [`SqlDialect::inline_auto_increment_key`]
     /// backends.
     fn auto_increment(&self, def: &mut ColumnDef, inline_key: bool, extra: &mut Vec<String>);
-
-    /// Whether a single-column auto-increment key is declared inline in its
-    /// column (`PRIMARY KEY AUTOINCREMENT`) rather than as a table constraint.
-    fn inline_auto_increment_key(&self) -> bool {
-        false
-    }
 
     /// Clauses appended to a column definition beyond type, nullability,
     /// default and auto-increment (a label `CHECK`, an inline comment).
@@ -246,12 +161,6 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
         Vec::new()
     }
 
-    /// Whether comments are set by statements of their own after the table
-    /// or column exists (`COMMENT ON`), rather than inline.
-    fn comments_by_statement(&self) -> bool {
-        false
-    }
-
     /// Why a column cannot be added to an existing table, if it cannot.
     fn refuse_add_column(&self, _col: &Column) -> Option<String> {
         None
@@ -263,11 +172,6 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
             "ALTER TABLE {at} RENAME TO {}",
             self.dialect().quote_ident(new_name)
         )
-    }
-
-    /// Whether `DROP INDEX` names the index's table.
-    fn drop_index_names_table(&self) -> bool {
-        false
     }
 
     /// Drops a unique constraint of a table (quoted name `table_sql`).
@@ -295,42 +199,6 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     fn drop_cycle_foreign_key(&self, _table_sql: &str, _name: &str) -> Option<String> {
         None
     }
-
-    // ---- lexical rules for splitting SQL text into statements ----
-    // (read by alembix-migrate's statement splitter; the string rules come
-    // from `backslash_escapes` and `identifier_quote` above)
-
-    /// Whether `$$ ... $$` and `$tag$ ... $tag$` quote text (PostgreSQL).
-    fn dollar_quoting(&self) -> bool {
-        false
-    }
-
-    /// Whether `E'...'` strings take backslash escapes (PostgreSQL).
-    fn escape_string_prefix(&self) -> bool {
-        false
-    }
-
-    /// Whether `/* */` comments nest (PostgreSQL).
-    fn nested_comments(&self) -> bool {
-        false
-    }
-
-    /// MySQL's comment rules: `#` starts a line comment, `--` starts one only
-    /// before a blank or control character, and `/*! ... */` is SQL text.
-    fn mysql_comments(&self) -> bool {
-        false
-    }
-
-    /// Whether scripts may change the statement delimiter with the client's
-    /// `DELIMITER //` command (MySQL).
-    fn delimiter_command(&self) -> bool {
-        false
-    }
-
-    /// Which `BEGIN ... END` bodies hold `;`-separated statements of their own.
-    fn compound_bodies(&self) -> CompoundBodies {
-        CompoundBodies::Trigger
-    }
 }
 
 /// The `BEGIN ... END` bodies a backend accepts inside one statement (see
@@ -338,7 +206,7 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
 ///
 /// ```
 /// use alembix_schema::{Dialect, dialect::CompoundBodies};
-/// assert_eq!(Dialect::Postgres.rules().compound_bodies(), CompoundBodies::Atomic);
+/// assert_eq!(Dialect::Postgres.caps().compound_bodies, CompoundBodies::Atomic);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompoundBodies {

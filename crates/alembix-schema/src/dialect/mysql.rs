@@ -2,7 +2,7 @@
 
 use sea_query::{ColumnDef, Table as SqTable};
 
-use super::{CompoundBodies, Dialect, SqlDialect};
+use super::{Capabilities, CompoundBodies, Dialect, SqlDialect};
 use crate::model::{Column, ColumnType, Table};
 use crate::op::ColumnChange;
 use crate::render::{TableName, column_def};
@@ -13,46 +13,32 @@ const D: Dialect = Dialect::MySql;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MySql;
 
+/// Where MySQL and MariaDB differ from standard SQL.
+const CAPS: Capabilities = Capabilities {
+    name: "mysql",
+    title: "MySQL/MariaDB",
+    url_schemes: &["mysql", "mariadb"],
+    // DDL commits the transaction it runs in.
+    transactional_ddl: false,
+    identifier_quote: '`',
+    backslash_escapes: true,
+    max_identifier_len: 64,
+    has_partial_and_expression_indexes: false,
+    always_returns: false,
+    drop_index_names_table: true,
+    mysql_comments: true,
+    delimiter_command: true,
+    compound_bodies: CompoundBodies::Compound,
+    ..Capabilities::STANDARD
+};
+
 impl SqlDialect for MySql {
     fn dialect(&self) -> Dialect {
         Dialect::MySql
     }
 
-    fn name(&self) -> &'static str {
-        "mysql"
-    }
-
-    fn title(&self) -> &'static str {
-        "MySQL/MariaDB"
-    }
-
-    fn url_schemes(&self) -> &'static [&'static str] {
-        &["mysql", "mariadb"]
-    }
-
-    // DDL commits the transaction it runs in.
-    fn transactional_ddl(&self) -> bool {
-        false
-    }
-
-    fn identifier_quote(&self) -> char {
-        '`'
-    }
-
-    fn backslash_escapes(&self) -> bool {
-        true
-    }
-
-    fn max_identifier_len(&self) -> usize {
-        64
-    }
-
-    fn has_partial_and_expression_indexes(&self) -> bool {
-        false
-    }
-
-    fn always_returns(&self) -> bool {
-        false
+    fn caps(&self) -> &'static Capabilities {
+        &CAPS
     }
 
     fn column_type(&self, ty: &ColumnType) -> String {
@@ -120,10 +106,6 @@ impl SqlDialect for MySql {
         format!("RENAME TABLE {at} TO {}", D.quote_ident(new_name))
     }
 
-    fn drop_index_names_table(&self) -> bool {
-        true
-    }
-
     fn drop_unique(&self, table: &str, name: &str) -> String {
         format!(
             "ALTER TABLE {} DROP INDEX {}",
@@ -158,19 +140,5 @@ impl SqlDialect for MySql {
             "ALTER TABLE {table_sql} DROP FOREIGN KEY {}",
             D.quote_ident(name)
         ))
-    }
-
-    // ---- lexical rules for splitting SQL text into statements ----
-
-    fn mysql_comments(&self) -> bool {
-        true
-    }
-
-    fn delimiter_command(&self) -> bool {
-        true
-    }
-
-    fn compound_bodies(&self) -> CompoundBodies {
-        CompoundBodies::Compound
     }
 }

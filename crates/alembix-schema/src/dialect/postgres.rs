@@ -2,7 +2,7 @@
 
 use sea_query::ColumnDef;
 
-use super::{CompoundBodies, Dialect, SqlDialect};
+use super::{Capabilities, CompoundBodies, Dialect, SqlDialect};
 use crate::model::{Column, ColumnType};
 use crate::op::ColumnChange;
 use crate::render::{TableName, column_comment};
@@ -11,45 +11,31 @@ use crate::render::{TableName, column_comment};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Postgres;
 
+/// Where PostgreSQL differs from standard SQL.
+const CAPS: Capabilities = Capabilities {
+    name: "postgres",
+    title: "PostgreSQL",
+    url_schemes: &["postgres", "postgresql"],
+    max_identifier_len: 63,
+    has_schemas: true,
+    has_enum_types: true,
+    comments_by_statement: true,
+    numbered_placeholders: true,
+    insert_from_arrays: true,
+    dollar_quoting: true,
+    escape_string_prefix: true,
+    nested_comments: true,
+    compound_bodies: CompoundBodies::Atomic,
+    ..Capabilities::STANDARD
+};
+
 impl SqlDialect for Postgres {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
 
-    fn name(&self) -> &'static str {
-        "postgres"
-    }
-
-    fn title(&self) -> &'static str {
-        "PostgreSQL"
-    }
-
-    fn url_schemes(&self) -> &'static [&'static str] {
-        &["postgres", "postgresql"]
-    }
-
-    fn max_identifier_len(&self) -> usize {
-        63
-    }
-
-    fn has_schemas(&self) -> bool {
-        true
-    }
-
-    fn has_enum_types(&self) -> bool {
-        true
-    }
-
-    fn comments_by_statement(&self) -> bool {
-        true
-    }
-
-    fn numbered_placeholders(&self) -> bool {
-        true
-    }
-
-    fn insert_from_arrays(&self) -> bool {
-        true
+    fn caps(&self) -> &'static Capabilities {
+        &CAPS
     }
 
     fn column_type(&self, ty: &ColumnType) -> String {
@@ -111,24 +97,6 @@ impl SqlDialect for Postgres {
             "ALTER TABLE IF EXISTS {table_sql} DROP CONSTRAINT IF EXISTS {}",
             Dialect::Postgres.quote_ident(name)
         ))
-    }
-
-    // ---- lexical rules for splitting SQL text into statements ----
-
-    fn dollar_quoting(&self) -> bool {
-        true
-    }
-
-    fn escape_string_prefix(&self) -> bool {
-        true
-    }
-
-    fn nested_comments(&self) -> bool {
-        true
-    }
-
-    fn compound_bodies(&self) -> CompoundBodies {
-        CompoundBodies::Atomic
     }
 }
 

@@ -2,7 +2,7 @@
 
 use sea_query::ColumnDef;
 
-use super::{Dialect, SqlDialect};
+use super::{Capabilities, Dialect, SqlDialect};
 use crate::model::{Column, ColumnType};
 use crate::op::ColumnChange;
 use crate::render::{TableName, label_list};
@@ -13,47 +13,30 @@ const D: Dialect = Dialect::Sqlite;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sqlite;
 
+/// Where SQLite differs from standard SQL.
+const CAPS: Capabilities = Capabilities {
+    name: "sqlite",
+    title: "SQLite",
+    url_schemes: &["sqlite"],
+    // SQLite has no limit of its own; names are held to the smallest limit
+    // of the three backends elsewhere (see `naming::MAX_NAME_LEN`).
+    max_identifier_len: usize::MAX,
+    enum_as_check: true,
+    has_comments: false,
+    alters_in_place: false,
+    max_bind_params: 32_766,
+    row_locks: false,
+    inline_auto_increment_key: true,
+    ..Capabilities::STANDARD
+};
+
 impl SqlDialect for Sqlite {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }
 
-    fn name(&self) -> &'static str {
-        "sqlite"
-    }
-
-    fn title(&self) -> &'static str {
-        "SQLite"
-    }
-
-    fn url_schemes(&self) -> &'static [&'static str] {
-        &["sqlite"]
-    }
-
-    // SQLite has no limit of its own; names are held to the smallest limit
-    // of the three backends elsewhere (see `naming::MAX_NAME_LEN`).
-    fn max_identifier_len(&self) -> usize {
-        usize::MAX
-    }
-
-    fn enum_as_check(&self) -> bool {
-        true
-    }
-
-    fn has_comments(&self) -> bool {
-        false
-    }
-
-    fn alters_in_place(&self) -> bool {
-        false
-    }
-
-    fn max_bind_params(&self) -> usize {
-        32_766
-    }
-
-    fn row_locks(&self) -> bool {
-        false
+    fn caps(&self) -> &'static Capabilities {
+        &CAPS
     }
 
     fn column_type(&self, ty: &ColumnType) -> String {
@@ -75,10 +58,6 @@ impl SqlDialect for Sqlite {
         if inline_key {
             def.primary_key().auto_increment();
         }
-    }
-
-    fn inline_auto_increment_key(&self) -> bool {
-        true
     }
 
     fn column_extras(&self, col: &Column, extra: &mut Vec<String>) {

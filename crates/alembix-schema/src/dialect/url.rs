@@ -38,7 +38,7 @@ impl Dialect {
         let scheme = url.split(':').next().unwrap_or_default();
         Dialect::ALL
             .into_iter()
-            .find(|d| d.rules().url_schemes().contains(&scheme))
+            .find(|d| d.caps().url_schemes.contains(&scheme))
             .ok_or_else(|| UnknownScheme {
                 scheme: scheme.to_string(),
             })

@@ -29,7 +29,7 @@ pub(crate) fn alter_column(tn: TableName<'_>, from: &Column, to: &Column, d: Dia
 fn effective_changes(from: &Column, to: &Column, d: Dialect) -> Vec<ColumnChange> {
     // Where an enum is a CHECK of its labels, a label change is a type change.
     let label_check = |c: &Column| match &c.ty {
-        ColumnType::Enum { values, .. } if d.rules().enum_as_check() => Some(values.clone()),
+        ColumnType::Enum { values, .. } if d.caps().enum_as_check => Some(values.clone()),
         _ => None,
     };
     column_changes(from, to)
@@ -38,7 +38,7 @@ fn effective_changes(from: &Column, to: &Column, d: Dialect) -> Vec<ColumnChange
             ColumnChange::Type => {
                 from.ty.to_sql(d) != to.ty.to_sql(d) || label_check(from) != label_check(to)
             }
-            ColumnChange::Comment => d.rules().has_comments(),
+            ColumnChange::Comment => d.caps().has_comments,
             _ => true,
         })
         .collect()

@@ -183,7 +183,7 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
         // Where enums are no types of their own, they are part of the
         // column type and change with `alter_column`.
         Op::CreateEnum { .. } | Op::DropEnum { .. } | Op::AlterEnum { .. }
-            if !d.rules().has_enum_types() =>
+            if !d.caps().has_enum_types =>
         {
             Ok(vec![])
         }
@@ -219,11 +219,11 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
 fn render_constraint_op(op: &Op, d: Dialect) -> Rendered {
     let rules = d.rules();
     let in_place = |what: &str| -> Result<(), String> {
-        match rules.alters_in_place() {
+        match rules.caps().alters_in_place {
             true => Ok(()),
             false => Err(format!(
                 "{} cannot {what} on an existing table; the table must be rebuilt",
-                rules.title()
+                rules.caps().title
             )),
         }
     };
@@ -306,7 +306,7 @@ fn drop_index(table: &str, name: &str, d: Dialect) -> String {
     }
     let mut stmt = SqIndex::drop();
     stmt.name(d.sea_query_raw_name(name));
-    if d.rules().drop_index_names_table() {
+    if d.caps().drop_index_names_table {
         stmt.table(table.to_string());
     }
     sea_query_sql(&stmt, d)

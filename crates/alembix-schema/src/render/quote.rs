@@ -7,7 +7,7 @@ impl Dialect {
     /// The character that delimits identifiers: `"` on PostgreSQL and SQLite,
     /// a backtick on MySQL.
     pub fn identifier_quote(self) -> char {
-        self.rules().identifier_quote()
+        self.caps().identifier_quote
     }
 
     /// Quotes an identifier, doubling any embedded quote character.
@@ -45,7 +45,7 @@ impl Dialect {
     /// assert_eq!(MySql.quote_literal(r"it's C:\x"), r"'it''s C:\\x'");
     /// ```
     pub fn quote_literal(self, value: &str) -> String {
-        let backslash = self.rules().backslash_escapes();
+        let backslash = self.caps().backslash_escapes;
         let mut out = String::with_capacity(value.len() + 2);
         out.push('\'');
         for c in value.chars() {
@@ -107,7 +107,7 @@ pub(crate) fn split_table<'a>(
     schema: Option<&'a str>,
     name: &'a str,
 ) -> (Option<&'a str>, &'a str) {
-    if !d.rules().has_schemas() {
+    if !d.caps().has_schemas {
         return (None, name);
     }
     match schema {

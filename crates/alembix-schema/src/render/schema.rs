@@ -144,9 +144,9 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, R
     let plan = plan(tables);
     // Where constraints can be added later, a cycle's closing keys are;
     // SQLite accepts forward references instead.
-    let defer = dialect.rules().alters_in_place();
+    let defer = dialect.caps().alters_in_place;
     let mut out = Vec::new();
-    if dialect.rules().has_enum_types() {
+    if dialect.caps().has_enum_types {
         for e in enum_types(schema) {
             out.push(create_enum(&e.name, &e.values, dialect));
         }
@@ -206,7 +206,7 @@ pub fn drop_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, Ren
     for &ti in plan.order.iter().rev() {
         out.push(drop_table(TableName::of(&tables[ti]), dialect, true));
     }
-    if dialect.rules().has_enum_types() {
+    if dialect.caps().has_enum_types {
         for e in enum_types(schema).iter().rev() {
             out.push(format!(
                 "DROP TYPE IF EXISTS {}",

@@ -111,7 +111,7 @@ pub(crate) fn create_table(t: &Table, d: Dialect, deferred_fks: &[&str]) -> Rend
     let tn = TableName::of(t);
     // SQLite: an auto-increment single-column key is declared inline.
     let inline_pk = match &t.primary_key {
-        Some(pk) if d.rules().inline_auto_increment_key() && pk.columns.len() == 1 => t
+        Some(pk) if d.caps().inline_auto_increment_key && pk.columns.len() == 1 => t
             .find_column(&pk.columns[0])
             .filter(|c| c.auto_increment)
             .map(|c| c.name.as_str()),
@@ -144,7 +144,7 @@ pub(crate) fn create_table(t: &Table, d: Dialect, deferred_fks: &[&str]) -> Rend
     let mut sql = format!("CREATE TABLE {} (\n  {}\n)", tn.sql(d), items.join(",\n  "));
     sql.push_str(&d.rules().table_options(t));
     let mut out = vec![sql];
-    if d.rules().comments_by_statement() {
+    if d.caps().comments_by_statement {
         if t.comment.is_some() {
             out.extend(table_comment(tn, t.comment.as_deref(), d));
         }
@@ -177,7 +177,7 @@ pub(crate) fn add_column(tn: TableName<'_>, col: &Column, d: Dialect) -> Rendere
         SqTable::alter().table(tn.sea_query(d)).add_column(def),
         d,
     )];
-    if let (true, Some(comment)) = (d.rules().comments_by_statement(), &col.comment) {
+    if let (true, Some(comment)) = (d.caps().comments_by_statement, &col.comment) {
         out.push(column_comment(tn, &col.name, Some(comment), d));
     }
     Ok(out)
@@ -187,7 +187,7 @@ pub(crate) fn add_column(tn: TableName<'_>, col: &Column, d: Dialect) -> Rendere
 /// list and a `WHERE` condition (PostgreSQL and SQLite only; an error on MySQL).
 pub(crate) fn create_index(tn: TableName<'_>, index: &Index, d: Dialect) -> Result<String, String> {
     if index.is_special() {
-        if !d.rules().has_partial_and_expression_indexes() {
+        if !d.caps().has_partial_and_expression_indexes {
             return Err(format!(
                 "index `{}` on `{}` is {} index, which MySQL/MariaDB does not have; on this backend give the index plain `columns`, without `expr` or `where`",
                 index.name,

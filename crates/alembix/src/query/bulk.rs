@@ -31,7 +31,7 @@ pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u6
 /// backend takes them, else multi-row `VALUES`.
 async fn insert_group<M: Model>(ex: Exec<'_>, columns: &[usize], rows: &[&M]) -> Result<u64> {
     #[cfg(feature = "postgres")]
-    if ex.dialect().rules().insert_from_arrays() && !columns.is_empty() {
+    if ex.dialect().caps().insert_from_arrays && !columns.is_empty() {
         return super::backend::postgres::insert_unnest::<M>(ex, columns, rows).await;
     }
     insert_values::<M>(ex, columns, rows).await
@@ -46,7 +46,7 @@ pub(crate) async fn insert_values<M: Model>(
     let mut total = 0;
     let dialect = ex.dialect();
     let per_stmt = (max_params(dialect) / columns.len().max(1)).max(1);
-    if !dialect.rules().numbered_placeholders() && !columns.is_empty() {
+    if !dialect.caps().numbered_placeholders && !columns.is_empty() {
         // `?` placeholders and the values as they are: what sea-query would
         // render, without building an expression tree of every value first
         // (that tree made insert_many ~1.5x slower than sqlx on SQLite).

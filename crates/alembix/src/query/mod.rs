@@ -26,5 +26,5 @@ pub(crate) fn quote_ident(dialect: Dialect, name: &str) -> String {
 
 /// The most bind parameters one statement may carry on a dialect.
 pub(crate) fn max_params(dialect: Dialect) -> usize {
-    dialect.rules().max_bind_params()
+    dialect.caps().max_bind_params
 }

@@ -86,7 +86,7 @@ impl<M: Model> Select<M> {
 
     fn statement(&self, exec: &Exec<'_>) -> SelectStatement {
         let mut stmt = self.stmt.clone();
-        if self.lock && exec.dialect().rules().row_locks() {
+        if self.lock && exec.dialect().caps().row_locks {
             stmt.lock(sea_query::LockType::Update);
         }
         stmt

@@ -1,0 +1,118 @@
+//! What a backend can do and how it spells things, as plain data: one
+//! `Capabilities` constant per backend, written as the standard-SQL answers
+//! with that backend's differences.
+
+use super::CompoundBodies;
+
+/// A backend's capabilities and lexical rules. Each backend module holds one
+/// constant, built from [`Capabilities::STANDARD`] with its differences.
+///
+/// ```
+/// use alembix_schema::Dialect;
+/// assert!(Dialect::Postgres.caps().transactional_ddl);
+/// assert!(!Dialect::MySql.caps().transactional_ddl);
+/// assert_eq!(Dialect::Sqlite.caps().title, "SQLite");
+/// ```
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// The name used in revision headers and configuration (`postgres`).
+    pub name: &'static str,
+    /// The backend's name as messages write it (`PostgreSQL`).
+    pub title: &'static str,
+    /// The URL schemes that name this backend (`postgres` of `postgres://`).
+    pub url_schemes: &'static [&'static str],
+    /// The longest identifier the backend accepts, in bytes.
+    pub max_identifier_len: usize,
+    /// Whether DDL runs inside a transaction (and rolls back with it).
+    pub transactional_ddl: bool,
+    /// The character that delimits identifiers.
+    pub identifier_quote: char,
+    /// Whether a backslash escapes in string literals (so must be doubled).
+    pub backslash_escapes: bool,
+    /// Whether tables live in named schemas (`schema.table`).
+    pub has_schemas: bool,
+    /// Whether enums are named types of their own (`CREATE TYPE`), rather
+    /// than part of the column type.
+    pub has_enum_types: bool,
+    /// Whether an enum column is a text column with a `CHECK` of its labels.
+    pub enum_as_check: bool,
+    /// Whether tables and columns carry comments.
+    pub has_comments: bool,
+    /// Whether comments are set by statements of their own after the table
+    /// or column exists (`COMMENT ON`), rather than inline.
+    pub comments_by_statement: bool,
+    /// Whether an existing table's constraints (keys, uniques, checks,
+    /// foreign keys) and columns can be altered in place; when not, such a
+    /// change needs a table rebuild.
+    pub alters_in_place: bool,
+    /// Whether indexes may have an expression key list or a `WHERE` clause.
+    pub has_partial_and_expression_indexes: bool,
+    /// Whether `DROP INDEX` names the index's table.
+    pub drop_index_names_table: bool,
+    /// Whether a single-column auto-increment key is declared inline in its
+    /// column (`PRIMARY KEY AUTOINCREMENT`) rather than as a table constraint.
+    pub inline_auto_increment_key: bool,
+    /// Whether `INSERT/UPDATE/DELETE ... RETURNING` is available on every
+    /// server of this backend (MariaDB has it from 10.5, MySQL not at all:
+    /// the connection layer asks the server there).
+    pub always_returns: bool,
+    /// The most bind parameters one statement may carry.
+    pub max_bind_params: usize,
+    /// Whether placeholders are numbered (`$1`) rather than `?`.
+    pub numbered_placeholders: bool,
+    /// Whether `SELECT ... FOR UPDATE` locks rows (SQLite locks the whole
+    /// database on write and has no such clause).
+    pub row_locks: bool,
+    /// Whether many rows are best inserted as one array parameter per
+    /// column (`INSERT ... SELECT * FROM UNNEST($1::int8[], ...)`).
+    pub insert_from_arrays: bool,
+    /// Whether `$$ ... $$` and `$tag$ ... $tag$` quote text (statement
+    /// splitting; PostgreSQL).
+    pub dollar_quoting: bool,
+    /// Whether `E'...'` strings take backslash escapes (PostgreSQL).
+    pub escape_string_prefix: bool,
+    /// Whether `/* */` comments nest (PostgreSQL).
+    pub nested_comments: bool,
+    /// MySQL's comment rules: `#` starts a line comment, `--` starts one only
+    /// before a blank or control character, and `/*! ... */` is SQL text.
+    pub mysql_comments: bool,
+    /// Whether scripts may change the statement delimiter with the client's
+    /// `DELIMITER //` command (MySQL).
+    pub delimiter_command: bool,
+    /// Which `BEGIN ... END` bodies hold `;`-separated statements of their own.
+    pub compound_bodies: CompoundBodies,
+}
+
+impl Capabilities {
+    /// Standard SQL's answers, which each backend's constant starts from.
+    pub const STANDARD: Capabilities = Capabilities {
+        name: "",
+        title: "",
+        url_schemes: &[],
+        max_identifier_len: 63,
+        transactional_ddl: true,
+        identifier_quote: '"',
+        backslash_escapes: false,
+        has_schemas: false,
+        has_enum_types: false,
+        enum_as_check: false,
+        has_comments: true,
+        comments_by_statement: false,
+        alters_in_place: true,
+        has_partial_and_expression_indexes: true,
+        drop_index_names_table: false,
+        inline_auto_increment_key: false,
+        always_returns: true,
+        max_bind_params: 65_535,
+        numbered_placeholders: false,
+        row_locks: true,
+        insert_from_arrays: false,
+        dollar_quoting: false,
+        escape_string_prefix: false,
+        nested_comments: false,
+        mysql_comments: false,
+        delimiter_command: false,
+        compound_bodies: CompoundBodies::Trigger,
+    };
+}
