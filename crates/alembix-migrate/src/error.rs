@@ -370,7 +370,10 @@ pub enum Error {
     /// A step of writing a squash into the script directory failed; the
     /// steps before it were undone (see `undo_failures` for any that could
     /// not be).
-    #[error("squash failed: cannot {what}: {source}; {}", text::squash_undone(undo_failures))]
+    #[error(
+        "squash failed: cannot {what}: {source}; {}",
+        text::squash_undone(undo_failures)
+    )]
     SquashFiles {
         /// The step that failed, with its paths.
         what: String,

@@ -66,7 +66,15 @@ fn revision_file_names() {
     for yes in ["a.sql", "a.SQL", "a.Sql", ".a.sql", "x.y.sql"] {
         assert!(is_revision_file_name(yes), "{yes}");
     }
-    for no in [".sql", "a.sql~", "a.sql.bak", "a.sq", "README", "aé.sq", "é"] {
+    for no in [
+        ".sql",
+        "a.sql~",
+        "a.sql.bak",
+        "a.sq",
+        "README",
+        "aé.sq",
+        "é",
+    ] {
         assert!(!is_revision_file_name(no), "{no}");
     }
 }
@@ -101,7 +109,10 @@ fn scan_sorts_out_revisions_ignored_and_hidden_entries() {
         ]
     );
     let text = files.ignored[2].to_string();
-    assert!(text.contains("subdirectories") && text.contains("old"), "{text}");
+    assert!(
+        text.contains("subdirectories") && text.contains("old"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -168,7 +179,10 @@ fn squash_keeps_each_parts_transaction_mode_with_step_markers() {
     let dir = four([true, false, true, true]);
     let sq = plan(dir.path());
     let r = &sq.revision;
-    assert!(r.transactional, "a mixed squash is not `transaction: false`");
+    assert!(
+        r.transactional,
+        "a mixed squash is not `transaction: false`"
+    );
     assert_eq!(
         r.upgrade,
         format!(
@@ -218,11 +232,17 @@ fn a_failed_move_undoes_everything() {
         "{msg}"
     );
     assert!(
-        msg.contains("cannot move") && msg.contains("1_b.sql") && msg.contains("nothing was changed"),
+        msg.contains("cannot move")
+            && msg.contains("1_b.sql")
+            && msg.contains("nothing was changed"),
         "{msg}"
     );
     std::fs::write(dir.path().join("1_b.sql"), b).unwrap();
-    assert_eq!(names(dir.path()), before, "no new file, no .squashed, no temporary");
+    assert_eq!(
+        names(dir.path()),
+        before,
+        "no new file, no .squashed, no temporary"
+    );
     // The same with --delete: the files come back from the staging directory.
     std::fs::remove_file(dir.path().join("2_c.sql")).unwrap();
     sq.apply(dir.path(), true).unwrap_err();
