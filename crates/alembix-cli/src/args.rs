@@ -136,6 +136,9 @@ pub(crate) enum Command {
         end: String,
         #[arg(short, long)]
         message: String,
+        /// Delete the replaced files instead of moving them into `.squashed/`.
+        #[arg(long)]
+        delete: bool,
     },
     /// Exit 0 when scripts and database agree, 1 listing what differs.
     Check,

@@ -64,12 +64,17 @@ pub fn expand_migrate(input: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
-/// The `*.sql` files of a directory (not recursive), sorted by name.
+/// The revision files of a directory (not recursive), sorted by name: files
+/// whose name ends in `.sql` in any case, the rule of
+/// `alembix_migrate::script_dir`, which this crate cannot depend on.
 fn sql_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "sql") {
+        let is_sql = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("sql"));
+        if path.is_file() && is_sql {
             out.push(path);
         }
     }

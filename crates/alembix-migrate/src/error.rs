@@ -367,6 +367,23 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// A step of writing a squash into the script directory failed; the
+    /// steps before it were undone (see `undo_failures` for any that could
+    /// not be).
+    #[error(
+        "squash failed: cannot {what}: {source}; {}",
+        text::squash_undone(undo_failures)
+    )]
+    SquashFiles {
+        /// The step that failed, with its paths.
+        what: String,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+        /// Undo steps that failed too (empty: everything is as it was).
+        undo_failures: Vec<String>,
+    },
+
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {

@@ -11,6 +11,7 @@ pub mod graph;
 pub mod migrator;
 pub mod offline;
 pub mod revision;
+pub mod script_dir;
 pub mod split;
 pub mod step;
 

@@ -1,5 +1,10 @@
 //! `alembix check`: exit 0 when scripts, database and models agree, 1
 //! listing what differs.
+//!
+//! The output is one line per problem, then one summary line that states
+//! each of the three findings — where the database is against the heads,
+//! drift, the models — as it is; built in one place ([`report`]) so no two
+//! lines can disagree.
 
 use alembix_migrate::Error as EngineError;
 
@@ -7,19 +12,49 @@ use super::{Project, compare};
 use crate::connect::connect;
 use crate::error::Res;
 
+/// What `check` found about the models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Models {
+    /// Not compared: `models` is not set and its default globs match no
+    /// file (a project that keeps no models).
+    NotCompared { patterns: String },
+    /// Compared; one line per difference (none: they match).
+    Compared(Vec<String>),
+}
+
+/// What `check` found, finding by finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Findings {
+    /// The problem line when the scripts have several heads.
+    several_heads: Option<String>,
+    /// The problem line when the database's rows are not the heads.
+    not_at_head: Option<String>,
+    /// One line per applied revision changed since it ran.
+    drift: Vec<String>,
+    models: Models,
+}
+
 /// Lists every difference: heads, the database's place, drift, models.
 pub(crate) async fn run(p: &Project) -> Res<i32> {
     let (m, cfg, out) = (&p.m, &p.cfg, &p.out);
     let db = connect(cfg).await?;
     let rows = m.current(&db).await?;
-    let mut problems: Vec<String> = m
-        .graph
-        .head_problems(&rows)
-        .iter()
-        .map(problem_line)
-        .collect();
+    let mut findings = Findings {
+        several_heads: None,
+        not_at_head: None,
+        drift: Vec::new(),
+        models: Models::Compared(Vec::new()),
+    };
+    for problem in m.graph.head_problems(&rows) {
+        match &problem {
+            EngineError::MultipleHeads { .. } => {
+                findings.several_heads = Some(problem_line(&problem));
+            }
+            _ => findings.not_at_head = Some(problem_line(&problem)),
+        }
+    }
     for d in m.drift(&db).await? {
-        problems.push(format!(
+        findings.drift.push(format!(
             "drift: revision {} ({}) was changed after it was applied",
             d.revision,
             d.path.display()
@@ -30,29 +65,64 @@ pub(crate) async fn run(p: &Project) -> Res<i32> {
         && alembix_autogen::scan::model_files(&cfg.root, &cfg.models)
             .map(|f| f.is_empty())
             .unwrap_or(false);
-    if no_models {
-        out.line(&format!(
-            "(no model files match {}: the schema is not compared)",
-            cfg.models.join(", ")
-        ));
+    findings.models = if no_models {
+        Models::NotCompared {
+            patterns: cfg.models.join(", "),
+        }
     } else {
         let d = compare(cfg, &db).await?;
-        for op in &d.ops {
-            problems.push(format!(
+        let lines = d.ops.iter().map(|op| {
+            format!(
                 "models and database differ: {}",
                 alembix_autogen::autogen::describe(op)
-            ));
-        }
+            )
+        });
+        Models::Compared(lines.collect())
+    };
+    let (lines, code) = report(&findings);
+    for l in &lines {
+        out.line(l);
     }
-    if problems.is_empty() {
-        out.line("OK: the database is at head, every applied revision is unchanged, and the models match the database");
-        Ok(0)
-    } else {
-        for p in &problems {
-            out.line(p);
-        }
-        Ok(1)
+    Ok(code)
+}
+
+/// The lines to print and the exit code: the problem lines, then a summary
+/// `OK: ...` (exit 0) or `NOT OK: ...` (exit 1) stating every finding.
+fn report(f: &Findings) -> (Vec<String>, i32) {
+    let mut lines: Vec<String> = f.several_heads.iter().cloned().collect();
+    lines.extend(f.not_at_head.iter().cloned());
+    lines.extend(f.drift.iter().cloned());
+    if let Models::Compared(diffs) = &f.models {
+        lines.extend(diffs.iter().cloned());
     }
+    let ok = lines.is_empty();
+    let heads = match (&f.several_heads, &f.not_at_head) {
+        (None, None) => "the database is at head".to_string(),
+        (Some(_), None) => "the scripts have several heads (the database is at all of them)".into(),
+        (None, Some(_)) => "the database is not at head".into(),
+        (Some(_), Some(_)) => {
+            "the scripts have several heads and the database is not at them".into()
+        }
+    };
+    let drift = match f.drift.len() {
+        0 => "every applied revision is unchanged".to_string(),
+        1 => "1 applied revision was changed after it was applied".into(),
+        n => format!("{n} applied revisions were changed after they were applied"),
+    };
+    let models = match &f.models {
+        Models::NotCompared { patterns } => format!(
+            "the models were not compared with the database (no model files match {patterns})"
+        ),
+        Models::Compared(d) if d.is_empty() => "the models match the database".to_string(),
+        Models::Compared(d) => format!(
+            "the models and the database differ ({} difference{})",
+            d.len(),
+            if d.len() == 1 { "" } else { "s" }
+        ),
+    };
+    let verdict = if ok { "OK" } else { "NOT OK" };
+    lines.push(format!("{verdict}: {heads}, {drift}, and {models}"));
+    (lines, if ok { 0 } else { 1 })
 }
 
 /// One line per problem: the several heads on one line, as a list item.
@@ -70,3 +140,6 @@ fn problem_line(problem: &EngineError) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;

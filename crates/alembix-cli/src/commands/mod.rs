@@ -19,7 +19,9 @@ pub(crate) mod stamp;
 
 use std::path::{Path, PathBuf};
 
-use alembix_migrate::{Database, LogEntry, Migrator, Revision, RevisionGraph, Settings};
+use alembix_migrate::{
+    Database, Error as EngineError, LogEntry, Migrator, Revision, RevisionGraph, Settings,
+};
 
 use crate::args::Format;
 use crate::config::Config;
@@ -45,7 +47,12 @@ impl Project {
             log_table: cfg.log_table.clone(),
             lock_timeout: cfg.lock_timeout,
         };
-        let graph = RevisionGraph::load(&cfg.migrations)?;
+        let (graph, ignored) = RevisionGraph::load_listing(&cfg.migrations)?;
+        // Never skipped in silence: a file the user meant as a revision
+        // shows up here.
+        for entry in &ignored {
+            out.warn(&entry.to_string());
+        }
         Ok(Project {
             m: Migrator::new(graph, settings),
             cfg,
@@ -90,8 +97,15 @@ impl Project {
 pub(crate) fn write_revision(dir: &Path, rev: &Revision) -> Res<PathBuf> {
     std::fs::create_dir_all(dir).map_err(CliError::io(IoAction::Create, dir))?;
     let path = dir.join(rev.file_name());
-    std::fs::write(&path, rev.render()).map_err(CliError::io(IoAction::Write, &path))?;
-    Ok(path)
+    match alembix_migrate::script_dir::write_atomic(&path, &rev.render()) {
+        Ok(()) => Ok(path),
+        Err(EngineError::Io { path, source }) => Err(CliError::Io {
+            action: IoAction::Write,
+            path,
+            source,
+        }),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Scans the models and compares them with the database.

@@ -1,25 +1,39 @@
 //! `alembix squash`: one revision in place of a linear run.
 
-use super::{Project, write_revision};
-use crate::error::{CliError, IoAction, Res};
+use alembix_migrate::script_dir::SQUASHED_DIR;
 
-/// Writes the squashed revision, then removes the files it replaces.
-pub(crate) fn run(p: &Project, start: &str, end: &str, message: &str) -> Res<i32> {
+use super::Project;
+use crate::error::Res;
+
+/// Writes the squashed revision and moves the files it replaces into
+/// `.squashed/` (or deletes them with `--delete`), all or nothing.
+pub(crate) fn run(p: &Project, start: &str, end: &str, message: &str, delete: bool) -> Res<i32> {
     let sq = p.m.graph.squash(start, end, message)?;
-    let path = write_revision(&p.cfg.migrations, &sq.revision)?;
-    for old in &sq.remove {
-        // Same id, minute and message give END's old file name: it now holds the new text.
-        if old != &path {
-            std::fs::remove_file(old).map_err(CliError::io(IoAction::Remove, old))?;
-        }
-    }
+    let done = sq.apply(&p.cfg.migrations, delete)?;
     p.out.line(&format!(
         "Squashed {} revisions into {} ({}); it replaces {}",
         sq.remove.len(),
         sq.revision.id,
-        path.display(),
+        done.path.display(),
         sq.revision.replaces.join(", ")
     ));
+    if delete {
+        p.out.line("The replaced files were deleted.");
+    } else {
+        p.out.line(&format!(
+            "The replaced files were moved to {} (never read as revisions; delete them when you no longer need them).",
+            p.cfg.migrations.join(SQUASHED_DIR).display()
+        ));
+    }
+    if let Some((dir, why)) = &done.leftover {
+        p.out.warn(&format!(
+            "the replaced files are in {} and could not be deleted ({why}); it is never read as revisions, delete it by hand",
+            dir.display()
+        ));
+    }
+    if sq.revision.upgrade.contains("-- step:") {
+        p.out.line("The replaced revisions' transaction modes differ: each part keeps its own through `-- step:` markers.");
+    }
     p.out.line("Databases at the end of the run or later are untouched; a database in the middle of it must be brought to the end first.");
     Ok(0)
 }

@@ -94,3 +94,14 @@ pub(super) fn nothing_applied(label: Option<&str>) -> String {
         None => "nothing is applied; there is nothing to downgrade".into(),
     }
 }
+
+pub(super) fn squash_undone(undo_failures: &[String]) -> String {
+    if undo_failures.is_empty() {
+        "nothing was changed: no new revision file was written and every replaced file is where it was".into()
+    } else {
+        format!(
+            "undoing the steps before it failed too ({}); put those files back by hand",
+            undo_failures.join("; ")
+        )
+    }
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use super::{BASE, RevisionGraph};
 use crate::error::{Error, Result};
 use crate::revision::{Revision, bad_label, is_revision_id, new_id};
+use crate::step::Direction;
 
 /// What `alembix revision` asks for.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +33,39 @@ pub struct Squash {
     pub revision: Revision,
     /// Files of the replaced revisions (END's included: the new file takes its place).
     pub remove: Vec<PathBuf>,
+}
+
+/// The marker line that starts a transactional step (DESIGN "Steps").
+const STEP_TRANSACTION: &str = "-- step: transaction";
+/// The marker line that starts a step run statement by statement outside a transaction.
+const STEP_NO_TRANSACTION: &str = "-- step: no-transaction";
+
+/// One section of a squashed revision: each part's section after a
+/// `-- from ID: MESSAGE` line, oldest first for the upgrade and newest
+/// first for the downgrade. When the parts' transaction modes differ,
+/// each part starts with the step marker of its mode, so every part runs
+/// as it did on its own.
+fn squashed_section(revs: &[&Revision], direction: Direction) -> String {
+    let mixed = revs.iter().any(|r| r.transactional) && revs.iter().any(|r| !r.transactional);
+    let ordered: Vec<&&Revision> = match direction {
+        Direction::Up => revs.iter().collect(),
+        Direction::Down => revs.iter().rev().collect(),
+    };
+    let mut out = String::new();
+    for r in ordered {
+        if mixed {
+            out.push_str(if r.transactional {
+                STEP_TRANSACTION
+            } else {
+                STEP_NO_TRANSACTION
+            });
+            out.push('\n');
+        }
+        out.push_str(&format!("-- from {}: {}\n", r.id, r.message));
+        out.push_str(r.section(direction).trim_end());
+        out.push_str("\n\n");
+    }
+    out.trim_end().to_string() + "\n"
 }
 
 fn now() -> String {
@@ -233,18 +267,8 @@ impl RevisionGraph {
         let end = self.resolve_id(end)?;
         let run = self.squash_run(&start, &end)?;
         let revs: Vec<&Revision> = run.iter().map(|id| &self.revs[id]).collect();
-        let mut upgrade = String::new();
-        for r in &revs {
-            upgrade.push_str(&format!("-- from {}: {}\n", r.id, r.message));
-            upgrade.push_str(r.upgrade.trim_end());
-            upgrade.push_str("\n\n");
-        }
-        let mut downgrade = String::new();
-        for r in revs.iter().rev() {
-            downgrade.push_str(&format!("-- from {}: {}\n", r.id, r.message));
-            downgrade.push_str(r.downgrade.trim_end());
-            downgrade.push_str("\n\n");
-        }
+        let upgrade = squashed_section(&revs, Direction::Up);
+        let downgrade = squashed_section(&revs, Direction::Down);
         let mut labels = Vec::new();
         let mut deps = Vec::new();
         let mut replaces = Vec::new();
@@ -267,10 +291,11 @@ impl RevisionGraph {
             depends_on: deps,
             message: message.to_string(),
             created: Some(now()),
-            transactional: revs.iter().all(|r| r.transactional),
+            // Mixed parts keep their modes through step markers instead.
+            transactional: revs.iter().any(|r| r.transactional),
             replaces,
-            upgrade: upgrade.trim_end().to_string() + "\n",
-            downgrade: downgrade.trim_end().to_string() + "\n",
+            upgrade,
+            downgrade,
             path: PathBuf::new(),
             upgrade_line: 0,
             downgrade_line: 0,

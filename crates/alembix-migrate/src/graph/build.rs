@@ -7,44 +7,31 @@ use std::path::Path;
 use super::RevisionGraph;
 use crate::error::{Error, Link, Result};
 use crate::revision::Revision;
+use crate::script_dir::{self, Ignored};
 
 /// Revisions by id.
 type Revs = BTreeMap<String, Revision>;
 
 impl RevisionGraph {
-    /// Reads every `*.sql` file of `dir` (not recursive) and builds the graph.
+    /// Reads every revision file of `dir` (see [`crate::script_dir`] for
+    /// which files those are; not recursive) and builds the graph.
     pub fn load(dir: &Path) -> Result<RevisionGraph> {
-        let io = |e: std::io::Error| Error::Io {
-            path: dir.to_path_buf(),
-            source: e,
-        };
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::Usage(format!(
-                    "the script directory {} does not exist; create it with `alembix init` or set `migrations` in alembix.toml",
-                    dir.display()
-                ))
-            } else {
-                io(e)
-            }
-        })?;
-        let mut paths = Vec::new();
-        for entry in entries {
-            let path = entry.map_err(io)?.path();
-            if path.is_file() && path.extension().is_some_and(|e| e == "sql") {
-                paths.push(path);
-            }
-        }
-        paths.sort();
-        let mut revisions = Vec::with_capacity(paths.len());
-        for path in paths {
+        Self::load_listing(dir).map(|(graph, _)| graph)
+    }
+
+    /// [`load`](Self::load), also returning the entries of `dir` that were
+    /// not read (other files, subdirectories) so the caller can say so.
+    pub fn load_listing(dir: &Path) -> Result<(RevisionGraph, Vec<Ignored>)> {
+        let files = script_dir::scan(dir)?;
+        let mut revisions = Vec::with_capacity(files.revisions.len());
+        for path in files.revisions {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
                 path: path.clone(),
                 source: e,
             })?;
             revisions.push(Revision::parse(&path, &text)?);
         }
-        RevisionGraph::from_revisions(revisions)
+        Ok((RevisionGraph::from_revisions(revisions)?, files.ignored))
     }
 
     /// Builds the graph from `(file name, file text)` pairs (embedded migrations).

@@ -44,8 +44,10 @@ fn section(lines: &[&str]) -> String {
 
 impl Revision {
     /// Parses a revision file. Errors are [`Error::Parse`] naming the path and line.
+    /// A UTF-8 byte order mark at the start (as some editors write) is skipped.
     pub fn parse(path: impl Into<PathBuf>, text: &str) -> Result<Revision> {
         let path = path.into();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let err = Errors { path: &path };
         let lines: Vec<&str> = text.lines().collect();
         let mut rev = Revision {

@@ -132,3 +132,31 @@ fn ids_and_slugs() {
     assert_eq!(slug("Add status, to  Users!"), "add_status_to_users");
     assert_eq!(slug("  "), "revision");
 }
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let with_bom = format!("\u{feff}{GOOD}");
+    let r = Revision::parse("a.sql", &with_bom).unwrap();
+    assert_eq!(r, Revision::parse("a.sql", GOOD).unwrap());
+    assert_eq!(r.upgrade_line, 9);
+    // Only at the very start: elsewhere it is text like any other.
+    let late = GOOD.replace("-- message:", "\u{feff}-- message:");
+    assert!(Revision::parse("a.sql", &late).is_err());
+}
+
+#[test]
+fn step_markers_stay_in_the_section_text() {
+    let text = "-- revision: 3f2a9c1b7d4e\n\n-- migrate:upgrade\nCREATE TABLE a (id int);\n-- step: no-transaction\nCREATE INDEX CONCURRENTLY ix ON a (id);\n-- step: transaction\nDROP TABLE b;\n\n-- migrate:downgrade\n-- step: no-transaction\nDROP INDEX CONCURRENTLY ix;\n";
+    let r = Revision::parse("a.sql", text).unwrap();
+    assert_eq!(
+        r.upgrade,
+        "CREATE TABLE a (id int);\n-- step: no-transaction\nCREATE INDEX CONCURRENTLY ix ON a (id);\n-- step: transaction\nDROP TABLE b;\n"
+    );
+    assert_eq!(
+        r.downgrade,
+        "-- step: no-transaction\nDROP INDEX CONCURRENTLY ix;\n"
+    );
+    assert!(r.transactional);
+    let back = Revision::parse("a.sql", &r.render()).unwrap();
+    assert_eq!((back.upgrade, back.downgrade), (r.upgrade, r.downgrade));
+}
