@@ -25,7 +25,7 @@
 //!
 //! ```
 //! use alembix_migrate::split::split_for;
-//! use alembix_schema::Dialect::MySql;
+//! use alembix_schema::Dialect::{self, MySql};
 //! let sql = "DROP TABLE IF EXISTS t;\n-- statement: begin\nCREATE PROCEDURE p() SELECT 'a;b'\n-- statement: end\n";
 //! let s = split_for(sql, MySql);
 //! assert_eq!(s.len(), 2);
