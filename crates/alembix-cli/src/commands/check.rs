@@ -1,5 +1,6 @@
 //! `alembix check`: exit 0 when scripts, database and models agree, 1
-//! listing what differs.
+//! listing what differs (a database half-way through a revision is a
+//! difference: exit 1).
 
 use alembix_migrate::Error as EngineError;
 
@@ -18,6 +19,9 @@ pub(crate) async fn run(p: &Project) -> Res<i32> {
         .iter()
         .map(problem_line)
         .collect();
+    if let Some(h) = m.halfway(&db).await? {
+        problems.push(format!("half-way: {h}"));
+    }
     for d in m.drift(&db).await? {
         problems.push(format!(
             "drift: revision {} ({}) was changed after it was applied",

@@ -19,6 +19,8 @@
 //!   process may slip in between; it then finds the version table as this
 //!   run left it).
 
+mod kinds;
+mod progress;
 mod session;
 mod step;
 mod tables;
@@ -29,6 +31,7 @@ use alembix_schema::Dialect;
 use crate::error::{Error, Result};
 use crate::step::Direction;
 
+pub(crate) use progress::ProgressRow;
 pub(crate) use session::Session;
 pub(crate) use tables::{TableNames, log_table_sql, version_table_sql};
 
