@@ -18,10 +18,10 @@ pub mod step;
 pub use db::Database;
 pub use error::{Error, Link, Result};
 pub use graph::{BASE, RevisionGraph, describe_versions};
+pub use halfway::{HalfWay, NextStatement};
 pub use migrator::{
     DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE, Drift, Event, LogDirection, LogEntry, Migrator,
     RunOptions, Settings,
 };
-pub use halfway::{HalfWay, NextStatement};
 pub use revision::Revision;
 pub use step::{Direction, Step, VersionChange};

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::db::{Database, ProgressRow, Session, TableNames};
 use crate::error::{Error, Result};
-use crate::halfway::{HalfWay, NextStatement};
 use crate::graph::RevisionGraph;
+use crate::halfway::{HalfWay, NextStatement};
 use crate::step::{Direction, Step, VersionChange};
 
 /// The version table's name unless configured otherwise.

@@ -194,7 +194,11 @@ fn revision_script(
     let mut out = String::new();
     for (k, part) in parts.iter().enumerate() {
         if total > 1 || !part.transactional {
-            let kind = if part.transactional { "transaction" } else { "no-transaction" };
+            let kind = if part.transactional {
+                "transaction"
+            } else {
+                "no-transaction"
+            };
             out.push_str(&format!("-- step {} of {total} ({kind})\n", k + 1));
         }
         if part.transactional {

@@ -100,7 +100,10 @@ impl Session {
         let sql = format!(
             "SELECT revision, direction, steps_done, statements_done, skipped, checksum FROM {t} WHERE state = {p} ORDER BY id DESC"
         );
-        let rows = self.conn.fetch_all(sql, Values(vec![text(RUNNING)])).await?;
+        let rows = self
+            .conn
+            .fetch_all(sql, Values(vec![text(RUNNING)]))
+            .await?;
         if rows.is_empty() {
             return Ok(None);
         }
@@ -211,7 +214,12 @@ impl Session {
         let parts = rev.steps(row.direction, self.dialect())?;
         let n = row.statements_done + 1;
         let steps_done = parts.iter().take_while(|p| p.last() <= n).count();
-        let mut run = RunLog::new(&row.revision, row.direction, row.checksum.clone(), Some(&row));
+        let mut run = RunLog::new(
+            &row.revision,
+            row.direction,
+            row.checksum.clone(),
+            Some(&row),
+        );
         run.skipped.push(n);
         self.begin_tx().await?;
         if let Err(e) = self.record_progress(names, &mut run, steps_done, n).await {

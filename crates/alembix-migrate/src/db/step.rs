@@ -151,7 +151,13 @@ impl Session {
     }
 
     /// A transactional step from statement `from`.
-    async fn tx_step(&mut self, run: &mut Run<'_>, k: usize, from: usize, last: bool) -> Result<()> {
+    async fn tx_step(
+        &mut self,
+        run: &mut Run<'_>,
+        k: usize,
+        from: usize,
+        last: bool,
+    ) -> Result<()> {
         let part = run.parts[k].clone();
         let each = !self.sql().transactional_ddl;
         self.begin_tx().await?;
@@ -258,20 +264,28 @@ impl Session {
         let all: Vec<(usize, String)> = run
             .parts
             .iter()
-            .flat_map(|p| p.statements.iter().enumerate().map(|(i, s)| (p.first + i, s.sql.clone())))
+            .flat_map(|p| {
+                p.statements
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (p.first + i, s.sql.clone()))
+            })
             .collect();
         let sql_of = |m: usize| all[m - 1].1.clone();
         let failing = sql_of(n);
         // DML of this step after its last DDL, committed by a failing DDL.
         let after_ddl = (from..n).rev().take_while(|m| is_dml(&sql_of(*m)));
-        let implicit: Vec<usize> = if !self.sql().transactional_ddl
-            && run.parts[k].transactional
-            && !is_dml(&failing)
-        {
-            after_ddl.filter(|m| *m <= recorded).collect::<Vec<_>>().into_iter().rev().collect()
-        } else {
-            Vec::new()
-        };
+        let implicit: Vec<usize> =
+            if !self.sql().transactional_ddl && run.parts[k].transactional && !is_dml(&failing) {
+                after_ddl
+                    .filter(|m| *m <= recorded)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect()
+            } else {
+                Vec::new()
+            };
         let part = &run.parts[k];
         Error::Statement(Box::new(StatementFailure {
             path: run.rev.path.clone(),
@@ -283,7 +297,10 @@ impl Session {
             message,
             rolled_back: (from..n).any(|m| m > recorded),
             already_ran: all.iter().take(recorded).cloned().collect(),
-            undone: (from..n).filter(|m| *m > recorded).map(|m| (m, sql_of(m))).collect(),
+            undone: (from..n)
+                .filter(|m| *m > recorded)
+                .map(|m| (m, sql_of(m)))
+                .collect(),
             implicit,
             step: k + 1,
             steps: run.parts.len(),

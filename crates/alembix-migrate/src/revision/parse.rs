@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::{DOWNGRADE_MARKER, HEADER_KEYS, Revision, UPGRADE_MARKER, bad_label, is_revision_id};
 use super::steps::step_marker;
+use super::{DOWNGRADE_MARKER, HEADER_KEYS, Revision, UPGRADE_MARKER, bad_label, is_revision_id};
 use crate::error::{Error, Result};
 
 /// Builds [`Error::Parse`] for one file.

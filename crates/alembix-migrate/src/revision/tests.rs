@@ -148,7 +148,11 @@ fn steps_split_a_section() {
     assert_eq!(shape, vec![(true, 1, 2), (false, 3, 2), (true, 5, 1)]);
     assert_eq!(steps[1].statements[0].line, 9);
     assert_eq!(steps[1].statements[1].sql, "SELECT 1");
-    assert!(steps[2].statements[0].sql.contains("-- step: no-transaction"));
+    assert!(
+        steps[2].statements[0]
+            .sql
+            .contains("-- step: no-transaction")
+    );
     assert_eq!(steps[2].statements[0].line, 13);
     assert_eq!(
         r.statements(Direction::Up, alembix_schema::Dialect::Postgres)
