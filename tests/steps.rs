@@ -359,7 +359,7 @@ async fn failing_ddl_commits_mariadb() {
             assert_eq!(count().await, vec!["1"]);
             let current = t.run(&["current"]).ok();
             assert!(
-                current.stdout.contains("statement 1 finished"),
+                current.stdout.contains("statement 1 of 2 finished"),
                 "{}",
                 current.stdout
             );

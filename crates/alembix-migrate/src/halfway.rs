@@ -85,10 +85,11 @@ impl HalfWay {
 
     /// The one-line summary: which revision, how far.
     pub fn summary(&self) -> String {
+        let total = self.statements;
         let finished = match self.statements_done {
-            0 => "no statement finished".to_string(),
-            1 => "statement 1 finished".to_string(),
-            n => format!("statements 1-{n} finished"),
+            0 => format!("no statement of {total} finished"),
+            1 => format!("statement 1 of {total} finished"),
+            n => format!("statements 1-{n} of {total} finished"),
         };
         let skipped = if self.skipped.is_empty() {
             String::new()
@@ -97,11 +98,10 @@ impl HalfWay {
             format!(" (skipped by hand: {})", n.join(", "))
         };
         format!(
-            "the database is half-way through revision {} ({}, {}): {finished} of {}{skipped}, {} of {} step(s) done",
+            "the database is half-way through revision {} ({}, {}): {finished}{skipped}, {} of {} step(s) done",
             self.revision,
             self.direction.as_str(),
             self.path.display(),
-            self.statements,
             self.steps_done,
             self.steps
         )
