@@ -267,3 +267,40 @@ pub fn stamp_script(
     out.push_str("COMMIT;\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alembix_schema::Dialect::{MySql, Postgres};
+
+    const STEPS: &str = "-- revision: aaaaaaaaaaaa\n-- down_revision:\n-- message: steps\n-- migrate:upgrade\nCREATE TABLE t (x int);\n-- step: no-transaction\nCREATE INDEX CONCURRENTLY ix ON t (x);\n-- step: transaction\nINSERT INTO t VALUES (1);\n-- migrate:downgrade\nDROP TABLE t;\n";
+
+    fn script_of(d: Dialect) -> String {
+        let graph = RevisionGraph::from_sources(&[("a.sql", STEPS)]).unwrap();
+        let steps = plan_range(&graph, Direction::Up, "base:head").unwrap();
+        script(&graph, &Settings::default(), d, &steps).unwrap()
+    }
+
+    #[test]
+    fn steps_have_their_boundaries() {
+        let s = script_of(Postgres);
+        let body = &s[s.find("-- Running").unwrap()..];
+        let expected = "-- step 1 of 3 (transaction)\nBEGIN;\nCREATE TABLE t (x int);\nINSERT INTO \"alembix_log\" (revision, direction, applied_at, duration_ms, checksum, steps_done, statements_done, state) VALUES ('aaaaaaaaaaaa', 'upgrade', now(), 0, ";
+        assert!(body.contains(expected), "{body}");
+        let expected = "-- step 2 of 3 (no-transaction)\nCREATE INDEX CONCURRENTLY ix ON t (x);\nUPDATE \"alembix_log\" SET steps_done = 1, statements_done = 2, state = 'running'";
+        assert!(body.contains(expected), "{body}");
+        let last = "-- step 3 of 3 (transaction)\nBEGIN;\nINSERT INTO t VALUES (1);\nINSERT INTO \"alembix_version\" (version_num) VALUES ('aaaaaaaaaaaa');\nUPDATE \"alembix_log\" SET steps_done = 3, statements_done = 3, state = 'done'";
+        assert!(body.contains(last), "{body}");
+        assert_eq!(body.matches("COMMIT;").count(), 3, "{body}");
+    }
+
+    #[test]
+    fn mysql_records_each_statement() {
+        let s = script_of(MySql);
+        assert!(
+            s.contains("CREATE TABLE t (x int);\nINSERT INTO `alembix_log`"),
+            "{s}"
+        );
+        assert!(s.contains("INSERT INTO t VALUES (1);\nUPDATE `alembix_log` SET steps_done = 2, statements_done = 3, state = 'running'"), "{s}");
+    }
+}
