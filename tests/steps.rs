@@ -435,3 +435,35 @@ async fn halfway_blocks_and_stamp_clears(t: Cli) {
 }
 
 per_backend!(halfway_blocks_and_stamp_clears,);
+
+/// A log table made before the progress columns keeps working and gets
+/// them from the next run.
+async fn old_log_table_upgrades(t: Cli) {
+    t.rev("01", &[], "CREATE TABLE a (id integer);", "DROP TABLE a;");
+    t.run(&["upgrade", "head"]).ok();
+    for column in ["steps_done", "statements_done", "state", "skipped"] {
+        t.db.execute_sql(&format!("ALTER TABLE alembix_log DROP COLUMN {column}"))
+            .await
+            .unwrap();
+    }
+    let current = t.run(&["current"]).ok();
+    assert!(current.stdout.contains(&rid("01")), "{}", current.stdout);
+    let history = t.run(&["history", "--verbose"]).ok();
+    assert!(history.stdout.contains("Applied:"), "{}", history.stdout);
+    t.run(&["check"]).ok();
+    t.rev(
+        "02",
+        &["01"],
+        "CREATE TABLE b (id integer);\n-- step: no-transaction\nINSERT INTO b VALUES (1);",
+        "DROP TABLE b;",
+    );
+    t.run(&["upgrade", "head"]).ok();
+    assert_eq!(t.versions().await, vec![rid("02")]);
+    let states = t
+        .strings("SELECT COALESCE(state, 'old') FROM alembix_log ORDER BY id")
+        .await;
+    assert_eq!(states, vec!["old", "done"]);
+    t.run(&["check"]).ok();
+}
+
+per_backend!(old_log_table_upgrades,);
