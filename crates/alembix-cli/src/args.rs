@@ -67,6 +67,11 @@ pub(crate) enum Command {
         /// Print the SQL instead of running it (FROM:TO ranges).
         #[arg(long)]
         sql: bool,
+        /// The database is half-way through a revision and its next
+        /// statement was applied or undone by hand: record it as done
+        /// without running it, then resume.
+        #[arg(long = "skip-statement")]
+        skip_statement: bool,
     },
     /// Revert revisions down to TARGET.
     Downgrade {
@@ -74,6 +79,9 @@ pub(crate) enum Command {
         target: String,
         #[arg(long)]
         sql: bool,
+        /// As for upgrade: skip the next statement of a half-way downgrade.
+        #[arg(long = "skip-statement")]
+        skip_statement: bool,
     },
     /// The revisions the database is at.
     Current {

@@ -80,11 +80,19 @@ async fn run(cli: Cli) -> error::Res<i32> {
                 created: None,
             },
         ),
-        Command::Upgrade { target, sql } => {
+        Command::Upgrade {
+            target,
+            sql,
+            skip_statement,
+        } => {
             let target = target.unwrap_or_else(|| "head".into());
-            migrate::run(&p, Direction::Up, &target, sql).await
+            migrate::run(&p, Direction::Up, &target, sql, skip_statement).await
         }
-        Command::Downgrade { target, sql } => migrate::run(&p, Direction::Down, &target, sql).await,
+        Command::Downgrade {
+            target,
+            sql,
+            skip_statement,
+        } => migrate::run(&p, Direction::Down, &target, sql, skip_statement).await,
         Command::Current { verbose, format } => current::run(&p, verbose, format).await,
         Command::Heads { verbose, format } => heads::run(&p, verbose, format).await,
         Command::Branches { verbose, format } => branches::run(&p, verbose, format).await,

@@ -83,6 +83,18 @@ impl Connection {
         Ok(rows.get_i64(0, 0)? > 0)
     }
 
+    /// Whether `table` (in the current schema or database) has a column
+    /// named `column`.
+    pub async fn column_exists(&mut self, table: &str, column: &str) -> sqlx::Result<bool> {
+        let sql = backend_sql(self.dialect()).column_exists.to_string();
+        let values = vec![
+            Value::String(Some(table.to_string())),
+            Value::String(Some(column.to_string())),
+        ];
+        let rows = self.fetch_all(sql, Values(values)).await?;
+        Ok(rows.get_i64(0, 0)? > 0)
+    }
+
     /// Closes the connection instead of handing it back to the pool (after
     /// an error left it in an unknown state): the server ends the session,
     /// and with it its locks and transaction.

@@ -125,6 +125,16 @@ impl Rows {
         dispatch!(Rows, self, rows => sqlx::Row::try_get(nth(rows, row)?, col))
     }
 
+    /// Column `col` of row `row` as text, `None` for NULL.
+    pub fn get_opt_string(&self, row: usize, col: usize) -> sqlx::Result<Option<String>> {
+        dispatch!(Rows, self, rows => sqlx::Row::try_get(nth(rows, row)?, col))
+    }
+
+    /// Column `col` of row `row` as an integer, `None` for NULL.
+    pub fn get_opt_i64(&self, row: usize, col: usize) -> sqlx::Result<Option<i64>> {
+        dispatch!(Rows, self, rows => sqlx::Row::try_get(nth(rows, row)?, col))
+    }
+
     /// Column `col` of row `row` as a UTC time: `timestamptz` on
     /// PostgreSQL, a `datetime` holding UTC on MySQL/MariaDB, text
     /// (`YYYY-MM-DD HH:MM:SS.fff` or RFC 3339) on SQLite.

@@ -353,6 +353,18 @@ pub enum Error {
     #[error("{0}")]
     Statement(Box<StatementFailure>),
 
+    /// The database is half-way through a revision this run does not finish.
+    #[error(
+        "cannot {} now: {halfway}",
+        asked.as_str()
+    )]
+    HalfWay {
+        /// Where the database stopped.
+        halfway: Box<crate::halfway::HalfWay>,
+        /// The direction asked for.
+        asked: crate::step::Direction,
+    },
+
     /// Another process held the migration lock for longer than the timeout.
     #[error(
         "timed out after {waited:?} waiting for the migration lock; another `alembix` process is \

@@ -8,6 +8,7 @@
 pub mod db;
 pub mod error;
 pub mod graph;
+pub mod halfway;
 pub mod migrator;
 pub mod offline;
 pub mod revision;
@@ -18,9 +19,10 @@ pub mod step;
 pub use db::Database;
 pub use error::{Error, Link, Result};
 pub use graph::{BASE, RevisionGraph, describe_versions};
+pub use halfway::{HalfWay, NextStatement};
 pub use migrator::{
     DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE, Drift, Event, LogDirection, LogEntry, Migrator,
-    Settings,
+    RunOptions, Settings,
 };
 pub use revision::Revision;
 pub use step::{Direction, Step, VersionChange};

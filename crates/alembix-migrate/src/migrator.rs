@@ -7,9 +7,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::db::{Database, Session, TableNames};
-use crate::error::Result;
+use crate::db::{Database, ProgressRow, Session, TableNames};
+use crate::error::{Error, Result};
 use crate::graph::RevisionGraph;
+use crate::halfway::{HalfWay, NextStatement};
 use crate::step::{Direction, Step, VersionChange};
 
 /// The version table's name unless configured otherwise.
@@ -54,6 +55,18 @@ pub enum Event {
         /// The revision's message.
         message: String,
     },
+    /// A run that had stopped half-way goes on (the first planned step).
+    Resuming {
+        /// Where it stopped.
+        halfway: HalfWay,
+    },
+    /// `--skip-statement` marked a statement finished without running it.
+    Skipped {
+        /// The revision.
+        revision: String,
+        /// The statement skipped.
+        statement: NextStatement,
+    },
     /// A step ran and was recorded.
     StepFinished {
         /// The step.
@@ -61,6 +74,14 @@ pub enum Event {
         /// How long its SQL and bookkeeping took.
         duration: Duration,
     },
+}
+
+/// Options of an upgrade or downgrade run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Mark the next unfinished statement of the half-way revision finished
+    /// without running it (after repairing it by hand), recorded in the log.
+    pub skip_statement: bool,
 }
 
 /// What a log row records.
@@ -169,19 +190,23 @@ impl Migrator {
         db: &Database,
         direction: Direction,
         target: &str,
+        opts: RunOptions,
         on_event: &mut (dyn FnMut(&Event) + Send),
     ) -> Result<Vec<Step>> {
         let names = self.names();
         let lock_timeout = self.settings.lock_timeout;
         self.locked(db, async |s: &mut Session, rows: Vec<String>| {
-            let steps = match direction {
+            let mut steps = match direction {
                 Direction::Up => self.graph.plan_upgrade(&rows, target)?,
                 Direction::Down => self.graph.plan_downgrade(&rows, target)?,
             };
+            let resume = self
+                .resume_point(s, &names, direction, &mut steps, opts, on_event)
+                .await?;
             on_event(&Event::Planned {
                 steps: steps.clone(),
             });
-            for step in &steps {
+            for (i, step) in steps.iter().enumerate() {
                 let rev = self
                     .graph
                     .get(&step.revision)
@@ -190,7 +215,10 @@ impl Migrator {
                     step: step.clone(),
                     message: rev.message.clone(),
                 });
-                let took = s.run_step(&names, step, rev, lock_timeout).await?;
+                let from = if i == 0 { resume.as_ref() } else { None };
+                let took = s
+                    .run_revision(&names, step, rev, from, lock_timeout)
+                    .await?;
                 on_event(&Event::StepFinished {
                     step: step.clone(),
                     duration: took,
@@ -201,6 +229,69 @@ impl Migrator {
         .await
     }
 
+    /// Where a half-way run resumes: its revision moved to the front of the
+    /// plan (an error when this run does not go through it), and
+    /// `--skip-statement` recorded.
+    async fn resume_point(
+        &self,
+        s: &mut Session,
+        names: &TableNames,
+        direction: Direction,
+        steps: &mut Vec<Step>,
+        opts: RunOptions,
+        on_event: &mut (dyn FnMut(&Event) + Send),
+    ) -> Result<Option<ProgressRow>> {
+        let Some(row) = s.running_row(names).await? else {
+            if opts.skip_statement {
+                return Err(Error::Usage(
+                    "--skip-statement: the database is not half-way through a revision; there is nothing to skip".into(),
+                ));
+            }
+            return Ok(None);
+        };
+        let halfway = HalfWay::of(&self.graph, &row, s.dialect());
+        let pos = steps
+            .iter()
+            .position(|st| st.revision == row.revision && st.direction == row.direction);
+        let Some(pos) = pos.filter(|_| row.direction == direction) else {
+            return Err(Error::HalfWay {
+                halfway: Box::new(halfway),
+                asked: direction,
+            });
+        };
+        let step = steps.remove(pos);
+        steps.insert(0, step);
+        let row = if opts.skip_statement {
+            let Some(next) = halfway.next.clone() else {
+                return Err(Error::Usage(format!(
+                    "--skip-statement: every statement of revision {} finished; run without --skip-statement to finish it",
+                    row.revision
+                )));
+            };
+            let rev = self.graph.get(&row.revision).expect("planned");
+            let row = s.skip_statement(names, row, rev).await?;
+            on_event(&Event::Skipped {
+                revision: row.revision.clone(),
+                statement: next,
+            });
+            row
+        } else {
+            row
+        };
+        on_event(&Event::Resuming {
+            halfway: HalfWay::of(&self.graph, &row, s.dialect()),
+        });
+        Ok(Some(row))
+    }
+
+    /// The database's half-way mark, if a run stopped part-way through a
+    /// revision (read without the lock).
+    pub async fn halfway(&self, db: &Database) -> Result<Option<HalfWay>> {
+        let mut s = db.session().await?;
+        let row = s.running_row(&self.names()).await?;
+        Ok(row.map(|r| HalfWay::of(&self.graph, &r, s.dialect())))
+    }
+
     /// Upgrades to `target` under the lock; returns the steps that ran.
     pub async fn upgrade(
         &self,
@@ -208,7 +299,21 @@ impl Migrator {
         target: &str,
         on_event: &mut (dyn FnMut(&Event) + Send),
     ) -> Result<Vec<Step>> {
-        self.run(db, Direction::Up, target, on_event).await
+        self.run(db, Direction::Up, target, RunOptions::default(), on_event)
+            .await
+    }
+
+    /// Upgrades or downgrades to `target` under the lock with options
+    /// (`--skip-statement`); returns the steps that ran.
+    pub async fn run_with(
+        &self,
+        db: &Database,
+        direction: Direction,
+        target: &str,
+        opts: RunOptions,
+        on_event: &mut (dyn FnMut(&Event) + Send),
+    ) -> Result<Vec<Step>> {
+        self.run(db, direction, target, opts, on_event).await
     }
 
     /// Downgrades to `target` under the lock; returns the steps that ran.
@@ -218,7 +323,8 @@ impl Migrator {
         target: &str,
         on_event: &mut (dyn FnMut(&Event) + Send),
     ) -> Result<Vec<Step>> {
-        self.run(db, Direction::Down, target, on_event).await
+        self.run(db, Direction::Down, target, RunOptions::default(), on_event)
+            .await
     }
 
     /// Sets the version table to `targets` without running SQL.

@@ -120,31 +120,119 @@ pub fn script(
             if to.is_empty() { "<base>" } else { &to },
             rev.message.lines().next().unwrap_or("")
         ));
-        // MySQL commits DDL itself; a transaction still keeps DML atomic.
-        let tx = rev.transactional;
-        if tx {
+        out.push_str(&revision_script(d, settings, rev, step)?);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// The log statements of one revision run in a script, as the online run
+/// writes them: the running row at the first record, moved on after that,
+/// marked done at the end (a plain row when nothing was recorded before).
+struct ScriptLog<'a> {
+    d: Dialect,
+    table: String,
+    revision: &'a str,
+    direction: &'static str,
+    checksum: String,
+    row_exists: bool,
+}
+
+impl ScriptLog<'_> {
+    fn record(&mut self, steps_done: usize, statements_done: usize, done: bool) -> String {
+        let q = |s: &str| self.d.quote_literal(s);
+        let now = backend_sql(self.d).now_utc;
+        let state = if done { "done" } else { "running" };
+        let t = &self.table;
+        let line = if self.row_exists {
+            format!(
+                "UPDATE {t} SET steps_done = {steps_done}, statements_done = {statements_done}, state = {}, applied_at = {now} WHERE state = 'running' AND revision = {} AND direction = {};",
+                q(state),
+                q(self.revision),
+                q(self.direction)
+            )
+        } else if done {
+            format!(
+                "INSERT INTO {t} (revision, direction, applied_at, duration_ms, checksum) VALUES ({}, {}, {now}, 0, {});",
+                q(self.revision),
+                q(self.direction),
+                q(&self.checksum)
+            )
+        } else {
+            format!(
+                "INSERT INTO {t} (revision, direction, applied_at, duration_ms, checksum, steps_done, statements_done, state) VALUES ({}, {}, {now}, 0, {}, {steps_done}, {statements_done}, 'running');",
+                q(self.revision),
+                q(self.direction),
+                q(&self.checksum)
+            )
+        };
+        self.row_exists = true;
+        line + "\n"
+    }
+}
+
+/// One revision's steps: a transaction per transactional step, statements
+/// one by one in a no-transaction step, the log and version statements
+/// where the online run writes them.
+fn revision_script(
+    d: Dialect,
+    settings: &Settings,
+    rev: &crate::Revision,
+    step: &Step,
+) -> Result<String> {
+    let parts = rev.steps(step.direction, d)?;
+    let each = !d.caps().transactional_ddl;
+    let mut log = ScriptLog {
+        d,
+        table: d.quote_ident(&settings.log_table),
+        revision: &rev.id,
+        direction: step.direction.as_str(),
+        checksum: rev.checksum(step.direction),
+        row_exists: false,
+    };
+    let total = parts.len();
+    let mut out = String::new();
+    for (k, part) in parts.iter().enumerate() {
+        if total > 1 || !part.transactional {
+            let kind = if part.transactional {
+                "transaction"
+            } else {
+                "no-transaction"
+            };
+            out.push_str(&format!("-- step {} of {total} ({kind})\n", k + 1));
+        }
+        if part.transactional {
             out.push_str(&begin(d));
         }
-        for st in rev.statements(step.direction, d)? {
+        for (i, st) in part.statements.iter().enumerate() {
             out.push_str(&st.sql);
             out.push_str(";\n");
+            if each || !part.transactional {
+                out.push_str(&log.record(k, part.first + i, false));
+            }
         }
+        if !part.transactional {
+            out.push_str(&begin(d));
+        }
+        if k + 1 == total {
+            for line in version_sql(d, settings, &step.versions) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out.push_str(&log.record(total, part.last(), true));
+        } else {
+            out.push_str(&log.record(k + 1, part.last(), false));
+        }
+        out.push_str("COMMIT;\n");
+    }
+    if parts.is_empty() {
+        out.push_str(&begin(d));
         for line in version_sql(d, settings, &step.versions) {
             out.push_str(&line);
             out.push('\n');
         }
-        out.push_str(&log_sql(
-            d,
-            settings,
-            &rev.id,
-            step.direction.as_str(),
-            &rev.checksum(step.direction),
-        ));
-        out.push('\n');
-        if tx {
-            out.push_str("COMMIT;\n");
-        }
-        out.push('\n');
+        out.push_str(&log.record(0, 0, true));
+        out.push_str("COMMIT;\n");
     }
     Ok(out)
 }
@@ -178,4 +266,41 @@ pub fn stamp_script(
     }
     out.push_str("COMMIT;\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alembix_schema::Dialect::{MySql, Postgres};
+
+    const STEPS: &str = "-- revision: aaaaaaaaaaaa\n-- down_revision:\n-- message: steps\n-- migrate:upgrade\nCREATE TABLE t (x int);\n-- step: no-transaction\nCREATE INDEX CONCURRENTLY ix ON t (x);\n-- step: transaction\nINSERT INTO t VALUES (1);\n-- migrate:downgrade\nDROP TABLE t;\n";
+
+    fn script_of(d: Dialect) -> String {
+        let graph = RevisionGraph::from_sources(&[("a.sql", STEPS)]).unwrap();
+        let steps = plan_range(&graph, Direction::Up, "base:head").unwrap();
+        script(&graph, &Settings::default(), d, &steps).unwrap()
+    }
+
+    #[test]
+    fn steps_have_their_boundaries() {
+        let s = script_of(Postgres);
+        let body = &s[s.find("-- Running").unwrap()..];
+        let expected = "-- step 1 of 3 (transaction)\nBEGIN;\nCREATE TABLE t (x int);\nINSERT INTO \"alembix_log\" (revision, direction, applied_at, duration_ms, checksum, steps_done, statements_done, state) VALUES ('aaaaaaaaaaaa', 'upgrade', now(), 0, ";
+        assert!(body.contains(expected), "{body}");
+        let expected = "-- step 2 of 3 (no-transaction)\nCREATE INDEX CONCURRENTLY ix ON t (x);\nUPDATE \"alembix_log\" SET steps_done = 1, statements_done = 2, state = 'running'";
+        assert!(body.contains(expected), "{body}");
+        let last = "-- step 3 of 3 (transaction)\nBEGIN;\nINSERT INTO t VALUES (1);\nINSERT INTO \"alembix_version\" (version_num) VALUES ('aaaaaaaaaaaa');\nUPDATE \"alembix_log\" SET steps_done = 3, statements_done = 3, state = 'done'";
+        assert!(body.contains(last), "{body}");
+        assert_eq!(body.matches("COMMIT;").count(), 3, "{body}");
+    }
+
+    #[test]
+    fn mysql_records_each_statement() {
+        let s = script_of(MySql);
+        assert!(
+            s.contains("CREATE TABLE t (x int);\nINSERT INTO `alembix_log`"),
+            "{s}"
+        );
+        assert!(s.contains("INSERT INTO t VALUES (1);\nUPDATE `alembix_log` SET steps_done = 2, statements_done = 3, state = 'running'"), "{s}");
+    }
 }

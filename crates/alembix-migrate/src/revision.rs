@@ -18,6 +18,9 @@ use std::path::PathBuf;
 use crate::step::Direction;
 
 mod parse;
+mod steps;
+
+pub use steps::SectionStep;
 
 /// The header keys a revision file may have.
 pub const HEADER_KEYS: &[&str] = &[
@@ -171,31 +174,19 @@ impl Revision {
     }
 
     /// A section's statements as the dialect splits them (`-- statement:
-    /// begin`/`end` blocks kept whole), with lines counted in the file; an
-    /// unclosed or stray marker is an error naming the file and line.
+    /// begin`/`end` blocks kept whole), over all its steps, with lines
+    /// counted in the file; an unclosed or stray marker is an error naming
+    /// the file and line.
     pub fn statements(
         &self,
         direction: Direction,
         dialect: alembix_schema::Dialect,
     ) -> Result<Vec<crate::split::Statement>, crate::error::Error> {
-        let first = self.section_line(direction);
-        match crate::split::try_split_for(self.section(direction), dialect) {
-            Ok(mut statements) => {
-                for st in &mut statements {
-                    st.line += first - 1;
-                    // A `-- statement:` block is kept as written: its own
-                    // final `;` would be an empty statement after it.
-                    let kept = st.sql.trim_end().trim_end_matches(';').trim_end().len();
-                    st.sql.truncate(kept);
-                }
-                Ok(statements)
-            }
-            Err(e) => Err(crate::error::Error::Parse {
-                path: self.path.clone(),
-                line: first + e.line - 1,
-                message: e.message,
-            }),
-        }
+        Ok(self
+            .steps(direction, dialect)?
+            .into_iter()
+            .flat_map(|s| s.statements)
+            .collect())
     }
 
     /// SHA-256 (hex) of a section's text, stored in the log table to detect drift.

@@ -1,5 +1,6 @@
 //! `alembix check`: exit 0 when scripts, database and models agree, 1
-//! listing what differs.
+//! listing what differs (a database half-way through a revision is a
+//! difference).
 //!
 //! The output is one line per problem, then one summary line that states
 //! each of the three findings — where the database is against the heads,
@@ -29,6 +30,8 @@ struct Findings {
     several_heads: Option<String>,
     /// The problem line when the database's rows are not the heads.
     not_at_head: Option<String>,
+    /// The problem line when a run stopped half-way through a revision.
+    halfway: Option<String>,
     /// One line per applied revision changed since it ran.
     drift: Vec<String>,
     models: Models,
@@ -42,6 +45,7 @@ pub(crate) async fn run(p: &Project) -> Res<i32> {
     let mut findings = Findings {
         several_heads: None,
         not_at_head: None,
+        halfway: None,
         drift: Vec::new(),
         models: Models::Compared(Vec::new()),
     };
@@ -52,6 +56,9 @@ pub(crate) async fn run(p: &Project) -> Res<i32> {
             }
             _ => findings.not_at_head = Some(problem_line(&problem)),
         }
+    }
+    if let Some(h) = m.halfway(&db).await? {
+        findings.halfway = Some(format!("half-way: {h}"));
     }
     for d in m.drift(&db).await? {
         findings.drift.push(format!(
@@ -91,6 +98,7 @@ pub(crate) async fn run(p: &Project) -> Res<i32> {
 fn report(f: &Findings) -> (Vec<String>, i32) {
     let mut lines: Vec<String> = f.several_heads.iter().cloned().collect();
     lines.extend(f.not_at_head.iter().cloned());
+    lines.extend(f.halfway.iter().cloned());
     lines.extend(f.drift.iter().cloned());
     if let Models::Compared(diffs) = &f.models {
         lines.extend(diffs.iter().cloned());
@@ -103,6 +111,10 @@ fn report(f: &Findings) -> (Vec<String>, i32) {
         (Some(_), Some(_)) => {
             "the scripts have several heads and the database is not at them".into()
         }
+    };
+    let heads = match &f.halfway {
+        Some(_) => format!("{heads} (a run stopped half-way through a revision)"),
+        None => heads,
     };
     let drift = match f.drift.len() {
         0 => "every applied revision is unchanged".to_string(),

@@ -13,6 +13,7 @@ pub(crate) async fn run(p: &Project, verbose: bool, format: Format) -> Res<i32> 
     let (m, out) = (&p.m, &p.out);
     let db = connect(&p.cfg).await?;
     let rows = m.current(&db).await?;
+    let halfway = m.halfway(&db).await?;
     let drift = if verbose {
         m.drift(&db).await?
     } else {
@@ -27,6 +28,9 @@ pub(crate) async fn run(p: &Project, verbose: bool, format: Format) -> Res<i32> 
         Format::Json => {
             let revs: Vec<&Revision> = rows.iter().filter_map(|id| m.graph.get(id)).collect();
             out.json(&output::revisions_json(&m.graph, &revs, &rows, None));
+            if let Some(h) = &halfway {
+                out.warn(&h.to_string());
+            }
         }
         Format::Text => {
             if rows.is_empty() {
@@ -39,6 +43,9 @@ pub(crate) async fn run(p: &Project, verbose: bool, format: Format) -> Res<i32> 
                 } else {
                     out.line(&output::short_line(&m.graph, r, &rows));
                 }
+            }
+            if let Some(h) = &halfway {
+                out.block(&format!("Half-way: {h}"));
             }
             for d in &drift {
                 out.warn(&format!(

@@ -15,6 +15,9 @@ pub(crate) async fn run(
     let (rows, log) = match p.cfg.database_url.as_deref() {
         Some(_) => {
             let db = connect(&p.cfg).await?;
+            if let Some(h) = p.m.halfway(&db).await? {
+                p.out.warn(&h.to_string());
+            }
             (p.m.current(&db).await?, p.m.log(&db).await?)
         }
         None => (Vec::new(), Vec::new()),

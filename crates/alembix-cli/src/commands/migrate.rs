@@ -1,15 +1,44 @@
 //! `alembix upgrade` and `alembix downgrade`: the same run in two
 //! directions, online or as an SQL script (`--sql`).
 
-use alembix_migrate::{Direction, Event, describe_versions, offline};
+use alembix_migrate::{Direction, Event, RunOptions, Step, describe_versions, offline};
 
 use super::Project;
 use crate::connect::{connect, dialect_of};
-use crate::error::Res;
+use crate::error::{CliError, Res};
+
+/// The line announcing a step: `Running upgrade PARENTS -> REV, MESSAGE`.
+fn running_line(p: &Project, step: &Step, message: &str) -> String {
+    let r = p.m.graph.get(&step.revision);
+    let parents = r.map(|r| r.down_revisions.join(", ")).unwrap_or_default();
+    let parents = if parents.is_empty() {
+        "<base>".to_string()
+    } else {
+        parents
+    };
+    match step.direction {
+        Direction::Up => format!("Running upgrade {parents} -> {}, {message}", step.revision),
+        Direction::Down => format!(
+            "Running downgrade {} -> {parents}, {message}",
+            step.revision
+        ),
+    }
+}
 
 /// Runs `upgrade` or `downgrade` to `target`.
-pub(crate) async fn run(p: &Project, dir: Direction, target: &str, sql: bool) -> Res<i32> {
+pub(crate) async fn run(
+    p: &Project,
+    dir: Direction,
+    target: &str,
+    sql: bool,
+    skip_statement: bool,
+) -> Res<i32> {
     if sql {
+        if skip_statement {
+            return Err(CliError::from(alembix_migrate::Error::Usage(
+                "--skip-statement acts on a database; it does not go with --sql".into(),
+            )));
+        }
         let steps = offline::plan_range(&p.m.graph, dir, target)?;
         print!(
             "{}",
@@ -19,34 +48,35 @@ pub(crate) async fn run(p: &Project, dir: Direction, target: &str, sql: bool) ->
     }
     let db = connect(&p.cfg).await?;
     let mut progress = p.out.progress();
-    let graph = &p.m.graph;
+    let out = &p.out;
     let mut on_event = |e: &Event| match e {
         Event::Planned { steps } => progress.start(steps.len()),
-        Event::StepStarted { step, message } => {
-            let r = graph.get(&step.revision);
-            let parents = r.map(|r| r.down_revisions.join(", ")).unwrap_or_default();
-            let parents = if parents.is_empty() {
-                "<base>".to_string()
-            } else {
-                parents
-            };
-            let line = match step.direction {
-                Direction::Up => {
-                    format!("Running upgrade {parents} -> {}, {message}", step.revision)
-                }
-                Direction::Down => format!(
-                    "Running downgrade {} -> {parents}, {message}",
-                    step.revision
-                ),
-            };
-            progress.step(&line);
-        }
+        Event::StepStarted { step, message } => progress.step(&running_line(p, step, message)),
         Event::StepFinished { .. } => progress.done_one(),
+        Event::Skipped {
+            revision,
+            statement,
+        } => out.line(&format!(
+            "Skipped statement {} of revision {revision} (line {}), recorded in the log: {}",
+            statement.number,
+            statement.line,
+            statement.sql.trim()
+        )),
+        Event::Resuming { halfway } => {
+            let at = match &halfway.next {
+                Some(n) => format!("at statement {} of {}", n.number, halfway.statements),
+                None => "with its version-table change only".to_string(),
+            };
+            out.line(&format!(
+                "Resuming revision {} ({}) {at}: {}",
+                halfway.revision,
+                halfway.direction.as_str(),
+                halfway.summary()
+            ))
+        }
     };
-    let result = match dir {
-        Direction::Up => p.m.upgrade(&db, target, &mut on_event).await,
-        Direction::Down => p.m.downgrade(&db, target, &mut on_event).await,
-    };
+    let opts = RunOptions { skip_statement };
+    let result = p.m.run_with(&db, dir, target, opts, &mut on_event).await;
     progress.finish();
     let steps = result?;
     if steps.is_empty() {

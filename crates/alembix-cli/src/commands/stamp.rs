@@ -26,8 +26,18 @@ pub(crate) async fn run(p: &Project, targets: &[String], purge: bool, sql: bool)
         return Ok(0);
     }
     let db = connect(&p.cfg).await?;
+    let halfway = m.halfway(&db).await?;
     let change = m.stamp(&db, targets, purge).await?;
-    if change.is_empty() {
+    if let Some(h) = &halfway {
+        out.line(&format!(
+            "Cleared the half-way mark of revision {} ({}): {} of {} statement(s) had finished; the rest is left as the database has it",
+            h.revision,
+            h.direction.as_str(),
+            h.statements_done,
+            h.statements
+        ));
+    }
+    if change.is_empty() && halfway.is_none() {
         out.line("Nothing to stamp: the version table already says so");
     }
     for d in &change.delete {

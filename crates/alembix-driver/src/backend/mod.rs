@@ -34,6 +34,9 @@ pub struct BackendSql {
     /// A count of the tables named by the one parameter, in the current
     /// schema or database.
     pub table_exists: &'static str,
+    /// A count of the columns named by the second parameter in the table
+    /// named by the first, in the current schema or database.
+    pub column_exists: &'static str,
     /// The migration lock is the database's write transaction (SQLite's
     /// `BEGIN IMMEDIATE`), not a session lock beside transactions: steps
     /// then run in savepoints inside it.

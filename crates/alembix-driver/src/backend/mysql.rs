@@ -13,6 +13,7 @@ pub(crate) const SQL: BackendSql = BackendSql {
     log_id_column: "id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY",
     log_applied_at_column: "applied_at datetime(6) NOT NULL",
     table_exists: "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+    column_exists: "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?",
     lock_is_transaction: false,
     after_failed_script: &[],
 };

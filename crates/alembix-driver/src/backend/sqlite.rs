@@ -13,6 +13,7 @@ pub(crate) const SQL: BackendSql = BackendSql {
     log_id_column: "id integer PRIMARY KEY AUTOINCREMENT",
     log_applied_at_column: "applied_at text NOT NULL",
     table_exists: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+    column_exists: "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?",
     lock_is_transaction: true,
     after_failed_script: &["ROLLBACK", "PRAGMA foreign_keys = ON"],
 };

@@ -5,20 +5,26 @@
 //!
 //! Everything a run does happens on ONE connection (a session) that holds
 //! the lock from start to end:
-//! * PostgreSQL: `pg_try_advisory_lock(key)` polled with backoff; each
-//!   revision and its version/log rows in one transaction.
+//! * PostgreSQL: `pg_try_advisory_lock(key)` polled with backoff.
 //! * MySQL/MariaDB: `GET_LOCK(name, 0)` polled with backoff (the name holds
-//!   the database and version table); each revision in a transaction, which
-//!   keeps DML-only revisions atomic; DDL commits itself, so a failure
-//!   reports the statements that stayed.
+//!   the database and version table).
 //! * SQLite: the database write lock, `BEGIN IMMEDIATE`, held for the whole
-//!   run; each revision inside a `SAVEPOINT`, so a failing revision is
-//!   rolled back and the ones before it are committed when the lock is
-//!   released. A `transaction: false` revision commits what came before,
-//!   runs outside a transaction and takes the lock again afterwards (another
-//!   process may slip in between; it then finds the version table as this
-//!   run left it).
+//!   run; each transactional step is a `SAVEPOINT` inside it. A
+//!   no-transaction step commits what came before, runs outside a
+//!   transaction and takes the lock again afterwards (another process may
+//!   slip in between).
+//!
+//! A revision runs step by step (`-- step:` markers): a transactional step
+//! in a transaction with its log record, a no-transaction step statement by
+//! statement, each recorded right after it (plain DML in a transaction with
+//! its record). Where DDL commits itself (MySQL/MariaDB) every statement is
+//! recorded, in the step's transaction. The version row moves with the last
+//! step. The log row of a run (`state = 'running'` until the end) is the
+//! database's half-way mark: a later run resumes after its last finished
+//! statement, and a failure reports what the log says committed.
 
+mod kinds;
+mod progress;
 mod session;
 mod step;
 mod tables;
@@ -29,6 +35,7 @@ use alembix_schema::Dialect;
 use crate::error::{Error, Result};
 use crate::step::Direction;
 
+pub(crate) use progress::ProgressRow;
 pub(crate) use session::Session;
 pub(crate) use tables::{TableNames, log_table_sql, version_table_sql};
 

@@ -34,7 +34,7 @@ impl Session {
         }
     }
 
-    pub(super) fn dialect(&self) -> Dialect {
+    pub(crate) fn dialect(&self) -> Dialect {
         self.conn.dialect()
     }
 
@@ -91,7 +91,7 @@ impl Session {
         let d = self.dialect();
         self.conn.raw(&version_table_sql(d, &names.version)).await?;
         self.conn.raw(&log_table_sql(d, &names.log)).await?;
-        Ok(())
+        self.upgrade_log_table(names).await
     }
 
     /// The version table's rows (empty when it does not exist).
@@ -114,8 +114,15 @@ impl Session {
             return Ok(Vec::new());
         }
         let t = self.dialect().quote_ident(&names.log);
+        // Rows of runs still half-way (or abandoned by a stamp) are not
+        // applied revisions.
+        let finished = if self.has_progress(names).await? {
+            " WHERE state IS NULL OR state = 'done'"
+        } else {
+            ""
+        };
         let sql = format!(
-            "SELECT revision, direction, applied_at, duration_ms, checksum FROM {t} ORDER BY id"
+            "SELECT revision, direction, applied_at, duration_ms, checksum FROM {t}{finished} ORDER BY id"
         );
         let rows = self.conn.fetch_all(sql, Values(Vec::new())).await?;
         let mut out = Vec::with_capacity(rows.len());

@@ -1,182 +1,320 @@
-//! Writing: one step (a revision's statements, then its version and log
-//! rows) and stamps, in a transaction where the backend and the revision
-//! allow.
+//! Writing: one revision run step by step, and stamps.
+//!
+//! A transactional step runs in a transaction (a savepoint where the lock
+//! is the run's transaction) with its log record; a no-transaction step runs
+//! statement by statement in autocommit, each recorded right after it (plain
+//! DML in a transaction of its own with its record). Where DDL commits
+//! itself (MySQL/MariaDB), every statement of every step is recorded, in the
+//! step's transaction. The version row moves with the last step's record.
 
 use std::time::{Duration, Instant};
 
 use alembix_driver::Values;
 use sea_query::Value;
 
+use super::kinds::{is_dml, tx_control, wrappable};
+use super::progress::{ProgressRow, RunLog};
 use super::session::Session;
 use super::tables::TableNames;
 use crate::error::{Error, Result, StatementFailure};
-use crate::revision::Revision;
+use crate::revision::{Revision, SectionStep};
 use crate::step::{Step, VersionChange};
 
 /// The savepoint of one step where the lock is the run's transaction.
 const STEP: &str = "alembix_step";
 
-/// True for statements a transaction can roll back on MySQL.
-fn is_dml(sql: &str) -> bool {
-    let first = sql
-        .trim_start()
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .next()
-        .unwrap_or("")
-        .to_ascii_uppercase();
-    matches!(
-        first.as_str(),
-        "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "SELECT" | "WITH" | "SET" | "DO"
-    )
-}
-
 fn text(s: &str) -> Value {
     Value::String(Some(s.to_string()))
 }
 
-impl Session {
-    /// Deletes and inserts version rows, and writes log rows, with bound values.
-    async fn write_versions(
-        &mut self,
-        names: &TableNames,
-        change: &VersionChange,
-        log: &[(String, &str, i64, String)],
-    ) -> std::result::Result<(), sqlx::Error> {
-        let d = self.dialect();
-        let sql = self.sql();
-        let vt = d.quote_ident(&names.version);
-        let lt = d.quote_ident(&names.log);
-        let p: Vec<String> = (1..=4).map(|n| sql.placeholder(n)).collect();
-        let del = format!("DELETE FROM {vt} WHERE version_num = {}", p[0]);
-        let ins = format!("INSERT INTO {vt} (version_num) VALUES ({})", p[0]);
-        let log_sql = format!(
-            "INSERT INTO {lt} (revision, direction, applied_at, duration_ms, checksum) VALUES ({}, {}, {}, {}, {})",
-            p[0], p[1], sql.now_utc, p[2], p[3]
-        );
-        for v in &change.delete {
-            self.conn
-                .execute(del.clone(), Values(vec![text(v)]))
-                .await?;
-        }
-        for v in &change.insert {
-            self.conn
-                .execute(ins.clone(), Values(vec![text(v)]))
-                .await?;
-        }
-        for (rev, dir, ms, sum) in log {
-            let values = vec![text(rev), text(dir), Value::BigInt(Some(*ms)), text(sum)];
-            self.conn.execute(log_sql.clone(), Values(values)).await?;
-        }
-        Ok(())
-    }
+/// One revision run in progress.
+pub(super) struct Run<'a> {
+    pub names: &'a TableNames,
+    pub step: &'a Step,
+    pub rev: &'a Revision,
+    pub parts: Vec<SectionStep>,
+    pub log: RunLog,
+    pub lock_timeout: Duration,
+    pub started: Instant,
+}
 
-    /// Writes a stamp: the version change and one log row per inserted revision.
+impl Run<'_> {
+    fn statements(&self) -> usize {
+        self.parts.last().map_or(0, |p| p.last())
+    }
+}
+
+impl Session {
+    /// Writes a stamp: the version change, one log row per inserted
+    /// revision, and the half-way mark cleared.
     pub(crate) async fn stamp(
         &mut self,
         names: &TableNames,
         change: &VersionChange,
         checksums: Vec<(String, String)>,
     ) -> Result<()> {
-        let log: Vec<(String, &str, i64, String)> = checksums
-            .into_iter()
-            .map(|(rev, sum)| (rev, "stamp", 0, sum))
-            .collect();
-        // Where the lock is the run's transaction, the stamp is inside it.
-        let own_tx = !self.sql().lock_is_transaction;
-        if own_tx {
-            self.conn.raw("BEGIN").await?;
-        }
-        match self.write_versions(names, change, &log).await {
-            Ok(()) => {
-                if own_tx {
-                    self.conn.raw("COMMIT").await?;
-                }
-                Ok(())
+        self.begin_tx().await?;
+        let written = async {
+            self.write_version_change(names, change).await?;
+            let d = self.dialect();
+            let sql = self.sql();
+            let p: Vec<String> = (1..=2).map(|n| sql.placeholder(n)).collect();
+            let log_sql = format!(
+                "INSERT INTO {} (revision, direction, applied_at, duration_ms, checksum) VALUES ({}, 'stamp', {}, 0, {})",
+                d.quote_ident(&names.log),
+                p[0],
+                sql.now_utc,
+                p[1]
+            );
+            for (rev, sum) in &checksums {
+                let values = Values(vec![text(rev), text(sum)]);
+                self.conn.execute(log_sql.clone(), values).await?;
             }
+            self.clear_running(names).await
+        }
+        .await;
+        match written {
+            Ok(()) => Ok(self.commit_tx().await?),
             Err(e) => {
-                if own_tx {
-                    let _ = self.conn.raw("ROLLBACK").await;
-                }
-                Err(e.into())
+                let _ = self.rollback_tx().await;
+                Err(e)
             }
         }
     }
 
-    /// Runs one step: the section's statements, then the version change and
-    /// the log row, in one transaction where the backend and the revision allow.
-    pub(crate) async fn run_step(
+    /// Runs one revision step by step, from the start or after the
+    /// statements `resume` records as finished; returns how long it took.
+    pub(crate) async fn run_revision(
         &mut self,
         names: &TableNames,
         step: &Step,
         rev: &Revision,
+        resume: Option<&ProgressRow>,
         lock_timeout: Duration,
     ) -> Result<Duration> {
-        let started = Instant::now();
-        let statements = rev.statements(step.direction, self.dialect())?;
-        let transactional = rev.transactional;
-        self.open_step(transactional).await?;
-        let mut ran: Vec<String> = Vec::new();
-        for (n, st) in statements.iter().enumerate() {
-            if let Err(e) = self.conn.raw(&st.sql).await {
-                let message = match &e {
-                    sqlx::Error::Database(db) => db.message().to_string(),
-                    other => other.to_string(),
-                };
-                let rolled_back = transactional
-                    && (self.dialect().caps().transactional_ddl || ran.iter().all(|s| is_dml(s)));
-                self.abort(transactional, lock_timeout).await?;
-                let already_ran = if rolled_back { Vec::new() } else { ran };
-                return Err(Error::Statement(Box::new(StatementFailure {
-                    path: rev.path.clone(),
-                    revision: rev.id.clone(),
-                    direction: step.direction,
-                    index: n + 1,
-                    line: st.line,
-                    statement: st.sql.clone(),
-                    message,
-                    rolled_back,
-                    already_ran,
-                })));
+        let parts = rev.steps(step.direction, self.dialect())?;
+        let done = resume.map_or(0, |r| r.statements_done);
+        let checksum = rev.checksum(step.direction);
+        let mut run = Run {
+            names,
+            step,
+            rev,
+            log: RunLog::new(&rev.id, step.direction, checksum, resume),
+            parts,
+            lock_timeout,
+            started: Instant::now(),
+        };
+        let total = run.parts.len();
+        let mut finished = false;
+        for k in 0..total {
+            let part = &run.parts[k];
+            if part.last() <= done {
+                continue;
             }
-            ran.push(st.sql.clone());
+            let from = done.max(part.first - 1) + 1;
+            let last = k + 1 == total;
+            if part.transactional {
+                self.tx_step(&mut run, k, from, last).await?;
+            } else {
+                self.autocommit_step(&mut run, k, from, last).await?;
+            }
+            finished |= last;
         }
-        let elapsed = started.elapsed();
-        let log = vec![(
-            rev.id.clone(),
-            step.direction.as_str(),
-            elapsed.as_millis() as i64,
-            rev.checksum(step.direction),
-        )];
-        if !transactional {
-            self.reopen_after_script(lock_timeout).await?;
+        if !finished {
+            // Every statement had run before (or there are none): the end.
+            self.begin_tx().await?;
+            self.close_part(&mut run, total, true).await?;
         }
-        if let Err(e) = self.write_versions(names, &step.versions, &log).await {
-            self.abort(true, lock_timeout).await?;
-            return Err(e.into());
-        }
-        self.close_step().await?;
-        Ok(elapsed)
+        Ok(run.started.elapsed())
     }
 
-    /// Opens the revision's transaction (a savepoint where the lock is the
-    /// run's transaction); a revision without one first commits what came
-    /// before there.
-    async fn open_step(&mut self, transactional: bool) -> Result<()> {
-        match (self.sql().lock_is_transaction, transactional) {
-            (true, true) => self.conn.raw(&format!("SAVEPOINT {STEP}")).await?,
-            (true, false) => self.conn.raw("COMMIT").await?,
-            (false, true) => self.conn.raw("BEGIN").await?,
-            (false, false) => {}
+    /// Records the end of part `k` (0-based; `k == parts` for "all"): the
+    /// finish with the version change for the last one, else the progress;
+    /// then commits the open transaction (rolls it back on failure).
+    async fn close_part(&mut self, run: &mut Run<'_>, k: usize, last: bool) -> Result<()> {
+        let written = if last {
+            let totals = (run.parts.len(), run.statements());
+            let ms = run.started.elapsed().as_millis() as i64;
+            self.finish_run(run.names, &run.log, totals, &run.step.versions, ms)
+                .await
+        } else {
+            let done = run.parts[k].last();
+            self.record_progress(run.names, &mut run.log, k + 1, done)
+                .await
+        };
+        if let Err(e) = written {
+            self.rollback_tx().await?;
+            return Err(e.into());
+        }
+        self.commit_tx().await?;
+        Ok(())
+    }
+
+    /// A transactional step from statement `from`.
+    async fn tx_step(
+        &mut self,
+        run: &mut Run<'_>,
+        k: usize,
+        from: usize,
+        last: bool,
+    ) -> Result<()> {
+        let part = run.parts[k].clone();
+        let each = !self.dialect().caps().transactional_ddl;
+        self.begin_tx().await?;
+        for n in from..=part.last() {
+            let st = &part.statements[n - part.first];
+            if let Err(e) = self.conn.raw(&st.sql).await {
+                let _ = self.rollback_tx().await;
+                return Err(self.failure(run, k, from, n, e).await);
+            }
+            if each {
+                // DML is recorded in the step's transaction; DDL committed
+                // itself (and what came before), so its record follows it
+                // and a new transaction opens for the rest of the step.
+                if let Err(e) = self.record_progress(run.names, &mut run.log, k, n).await {
+                    let _ = self.rollback_tx().await;
+                    return Err(e.into());
+                }
+                if !is_dml(&st.sql) {
+                    self.begin_tx().await?;
+                }
+            }
+        }
+        self.close_part(run, k, last).await
+    }
+
+    /// A no-transaction step from statement `from`: statement by statement.
+    async fn autocommit_step(
+        &mut self,
+        run: &mut Run<'_>,
+        k: usize,
+        from: usize,
+        last: bool,
+    ) -> Result<()> {
+        let part = run.parts[k].clone();
+        if self.sql().lock_is_transaction {
+            self.conn.raw("COMMIT").await?;
+        }
+        // Inside a transaction the script opens itself, statements and
+        // their records commit with it.
+        let mut script_tx = false;
+        for n in from..=part.last() {
+            let st = &part.statements[n - part.first];
+            let wrap = !script_tx && wrappable(&st.sql);
+            if wrap {
+                self.conn.raw("BEGIN").await?;
+            }
+            if let Err(e) = self.conn.raw(&st.sql).await {
+                self.after_failed_script(run.lock_timeout, wrap).await?;
+                return Err(self.failure(run, k, from, n, e).await);
+            }
+            if let Some(open) = tx_control(&st.sql) {
+                script_tx = open;
+            }
+            self.record_progress(run.names, &mut run.log, k, n).await?;
+            if wrap {
+                self.conn.raw("COMMIT").await?;
+            }
+        }
+        if self.sql().lock_is_transaction {
+            self.poll_lock(run.lock_timeout).await?;
+        }
+        self.begin_tx().await?;
+        self.close_part(run, k, last).await
+    }
+
+    /// Puts the session back after a statement outside the step's
+    /// transaction failed (taking the lock again where the lock is the
+    /// run's transaction, so unlock commits nothing).
+    async fn after_failed_script(&mut self, lock_timeout: Duration, wrapped: bool) -> Result<()> {
+        let sql = self.sql();
+        if wrapped {
+            let _ = self.conn.raw("ROLLBACK").await;
+        }
+        for statement in sql.after_failed_script {
+            let _ = self.conn.raw(statement).await;
+        }
+        if sql.lock_is_transaction {
+            self.poll_lock(lock_timeout).await?;
         }
         Ok(())
     }
 
-    /// After a revision that ran outside a transaction: the transaction of
-    /// its version and log rows (taking the lock again where the lock is
-    /// the run's transaction).
-    async fn reopen_after_script(&mut self, lock_timeout: Duration) -> Result<()> {
+    /// The report of statement `n` failing in part `k`, after the rollback:
+    /// what the log records as finished is what stays applied.
+    async fn failure(
+        &mut self,
+        run: &Run<'_>,
+        k: usize,
+        from: usize,
+        n: usize,
+        e: sqlx::Error,
+    ) -> Error {
+        let message = match &e {
+            sqlx::Error::Database(db) => db.message().to_string(),
+            other => other.to_string(),
+        };
+        let recorded = match self.running_row(run.names).await {
+            Ok(Some(row)) if row.revision == run.rev.id && row.direction == run.step.direction => {
+                row.statements_done
+            }
+            Ok(_) => 0,
+            Err(e) => return e,
+        };
+        let all: Vec<(usize, String)> = run
+            .parts
+            .iter()
+            .flat_map(|p| {
+                p.statements
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (p.first + i, s.sql.clone()))
+            })
+            .collect();
+        let sql_of = |m: usize| all[m - 1].1.clone();
+        let failing = sql_of(n);
+        // DML of this step after its last DDL, committed by a failing DDL.
+        let after_ddl = (from..n).rev().take_while(|m| is_dml(&sql_of(*m)));
+        let implicit: Vec<usize> = if !self.dialect().caps().transactional_ddl
+            && run.parts[k].transactional
+            && !is_dml(&failing)
+        {
+            after_ddl
+                .filter(|m| *m <= recorded)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let part = &run.parts[k];
+        Error::Statement(Box::new(StatementFailure {
+            path: run.rev.path.clone(),
+            revision: run.rev.id.clone(),
+            direction: run.step.direction,
+            index: n,
+            line: part.statements[n - part.first].line,
+            statement: failing,
+            message,
+            rolled_back: (from..n).any(|m| m > recorded),
+            already_ran: all.iter().take(recorded).cloned().collect(),
+            undone: (from..n)
+                .filter(|m| *m > recorded)
+                .map(|m| (m, sql_of(m)))
+                .collect(),
+            implicit,
+            step: k + 1,
+            steps: run.parts.len(),
+            statements: all.len(),
+            skipped: run.log.skipped.clone(),
+            backend: self.dialect().caps().title,
+        }))
+    }
+
+    /// Opens a transaction (a savepoint where the lock is the run's transaction).
+    pub(super) async fn begin_tx(&mut self) -> Result<()> {
         if self.sql().lock_is_transaction {
-            self.poll_lock(lock_timeout).await?;
             self.conn.raw(&format!("SAVEPOINT {STEP}")).await?;
         } else {
             self.conn.raw("BEGIN").await?;
@@ -184,8 +322,8 @@ impl Session {
         Ok(())
     }
 
-    /// Commits the step's transaction (releases its savepoint).
-    async fn close_step(&mut self) -> Result<()> {
+    /// Commits the transaction of [`begin_tx`](Self::begin_tx).
+    pub(super) async fn commit_tx(&mut self) -> Result<()> {
         if self.sql().lock_is_transaction {
             self.conn.raw(&format!("RELEASE {STEP}")).await?;
         } else {
@@ -194,29 +332,13 @@ impl Session {
         Ok(())
     }
 
-    /// Rolls back the revision's transaction after a failure.
-    async fn abort(&mut self, transactional: bool, lock_timeout: Duration) -> Result<()> {
-        let sql = self.sql();
-        match (sql.lock_is_transaction, transactional) {
-            (true, true) => {
-                self.conn.raw(&format!("ROLLBACK TO {STEP}")).await?;
-                self.conn.raw(&format!("RELEASE {STEP}")).await?;
-            }
-            (true, false) => {
-                // The revision may hold its own transaction (table rebuilds):
-                // put the session back, then take the lock again so unlock
-                // commits nothing.
-                for statement in sql.after_failed_script {
-                    let _ = self.conn.raw(statement).await;
-                }
-                self.poll_lock(lock_timeout).await?;
-            }
-            (false, true) => self.conn.raw("ROLLBACK").await?,
-            (false, false) => {
-                for statement in sql.after_failed_script {
-                    let _ = self.conn.raw(statement).await;
-                }
-            }
+    /// Rolls back the transaction of [`begin_tx`](Self::begin_tx).
+    pub(super) async fn rollback_tx(&mut self) -> Result<()> {
+        if self.sql().lock_is_transaction {
+            self.conn.raw(&format!("ROLLBACK TO {STEP}")).await?;
+            self.conn.raw(&format!("RELEASE {STEP}")).await?;
+        } else {
+            self.conn.raw("ROLLBACK").await?;
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::steps::step_marker;
 use super::{DOWNGRADE_MARKER, HEADER_KEYS, Revision, UPGRADE_MARKER, bad_label, is_revision_id};
 use crate::error::{Error, Result};
 
@@ -40,6 +41,22 @@ fn section(lines: &[&str]) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Every `-- step:` line of the sections (from line index `from`) names a
+/// known step kind.
+fn check_step_markers(lines: &[&str], from: usize, to: usize, err: &Errors) -> Result<()> {
+    for (j, line) in lines.iter().enumerate().take(to).skip(from) {
+        if let Some(Err(value)) = step_marker(line) {
+            return Err(err.at(
+                j + 1,
+                format!(
+                    "unknown step kind `{value}`: a step line is `-- step: transaction` or `-- step: no-transaction`"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Revision {
@@ -212,6 +229,7 @@ impl Revision {
             }
         }
         let up_end = down.map(|d| d - 1).unwrap_or(lines.len());
+        check_step_markers(lines, up, lines.len(), err)?;
         self.upgrade = section(&lines[up..up_end]);
         self.upgrade_line = up + 1;
         if let Some(d) = down {

@@ -160,3 +160,51 @@ fn step_markers_stay_in_the_section_text() {
     let back = Revision::parse("a.sql", &r.render()).unwrap();
     assert_eq!((back.upgrade, back.downgrade), (r.upgrade, r.downgrade));
 }
+
+const STEPS: &str = "-- revision: 3f2a9c1b7d4e\n-- down_revision:\n-- message: steps\n\n-- migrate:upgrade\nCREATE TABLE a (x int);\nINSERT INTO a VALUES (1);\n-- step: no-transaction\nCREATE INDEX CONCURRENTLY ix ON a (x);\nSELECT 1;\n-- step: transaction\n-- statement: begin\nCREATE FUNCTION f() RETURNS int AS 'SELECT 1;\n-- step: no-transaction\n' LANGUAGE sql;\n-- statement: end\n\n-- migrate:downgrade\nDROP TABLE a;\n";
+
+#[test]
+fn steps_split_a_section() {
+    let r = Revision::parse("s.sql", STEPS).unwrap();
+    let steps = r
+        .steps(Direction::Up, alembix_schema::Dialect::Postgres)
+        .unwrap();
+    let shape: Vec<(bool, usize, usize)> = steps
+        .iter()
+        .map(|s| (s.transactional, s.first, s.statements.len()))
+        .collect();
+    assert_eq!(shape, vec![(true, 1, 2), (false, 3, 2), (true, 5, 1)]);
+    assert_eq!(steps[1].statements[0].line, 9);
+    assert_eq!(steps[1].statements[1].sql, "SELECT 1");
+    assert!(
+        steps[2].statements[0]
+            .sql
+            .contains("-- step: no-transaction")
+    );
+    assert_eq!(steps[2].statements[0].line, 13);
+    assert_eq!(
+        r.statements(Direction::Up, alembix_schema::Dialect::Postgres)
+            .unwrap()
+            .len(),
+        5
+    );
+    // `transaction: false` makes the statements before the first marker a
+    // no-transaction step.
+    let mut r = r;
+    r.transactional = false;
+    let steps = r
+        .steps(Direction::Up, alembix_schema::Dialect::Sqlite)
+        .unwrap();
+    assert!(!steps[0].transactional && steps[2].transactional);
+}
+
+#[test]
+fn unknown_step_kind_names_the_line() {
+    let text = STEPS.replace("-- step: transaction\n", "-- step: transactional\n");
+    let (l, m) = line_of(Revision::parse("s.sql", &text).unwrap_err());
+    assert_eq!(l, 11);
+    assert!(m.contains("`transactional`"), "{m}");
+    let text = STEPS.replace("DROP TABLE a;", "-- step: later\nDROP TABLE a;");
+    let (l, _) = line_of(Revision::parse("s.sql", &text).unwrap_err());
+    assert_eq!(l, 19);
+}

@@ -2,10 +2,13 @@
 
 use super::*;
 
-fn findings(heads: (bool, bool), drift: usize, models: &Models) -> Findings {
+fn findings(heads: (bool, bool, bool), drift: usize, models: &Models) -> Findings {
     Findings {
         several_heads: heads.0.then(|| "there are 2 heads (a, b)".to_string()),
         not_at_head: heads.1.then(|| "the database is not at head".to_string()),
+        halfway: heads
+            .2
+            .then(|| "half-way: revision r, statement 2 of 3".to_string()),
         drift: (0..drift).map(|i| format!("drift: revision {i}")).collect(),
         models: models.clone(),
     }
@@ -28,17 +31,21 @@ fn model_cases() -> Vec<Models> {
 #[test]
 fn every_combination_is_consistent() {
     for several in [false, true] {
-        for behind in [false, true] {
+        for (behind, halfway) in [(false, false), (true, false), (true, true)] {
             for drift in [0, 1, 2] {
                 for models in model_cases() {
-                    let f = findings((several, behind), drift, &models);
+                    let f = findings((several, behind, halfway), drift, &models);
                     let (lines, code) = report(&f);
                     let case = format!("{f:?} -> {lines:#?}");
                     let diffs = match &models {
                         Models::Compared(d) => d.len(),
                         Models::NotCompared { .. } => 0,
                     };
-                    let problems = usize::from(several) + usize::from(behind) + drift + diffs;
+                    let problems = usize::from(several)
+                        + usize::from(behind)
+                        + usize::from(halfway)
+                        + drift
+                        + diffs;
                     assert_eq!(lines.len(), problems + 1, "{case}");
                     assert_eq!(code, i32::from(problems > 0), "{case}");
                     let summary = lines.last().unwrap();
@@ -52,6 +59,7 @@ fn every_combination_is_consistent() {
                     );
                     assert_eq!(summary.contains("several heads"), several, "{case}");
                     assert_eq!(summary.contains("is not at"), behind, "{case}");
+                    assert_eq!(summary.contains("half-way"), halfway, "{case}");
                     assert_eq!(
                         summary.contains("every applied revision is unchanged"),
                         drift == 0,
@@ -91,21 +99,21 @@ fn exact_reports() {
         patterns: "src/**/*.rs".into(),
     };
     assert_eq!(
-        report(&findings((false, false), 0, &Models::Compared(Vec::new()))),
+        report(&findings((false, false, false), 0, &Models::Compared(Vec::new()))),
         (
             vec!["OK: the database is at head, every applied revision is unchanged, and the models match the database".to_string()],
             0
         )
     );
     assert_eq!(
-        report(&findings((false, false), 0, &not_compared)),
+        report(&findings((false, false, false), 0, &not_compared)),
         (
             vec!["OK: the database is at head, every applied revision is unchanged, and the models were not compared with the database (no model files match src/**/*.rs)".to_string()],
             0
         )
     );
     assert_eq!(
-        report(&findings((false, true), 1, &not_compared)),
+        report(&findings((false, true, false), 1, &not_compared)),
         (
             vec![
                 "the database is not at head".to_string(),
