@@ -83,12 +83,12 @@ impl Revision {
     ///
     /// ```
     /// use alembix_migrate::{Revision, Direction};
-    /// use alembix_schema::Dialect;
+    /// use alembix_schema::Dialect::{self, Postgres};
     /// let text = "-- revision: 3f2a9c1b7d4e\n-- down_revision:\n-- message: m\n\n-- migrate:upgrade\n\
     ///             ALTER TABLE t ADD COLUMN s text;\n-- step: no-transaction\n\
     ///             CREATE INDEX CONCURRENTLY ix ON t (s);\n-- step: transaction\nUPDATE t SET s = '';\n";
     /// let rev = Revision::parse("x.sql", text).unwrap();
-    /// let steps = rev.steps(Direction::Up, Dialect::Postgres).unwrap();
+    /// let steps = rev.steps(Direction::Up, Postgres).unwrap();
     /// assert_eq!(steps.len(), 3);
     /// assert!(!steps[1].transactional);
     /// assert_eq!((steps[2].first, steps[2].statements[0].line), (3, 10));

@@ -1,5 +1,6 @@
 use super::*;
 use crate::error::Error;
+use alembix_schema::Dialect::{Postgres, Sqlite};
 
 fn line_of(e: Error) -> (usize, String) {
     match e {
@@ -166,9 +167,7 @@ const STEPS: &str = "-- revision: 3f2a9c1b7d4e\n-- down_revision:\n-- message: s
 #[test]
 fn steps_split_a_section() {
     let r = Revision::parse("s.sql", STEPS).unwrap();
-    let steps = r
-        .steps(Direction::Up, alembix_schema::Dialect::Postgres)
-        .unwrap();
+    let steps = r.steps(Direction::Up, Postgres).unwrap();
     let shape: Vec<(bool, usize, usize)> = steps
         .iter()
         .map(|s| (s.transactional, s.first, s.statements.len()))
@@ -182,19 +181,12 @@ fn steps_split_a_section() {
             .contains("-- step: no-transaction")
     );
     assert_eq!(steps[2].statements[0].line, 13);
-    assert_eq!(
-        r.statements(Direction::Up, alembix_schema::Dialect::Postgres)
-            .unwrap()
-            .len(),
-        5
-    );
+    assert_eq!(r.statements(Direction::Up, Postgres).unwrap().len(), 5);
     // `transaction: false` makes the statements before the first marker a
     // no-transaction step.
     let mut r = r;
     r.transactional = false;
-    let steps = r
-        .steps(Direction::Up, alembix_schema::Dialect::Sqlite)
-        .unwrap();
+    let steps = r.steps(Direction::Up, Sqlite).unwrap();
     assert!(!steps[0].transactional && steps[2].transactional);
 }
 
