@@ -14,6 +14,7 @@ pub mod revision;
 pub mod split;
 pub mod step;
 
+pub use alembix_driver::{Holder, LockHolder};
 pub use db::Database;
 pub use error::{Error, Link, Result};
 pub use graph::{BASE, RevisionGraph, describe_versions};

@@ -7,6 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use alembix_driver::{Holder, LockHolder};
+
 use crate::db::{Database, Session, TableNames};
 use crate::error::Result;
 use crate::graph::RevisionGraph;
@@ -25,8 +27,14 @@ pub struct Settings {
     pub version_table: String,
     /// The log table (default [`DEFAULT_LOG_TABLE`]).
     pub log_table: String,
-    /// How long to wait for the migration lock (default 10 minutes).
+    /// How long to wait for the migration lock (default 10 minutes): the
+    /// lock is tried with backoff until then, and the run fails with
+    /// [`Error::LockTimeout`](crate::Error::LockTimeout) naming the holder
+    /// when the database knows it.
     pub lock_timeout: Duration,
+    /// What this run is, as waiting processes see the lock's holder
+    /// (`alembix upgrade head`; default: the program's file name).
+    pub command: String,
 }
 
 impl Default for Settings {
@@ -35,13 +43,35 @@ impl Default for Settings {
             version_table: DEFAULT_VERSION_TABLE.into(),
             log_table: DEFAULT_LOG_TABLE.into(),
             lock_timeout: Duration::from_secs(600),
+            command: program_name(),
         }
     }
+}
+
+/// The running program's file name (never its arguments, which may hold
+/// a database URL).
+fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .as_deref()
+        .map(std::path::Path::new)
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "alembix".into())
 }
 
 /// Progress of a run, for output (progress bars, logs).
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// Another session holds the migration lock and the run will try
+    /// again (sent after each failed try: a few times in the first second,
+    /// then about once a second).
+    LockWaiting {
+        /// Who holds it, when the database names it.
+        holder: Option<Holder>,
+        /// How long this run has waited so far.
+        waited: Duration,
+    },
     /// The lock is held and the plan is known (possibly empty: nothing to do).
     Planned {
         /// The steps about to run, in order.
@@ -62,6 +92,9 @@ pub enum Event {
         duration: Duration,
     },
 }
+
+/// Where a run reports its [`Event`]s.
+type Events<'a> = &'a mut (dyn FnMut(&Event) + Send);
 
 /// What a log row records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -138,19 +171,29 @@ impl Migrator {
         Ok(self.graph.sorted(rows))
     }
 
-    /// Takes the lock, runs `body` with the session, releases the lock on every path.
+    /// Takes the lock (telling `on_event` while it waits), runs `body`
+    /// with the session, releases the lock on every path.
     async fn locked<T>(
         &self,
         db: &Database,
-        body: impl AsyncFnOnce(&mut Session, Vec<String>) -> Result<T>,
+        on_event: Events<'_>,
+        body: impl AsyncFnOnce(&mut Session, Vec<String>, Events<'_>) -> Result<T>,
     ) -> Result<T> {
         let names = self.names();
         let mut s = db.session().await?;
-        s.lock(&names, self.settings.lock_timeout).await?;
+        let me = LockHolder::this_process(self.settings.command.clone());
+        let mut waiting = |holder: Option<&Holder>, waited: Duration| {
+            on_event(&Event::LockWaiting {
+                holder: holder.cloned(),
+                waited,
+            })
+        };
+        s.lock(&names, &me, self.settings.lock_timeout, &mut waiting)
+            .await?;
         let result = async {
             s.ensure_tables(&names).await?;
             let rows = s.versions(&names).await?;
-            body(&mut s, rows).await
+            body(&mut s, rows, on_event).await
         }
         .await;
         match s.unlock().await {
@@ -173,7 +216,7 @@ impl Migrator {
     ) -> Result<Vec<Step>> {
         let names = self.names();
         let lock_timeout = self.settings.lock_timeout;
-        self.locked(db, async |s: &mut Session, rows: Vec<String>| {
+        let body = async |s: &mut Session, rows: Vec<String>, on_event: Events<'_>| {
             let steps = match direction {
                 Direction::Up => self.graph.plan_upgrade(&rows, target)?,
                 Direction::Down => self.graph.plan_downgrade(&rows, target)?,
@@ -197,8 +240,8 @@ impl Migrator {
                 });
             }
             Ok(steps)
-        })
-        .await
+        };
+        self.locked(db, on_event, body).await
     }
 
     /// Upgrades to `target` under the lock; returns the steps that ran.
@@ -229,7 +272,7 @@ impl Migrator {
         purge: bool,
     ) -> Result<VersionChange> {
         let names = self.names();
-        self.locked(db, async |s: &mut Session, rows: Vec<String>| {
+        self.locked(db, &mut |_| {}, async |s: &mut Session, rows, _| {
             let change = self.graph.plan_stamp(&rows, targets, purge)?;
             let sums = change
                 .insert

@@ -19,8 +19,10 @@ pub(crate) async fn run(p: &Project, dir: Direction, target: &str, sql: bool) ->
     }
     let db = connect(&p.cfg).await?;
     let mut progress = p.out.progress();
+    let mut notice = p.out.lock_notice();
     let graph = &p.m.graph;
     let mut on_event = |e: &Event| match e {
+        Event::LockWaiting { holder, .. } => notice.waiting(holder.as_ref()),
         Event::Planned { steps } => progress.start(steps.len()),
         Event::StepStarted { step, message } => {
             let r = graph.get(&step.revision);

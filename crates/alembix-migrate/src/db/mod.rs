@@ -11,17 +11,26 @@
 //!   the database and version table); each revision in a transaction, which
 //!   keeps DML-only revisions atomic; DDL commits itself, so a failure
 //!   reports the statements that stayed.
-//! * SQLite: the database write lock, `BEGIN IMMEDIATE`, held for the whole
-//!   run; each revision inside a `SAVEPOINT`, so a failing revision is
-//!   rolled back and the ones before it are committed when the lock is
-//!   released. A `transaction: false` revision commits what came before,
-//!   runs outside a transaction and takes the lock again afterwards (another
-//!   process may slip in between; it then finds the version table as this
-//!   run left it).
+//! * SQLite: an advisory lock on the file `<database>.alembix-lock`
+//!   (none for an in-memory database), held from before the first
+//!   statement to the end of the run, then the database write lock,
+//!   `BEGIN IMMEDIATE`; each revision inside a `SAVEPOINT`, so a failing
+//!   revision is rolled back and the ones before it are committed when the
+//!   lock is released. A `transaction: false` revision commits what came
+//!   before, runs outside a transaction and opens the write transaction
+//!   again afterwards; the lock file keeps every other run out meanwhile.
+//!
+//! Each try of the lock is immediate; the session polls with backoff up to
+//! `lock_timeout`. The holder records itself (pid, host, start, command)
+//! where waiting runs read it: PostgreSQL's `application_name`, SQLite's
+//! lock file; MySQL/MariaDB names the holding connection from its process
+//! list. A session dropped with the lock held closes its connection.
 
 mod session;
 mod step;
 mod tables;
+
+use std::time::Duration;
 
 use alembix_driver::{Pool, PoolOptions};
 use alembix_schema::Dialect;
@@ -48,9 +57,9 @@ pub struct Database {
     pool: Pool,
 }
 
-fn connect_error(url: &str, e: sqlx::Error) -> Error {
+fn connect_error(url: &str, reason: &str) -> Error {
     Error::Usage(format!(
-        "cannot connect to {}: {e}; check that the server runs and the URL (database_url in alembix.toml, DATABASE_URL or --database-url) is right",
+        "cannot connect to {}: {reason}; check that the server runs and the URL (database_url in alembix.toml, DATABASE_URL or --database-url) is right",
         redact(url)
     ))
 }
@@ -67,8 +76,15 @@ impl Database {
     /// # Ok::<_, alembix_migrate::Error>(()) }).unwrap();
     /// ```
     pub async fn connect(url: &str) -> Result<Database> {
+        Database::connect_within(url, Duration::from_secs(30)).await
+    }
+
+    /// [`connect`](Database::connect), giving up on a server that does not
+    /// answer within `timeout`. Messages never show the URL's secrets.
+    pub async fn connect_within(url: &str, timeout: Duration) -> Result<Database> {
         let opts = PoolOptions {
             max_connections: 2,
+            acquire_timeout: timeout,
             idle_timeout: None,
             max_lifetime: None,
             sqlite_wal: false,
@@ -76,7 +92,7 @@ impl Database {
         };
         match Pool::connect(url, &opts).await {
             Ok(pool) => Ok(Database { pool }),
-            Err(alembix_driver::Error::Connect { source, .. }) => Err(connect_error(url, source)),
+            Err(alembix_driver::Error::Connect { reason, .. }) => Err(connect_error(url, &reason)),
             Err(e) => Err(Error::Usage(e.to_string())),
         }
     }
