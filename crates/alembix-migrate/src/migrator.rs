@@ -171,14 +171,9 @@ impl Migrator {
         Ok(self.graph.sorted(rows))
     }
 
-    /// Takes the lock (telling `on_event` while it waits), runs `body`
-    /// with the session, releases the lock on every path.
-    async fn locked<T>(
-        &self,
-        db: &Database,
-        on_event: Events<'_>,
-        body: impl AsyncFnOnce(&mut Session, Vec<String>, Events<'_>) -> Result<T>,
-    ) -> Result<T> {
+    /// Takes the lock (telling `on_event` while it waits) and reads the
+    /// version table; the session must go to [`finish`] whatever happens.
+    async fn begin(&self, db: &Database, on_event: Events<'_>) -> Result<(Session, Vec<String>)> {
         let names = self.names();
         let mut s = db.session().await?;
         let me = LockHolder::this_process(self.settings.command.clone());
@@ -190,21 +185,52 @@ impl Migrator {
         };
         s.lock(&names, &me, self.settings.lock_timeout, &mut waiting)
             .await?;
-        let result = async {
+        let rows = async {
             s.ensure_tables(&names).await?;
-            let rows = s.versions(&names).await?;
-            body(&mut s, rows, on_event).await
+            s.versions(&names).await
         }
         .await;
-        match s.unlock().await {
-            Ok(()) => result,
-            Err(e) => {
-                // The session is in an unknown state: drop it, which ends the
-                // server session and with it the lock.
-                s.discard();
-                result.and(Err(e))
-            }
+        match rows {
+            Ok(rows) => Ok((s, rows)),
+            Err(e) => finish(s, Err(e)).await,
         }
+    }
+
+    /// The steps of `direction` to `target`, run on the locked session.
+    async fn apply(
+        &self,
+        s: &mut Session,
+        rows: Vec<String>,
+        direction: Direction,
+        target: &str,
+        on_event: Events<'_>,
+    ) -> Result<Vec<Step>> {
+        let names = self.names();
+        let steps = match direction {
+            Direction::Up => self.graph.plan_upgrade(&rows, target)?,
+            Direction::Down => self.graph.plan_downgrade(&rows, target)?,
+        };
+        on_event(&Event::Planned {
+            steps: steps.clone(),
+        });
+        for step in &steps {
+            let rev = self
+                .graph
+                .get(&step.revision)
+                .expect("planned revisions are in the graph");
+            on_event(&Event::StepStarted {
+                step: step.clone(),
+                message: rev.message.clone(),
+            });
+            let took = s
+                .run_step(&names, step, rev, self.settings.lock_timeout)
+                .await?;
+            on_event(&Event::StepFinished {
+                step: step.clone(),
+                duration: took,
+            });
+        }
+        Ok(steps)
     }
 
     async fn run(
@@ -212,36 +238,11 @@ impl Migrator {
         db: &Database,
         direction: Direction,
         target: &str,
-        on_event: &mut (dyn FnMut(&Event) + Send),
+        on_event: Events<'_>,
     ) -> Result<Vec<Step>> {
-        let names = self.names();
-        let lock_timeout = self.settings.lock_timeout;
-        let body = async |s: &mut Session, rows: Vec<String>, on_event: Events<'_>| {
-            let steps = match direction {
-                Direction::Up => self.graph.plan_upgrade(&rows, target)?,
-                Direction::Down => self.graph.plan_downgrade(&rows, target)?,
-            };
-            on_event(&Event::Planned {
-                steps: steps.clone(),
-            });
-            for step in &steps {
-                let rev = self
-                    .graph
-                    .get(&step.revision)
-                    .expect("planned revisions are in the graph");
-                on_event(&Event::StepStarted {
-                    step: step.clone(),
-                    message: rev.message.clone(),
-                });
-                let took = s.run_step(&names, step, rev, lock_timeout).await?;
-                on_event(&Event::StepFinished {
-                    step: step.clone(),
-                    duration: took,
-                });
-            }
-            Ok(steps)
-        };
-        self.locked(db, on_event, body).await
+        let (mut s, rows) = self.begin(db, &mut *on_event).await?;
+        let result = self.apply(&mut s, rows, direction, target, on_event).await;
+        finish(s, result).await
     }
 
     /// Upgrades to `target` under the lock; returns the steps that ran.
@@ -272,7 +273,8 @@ impl Migrator {
         purge: bool,
     ) -> Result<VersionChange> {
         let names = self.names();
-        self.locked(db, &mut |_| {}, async |s: &mut Session, rows, _| {
+        let (mut s, rows) = self.begin(db, &mut |_| {}).await?;
+        let result = async {
             let change = self.graph.plan_stamp(&rows, targets, purge)?;
             let sums = change
                 .insert
@@ -282,8 +284,9 @@ impl Migrator {
                 .collect();
             s.stamp(&names, &change, sums).await?;
             Ok(change)
-        })
-        .await
+        }
+        .await;
+        finish(s, result).await
     }
 
     /// The log table, oldest first (empty when it does not exist).
@@ -348,5 +351,19 @@ impl Migrator {
             }
         }
         Ok(out)
+    }
+}
+
+/// Releases the lock of a session from [`Migrator::begin`] and returns
+/// the run's result; on any path.
+async fn finish<T>(mut s: Session, result: Result<T>) -> Result<T> {
+    match s.unlock().await {
+        Ok(()) => result,
+        Err(e) => {
+            // The session is in an unknown state: drop it, which ends the
+            // server session and with it the lock.
+            s.discard();
+            result.and(Err(e))
+        }
     }
 }
