@@ -140,8 +140,10 @@ pub enum LockAttempt {
 pub struct MigrationLock {
     pub(crate) key: String,
     /// SQLite: the open, locked `<db>.alembix-lock` file.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) file: Option<std::fs::File>,
     /// PostgreSQL: the `application_name` to put back on unlock.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) restore: Option<String>,
 }
 
