@@ -11,6 +11,12 @@ use serde::Deserialize;
 /// The config file's name.
 pub const FILE_NAME: &str = "alembix.toml";
 
+/// How long to wait for the migration lock unless `lock_timeout` says otherwise.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// How long to wait for a connection unless `connect_timeout` says otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The script directory unless `migrations` says otherwise.
 pub const DEFAULT_MIGRATIONS: &str = "migrations";
 
@@ -38,7 +44,7 @@ pub enum ConfigError {
 
     /// The config file is not valid TOML or has an unknown key.
     #[error(
-        "{}: {message}; the keys are database_url, migrations, models, version_table, log_table, lock_timeout, exclude_tables, schemas",
+        "{}: {message}; the keys are database_url, migrations, models, version_table, log_table, lock_timeout, connect_timeout, exclude_tables, schemas",
         path.display()
     )]
     Syntax {
@@ -57,6 +63,18 @@ pub enum ConfigError {
         value: String,
     },
 
+    /// A duration that does not read as `30s`, `500ms`, `2m`, `1h` or a
+    /// number of seconds.
+    #[error(
+        "{key} `{value}` is not a duration: write a number of seconds or a number with a unit, like \"5s\", \"500ms\", \"2m\" or \"1h\""
+    )]
+    Duration {
+        /// `lock_timeout` or `connect_timeout`.
+        key: &'static str,
+        /// The value given.
+        value: String,
+    },
+
     /// A command that connects, without a database URL.
     #[error(
         "no database URL: set `database_url` in alembix.toml, the DATABASE_URL environment variable, or pass --database-url"
@@ -69,6 +87,14 @@ pub fn working_dir() -> Result<PathBuf, ConfigError> {
     std::env::current_dir().map_err(ConfigError::WorkingDir)
 }
 
+/// A duration as written: seconds, or text with a unit.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawDuration {
+    Seconds(u64),
+    Text(String),
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -77,7 +103,8 @@ struct Raw {
     models: Option<Vec<String>>,
     version_table: Option<String>,
     log_table: Option<String>,
-    lock_timeout: Option<u64>,
+    lock_timeout: Option<RawDuration>,
+    connect_timeout: Option<RawDuration>,
     exclude_tables: Option<Vec<String>>,
     schemas: Option<Vec<String>>,
 }
@@ -101,8 +128,12 @@ pub struct Config {
     pub version_table: String,
     /// The log table's name.
     pub log_table: String,
-    /// How long to wait for another process's migration lock.
+    /// How long to wait for another process's migration lock (default 10
+    /// minutes).
     pub lock_timeout: Duration,
+    /// How long to wait for the database server to accept a connection
+    /// (default 5 s).
+    pub connect_timeout: Duration,
     /// Globs of tables autogen leaves alone.
     pub exclude_tables: Vec<String>,
     /// PostgreSQL schemas autogen compares.
@@ -159,7 +190,12 @@ impl Config {
             database_url,
             version_table,
             log_table,
-            lock_timeout: Duration::from_secs(raw.lock_timeout.unwrap_or(600)),
+            lock_timeout: duration("lock_timeout", raw.lock_timeout, DEFAULT_LOCK_TIMEOUT)?,
+            connect_timeout: duration(
+                "connect_timeout",
+                raw.connect_timeout,
+                DEFAULT_CONNECT_TIMEOUT,
+            )?,
             exclude_tables: raw.exclude_tables.unwrap_or_default(),
             schemas: raw.schemas.unwrap_or_else(|| vec!["public".into()]),
         })
@@ -206,6 +242,39 @@ fn table_name(
     Ok(v)
 }
 
+/// A configured duration or the default.
+fn duration(
+    key: &'static str,
+    value: Option<RawDuration>,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(RawDuration::Seconds(s)) => Ok(Duration::from_secs(s)),
+        Some(RawDuration::Text(text)) => {
+            parse_duration(&text).ok_or(ConfigError::Duration { key, value: text })
+        }
+    }
+}
+
+/// `500ms`, `1.5s`, `2m`, `1h`, or a bare number of seconds.
+fn parse_duration(text: &str) -> Option<Duration> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let n: f64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "ms" => n / 1000.0,
+        "" | "s" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return None,
+    };
+    Duration::try_from_secs_f64(seconds).ok()
+}
+
 fn sqlite_relative(url: &str, root: &Path) -> String {
     let Some(rest) = url.strip_prefix("sqlite://") else {
         return url.to_string();
@@ -219,4 +288,23 @@ fn sqlite_relative(url: &str, root: &Path) -> String {
         root.join(path).display(),
         &rest[path.len()..]
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1s"), Some(Duration::from_secs(1)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration(" 2m "), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("30"), Some(Duration::from_secs(30)));
+        for bad in ["", "s", "5 days", "-1s", "1.2.3s"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
 }

@@ -34,5 +34,5 @@ pub(crate) fn dialect_of(cfg: &Config) -> Result<Dialect, UrlError> {
 
 /// Connects to the configured database.
 pub(crate) async fn connect(cfg: &Config) -> Res<Database> {
-    Ok(Database::connect(cfg.url()?).await?)
+    Ok(Database::connect_within(cfg.url()?, cfg.connect_timeout).await?)
 }

@@ -53,12 +53,28 @@ pub fn main() -> i32 {
     }
 }
 
+/// `alembix` and its arguments, as the lock's holder shows them to waiting
+/// processes: without the value of `--database-url`, which may hold a
+/// password.
+fn command_line() -> String {
+    let mut words = vec!["alembix".to_string()];
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--database-url" {
+            args.next();
+        } else if !arg.starts_with("--database-url=") {
+            words.push(arg);
+        }
+    }
+    words.join(" ")
+}
+
 /// Hands the parsed command to its module.
 async fn run(cli: Cli) -> error::Res<i32> {
     if let Command::Init { dir } = &cli.command {
         return init::run(cli.config.as_deref(), dir.as_deref());
     }
-    let p = Project::load(cli.config.as_deref(), cli.database_url)?;
+    let p = Project::load(cli.config.as_deref(), cli.database_url, command_line())?;
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
         Command::Revision {

@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use alembix_migrate::{Direction, LogDirection, LogEntry, Revision, RevisionGraph};
+use alembix_migrate::{Direction, Holder, LogDirection, LogEntry, Revision, RevisionGraph};
 use console::Style;
 use serde_json::{Value, json};
 
@@ -10,14 +10,25 @@ use serde_json::{Value, json};
 pub(crate) struct Out {
     colour: bool,
     colour_err: bool,
+    tty_err: bool,
 }
 
 impl Out {
     pub fn new() -> Out {
         let no_colour = std::env::var_os("NO_COLOR").is_some();
+        let tty_err = std::io::stderr().is_terminal();
         Out {
             colour: !no_colour && std::io::stdout().is_terminal(),
-            colour_err: !no_colour && std::io::stderr().is_terminal(),
+            colour_err: !no_colour && tty_err,
+            tty_err,
+        }
+    }
+
+    /// What a run waiting for the migration lock tells on stderr.
+    pub fn lock_notice(&self) -> LockNotice {
+        LockNotice {
+            tty: self.tty_err,
+            last: None,
         }
     }
 
@@ -105,6 +116,31 @@ impl Out {
         Progress {
             tty: std::io::stderr().is_terminal(),
             bar: None,
+        }
+    }
+}
+
+/// Waiting for the migration lock: on a terminal, a line every few
+/// seconds; otherwise (logs) one line when the wait starts.
+pub(crate) struct LockNotice {
+    tty: bool,
+    last: Option<std::time::Instant>,
+}
+
+/// How often a terminal hears that the run still waits.
+const NOTICE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl LockNotice {
+    /// Another try failed; `holder` holds the lock, when known.
+    pub fn waiting(&mut self, holder: Option<&Holder>) {
+        let due = match self.last {
+            None => true,
+            Some(at) => self.tty && at.elapsed() >= NOTICE_EVERY,
+        };
+        if due {
+            self.last = Some(std::time::Instant::now());
+            let who = holder.map_or_else(|| "another session".to_string(), |h| h.to_string());
+            eprintln!("waiting for the migration lock held by {who}");
         }
     }
 }

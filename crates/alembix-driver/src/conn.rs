@@ -3,6 +3,7 @@
 use sea_query::{Value, Values};
 
 use crate::backend::{Backend, BackendConn, backend_sql};
+use crate::lock::{LockAttempt, LockHolder, MigrationLock};
 use crate::pool::{query, raw_sql};
 use crate::{Dialect, Done, Rows};
 
@@ -60,18 +61,35 @@ impl Connection {
         )
     }
 
-    /// Tries once to take the migration lock named `key`; false when
-    /// another session holds it. PostgreSQL: an advisory lock on a hash of
-    /// the key; MySQL/MariaDB: `GET_LOCK` on the database and key; SQLite:
-    /// the database's write lock (`BEGIN IMMEDIATE`), false while busy.
-    pub async fn try_lock(&mut self, key: &str) -> sqlx::Result<bool> {
-        dispatch!(Connection, self, c => (**c).try_lock(key).await)
+    /// Tries once, without waiting, to take the migration lock named
+    /// `key`, and once taken records `me` where waiting processes read it
+    /// (see [`LockAttempt`]). PostgreSQL: an advisory lock on a hash of the
+    /// key, `me` in the session's `application_name`; MySQL/MariaDB:
+    /// `GET_LOCK` on the database and key; SQLite: an advisory lock on the
+    /// file `<database>.alembix-lock` (holding `me`; none in memory), then
+    /// the database's write lock (`BEGIN IMMEDIATE`).
+    pub async fn try_lock(&mut self, key: &str, me: &LockHolder) -> sqlx::Result<LockAttempt> {
+        dispatch!(Connection, self, c => (**c).try_lock(key, me).await)
+    }
+
+    /// Where the lock comes with the write transaction (SQLite), tries once
+    /// to open it again after a script that ran outside it (the lock file
+    /// still held); true at once elsewhere.
+    pub async fn resume_lock(&mut self) -> sqlx::Result<bool> {
+        dispatch!(Connection, self, c => (**c).resume_lock().await)
     }
 
     /// Releases the lock of [`try_lock`](Connection::try_lock) (SQLite:
-    /// commits the transaction that holds it).
-    pub async fn unlock(&mut self, key: &str) -> sqlx::Result<()> {
-        dispatch!(Connection, self, c => (**c).unlock(key).await)
+    /// commits the transaction that holds it, then frees the lock file).
+    pub async fn unlock(&mut self, lock: MigrationLock) -> sqlx::Result<()> {
+        dispatch!(Connection, self, c => (**c).unlock(lock).await)
+    }
+
+    /// Closes the connection when it is dropped instead of handing it back
+    /// to the pool (a run that did not finish cleanly: the server ends the
+    /// session, and with it its locks and transaction).
+    pub fn close_on_drop(&mut self) {
+        dispatch!(Connection, self, c => c.close_on_drop())
     }
 
     /// Whether a table of this name exists in the current schema

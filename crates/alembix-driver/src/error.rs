@@ -15,10 +15,13 @@ pub enum Error {
         reason: String,
     },
     /// The server could not be reached or refused the connection.
-    #[error("cannot connect to {url}: {source}")]
+    #[error("cannot connect to {url}: {reason}")]
     Connect {
         /// The URL, password hidden.
         url: String,
+        /// The driver's message, with the URL's secrets hidden
+        /// ([`redact_in`](crate::redact_in)).
+        reason: String,
         /// The driver's error.
         #[source]
         source: sqlx::Error,

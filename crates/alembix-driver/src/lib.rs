@@ -53,6 +53,7 @@ macro_rules! dispatch {
 mod backend;
 mod conn;
 mod error;
+mod lock;
 mod pool;
 mod rows;
 mod tx;
@@ -62,8 +63,9 @@ pub use alembix_schema::Dialect;
 pub use backend::{BackendSql, backend_sql};
 pub use conn::Connection;
 pub use error::Error;
+pub use lock::{Holder, LockAttempt, LockHolder, MigrationLock};
 pub use pool::{Pool, PoolOptions};
 pub use rows::{Done, Row, RowDecoder, Rows};
 pub use sea_query::Values;
 pub use tx::Transaction;
-pub use url::{parse_url, redact};
+pub use url::{parse_url, redact, redact_in};

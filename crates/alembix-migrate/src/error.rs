@@ -367,12 +367,16 @@ pub enum Error {
 
     /// Another process held the migration lock for longer than the timeout.
     #[error(
-        "timed out after {waited:?} waiting for the migration lock; another `alembix` process is \
-         migrating this database. Wait for it to finish, or raise `lock_timeout`"
+        "timed out after {:.1} s waiting for the migration lock held by {}; another process is \
+         migrating this database. Wait for it to finish, or raise `lock_timeout`",
+        waited.as_secs_f64(),
+        holder.as_ref().map_or_else(|| "another session".to_string(), |h| h.to_string())
     )]
     LockTimeout {
         /// How long the lock was waited for.
         waited: Duration,
+        /// Who held it, when the database names it.
+        holder: Option<alembix_driver::Holder>,
     },
 
     /// A bad argument or configuration value.

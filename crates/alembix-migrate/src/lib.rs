@@ -16,6 +16,7 @@ pub mod script_dir;
 pub mod split;
 pub mod step;
 
+pub use alembix_driver::{Holder, LockHolder};
 pub use db::Database;
 pub use error::{Error, Link, Result};
 pub use graph::{BASE, RevisionGraph, describe_versions};

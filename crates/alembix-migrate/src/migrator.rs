@@ -7,6 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use alembix_driver::{Holder, LockHolder};
+
 use crate::db::{Database, ProgressRow, Session, TableNames};
 use crate::error::{Error, Result};
 use crate::graph::RevisionGraph;
@@ -26,8 +28,14 @@ pub struct Settings {
     pub version_table: String,
     /// The log table (default [`DEFAULT_LOG_TABLE`]).
     pub log_table: String,
-    /// How long to wait for the migration lock (default 10 minutes).
+    /// How long to wait for the migration lock (default 10 minutes): the
+    /// lock is tried with backoff until then, and the run fails with
+    /// [`Error::LockTimeout`](crate::Error::LockTimeout) naming the holder
+    /// when the database knows it.
     pub lock_timeout: Duration,
+    /// What this run is, as waiting processes see the lock's holder
+    /// (`alembix upgrade head`; default: the program's file name).
+    pub command: String,
 }
 
 impl Default for Settings {
@@ -36,13 +44,35 @@ impl Default for Settings {
             version_table: DEFAULT_VERSION_TABLE.into(),
             log_table: DEFAULT_LOG_TABLE.into(),
             lock_timeout: Duration::from_secs(600),
+            command: program_name(),
         }
     }
+}
+
+/// The running program's file name (never its arguments, which may hold
+/// a database URL).
+fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .as_deref()
+        .map(std::path::Path::new)
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "alembix".into())
 }
 
 /// Progress of a run, for output (progress bars, logs).
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// Another session holds the migration lock and the run will try
+    /// again (sent after each failed try: a few times in the first second,
+    /// then about once a second).
+    LockWaiting {
+        /// Who holds it, when the database names it.
+        holder: Option<Holder>,
+        /// How long this run has waited so far.
+        waited: Duration,
+    },
     /// The lock is held and the plan is known (possibly empty: nothing to do).
     Planned {
         /// The steps about to run, in order.
@@ -83,6 +113,9 @@ pub struct RunOptions {
     /// without running it (after repairing it by hand), recorded in the log.
     pub skip_statement: bool,
 }
+
+/// Where a run reports its [`Event`]s.
+type Events<'a> = &'a mut (dyn FnMut(&Event) + Send);
 
 /// What a log row records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -159,30 +192,72 @@ impl Migrator {
         Ok(self.graph.sorted(rows))
     }
 
-    /// Takes the lock, runs `body` with the session, releases the lock on every path.
-    async fn locked<T>(
-        &self,
-        db: &Database,
-        body: impl AsyncFnOnce(&mut Session, Vec<String>) -> Result<T>,
-    ) -> Result<T> {
+    /// Takes the lock (telling `on_event` while it waits) and reads the
+    /// version table; the session must go to [`finish`] whatever happens.
+    async fn begin(&self, db: &Database, on_event: Events<'_>) -> Result<(Session, Vec<String>)> {
         let names = self.names();
         let mut s = db.session().await?;
-        s.lock(&names, self.settings.lock_timeout).await?;
-        let result = async {
+        let me = LockHolder::this_process(self.settings.command.clone());
+        let mut waiting = |holder: Option<&Holder>, waited: Duration| {
+            on_event(&Event::LockWaiting {
+                holder: holder.cloned(),
+                waited,
+            })
+        };
+        s.lock(&names, &me, self.settings.lock_timeout, &mut waiting)
+            .await?;
+        let rows = async {
             s.ensure_tables(&names).await?;
-            let rows = s.versions(&names).await?;
-            body(&mut s, rows).await
+            s.versions(&names).await
         }
         .await;
-        match s.unlock().await {
-            Ok(()) => result,
-            Err(e) => {
-                // The session is in an unknown state: drop it, which ends the
-                // server session and with it the lock.
-                s.discard();
-                result.and(Err(e))
-            }
+        match rows {
+            Ok(rows) => Ok((s, rows)),
+            Err(e) => finish(s, Err(e)).await,
         }
+    }
+
+    /// The steps of `direction` to `target`, run on the locked session,
+    /// starting where a half-way run stopped.
+    async fn apply(
+        &self,
+        s: &mut Session,
+        rows: Vec<String>,
+        direction: Direction,
+        target: &str,
+        opts: RunOptions,
+        on_event: Events<'_>,
+    ) -> Result<Vec<Step>> {
+        let names = self.names();
+        let mut steps = match direction {
+            Direction::Up => self.graph.plan_upgrade(&rows, target)?,
+            Direction::Down => self.graph.plan_downgrade(&rows, target)?,
+        };
+        let resume = self
+            .resume_point(s, &names, direction, &mut steps, opts, &mut *on_event)
+            .await?;
+        on_event(&Event::Planned {
+            steps: steps.clone(),
+        });
+        for (i, step) in steps.iter().enumerate() {
+            let rev = self
+                .graph
+                .get(&step.revision)
+                .expect("planned revisions are in the graph");
+            on_event(&Event::StepStarted {
+                step: step.clone(),
+                message: rev.message.clone(),
+            });
+            let from = if i == 0 { resume.as_ref() } else { None };
+            let took = s
+                .run_revision(&names, step, rev, from, self.settings.lock_timeout)
+                .await?;
+            on_event(&Event::StepFinished {
+                step: step.clone(),
+                duration: took,
+            });
+        }
+        Ok(steps)
     }
 
     async fn run(
@@ -191,42 +266,13 @@ impl Migrator {
         direction: Direction,
         target: &str,
         opts: RunOptions,
-        on_event: &mut (dyn FnMut(&Event) + Send),
+        on_event: Events<'_>,
     ) -> Result<Vec<Step>> {
-        let names = self.names();
-        let lock_timeout = self.settings.lock_timeout;
-        self.locked(db, async |s: &mut Session, rows: Vec<String>| {
-            let mut steps = match direction {
-                Direction::Up => self.graph.plan_upgrade(&rows, target)?,
-                Direction::Down => self.graph.plan_downgrade(&rows, target)?,
-            };
-            let resume = self
-                .resume_point(s, &names, direction, &mut steps, opts, on_event)
-                .await?;
-            on_event(&Event::Planned {
-                steps: steps.clone(),
-            });
-            for (i, step) in steps.iter().enumerate() {
-                let rev = self
-                    .graph
-                    .get(&step.revision)
-                    .expect("planned revisions are in the graph");
-                on_event(&Event::StepStarted {
-                    step: step.clone(),
-                    message: rev.message.clone(),
-                });
-                let from = if i == 0 { resume.as_ref() } else { None };
-                let took = s
-                    .run_revision(&names, step, rev, from, lock_timeout)
-                    .await?;
-                on_event(&Event::StepFinished {
-                    step: step.clone(),
-                    duration: took,
-                });
-            }
-            Ok(steps)
-        })
-        .await
+        let (mut s, rows) = self.begin(db, &mut *on_event).await?;
+        let result = self
+            .apply(&mut s, rows, direction, target, opts, on_event)
+            .await;
+        finish(s, result).await
     }
 
     /// Where a half-way run resumes: its revision moved to the front of the
@@ -335,7 +381,8 @@ impl Migrator {
         purge: bool,
     ) -> Result<VersionChange> {
         let names = self.names();
-        self.locked(db, async |s: &mut Session, rows: Vec<String>| {
+        let (mut s, rows) = self.begin(db, &mut |_| {}).await?;
+        let result = async {
             let change = self.graph.plan_stamp(&rows, targets, purge)?;
             let sums = change
                 .insert
@@ -345,8 +392,9 @@ impl Migrator {
                 .collect();
             s.stamp(&names, &change, sums).await?;
             Ok(change)
-        })
-        .await
+        }
+        .await;
+        finish(s, result).await
     }
 
     /// The log table, oldest first (empty when it does not exist).
@@ -411,5 +459,19 @@ impl Migrator {
             }
         }
         Ok(out)
+    }
+}
+
+/// Releases the lock of a session from [`Migrator::begin`] and returns
+/// the run's result; on any path.
+async fn finish<T>(mut s: Session, result: Result<T>) -> Result<T> {
+    match s.unlock().await {
+        Ok(()) => result,
+        Err(e) => {
+            // The session is in an unknown state: drop it, which ends the
+            // server session and with it the lock.
+            s.discard();
+            result.and(Err(e))
+        }
     }
 }

@@ -71,7 +71,10 @@ impl EmbeddedMigrations {
         self
     }
 
-    /// How long to wait for another process's migration lock.
+    /// How long to wait for another process's migration lock (default 10
+    /// minutes): the lock is tried with backoff until then, after which
+    /// [`upgrade`](EmbeddedMigrations::upgrade) fails naming the holder
+    /// when the database knows it.
     pub const fn lock_timeout(mut self, timeout: Duration) -> Self {
         self.lock_timeout = timeout;
         self
@@ -93,6 +96,7 @@ impl EmbeddedMigrations {
             version_table: self.version_table.to_string(),
             log_table: self.log_table.to_string(),
             lock_timeout: self.lock_timeout,
+            ..Settings::default()
         };
         Ok(Migrator::new(self.graph()?, settings))
     }

@@ -28,7 +28,8 @@ pub(crate) fn run(explicit: Option<&Path>, dir: Option<&Path>) -> Res<i32> {
          # models = [\"src/**/*.rs\"]                     # Rust files autogen reads models from\n\
          # version_table = \"{DEFAULT_VERSION_TABLE}\"\n\
          # log_table = \"{DEFAULT_LOG_TABLE}\"\n\
-         # lock_timeout = 600                            # seconds to wait for another migration\n\
+         # lock_timeout = \"10m\"                          # wait for another migration's lock\n\
+         # connect_timeout = \"5s\"                       # wait for the server to accept a connection\n\
          # exclude_tables = []                           # globs of tables autogen leaves alone\n"
     );
     let scripts_abs = root.join(&scripts);

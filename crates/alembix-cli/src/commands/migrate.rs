@@ -49,7 +49,9 @@ pub(crate) async fn run(
     let db = connect(&p.cfg).await?;
     let mut progress = p.out.progress();
     let out = &p.out;
+    let mut notice = p.out.lock_notice();
     let mut on_event = |e: &Event| match e {
+        Event::LockWaiting { holder, .. } => notice.waiting(holder.as_ref()),
         Event::Planned { steps } => progress.start(steps.len()),
         Event::StepStarted { step, message } => progress.step(&running_line(p, step, message)),
         Event::StepFinished { .. } => progress.done_one(),

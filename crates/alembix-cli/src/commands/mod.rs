@@ -39,13 +39,20 @@ pub(crate) struct Project {
 
 impl Project {
     /// Loads the configuration and the revision files.
-    pub fn load(config: Option<&Path>, database_url: Option<String>) -> Res<Project> {
+    /// `command` is what the run shows waiting processes while it holds
+    /// the migration lock.
+    pub fn load(
+        config: Option<&Path>,
+        database_url: Option<String>,
+        command: String,
+    ) -> Res<Project> {
         let cfg = Config::load(config, database_url)?;
         let out = Out::new();
         let settings = Settings {
             version_table: cfg.version_table.clone(),
             log_table: cfg.log_table.clone(),
             lock_timeout: cfg.lock_timeout,
+            command,
         };
         let (graph, ignored) = RevisionGraph::load_listing(&cfg.migrations)?;
         // Never skipped in silence: a file the user meant as a revision

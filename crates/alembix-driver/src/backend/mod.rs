@@ -9,6 +9,8 @@ pub(crate) mod sqlite;
 
 use alembix_schema::Dialect;
 
+use crate::lock::{LockAttempt, LockHolder, MigrationLock};
+
 /// The SQL a backend speaks where the engine writes its own statements
 /// (the version and log tables, the migration lock, transactions).
 #[derive(Debug)]
@@ -37,9 +39,10 @@ pub struct BackendSql {
     /// A count of the columns named by the second parameter in the table
     /// named by the first, in the current schema or database.
     pub column_exists: &'static str,
-    /// The migration lock is the database's write transaction (SQLite's
-    /// `BEGIN IMMEDIATE`), not a session lock beside transactions: steps
-    /// then run in savepoints inside it.
+    /// The migration lock comes with the database's write transaction
+    /// (SQLite's `BEGIN IMMEDIATE`, taken under the lock file that keeps
+    /// the run's lock across commits), not only a session lock beside
+    /// transactions: steps then run in savepoints inside it.
     pub lock_is_transaction: bool,
     /// Statements that put the session back after a script that ran
     /// outside the engine's transaction failed (SQLite: roll back the
@@ -83,11 +86,16 @@ pub fn backend_sql(dialect: Dialect) -> &'static BackendSql {
 /// A connection of one backend, as the engine uses it.
 #[allow(async_fn_in_trait)]
 pub(crate) trait BackendConn {
-    /// Tries the migration lock named `key` once; false when another
-    /// session holds it.
-    async fn try_lock(&mut self, key: &str) -> sqlx::Result<bool>;
-    /// Releases the lock named `key`.
-    async fn unlock(&mut self, key: &str) -> sqlx::Result<()>;
+    /// Tries the migration lock named `key` once, without waiting; once
+    /// taken, records `me` where waiting processes read it.
+    async fn try_lock(&mut self, key: &str, me: &LockHolder) -> sqlx::Result<LockAttempt>;
+    /// Where the lock comes with the write transaction (SQLite): tries once
+    /// to open that transaction again after a script ran outside it.
+    async fn resume_lock(&mut self) -> sqlx::Result<bool> {
+        Ok(true)
+    }
+    /// Releases the lock.
+    async fn unlock(&mut self, lock: MigrationLock) -> sqlx::Result<()>;
 }
 
 /// A row of one backend.

@@ -52,6 +52,7 @@ mod live {
 
     use super::{LOCK_NAME, mariadb_has_returning};
     use crate::backend::{Backend, BackendConn, BackendRow};
+    use crate::lock::{Holder, LockAttempt, LockHolder, MigrationLock};
     use crate::url::{connect_error, invalid};
     use crate::{Connection, Done, Error, Pool, PoolOptions, Row, RowDecoder, Rows, Transaction};
 
@@ -79,25 +80,41 @@ mod live {
     }
 
     impl BackendConn for MySqlConnection {
-        async fn try_lock(&mut self, key: &str) -> sqlx::Result<bool> {
+        async fn try_lock(&mut self, key: &str, _me: &LockHolder) -> sqlx::Result<LockAttempt> {
             let sql = format!("SELECT GET_LOCK({LOCK_NAME}, 0)");
             let got: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
                 .bind(key)
-                .fetch_one(self)
+                .fetch_one(&mut *self)
                 .await?;
-            Ok(got == Some(1))
+            if got == Some(1) {
+                return Ok(LockAttempt::Taken(MigrationLock::new(key)));
+            }
+            Ok(LockAttempt::Busy(holder(self, key).await?))
         }
 
-        async fn unlock(&mut self, key: &str) -> sqlx::Result<()> {
+        async fn unlock(&mut self, lock: MigrationLock) -> sqlx::Result<()> {
             let sql = format!("SELECT RELEASE_LOCK({LOCK_NAME})");
             sqlx::query(AssertSqlSafe(sql))
-                .bind(key)
+                .bind(&lock.key)
                 .execute(self)
                 .await
                 .map(drop)
         }
     }
 
+    /// The connection holding the lock (`IS_USED_LOCK`), as the process
+    /// list describes it (a session cannot publish more for others to read).
+    async fn holder(c: &mut MySqlConnection, key: &str) -> sqlx::Result<Option<Holder>> {
+        let sql = format!(
+            "SELECT CAST(p.ID AS SIGNED), CAST(CONCAT(p.USER, '@', p.HOST) AS CHAR) \
+             FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK({LOCK_NAME})"
+        );
+        let row: Option<(i64, String)> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(key)
+            .fetch_optional(c)
+            .await?;
+        Ok(row.map(|(id, who)| Holder::Session(format!("MySQL connection {id} ({who})"))))
+    }
     impl BackendRow for MySqlRow {
         fn timestamp_utc(&self, col: usize) -> sqlx::Result<chrono::DateTime<chrono::Utc>> {
             let at: chrono::NaiveDateTime = self.try_get(col)?;

@@ -29,6 +29,45 @@ fn lock_key(name: &str) -> i64 {
     (h >> 1) as i64
 }
 
+/// The session holding an advisory lock on the one bigint parameter, in
+/// this database (a bigint key is `classid` high, `objid` low, `objsubid` 1).
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+const HOLDER: &str = "SELECT a.pid, COALESCE(a.application_name, ''), COALESCE(host(a.client_addr), 'local socket'), a.backend_start \
+     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
+     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+     AND ((l.classid::bigint << 32) | l.objid::bigint) = $1 LIMIT 1";
+
+/// The holder as `application_name` keeps it: its encoding cut to the
+/// 63 bytes PostgreSQL keeps.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+fn application_name(me: &crate::LockHolder) -> String {
+    let mut s = me.encode();
+    let mut end = s.len().min(63);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s
+}
+
+/// A session that did not record itself, as PostgreSQL describes it.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+fn session_text(
+    pid: i32,
+    app: &str,
+    client: &str,
+    start: Option<chrono::DateTime<chrono::Utc>>,
+) -> String {
+    let app = if app.is_empty() {
+        String::new()
+    } else {
+        format!("application \"{app}\", ")
+    };
+    let since = start.map(crate::lock::clock).unwrap_or_else(|| "?".into());
+    format!("PostgreSQL backend pid {pid} ({app}client {client}, connected since {since})")
+}
+
 #[cfg(feature = "postgres")]
 pub(crate) use live::connect;
 
@@ -40,8 +79,9 @@ mod live {
     use sqlx::postgres::{PgRow, Postgres};
     use sqlx::{AssertSqlSafe, Row as _};
 
-    use super::lock_key;
+    use super::{HOLDER, application_name, lock_key, session_text};
     use crate::backend::{Backend, BackendConn, BackendRow};
+    use crate::lock::{Holder, LockAttempt, LockHolder, MigrationLock};
     use crate::url::{connect_error, invalid};
     use crate::{Connection, Done, Error, Pool, PoolOptions, Row, RowDecoder, Rows, Transaction};
 
@@ -66,22 +106,57 @@ mod live {
     }
 
     impl BackendConn for PgConnection {
-        async fn try_lock(&mut self, key: &str) -> sqlx::Result<bool> {
-            sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                .bind(lock_key(key))
-                .fetch_one(self)
-                .await
+        async fn try_lock(&mut self, key: &str, me: &LockHolder) -> sqlx::Result<LockAttempt> {
+            let (taken, app): (bool, String) = sqlx::query_as(
+                "SELECT pg_try_advisory_lock($1), current_setting('application_name')",
+            )
+            .bind(lock_key(key))
+            .fetch_one(&mut *self)
+            .await?;
+            if !taken {
+                return Ok(LockAttempt::Busy(holder(self, key).await?));
+            }
+            let mut lock = MigrationLock::new(key);
+            lock.restore = Some(app);
+            set_application_name(self, &application_name(me)).await?;
+            Ok(LockAttempt::Taken(lock))
         }
 
-        async fn unlock(&mut self, key: &str) -> sqlx::Result<()> {
+        async fn unlock(&mut self, lock: MigrationLock) -> sqlx::Result<()> {
             sqlx::query("SELECT pg_advisory_unlock($1)")
-                .bind(lock_key(key))
-                .execute(self)
-                .await
-                .map(drop)
+                .bind(lock_key(&lock.key))
+                .execute(&mut *self)
+                .await?;
+            if let Some(app) = &lock.restore {
+                set_application_name(self, app).await?;
+            }
+            Ok(())
         }
     }
 
+    async fn set_application_name(c: &mut PgConnection, name: &str) -> sqlx::Result<()> {
+        sqlx::query("SELECT set_config('application_name', $1, false)")
+            .bind(name)
+            .execute(c)
+            .await
+            .map(drop)
+    }
+
+    /// The session holding the advisory lock of `key` in this database:
+    /// an Alembix process by its `application_name`, else the backend.
+    async fn holder(c: &mut PgConnection, key: &str) -> sqlx::Result<Option<Holder>> {
+        let row: Option<(i32, String, String, Option<chrono::DateTime<chrono::Utc>>)> =
+            sqlx::query_as(HOLDER)
+                .bind(lock_key(key))
+                .fetch_optional(c)
+                .await?;
+        Ok(
+            row.map(|(pid, app, client, start)| match LockHolder::decode(&app) {
+                Some(h) => Holder::Alembix(h),
+                None => Holder::Session(session_text(pid, &app, &client, start)),
+            }),
+        )
+    }
     impl BackendRow for PgRow {
         fn timestamp_utc(&self, col: usize) -> sqlx::Result<chrono::DateTime<chrono::Utc>> {
             self.try_get(col)

@@ -32,24 +32,47 @@ fn parse_utc(text: &str) -> chrono::DateTime<chrono::Utc> {
         .unwrap_or_default()
 }
 
+/// `sqlite:` or `sqlite://` with no path (sqlx would open a throwaway
+/// database).
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+fn names_no_file(url: &str) -> bool {
+    let rest = url.strip_prefix("sqlite:").unwrap_or(url);
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    rest.split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .is_empty()
+}
+
+#[cfg(feature = "sqlite")]
+mod lock_file;
+
 #[cfg(feature = "sqlite")]
 pub(crate) use live::connect;
 
 #[cfg(feature = "sqlite")]
 mod live {
     use alembix_schema::Dialect;
-    use sqlx::Row as _;
     use sqlx::pool::PoolConnection;
     use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
     use sqlx::sqlite::{SqlitePool, SqliteQueryResult, SqliteRow};
+    use sqlx::{AssertSqlSafe, Row as _};
 
-    use super::{BUSY_TIMEOUT, parse_utc};
+    use super::{BUSY_TIMEOUT, lock_file, parse_utc};
     use crate::backend::{Backend, BackendConn, BackendRow};
+    use crate::lock::{LockAttempt, LockHolder, MigrationLock};
     use crate::url::{connect_error, invalid};
     use crate::{Connection, Done, Error, Pool, PoolOptions, Row, RowDecoder, Rows, Transaction};
 
     pub(crate) async fn connect(url: &str, opts: &PoolOptions) -> Result<Pool, Error> {
         let memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !memory && super::names_no_file(url) {
+            return Err(invalid(
+                url,
+                "it names no database file: use sqlite://PATH (created when missing) or sqlite::memory:",
+            ));
+        }
         let options: SqliteConnectOptions = url.parse().map_err(|e| invalid(url, e))?;
         let mut options = options
             .create_if_missing(true)
@@ -96,20 +119,58 @@ mod live {
     }
 
     impl BackendConn for SqliteConnection {
-        /// The write lock of the whole database, held by a transaction.
-        async fn try_lock(&mut self, _key: &str) -> sqlx::Result<bool> {
-            match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *self).await {
+        /// The lock file beside the database (none in memory), then the
+        /// write lock of the whole database, held by a transaction.
+        async fn try_lock(&mut self, key: &str, me: &LockHolder) -> sqlx::Result<LockAttempt> {
+            let mut lock = MigrationLock::new(key);
+            if let Some(path) = main_file(self).await? {
+                match lock_file::try_take(&lock_file::path_for(&path), me)? {
+                    Ok(file) => lock.file = Some(file),
+                    Err(holder) => return Ok(LockAttempt::Busy(holder)),
+                }
+            }
+            if self.resume_lock().await? {
+                Ok(LockAttempt::Taken(lock))
+            } else {
+                // Another connection writes (not an Alembix run).
+                lock_file::release(lock);
+                Ok(LockAttempt::Busy(None))
+            }
+        }
+
+        /// `BEGIN IMMEDIATE` without waiting (the caller polls up to its
+        /// own timeout); false while another connection writes.
+        async fn resume_lock(&mut self) -> sqlx::Result<bool> {
+            sqlx::raw_sql("PRAGMA busy_timeout = 0")
+                .execute(&mut *self)
+                .await?;
+            let begun = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *self).await;
+            let restore = format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT.as_millis());
+            sqlx::raw_sql(AssertSqlSafe(restore))
+                .execute(&mut *self)
+                .await?;
+            match begun {
                 Ok(_) => Ok(true),
                 Err(e) if is_busy(&e) => Ok(false),
                 Err(e) => Err(e),
             }
         }
 
-        async fn unlock(&mut self, _key: &str) -> sqlx::Result<()> {
-            sqlx::raw_sql("COMMIT").execute(self).await.map(drop)
+        async fn unlock(&mut self, lock: MigrationLock) -> sqlx::Result<()> {
+            let done = sqlx::raw_sql("COMMIT").execute(self).await.map(drop);
+            lock_file::release(lock);
+            done
         }
     }
 
+    /// The file of the `main` database; `None` in memory.
+    async fn main_file(c: &mut SqliteConnection) -> sqlx::Result<Option<String>> {
+        let file: Option<String> =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_optional(c)
+                .await?;
+        Ok(file.filter(|f| !f.is_empty()))
+    }
     impl BackendRow for SqliteRow {
         fn timestamp_utc(&self, col: usize) -> sqlx::Result<chrono::DateTime<chrono::Utc>> {
             let text: String = self.try_get(col)?;
@@ -169,6 +230,22 @@ mod live {
 #[cfg(test)]
 mod tests {
     use super::parse_utc;
+
+    #[test]
+    fn empty_paths_name_no_file() {
+        use super::names_no_file;
+        for url in ["sqlite:", "sqlite://", "sqlite://?mode=rwc", "sqlite: "] {
+            assert!(names_no_file(url), "{url}");
+        }
+        for url in [
+            "sqlite://a.db",
+            "sqlite:a.db",
+            "sqlite::memory:",
+            "sqlite:///tmp/x",
+        ] {
+            assert!(!names_no_file(url), "{url}");
+        }
+    }
 
     #[test]
     fn log_times_read_back() {

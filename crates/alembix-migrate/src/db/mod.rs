@@ -8,11 +8,19 @@
 //! * PostgreSQL: `pg_try_advisory_lock(key)` polled with backoff.
 //! * MySQL/MariaDB: `GET_LOCK(name, 0)` polled with backoff (the name holds
 //!   the database and version table).
-//! * SQLite: the database write lock, `BEGIN IMMEDIATE`, held for the whole
-//!   run; each transactional step is a `SAVEPOINT` inside it. A
-//!   no-transaction step commits what came before, runs outside a
-//!   transaction and takes the lock again afterwards (another process may
-//!   slip in between).
+//! * SQLite: an advisory lock on the file `<database>.alembix-lock`
+//!   (none for an in-memory database), held from before the first
+//!   statement to the end of the run, then the database write lock,
+//!   `BEGIN IMMEDIATE`; each transactional step is a `SAVEPOINT` inside it.
+//!   A no-transaction step commits what came before, runs outside a
+//!   transaction and opens the write transaction again afterwards; the lock
+//!   file keeps every other run out meanwhile.
+//!
+//! Each try of the lock is immediate; the session polls with backoff up to
+//! `lock_timeout`. The holder records itself (pid, host, start, command)
+//! where waiting runs read it: PostgreSQL's `application_name`, SQLite's
+//! lock file; MySQL/MariaDB names the holding connection from its process
+//! list. A session dropped with the lock held closes its connection.
 //!
 //! A revision runs step by step (`-- step:` markers): a transactional step
 //! in a transaction with its log record, a no-transaction step statement by
@@ -28,6 +36,8 @@ mod progress;
 mod session;
 mod step;
 mod tables;
+
+use std::time::Duration;
 
 use alembix_driver::{Pool, PoolOptions};
 use alembix_schema::Dialect;
@@ -55,9 +65,9 @@ pub struct Database {
     pool: Pool,
 }
 
-fn connect_error(url: &str, e: sqlx::Error) -> Error {
+fn connect_error(url: &str, reason: &str) -> Error {
     Error::Usage(format!(
-        "cannot connect to {}: {e}; check that the server runs and the URL (database_url in alembix.toml, DATABASE_URL or --database-url) is right",
+        "cannot connect to {}: {reason}; check that the server runs and the URL (database_url in alembix.toml, DATABASE_URL or --database-url) is right",
         redact(url)
     ))
 }
@@ -74,8 +84,15 @@ impl Database {
     /// # Ok::<_, alembix_migrate::Error>(()) }).unwrap();
     /// ```
     pub async fn connect(url: &str) -> Result<Database> {
+        Database::connect_within(url, Duration::from_secs(30)).await
+    }
+
+    /// [`connect`](Database::connect), giving up on a server that does not
+    /// answer within `timeout`. Messages never show the URL's secrets.
+    pub async fn connect_within(url: &str, timeout: Duration) -> Result<Database> {
         let opts = PoolOptions {
             max_connections: 2,
+            acquire_timeout: timeout,
             idle_timeout: None,
             max_lifetime: None,
             sqlite_wal: false,
@@ -83,7 +100,7 @@ impl Database {
         };
         match Pool::connect(url, &opts).await {
             Ok(pool) => Ok(Database { pool }),
-            Err(alembix_driver::Error::Connect { source, .. }) => Err(connect_error(url, source)),
+            Err(alembix_driver::Error::Connect { reason, .. }) => Err(connect_error(url, &reason)),
             Err(e) => Err(Error::Usage(e.to_string())),
         }
     }

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use alembix_driver::{BackendSql, Connection, Values, backend_sql};
+use alembix_driver::{Holder, LockAttempt, LockHolder, MigrationLock};
 use alembix_schema::Dialect;
 
 use super::tables::{TableNames, log_table_sql, version_table_sql};
@@ -12,8 +13,7 @@ use crate::error::{Error, Result};
 /// One connection for a whole run.
 pub(crate) struct Session {
     pub(super) conn: Connection,
-    locked: bool,
-    lock_key: String,
+    lock: Option<MigrationLock>,
 }
 
 /// One row of the log table as read back.
@@ -25,13 +25,13 @@ pub(crate) struct LogRow {
     pub checksum: String,
 }
 
+/// The first wait between two tries of the lock, and the longest.
+const FIRST_WAIT: Duration = Duration::from_millis(50);
+const LONGEST_WAIT: Duration = Duration::from_secs(1);
+
 impl Session {
     pub(super) fn new(conn: Connection) -> Session {
-        Session {
-            conn,
-            locked: false,
-            lock_key: String::new(),
-        }
+        Session { conn, lock: None }
     }
 
     pub(crate) fn dialect(&self) -> Dialect {
@@ -43,47 +43,72 @@ impl Session {
         backend_sql(self.dialect())
     }
 
-    /// Takes the migration lock, polling with backoff up to `timeout`.
-    pub(crate) async fn lock(&mut self, names: &TableNames, timeout: Duration) -> Result<()> {
-        self.lock_key = names.version.clone();
-        self.poll_lock(timeout).await?;
-        self.locked = true;
+    /// Takes the migration lock as `me`, trying with backoff up to
+    /// `timeout`; `waiting` hears of each failed try, with the holder when
+    /// the database names it.
+    pub(crate) async fn lock(
+        &mut self,
+        names: &TableNames,
+        me: &LockHolder,
+        timeout: Duration,
+        waiting: &mut (dyn FnMut(Option<&Holder>, Duration) + Send),
+    ) -> Result<()> {
+        let started = Instant::now();
+        let mut wait = FIRST_WAIT;
+        loop {
+            let holder = match self.conn.try_lock(&names.version, me).await? {
+                LockAttempt::Taken(lock) => {
+                    self.lock = Some(lock);
+                    return Ok(());
+                }
+                LockAttempt::Busy(holder) => holder,
+            };
+            let waited = started.elapsed();
+            if waited >= timeout {
+                return Err(Error::LockTimeout { waited, holder });
+            }
+            waiting(holder.as_ref(), waited);
+            tokio::time::sleep(wait.min(timeout - waited)).await;
+            wait = (wait * 2).min(LONGEST_WAIT);
+        }
+    }
+
+    /// With the lock held, where it comes with the write transaction
+    /// (SQLite): opens that transaction again after a script that ran
+    /// outside it, trying with backoff up to `timeout` while another
+    /// connection writes.
+    pub(super) async fn poll_lock(&mut self, timeout: Duration) -> Result<()> {
+        let started = Instant::now();
+        let mut wait = FIRST_WAIT;
+        while !self.conn.resume_lock().await? {
+            let waited = started.elapsed();
+            if waited >= timeout {
+                return Err(Error::LockTimeout {
+                    waited,
+                    holder: None,
+                });
+            }
+            tokio::time::sleep(wait.min(timeout - waited)).await;
+            wait = (wait * 2).min(LONGEST_WAIT);
+        }
         Ok(())
     }
 
-    /// Tries the lock with backoff until it is taken or `timeout` passes.
-    pub(super) async fn poll_lock(&mut self, timeout: Duration) -> Result<()> {
-        let started = Instant::now();
-        let mut wait = Duration::from_millis(50);
-        loop {
-            if self.conn.try_lock(&self.lock_key).await? {
-                return Ok(());
-            }
-            if started.elapsed() >= timeout {
-                return Err(Error::LockTimeout {
-                    waited: started.elapsed(),
-                });
-            }
-            tokio::time::sleep(wait).await;
-            wait = (wait * 2).min(Duration::from_secs(1));
-        }
-    }
-
-    /// Releases the lock (SQLite: commits the run's transaction).
+    /// Releases the lock (SQLite: commits the run's transaction and frees
+    /// the lock file).
     pub(crate) async fn unlock(&mut self) -> Result<()> {
-        if !self.locked {
-            return Ok(());
+        if let Some(lock) = self.lock.take() {
+            self.conn.unlock(lock).await?;
         }
-        self.locked = false;
-        self.conn.unlock(&self.lock_key).await?;
         Ok(())
     }
 
     /// Drops the connection instead of returning it to the pool (after an
     /// error left it in an unknown state); the server then ends the session
     /// and with it any lock.
-    pub(crate) fn discard(self) {
-        self.conn.detach()
+    pub(crate) fn discard(mut self) {
+        self.lock = None;
+        self.conn.close_on_drop();
     }
 
     /// Creates the version and log tables when missing.
@@ -136,5 +161,17 @@ impl Session {
             });
         }
         Ok(out)
+    }
+}
+
+impl Drop for Session {
+    /// A session dropped with the lock held (an error before the unlock, a
+    /// panic, a cancelled future): the lock file is closed with the lock,
+    /// and the connection is closed instead of going back to the pool, so
+    /// the server ends its session lock and transaction.
+    fn drop(&mut self) {
+        if self.lock.take().is_some() {
+            self.conn.close_on_drop();
+        }
     }
 }

@@ -1,0 +1,132 @@
+//! Database URLs through the `alembix` binary: a password never reaches
+//! the output, wherever the URL carries it and whichever command fails to
+//! connect; an empty SQLite path is an error.
+
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const MARKER: &str = "Zq7S3cretMarker";
+
+/// Every command that connects when a URL is configured.
+const COMMANDS: &[&[&str]] = &[
+    &["current"],
+    &["upgrade", "head"],
+    &["downgrade", "-1"],
+    &["check"],
+    &["diff"],
+    &["autogen", "-m", "x"],
+    &["stamp", "head"],
+    &["history"],
+    &["heads"],
+    &["branches"],
+    &["show", "aaaaaaaaaaaa"],
+];
+
+/// Unreachable servers and a database that does not exist, each with the
+/// marker password in every position the URL can carry one.
+fn urls() -> Vec<String> {
+    let m = MARKER;
+    vec![
+        format!("postgres://alice:{m}@127.0.0.1:1/app"),
+        format!("postgresql://alice@127.0.0.1:1/app?password={m}"),
+        format!("postgres://alice@127.0.0.1:1/app?sslmode=disable&sslpassword={m}"),
+        format!("postgres://alice:{m}@127.0.0.1:1/app?PassWord={m}&SSLPASSWORD={m}"),
+        format!("postgres://postgres:{m}@127.0.0.1:5432/alembix_no_such_database?Password={m}"),
+        format!("mysql://root:{m}@127.0.0.1:1/app"),
+        format!("mysql://root@127.0.0.1:1/app?password={m}"),
+        format!("mariadb://root:{m}@127.0.0.1:3306/alembix_no_such_database?sslpassword={m}"),
+    ]
+}
+
+fn project(dir: &Path, url: &str) {
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("alembix.toml"),
+        format!(
+            "database_url = \"{url}\"\nmigrations = \"migrations\"\nconnect_timeout = \"1s\"\nlock_timeout = \"1s\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("migrations/20261122_1000_aaaaaaaaaaaa_a.sql"),
+        cli::revision_text("aaaaaaaaaaaa", &[], "a", "SELECT 1;", "SELECT 1;"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/models.rs"), "pub struct Nothing;\n").unwrap();
+}
+
+fn run(dir: &Path, args: &[&str], extra: &[&str]) -> cli::Output {
+    let out = Command::new(cli::alembix_bin())
+        .args(extra)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run alembix");
+    cli::Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn passwords_never_printed() {
+    cli::alembix_bin();
+    let urls = urls();
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let jobs: Vec<_> = urls
+            .iter()
+            .map(|url| {
+                scope.spawn(move || {
+                    let dir = tempfile::TempDir::new().unwrap();
+                    project(dir.path(), url);
+                    let mut bad = Vec::new();
+                    for args in COMMANDS {
+                        let out = run(dir.path(), args, &[]);
+                        let leaked = out.stdout.contains(MARKER) || out.stderr.contains(MARKER);
+                        if leaked || out.code != 2 || !out.stderr.starts_with("error:") {
+                            bad.push(format!(
+                                "{url} {args:?}: exit {}\n--- stdout\n{}\n--- stderr\n{}",
+                                out.code, out.stdout, out.stderr
+                            ));
+                        }
+                    }
+                    // The URL given on the command line too.
+                    let flag = ["--database-url", url.as_str()];
+                    let out = run(dir.path(), &["current"], &flag);
+                    if out.stdout.contains(MARKER) || out.stderr.contains(MARKER) || out.code != 2 {
+                        bad.push(format!("--database-url {url}: {}", out.stderr));
+                    }
+                    bad
+                })
+            })
+            .collect();
+        jobs.into_iter().flat_map(|j| j.join().unwrap()).collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn empty_sqlite_path_is_an_error() {
+    cli::alembix_bin();
+    for url in ["sqlite:", "sqlite://"] {
+        let dir = tempfile::TempDir::new().unwrap();
+        project(dir.path(), url);
+        for args in [&["current"][..], &["upgrade", "head"]] {
+            let out = run(dir.path(), args, &[]);
+            assert_eq!(out.code, 2, "{url} {args:?}: {}{}", out.stdout, out.stderr);
+            assert!(
+                out.stderr.contains("names no database file"),
+                "{url}: {}",
+                out.stderr
+            );
+        }
+    }
+}
