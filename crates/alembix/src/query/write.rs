@@ -1,39 +1,56 @@
 //! `INSERT`, `UPDATE`, `DELETE`, upsert and raw SQL.
 
 use std::marker::PhantomData;
+use std::sync::OnceLock;
 
 use alembix_schema::Dialect;
-use sea_query::{ExprTrait, IntoIden, OnConflict, Query, Value, Values};
+use sea_query::{ExprTrait, IntoIden, OnConflict, Query, QueryStatementWriter, Value, Values};
 
+use super::cache::Statements;
 use super::{build, quote_ident};
 use crate::db::Exec;
 use crate::error::{Error, Result};
 use crate::expr::{Col, Cond, Operand};
-use crate::model::{Model, key_cond};
+use crate::model::{Model, ModelMeta, key_cond};
 use crate::types::DbType;
 
-pub(crate) async fn find_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<Option<M>> {
+/// The cached SQL of a statement on `M`'s row with primary key `key`: `pick`
+/// chooses the cache slot, `render` builds the statement from the key's
+/// condition the first time.
+fn by_key_sql<M: Model, S: QueryStatementWriter>(
+    ex: &Exec<'_>,
+    key: &[Value],
+    pick: fn(&Statements) -> &OnceLock<String>,
+    render: impl FnOnce(&ModelMeta, sea_query::Expr) -> S,
+) -> Result<String> {
     let meta = M::meta();
     let dialect = ex.dialect();
     if key.len() != meta.primary_key.len() {
-        return Err(key_cond::<M>(key).expect_err("length differs"));
+        return Err(key_cond::<M>(key.to_vec()).expect_err("length differs"));
     }
-    let sql = meta
-        .statements
-        .get(dialect, ex.has_returning())
-        .find_by_key
+    let slot = pick(meta.statements.get(dialect, ex.has_returning()));
+    Ok(slot
         .get_or_init(|| {
+            let cond = crate::model::columns_eq(meta, &meta.primary_key, key.to_vec()).0;
+            build(&render(meta, cond), dialect).0
+        })
+        .clone())
+}
+
+pub(crate) async fn find_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<Option<M>> {
+    let sql = by_key_sql::<M, _>(
+        &ex,
+        &key,
+        |s| &s.find_by_key,
+        |meta, cond| {
             let mut stmt = Query::select();
             stmt.columns(meta.qualified_columns())
                 .from(meta.table_ref())
-                .and_where(crate::model::columns_eq(meta, &meta.primary_key, key.clone()).0);
-            build(&stmt, dialect).0
-        });
-    Ok(ex
-        .fetch_all(sql.clone(), Values(key))
-        .await?
-        .decode(0)?
-        .pop())
+                .and_where(cond);
+            stmt
+        },
+    )?;
+    Ok(ex.fetch_all(sql, Values(key)).await?.decode(0)?.pop())
 }
 
 /// Column positions written by an insert of `row`: all, or all but an
@@ -153,6 +170,15 @@ pub(crate) fn table_name(meta: &crate::model::ModelMeta, d: Dialect) -> String {
     }
 }
 
+/// `INSERT INTO t (a, b)` for the columns at positions `columns` of `meta`.
+pub(crate) fn insert_into(meta: &crate::model::ModelMeta, d: Dialect, columns: &[usize]) -> String {
+    let names: Vec<String> = columns
+        .iter()
+        .map(|i| quote_ident(d, meta.column_name(*i)))
+        .collect();
+    format!("INSERT INTO {} ({})", table_name(meta, d), names.join(", "))
+}
+
 pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
     let meta = M::meta();
     let dialect = ex.dialect();
@@ -269,22 +295,17 @@ pub(crate) async fn upsert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
 }
 
 pub(crate) async fn delete_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<u64> {
-    let meta = M::meta();
-    let dialect = ex.dialect();
-    if key.len() != meta.primary_key.len() {
-        return Err(key_cond::<M>(key).expect_err("length differs"));
-    }
-    let sql = meta
-        .statements
-        .get(dialect, ex.has_returning())
-        .delete_by_key
-        .get_or_init(|| {
+    let sql = by_key_sql::<M, _>(
+        &ex,
+        &key,
+        |s| &s.delete_by_key,
+        |meta, cond| {
             let mut stmt = Query::delete();
-            stmt.from_table(meta.table_ref())
-                .and_where(crate::model::columns_eq(meta, &meta.primary_key, key.clone()).0);
-            build(&stmt, dialect).0
-        });
-    Ok(ex.execute(sql.clone(), Values(key)).await?.rows_affected)
+            stmt.from_table(meta.table_ref()).and_where(cond);
+            stmt
+        },
+    )?;
+    Ok(ex.execute(sql, Values(key)).await?.rows_affected)
 }
 
 /// A bulk `UPDATE` of `M`; start one with `M::update_many()`. It runs as
