@@ -38,18 +38,14 @@ fn by_key_sql<M: Model, S: QueryStatementWriter>(
 }
 
 pub(crate) async fn find_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<Option<M>> {
-    let sql = by_key_sql::<M, _>(
-        &ex,
-        &key,
-        |s| &s.find_by_key,
-        |meta, cond| {
-            let mut stmt = Query::select();
-            stmt.columns(meta.qualified_columns())
-                .from(meta.table_ref())
-                .and_where(cond);
-            stmt
-        },
-    )?;
+    let select = |meta: &ModelMeta, cond| {
+        Query::select()
+            .columns(meta.qualified_columns())
+            .from(meta.table_ref())
+            .and_where(cond)
+            .to_owned()
+    };
+    let sql = by_key_sql::<M, _>(&ex, &key, |s| &s.find_by_key, select)?;
     Ok(ex.fetch_all(sql, Values(key)).await?.decode(0)?.pop())
 }
 
@@ -90,13 +86,18 @@ pub(crate) fn column_idens<M: Model>(columns: &[usize]) -> Vec<sea_query::DynIde
 
 /// ` RETURNING "a", "b"` for every column of `M`.
 fn returning_clause<M: Model>(dialect: Dialect) -> String {
+    format!(" RETURNING {}", all_columns::<M>(dialect))
+}
+
+/// `"a", "b"`: every column of `M`, quoted.
+fn all_columns<M: Model>(dialect: Dialect) -> String {
     let cols: Vec<String> = M::meta()
         .table
         .columns
         .iter()
         .map(|c| quote_ident(dialect, &c.name))
         .collect();
-    format!(" RETURNING {}", cols.join(", "))
+    cols.join(", ")
 }
 
 pub(crate) async fn insert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
@@ -295,16 +296,13 @@ pub(crate) async fn upsert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
 }
 
 pub(crate) async fn delete_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<u64> {
-    let sql = by_key_sql::<M, _>(
-        &ex,
-        &key,
-        |s| &s.delete_by_key,
-        |meta, cond| {
-            let mut stmt = Query::delete();
-            stmt.from_table(meta.table_ref()).and_where(cond);
-            stmt
-        },
-    )?;
+    let delete = |meta: &ModelMeta, cond| {
+        Query::delete()
+            .from_table(meta.table_ref())
+            .and_where(cond)
+            .to_owned()
+    };
+    let sql = by_key_sql::<M, _>(&ex, &key, |s| &s.delete_by_key, delete)?;
     Ok(ex.execute(sql, Values(key)).await?.rows_affected)
 }
 
@@ -320,17 +318,14 @@ pub(crate) async fn delete_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Re
 #[derive(Debug, Clone)]
 pub struct UpdateMany<M> {
     stmt: sea_query::UpdateStatement,
-    has_values: bool,
     _model: PhantomData<fn() -> M>,
 }
 
 impl<M: Model> UpdateMany<M> {
     pub(crate) fn new() -> Self {
-        let mut stmt = Query::update();
-        stmt.table(M::meta().table_ref());
+        let stmt = Query::update().table(M::meta().table_ref()).to_owned();
         UpdateMany {
             stmt,
-            has_values: false,
             _model: PhantomData,
         }
     }
@@ -339,7 +334,6 @@ impl<M: Model> UpdateMany<M> {
     pub fn set<T>(mut self, col: Col<M, T>, value: impl Operand<T>) -> Self {
         self.stmt
             .value(col.name().to_string().into_iden(), value.into_expr());
-        self.has_values = true;
         self
     }
 
@@ -351,15 +345,19 @@ impl<M: Model> UpdateMany<M> {
 
     /// Runs the update; returns the number of rows matched.
     pub async fn exec<'a>(self, ex: impl Into<Exec<'a>>) -> Result<u64> {
-        if !self.has_values {
+        if self.stmt.get_values().is_empty() {
             return Err(Error::Usage(
                 "update_many() needs at least one set(..)".into(),
             ));
         }
-        let ex = ex.into();
-        let (sql, values) = build(&self.stmt, ex.dialect());
-        Ok(ex.execute(sql, values).await?.rows_affected)
+        execute(&self.stmt, ex.into()).await
     }
+}
+
+/// Runs `stmt`; returns the number of rows it affected.
+async fn execute<S: QueryStatementWriter>(stmt: &S, ex: Exec<'_>) -> Result<u64> {
+    let (sql, values) = build(stmt, ex.dialect());
+    Ok(ex.execute(sql, values).await?.rows_affected)
 }
 
 /// A bulk `DELETE` of `M`; start one with `M::delete_many()`.
@@ -371,10 +369,8 @@ pub struct DeleteMany<M> {
 
 impl<M: Model> DeleteMany<M> {
     pub(crate) fn new() -> Self {
-        let mut stmt = Query::delete();
-        stmt.from_table(M::meta().table_ref());
         DeleteMany {
-            stmt,
+            stmt: Query::delete().from_table(M::meta().table_ref()).to_owned(),
             _model: PhantomData,
         }
     }
@@ -387,9 +383,7 @@ impl<M: Model> DeleteMany<M> {
 
     /// Runs the delete; returns the number of rows deleted.
     pub async fn exec<'a>(self, ex: impl Into<Exec<'a>>) -> Result<u64> {
-        let ex = ex.into();
-        let (sql, values) = build(&self.stmt, ex.dialect());
-        Ok(ex.execute(sql, values).await?.rows_affected)
+        execute(&self.stmt, ex.into()).await
     }
 }
 
@@ -447,15 +441,9 @@ impl<M: Model> RawQuery<M> {
     pub async fn all<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Vec<M>> {
         let ex = ex.into();
         let d = ex.dialect();
-        let cols: Vec<String> = M::meta()
-            .table
-            .columns
-            .iter()
-            .map(|c| quote_ident(d, &c.name))
-            .collect();
         let sql = format!(
             "SELECT {} FROM ({}) AS {}",
-            cols.join(", "),
+            all_columns::<M>(d),
             self.sql.trim().trim_end_matches(';'),
             quote_ident(d, "alembix_raw")
         );
