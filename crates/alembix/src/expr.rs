@@ -189,6 +189,30 @@ impl<M, T> Col<M, T> {
         Cond(f(self.expr()))
     }
 
+    /// `col = v`
+    pub fn eq(self, v: impl Operand<T>) -> Cond {
+        self.cmp(|c| c.eq(v.into_expr()))
+    }
+    /// `col <> v`
+    pub fn ne(self, v: impl Operand<T>) -> Cond {
+        self.cmp(|c| c.ne(v.into_expr()))
+    }
+    /// `col < v`
+    pub fn lt(self, v: impl Operand<T>) -> Cond {
+        self.cmp(|c| c.lt(v.into_expr()))
+    }
+    /// `col <= v`
+    pub fn le(self, v: impl Operand<T>) -> Cond {
+        self.cmp(|c| c.lte(v.into_expr()))
+    }
+    /// `col > v`
+    pub fn gt(self, v: impl Operand<T>) -> Cond {
+        self.cmp(|c| c.gt(v.into_expr()))
+    }
+    /// `col >= v`
+    pub fn ge(self, v: impl Operand<T>) -> Cond {
+        self.cmp(|c| c.gte(v.into_expr()))
+    }
     /// `col BETWEEN low AND high`
     pub fn between(self, low: impl Operand<T>, high: impl Operand<T>) -> Cond {
         self.cmp(|c| c.between(low.into_expr(), high.into_expr()))
@@ -224,27 +248,6 @@ impl<M, T> Col<M, T> {
         }
     }
 }
-
-/// Binary comparisons of a column with an operand: method, sea-query
-/// method, doc.
-macro_rules! comparisons {
-    ($($name:ident $op:ident $doc:literal),*) => {
-        impl<M, T> Col<M, T> {$(
-            #[doc = $doc]
-            pub fn $name(self, v: impl Operand<T>) -> Cond {
-                self.cmp(|c| c.$op(v.into_expr()))
-            }
-        )*}
-    };
-}
-comparisons!(
-    eq eq "`col = v`",
-    ne ne "`col <> v`",
-    lt lt "`col < v`",
-    le lte "`col <= v`",
-    gt gt "`col > v`",
-    ge gte "`col >= v`"
-);
 
 /// Text columns.
 pub trait TextColumn {}
