@@ -223,26 +223,18 @@ fn index(meta: &ParseNestedMeta<'_>) -> syn::Result<IndexAttr> {
 
 /// `unique(...)`; a repeated option overrides the earlier one.
 fn unique(meta: &ParseNestedMeta<'_>) -> syn::Result<UniqueAttr> {
-    let (name, columns) = named_constraint(
-        meta,
-        symbol::UNIQUE,
-        symbol::UNIQUE_KEYS,
-        symbol::COLUMNS,
-        |inner| Ok(column_list(&lit_str(inner)?)),
-    )?;
+    use symbol::{COLUMNS, UNIQUE, UNIQUE_KEYS};
+    let (name, columns) = named_constraint(meta, UNIQUE, UNIQUE_KEYS, COLUMNS, |inner| {
+        Ok(column_list(&lit_str(inner)?))
+    })?;
     let columns = columns.ok_or_else(|| meta.error("unique needs `columns = \"a, b\"`"))?;
     Ok(UniqueAttr { name, columns })
 }
 
 /// `check(...)`; a repeated option overrides the earlier one.
 fn check(meta: &ParseNestedMeta<'_>) -> syn::Result<CheckAttr> {
-    let (name, expr) = named_constraint(
-        meta,
-        symbol::CHECK,
-        symbol::CHECK_KEYS,
-        symbol::EXPR,
-        lit_str,
-    )?;
+    use symbol::{CHECK, CHECK_KEYS, EXPR};
+    let (name, expr) = named_constraint(meta, CHECK, CHECK_KEYS, EXPR, lit_str)?;
     let expr = expr.ok_or_else(|| meta.error("check needs `expr = \"...\"`"))?;
     Ok(CheckAttr { name, expr })
 }
