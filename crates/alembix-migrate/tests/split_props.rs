@@ -19,6 +19,23 @@ use proptest::prelude::*;
 
 type S = BoxedStrategy<String>;
 
+/// Pieces of `piece`, as many as `len` says, joined between `open` and `close`.
+fn joined_in(
+    open: &'static str,
+    piece: impl Strategy<Value = String> + 'static,
+    len: std::ops::Range<usize>,
+    close: &'static str,
+) -> S {
+    prop::collection::vec(piece, len)
+        .prop_map(move |p| format!("{open}{}{close}", join(p)))
+        .boxed()
+}
+
+/// Strings matching `pattern`, each made into a token by `wrap`.
+fn wrapped(pattern: &'static str, wrap: fn(String) -> String) -> S {
+    pattern.prop_map(wrap).boxed()
+}
+
 fn join(parts: Vec<String>) -> String {
     parts.concat()
 }
@@ -36,30 +53,21 @@ fn literal(d: Dialect) -> S {
     } else {
         pieces.push(Just("\\".to_string()).boxed());
     }
-    let plain = prop::collection::vec(prop::strategy::Union::new(pieces), 0..6)
-        .prop_map(|p| format!("'{}'", join(p)));
-    let mut all: Vec<S> = vec![plain.boxed()];
+    let mut all: Vec<S> = vec![joined_in(
+        "'",
+        prop::strategy::Union::new(pieces),
+        0..6,
+        "'",
+    )];
     if d == MySql {
-        let dq = prop::collection::vec(
-            prop_oneof!["[a-z ;'#-]{1,4}", Just("\\\"".into()), Just("\"\"".into())],
-            0..5,
-        )
-        .prop_map(|p| format!("\"{}\"", join(p)));
-        all.push(dq.boxed());
+        let piece = prop_oneof!["[a-z ;'#-]{1,4}", Just("\\\"".into()), Just("\"\"".into())];
+        all.push(joined_in("\"", piece, 0..5, "\""));
     }
     if d == Postgres {
-        let e = prop::collection::vec(
-            prop_oneof!["[a-z ;\"]{1,4}", Just("\\'".into()), Just("\\\\".into())],
-            0..5,
-        )
-        .prop_map(|p| format!("E'{}'", join(p)));
-        all.push(e.boxed());
-        all.push("[a-z ;'\"-]{0,8}".prop_map(|s| format!("$${s}$$")).boxed());
-        all.push(
-            "[a-z ;'-]{0,8}"
-                .prop_map(|s| format!("$q$ {s} $$ $q$"))
-                .boxed(),
-        );
+        let piece = prop_oneof!["[a-z ;\"]{1,4}", Just("\\'".into()), Just("\\\\".into())];
+        all.push(joined_in("E'", piece, 0..5, "'"));
+        all.push(wrapped("[a-z ;'\"-]{0,8}", |s| format!("$${s}$$")));
+        all.push(wrapped("[a-z ;'-]{0,8}", |s| format!("$q$ {s} $$ $q$")));
     }
     prop::strategy::Union::new(all).boxed()
 }
@@ -67,23 +75,19 @@ fn literal(d: Dialect) -> S {
 /// A quoted identifier with `;` inside.
 fn ident(d: Dialect) -> S {
     match d {
-        MySql => "[a-z ;'\"]{1,5}".prop_map(|s| format!("`{s}`")).boxed(),
-        _ => "[a-z ;'`]{1,5}".prop_map(|s| format!("\"{s}\"")).boxed(),
+        MySql => wrapped("[a-z ;'\"]{1,5}", |s| format!("`{s}`")),
+        _ => wrapped("[a-z ;'`]{1,5}", |s| format!("\"{s}\"")),
     }
 }
 
 /// A comment that may sit between two tokens of a statement.
 fn inline_comment(d: Dialect) -> S {
     let mut all: Vec<S> = vec![
-        "[a-z ;'\"]{0,6}"
-            .prop_map(|s| format!(" /* {s} */ "))
-            .boxed(),
-        "[a-z ;'\"]{0,6}"
-            .prop_map(|s| format!(" -- {s}\n  "))
-            .boxed(),
+        wrapped("[a-z ;'\"]{0,6}", |s| format!(" /* {s} */ ")),
+        wrapped("[a-z ;'\"]{0,6}", |s| format!(" -- {s}\n  ")),
     ];
     if d == MySql {
-        all.push("[a-z ;'\"]{0,6}".prop_map(|s| format!(" # {s}\n ")).boxed());
+        all.push(wrapped("[a-z ;'\"]{0,6}", |s| format!(" # {s}\n ")));
     }
     if d == Postgres {
         all.push(Just(" /* a /* b; */ c; */ ".to_string()).boxed());
@@ -211,20 +215,16 @@ fn junk(d: Dialect) -> S {
         prop_oneof![Just(" "), Just("\n"), Just("\t"), Just("\r\n"), Just(";")]
             .prop_map(str::to_string)
             .boxed(),
-        "[a-z ;'\"]{0,8}".prop_map(|s| format!("-- {s}\n")).boxed(),
-        "[a-z ;'\"\n]{0,8}"
-            .prop_map(|s| format!("/* {s} */"))
-            .boxed(),
+        wrapped("[a-z ;'\"]{0,8}", |s| format!("-- {s}\n")),
+        wrapped("[a-z ;'\"\n]{0,8}", |s| format!("/* {s} */")),
     ];
     if d == MySql {
-        all.push("[a-z ;'\"]{0,8}".prop_map(|s| format!("#{s}\n")).boxed());
+        all.push(wrapped("[a-z ;'\"]{0,8}", |s| format!("#{s}\n")));
     }
     if d == Postgres {
-        all.push(
-            "[a-z ;'\"]{0,8}"
-                .prop_map(|s| format!("/* {s} /* {s} */ {s} */"))
-                .boxed(),
-        );
+        all.push(wrapped("[a-z ;'\"]{0,8}", |s| {
+            format!("/* {s} /* {s} */ {s} */")
+        }));
     }
     prop::collection::vec(prop::strategy::Union::new(all), 0..4)
         .prop_map(join)

@@ -112,21 +112,11 @@ pub fn apply_op(schema: &mut Schema, op: &Op) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{
-        Check, Column, ColumnType, EnumType, ForeignKey, Index, ReferentialAction, Schema, Table,
-    };
+    use crate::model::{Check, Column, ColumnType, EnumType, ForeignKey, Index, Schema, Table};
     use crate::op::Op;
 
     fn fk(name: &str, col: &str, to: &str) -> ForeignKey {
-        ForeignKey {
-            name: name.into(),
-            columns: vec![col.into()],
-            ref_table: to.into(),
-            ref_schema: None,
-            ref_columns: vec!["id".into()],
-            on_delete: ReferentialAction::NoAction,
-            on_update: ReferentialAction::NoAction,
-        }
+        ForeignKey::new(name, &[col], to, &["id"])
     }
 
     fn start() -> Schema {

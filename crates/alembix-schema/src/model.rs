@@ -360,6 +360,28 @@ pub struct ForeignKey {
     pub on_update: ReferentialAction,
 }
 
+impl ForeignKey {
+    /// Foreign key `name` from `columns` to `ref_columns` of `ref_table` (in
+    /// the default schema), with the default actions.
+    pub fn new(
+        name: impl Into<String>,
+        columns: &[&str],
+        ref_table: impl Into<String>,
+        ref_columns: &[&str],
+    ) -> Self {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        ForeignKey {
+            name: name.into(),
+            columns: strings(columns),
+            ref_table: ref_table.into(),
+            ref_schema: None,
+            ref_columns: strings(ref_columns),
+            on_delete: ReferentialAction::default(),
+            on_update: ReferentialAction::default(),
+        }
+    }
+}
+
 /// A named CHECK constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {

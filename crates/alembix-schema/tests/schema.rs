@@ -9,14 +9,10 @@ use alembix_schema::{
 };
 
 fn fk(table: &str, column: &str, ref_table: &str) -> ForeignKey {
+    let name = alembix_schema::naming::foreign_key_name(table, &[column], ref_table);
     ForeignKey {
-        name: alembix_schema::naming::foreign_key_name(table, &[column], ref_table),
-        columns: vec![column.into()],
-        ref_table: ref_table.into(),
-        ref_schema: None,
-        ref_columns: vec!["id".into()],
         on_delete: ReferentialAction::SetNull,
-        on_update: ReferentialAction::NoAction,
+        ..ForeignKey::new(name, &[column], ref_table, &["id"])
     }
 }
 

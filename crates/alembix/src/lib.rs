@@ -139,6 +139,18 @@ pub use types::{DbEnum, DbType};
 
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(not(feature = "mysql"))]
+    pub use crate::__alembix_drop as __alembix_mysql;
+    #[cfg(not(feature = "postgres"))]
+    pub use crate::__alembix_drop as __alembix_postgres;
+    #[cfg(not(feature = "sqlite"))]
+    pub use crate::__alembix_drop as __alembix_sqlite;
+    #[cfg(feature = "mysql")]
+    pub use crate::__alembix_keep as __alembix_mysql;
+    #[cfg(feature = "postgres")]
+    pub use crate::__alembix_keep as __alembix_postgres;
+    #[cfg(feature = "sqlite")]
+    pub use crate::__alembix_keep as __alembix_sqlite;
     pub use crate::expr::Col;
     pub use crate::model::{Model, ModelMeta};
     #[cfg(feature = "mysql")]
@@ -148,7 +160,6 @@ pub mod __private {
     #[cfg(feature = "sqlite")]
     pub use crate::types::decode_enum_sqlite;
     pub use crate::types::{DbEnum, DbType, enum_value};
-    pub use crate::{__alembix_mysql, __alembix_postgres, __alembix_sqlite};
     pub use crate::{DecodeError, Error};
     pub use alembix_schema::EnumType;
     pub use sea_query::Value;
@@ -161,54 +172,21 @@ pub mod __private {
     pub use std::sync::OnceLock;
 }
 
-// The derives wrap the code for one backend in these: it is kept when the
-// backend's feature of this crate is on, and dropped otherwise, so the
-// generated code compiles whichever backends are enabled.
+// The derives wrap the code for one backend in `__alembix_<backend>! { ... }`:
+// the name stands for `__alembix_keep` when the backend's feature of this
+// crate is on and for `__alembix_drop` otherwise, so the generated code
+// compiles whichever backends are enabled.
 
-/// Keeps its input when the `postgres` feature is on.
-#[cfg(feature = "postgres")]
+/// Keeps its input: the backend it wraps is enabled.
 #[macro_export]
 #[doc(hidden)]
-macro_rules! __alembix_postgres {
+macro_rules! __alembix_keep {
     ($($code:tt)*) => { $($code)* };
 }
 
-/// Drops its input: the `postgres` feature is off.
-#[cfg(not(feature = "postgres"))]
+/// Drops its input: the backend it wraps is disabled.
 #[macro_export]
 #[doc(hidden)]
-macro_rules! __alembix_postgres {
-    ($($code:tt)*) => {};
-}
-
-/// Keeps its input when the `mysql` feature is on.
-#[cfg(feature = "mysql")]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __alembix_mysql {
-    ($($code:tt)*) => { $($code)* };
-}
-
-/// Drops its input: the `mysql` feature is off.
-#[cfg(not(feature = "mysql"))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __alembix_mysql {
-    ($($code:tt)*) => {};
-}
-
-/// Keeps its input when the `sqlite` feature is on.
-#[cfg(feature = "sqlite")]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __alembix_sqlite {
-    ($($code:tt)*) => { $($code)* };
-}
-
-/// Drops its input: the `sqlite` feature is off.
-#[cfg(not(feature = "sqlite"))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __alembix_sqlite {
+macro_rules! __alembix_drop {
     ($($code:tt)*) => {};
 }

@@ -89,14 +89,34 @@ fn distinct(values: impl Iterator<Item = Value>) -> Vec<Value> {
         .collect()
 }
 
+/// The single-column foreign key of child `C` to parent `P`: its column
+/// names and their positions in each model.
+struct Link {
+    col: &'static str,
+    ref_col: &'static str,
+    /// Position of `col` in `C`.
+    ci: usize,
+    /// Position of `ref_col` in `P`.
+    pi: usize,
+}
+
+fn link<C: Model, P: Model>() -> Result<Link> {
+    let (col, ref_col) = single(foreign_key::<C, P>()?)?;
+    Ok(Link {
+        col,
+        ref_col,
+        ci: position::<C>(col)?,
+        pi: position::<P>(ref_col)?,
+    })
+}
+
 pub(crate) async fn load_parents<C: Model, P: Model + Clone>(
     ex: Exec<'_>,
     rows: &[C],
 ) -> Result<Vec<Option<P>>> {
-    let fk = foreign_key::<C, P>()?;
-    let (col, ref_col) = single(fk)?;
-    let ci = position::<C>(col)?;
-    let pi = position::<P>(ref_col)?;
+    let Link {
+        ci, pi, ref_col, ..
+    } = link::<C, P>()?;
     let keys = distinct(rows.iter().map(|r| r.value_at(ci)));
     if keys.is_empty() {
         return Ok(rows.iter().map(|_| None).collect());
@@ -141,10 +161,7 @@ pub(crate) async fn load_children<P: Model, C: Model + Clone>(
     ex: Exec<'_>,
     rows: &[P],
 ) -> Result<Vec<Vec<C>>> {
-    let fk = foreign_key::<C, P>()?;
-    let (col, ref_col) = single(fk)?;
-    let pi = position::<P>(ref_col)?;
-    let ci = position::<C>(col)?;
+    let Link { ci, pi, col, .. } = link::<C, P>()?;
     let keys = distinct(rows.iter().map(|r| r.value_at(pi)));
     let mut out: Vec<Vec<C>> = rows.iter().map(|_| Vec::new()).collect();
     if keys.is_empty() {

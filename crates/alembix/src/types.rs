@@ -39,8 +39,10 @@ pub trait DbType: Sized + Send + Sync + 'static {
     fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError>;
 }
 
+/// `DbType` for types sea-query binds as a `Value` variant and sqlx decodes
+/// on every backend; `sqlite: f` reads the SQLite column with `f` instead.
 macro_rules! native {
-    ($($ty:ty => $variant:ident),* $(,)?) => {$(
+    ($($ty:ty => $variant:ident $(, sqlite: $sqlite:path)?;)*) => {$(
         impl DbType for $ty {
             fn to_value(&self) -> Value {
                 Value::$variant(Some(self.clone().into()))
@@ -58,73 +60,60 @@ macro_rules! native {
             }
             #[cfg(feature = "sqlite")]
             fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError> {
-                row.try_get(index)
+                native!(@sqlite row, index $(, $sqlite)?)
             }
         }
     )*};
+    (@sqlite $row:ident, $index:ident) => { $row.try_get($index) };
+    (@sqlite $row:ident, $index:ident, $decode:path) => { $decode($row, $index) };
 }
 
 native! {
-    bool => Bool,
-    i16 => SmallInt,
-    i32 => Int,
-    i64 => BigInt,
-    f32 => Float,
-    f64 => Double,
-    String => String,
-    Vec<u8> => Bytes,
-    chrono::NaiveDate => ChronoDate,
-    chrono::NaiveTime => ChronoTime,
-    chrono::NaiveDateTime => ChronoDateTime,
-    chrono::DateTime<chrono::Utc> => ChronoDateTimeUtc,
-    uuid::Uuid => Uuid,
+    bool => Bool;
+    i16 => SmallInt;
+    i32 => Int;
+    i64 => BigInt;
+    f32 => Float;
+    f64 => Double;
+    String => String;
+    Vec<u8> => Bytes;
+    chrono::NaiveDate => ChronoDate;
+    chrono::NaiveTime => ChronoTime;
+    chrono::NaiveDateTime => ChronoDateTime;
+    chrono::DateTime<chrono::Utc> => ChronoDateTimeUtc;
+    uuid::Uuid => Uuid;
+    serde_json::Value => Json;
+    rust_decimal::Decimal => Decimal, sqlite: decimal_from_sqlite;
 }
 
-impl DbType for rust_decimal::Decimal {
-    fn to_value(&self) -> Value {
-        Value::Decimal(Some(*self))
-    }
-    fn null_value() -> Value {
-        Value::Decimal(None)
-    }
-    #[cfg(feature = "postgres")]
-    fn decode_pg(row: &PgRow, index: usize) -> Result<Self, DecodeError> {
-        row.try_get(index)
-    }
-    #[cfg(feature = "mysql")]
-    fn decode_mysql(row: &MySqlRow, index: usize) -> Result<Self, DecodeError> {
-        row.try_get(index)
-    }
-    #[cfg(feature = "sqlite")]
-    /// SQLite has no exact decimal: the value is kept as text.
-    fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError> {
-        let text: String = row.try_get(index)?;
-        text.parse().map_err(|e| sqlx::Error::ColumnDecode {
-            index: index.to_string(),
-            source: Box::new(e),
-        })
-    }
+/// SQLite has no exact decimal: the value is kept as text.
+#[cfg(feature = "sqlite")]
+fn decimal_from_sqlite(
+    row: &SqliteRow,
+    index: usize,
+) -> Result<rust_decimal::Decimal, DecodeError> {
+    let text: String = row.try_get(index)?;
+    text.parse().map_err(|e| sqlx::Error::ColumnDecode {
+        index: index.to_string(),
+        source: Box::new(e),
+    })
 }
 
-impl DbType for serde_json::Value {
-    fn to_value(&self) -> Value {
-        Value::Json(Some(Box::new(self.clone())))
+/// Reads column `index` as NULL or as a value `decode` reads.
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+fn decode_nullable<R, T>(
+    row: &R,
+    index: usize,
+    decode: fn(&R, usize) -> Result<T, DecodeError>,
+) -> Result<Option<T>, DecodeError>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+{
+    if row.try_get_raw(index)?.is_null() {
+        return Ok(None);
     }
-    fn null_value() -> Value {
-        Value::Json(None)
-    }
-    #[cfg(feature = "postgres")]
-    fn decode_pg(row: &PgRow, index: usize) -> Result<Self, DecodeError> {
-        row.try_get(index)
-    }
-    #[cfg(feature = "mysql")]
-    fn decode_mysql(row: &MySqlRow, index: usize) -> Result<Self, DecodeError> {
-        row.try_get(index)
-    }
-    #[cfg(feature = "sqlite")]
-    fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError> {
-        row.try_get(index)
-    }
+    decode(row, index).map(Some)
 }
 
 impl<T: DbType> DbType for Option<T> {
@@ -139,24 +128,15 @@ impl<T: DbType> DbType for Option<T> {
     }
     #[cfg(feature = "postgres")]
     fn decode_pg(row: &PgRow, index: usize) -> Result<Self, DecodeError> {
-        if row.try_get_raw(index)?.is_null() {
-            return Ok(None);
-        }
-        T::decode_pg(row, index).map(Some)
+        decode_nullable(row, index, T::decode_pg)
     }
     #[cfg(feature = "mysql")]
     fn decode_mysql(row: &MySqlRow, index: usize) -> Result<Self, DecodeError> {
-        if row.try_get_raw(index)?.is_null() {
-            return Ok(None);
-        }
-        T::decode_mysql(row, index).map(Some)
+        decode_nullable(row, index, T::decode_mysql)
     }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError> {
-        if row.try_get_raw(index)?.is_null() {
-            return Ok(None);
-        }
-        T::decode_sqlite(row, index).map(Some)
+        decode_nullable(row, index, T::decode_sqlite)
     }
 }
 
@@ -213,18 +193,30 @@ fn enum_from_text<E: DbEnum>(text: &str, index: usize, rust: &str) -> Result<E, 
     })
 }
 
-#[cfg(feature = "postgres")]
-#[doc(hidden)]
-pub fn decode_enum_pg<E: DbEnum>(row: &PgRow, index: usize, rust: &str) -> Result<E, DecodeError> {
-    // An enum type is not `text` to sqlx's type check; its wire form is the label.
+/// Reads column `index` as its wire text and looks the label up: an enum
+/// type is not `text` to sqlx's type check, but its wire form is the label.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn decode_enum_label<'r, R, E>(row: &'r R, index: usize, rust: &str) -> Result<E, DecodeError>
+where
+    R: Row,
+    E: DbEnum,
+    usize: sqlx::ColumnIndex<R>,
+    &'r str: sqlx::Decode<'r, R::Database>,
+{
     let raw = row.try_get_raw(index)?;
-    let text = <&str as sqlx::Decode<sqlx::Postgres>>::decode(raw).map_err(|source| {
+    let text = <&str as sqlx::Decode<R::Database>>::decode(raw).map_err(|source| {
         sqlx::Error::ColumnDecode {
             index: index.to_string(),
             source,
         }
     })?;
     enum_from_text(text, index, rust)
+}
+
+#[cfg(feature = "postgres")]
+#[doc(hidden)]
+pub fn decode_enum_pg<E: DbEnum>(row: &PgRow, index: usize, rust: &str) -> Result<E, DecodeError> {
+    decode_enum_label(row, index, rust)
 }
 
 #[cfg(feature = "mysql")]
@@ -234,14 +226,7 @@ pub fn decode_enum_mysql<E: DbEnum>(
     index: usize,
     rust: &str,
 ) -> Result<E, DecodeError> {
-    let raw = row.try_get_raw(index)?;
-    let text = <&str as sqlx::Decode<sqlx::MySql>>::decode(raw).map_err(|source| {
-        sqlx::Error::ColumnDecode {
-            index: index.to_string(),
-            source,
-        }
-    })?;
-    enum_from_text(text, index, rust)
+    decode_enum_label(row, index, rust)
 }
 
 #[cfg(feature = "sqlite")]

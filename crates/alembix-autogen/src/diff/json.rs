@@ -21,64 +21,49 @@ pub fn ops_json(ops: &[Op]) -> Value {
 
 fn op_json(op: &Op) -> Value {
     let mut v = json!({ "op": op.kind() });
-    let set = |v: &mut Value, k: &str, x: Value| {
-        v[k] = x;
-    };
+    if let Some(table) = op.table() {
+        v["table"] = json!(table);
+    }
     match op {
-        Op::CreateTable { table } | Op::DropTable { table } => {
-            set(&mut v, "table", json!(table.name))
+        Op::RenameTable { from, .. } => v["from"] = json!(from),
+        Op::AddColumn { column, .. } | Op::DropColumn { column, .. } => {
+            v["column"] = json!(column.name)
         }
-        Op::RenameTable { table, from } => {
-            set(&mut v, "table", json!(table));
-            set(&mut v, "from", json!(from));
+        Op::RenameColumn { column, from, .. } => {
+            v["column"] = json!(column);
+            v["from"] = json!(from);
         }
-        Op::AddColumn { table, column } | Op::DropColumn { table, column } => {
-            set(&mut v, "table", json!(table));
-            set(&mut v, "column", json!(column.name));
-        }
-        Op::RenameColumn {
-            table,
-            column,
-            from,
-        } => {
-            set(&mut v, "table", json!(table));
-            set(&mut v, "column", json!(column));
-            set(&mut v, "from", json!(from));
-        }
-        Op::AlterColumn { table, from, to } => {
-            set(&mut v, "table", json!(table));
-            set(&mut v, "column", json!(to.name));
+        Op::AlterColumn { from, to, .. } => {
+            v["column"] = json!(to.name);
             let changes: Vec<&str> = column_changes(from, to)
                 .iter()
                 .map(|c| c.as_str())
                 .collect();
-            set(&mut v, "changes", json!(changes));
+            v["changes"] = json!(changes);
         }
-        Op::CreateIndex { table, index } | Op::DropIndex { table, index } => {
-            set(&mut v, "table", json!(table));
-            set(&mut v, "name", json!(index.name));
+        Op::CreateIndex { index, .. } | Op::DropIndex { index, .. } => {
+            v["name"] = json!(index.name)
         }
-        Op::AddUnique { table, unique } | Op::DropUnique { table, unique } => {
-            set(&mut v, "table", json!(table));
-            set(&mut v, "name", json!(unique.name));
+        Op::AddUnique { unique, .. } | Op::DropUnique { unique, .. } => {
+            v["name"] = json!(unique.name)
         }
-        Op::AddForeignKey { table, foreign_key } | Op::DropForeignKey { table, foreign_key } => {
-            set(&mut v, "table", json!(table));
-            set(&mut v, "name", json!(foreign_key.name));
+        Op::AddForeignKey {
+            foreign_key: fk, ..
         }
-        Op::AddCheck { table, check } | Op::DropCheck { table, check } => {
-            set(&mut v, "table", json!(table));
-            set(&mut v, "name", json!(check.name));
+        | Op::DropForeignKey {
+            foreign_key: fk, ..
+        } => v["name"] = json!(fk.name),
+        Op::AddCheck { check, .. } | Op::DropCheck { check, .. } => v["name"] = json!(check.name),
+        Op::AddPrimaryKey {
+            primary_key: pk, ..
         }
-        Op::AddPrimaryKey { table, primary_key } | Op::DropPrimaryKey { table, primary_key } => {
-            set(&mut v, "table", json!(table));
-            set(&mut v, "name", json!(primary_key.name));
-        }
+        | Op::DropPrimaryKey {
+            primary_key: pk, ..
+        } => v["name"] = json!(pk.name),
         Op::CreateEnum { enum_type } | Op::DropEnum { enum_type } => {
-            set(&mut v, "name", json!(enum_type.name))
+            v["name"] = json!(enum_type.name)
         }
-        Op::AlterEnum { name, .. } => set(&mut v, "name", json!(name)),
-        Op::AlterTableComment { table, .. } => set(&mut v, "table", json!(table)),
+        Op::AlterEnum { name, .. } => v["name"] = json!(name),
         _ => {}
     }
     v

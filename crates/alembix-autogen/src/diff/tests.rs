@@ -23,15 +23,7 @@ fn schema(tables: Vec<Table>) -> Schema {
 }
 
 fn fk(name: &str, column: &str, ref_table: &str) -> ForeignKey {
-    ForeignKey {
-        name: name.into(),
-        columns: vec![column.into()],
-        ref_table: ref_table.into(),
-        ref_schema: None,
-        ref_columns: vec!["id".into()],
-        on_delete: ReferentialAction::NoAction,
-        on_update: ReferentialAction::NoAction,
-    }
+    ForeignKey::new(name, &[column], ref_table, &["id"])
 }
 
 /// A table `name` with a column `<ref>_id` referencing `ref_table`.

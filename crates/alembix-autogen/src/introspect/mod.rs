@@ -105,6 +105,21 @@ pub(crate) fn count_query() {
     QUERIES.fetch_add(1, Ordering::Relaxed);
 }
 
+/// The table name in column 0 of a catalog row, unless `opts` excludes it.
+#[cfg(any(feature = "mysql", feature = "sqlite"))]
+pub(crate) fn included_table<R: sqlx::Row>(
+    r: &R,
+    opts: &IntrospectOptions,
+) -> Result<Option<String>>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database>,
+    String: sqlx::Type<R::Database>,
+{
+    let name: String = r.try_get(0)?;
+    Ok((!opts.exclude_tables.contains(&name)).then_some(name))
+}
+
 /// Introspects whichever backend `db` is.
 pub async fn introspect(
     db: &alembix_migrate::Database,

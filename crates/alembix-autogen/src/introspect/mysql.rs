@@ -9,7 +9,7 @@ use alembix_schema::{
 use sqlx::mysql::MySqlRow;
 use sqlx::{MySqlPool, Row};
 
-use super::{IntrospectOptions, count_query, tidy};
+use super::{IntrospectOptions, count_query, included_table, tidy};
 use crate::error::Result;
 
 /// `enum('a','it''s')` → the labels.
@@ -138,10 +138,9 @@ async fn read_tables(cat: &mut Catalog<'_>, opts: &IntrospectOptions) -> Result<
         .await?;
     let mut tables = Tables::new();
     for r in rows {
-        let name: String = r.try_get(0)?;
-        if opts.exclude_tables.contains(&name) {
+        let Some(name) = included_table(&r, opts)? else {
             continue;
-        }
+        };
         let comment: String = r.try_get(1)?;
         let mut t = Table::new(name.clone());
         t.comment = (!comment.is_empty()).then_some(comment);

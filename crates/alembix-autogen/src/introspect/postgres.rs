@@ -99,6 +99,25 @@ pub(crate) async fn read_postgres(
 }
 
 /// The table a row's first column (a table oid) names, if it is read.
+/// Runs (and counts) `sql` (`$1` is the schemas `ns`) and hands each row to `add` with
+/// the table it describes; rows of tables not read are skipped.
+async fn per_table(
+    conn: &mut sqlx::PgConnection,
+    sql: impl sqlx::SqlSafeStr,
+    ns: &[String],
+    tables: &mut Tables,
+    mut add: impl FnMut(&mut Table, &PgRow) -> Result<()>,
+) -> Result<()> {
+    count_query();
+    let rows = sqlx::query(sql).bind(ns).fetch_all(&mut *conn).await?;
+    for r in rows {
+        if let Some(t) = table_of(tables, &r)? {
+            add(t, &r)?;
+        }
+    }
+    Ok(())
+}
+
 fn table_of<'t>(tables: &'t mut Tables, r: &PgRow) -> Result<Option<&'t mut Table>> {
     Ok(tables.get_mut(&r.try_get::<i64, _>(0)?))
 }
@@ -160,9 +179,7 @@ async fn read_columns(
     enums: &Enums,
     tables: &mut Tables,
 ) -> Result<()> {
-    count_query();
-    let col_rows = sqlx::query(
-        "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod),
+    let sql = "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod),
                 a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
                 col_description(a.attrelid, a.attnum), t.typtype::text, t.typname::text
          FROM pg_attribute a
@@ -171,18 +188,12 @@ async fn read_columns(
          JOIN pg_type t ON t.oid = a.atttypid
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
          WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND n.nspname = ANY($1)
-         ORDER BY a.attrelid, a.attnum",
-    )
-    .bind(ns)
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in col_rows {
-        let Some(t) = table_of(tables, &r)? else {
-            continue;
-        };
-        t.columns.push(column_row(&r, enums)?);
-    }
-    Ok(())
+         ORDER BY a.attrelid, a.attnum";
+    per_table(conn, sql, ns, tables, |t, r| {
+        t.columns.push(column_row(r, enums)?);
+        Ok(())
+    })
+    .await
 }
 
 /// A column row as a [`Column`]: an enum type by its labels, identity and
@@ -225,9 +236,7 @@ async fn read_constraints(
     ns: &[String],
     tables: &mut Tables,
 ) -> Result<()> {
-    count_query();
-    let con_rows = sqlx::query(
-        "SELECT con.conrelid::int8, con.conname::text, con.contype::text, pg_get_constraintdef(con.oid),
+    let sql = "SELECT con.conrelid::int8, con.conname::text, con.contype::text, pg_get_constraintdef(con.oid),
                 array(SELECT att.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, ord)
                       JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = k.n ORDER BY k.ord),
                 rc.relname::text, rn.nspname::text,
@@ -239,18 +248,12 @@ async fn read_constraints(
          JOIN pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_class rc ON rc.oid = con.confrelid
          LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-         WHERE n.nspname = ANY($1) AND con.contype IN ('p', 'u', 'f', 'c')",
-    )
-    .bind(ns)
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in con_rows {
-        let Some(t) = table_of(tables, &r)? else {
-            continue;
-        };
-        add_constraint(t, &r)?;
-    }
-    Ok(())
+         WHERE n.nspname = ANY($1) AND con.contype IN ('p', 'u', 'f', 'c')";
+    per_table(conn, sql, ns, tables, |t, r| {
+        add_constraint(t, r)?;
+        Ok(())
+    })
+    .await
 }
 
 /// Adds a constraint row to its table, by its `contype`.
@@ -296,24 +299,18 @@ async fn read_indexes(
     ns: &[String],
     tables: &mut Tables,
 ) -> Result<()> {
-    count_query();
-    let ix_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "{INDEX_SELECT}
          JOIN pg_class c ON c.oid = i.indrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = ANY($1)
            AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))"
-    )))
-    .bind(ns)
-    .fetch_all(&mut *conn)
-    .await?;
-    for r in ix_rows {
-        let Some(t) = table_of(tables, &r)? else {
-            continue;
-        };
-        t.indexes.push(index_row(&r)?);
-    }
-    Ok(())
+    ));
+    per_table(conn, sql, ns, tables, |t, r| {
+        t.indexes.push(index_row(r)?);
+        Ok(())
+    })
+    .await
 }
 
 /// Which of `schemas` exist.

@@ -11,7 +11,7 @@ use alembix_schema::{
 use sqlx::{Row, SqlitePool};
 
 use super::sqlite_sql::{Parsed, enum_check, parse_create_index, parse_create_table};
-use super::{IntrospectOptions, count_query, tidy};
+use super::{IntrospectOptions, count_query, included_table, tidy};
 use crate::error::Result;
 
 fn action(s: &str) -> ReferentialAction {
@@ -102,10 +102,9 @@ async fn read_tables(
         .await?;
     let mut tables = Tables::new();
     for r in rows {
-        let name: String = r.try_get(0)?;
-        if opts.exclude_tables.contains(&name) {
+        let Some(name) = included_table(&r, opts)? else {
             continue;
-        }
+        };
         let sql: Option<String> = r.try_get(1)?;
         tables.insert(name.clone(), (Table::new(name), sql.unwrap_or_default()));
     }

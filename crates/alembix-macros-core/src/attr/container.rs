@@ -223,16 +223,9 @@ fn index(meta: &ParseNestedMeta<'_>) -> syn::Result<IndexAttr> {
 
 /// `unique(...)`; a repeated option overrides the earlier one.
 fn unique(meta: &ParseNestedMeta<'_>) -> syn::Result<UniqueAttr> {
-    let (mut name, mut columns) = (None, None);
-    meta.parse_nested_meta(|inner| {
-        if inner.path == symbol::COLUMNS {
-            columns = Some(column_list(&lit_str(&inner)?));
-        } else if inner.path == symbol::NAME {
-            name = Some(lit_name(&inner, "unique constraint name", SHORTER_NAME)?);
-        } else {
-            return Err(unknown_option(&inner, symbol::UNIQUE, symbol::UNIQUE_KEYS));
-        }
-        Ok(())
+    use symbol::{COLUMNS, UNIQUE, UNIQUE_KEYS};
+    let (name, columns) = named_constraint(meta, UNIQUE, UNIQUE_KEYS, COLUMNS, |inner| {
+        Ok(column_list(&lit_str(inner)?))
     })?;
     let columns = columns.ok_or_else(|| meta.error("unique needs `columns = \"a, b\"`"))?;
     Ok(UniqueAttr { name, columns })
@@ -240,17 +233,33 @@ fn unique(meta: &ParseNestedMeta<'_>) -> syn::Result<UniqueAttr> {
 
 /// `check(...)`; a repeated option overrides the earlier one.
 fn check(meta: &ParseNestedMeta<'_>) -> syn::Result<CheckAttr> {
-    let (mut name, mut expr) = (None, None);
+    use symbol::{CHECK, CHECK_KEYS, EXPR};
+    let (name, expr) = named_constraint(meta, CHECK, CHECK_KEYS, EXPR, lit_str)?;
+    let expr = expr.ok_or_else(|| meta.error("check needs `expr = \"...\"`"))?;
+    Ok(CheckAttr { name, expr })
+}
+
+/// The options of a `unique(...)` or `check(...)` (`of`, whose `keys` are
+/// `NAME` and `body`): the constraint's name, and its body as `parse` reads
+/// it; a repeated option overrides the earlier one.
+fn named_constraint<T>(
+    meta: &ParseNestedMeta<'_>,
+    of: Symbol,
+    keys: &[Symbol],
+    body: Symbol,
+    parse: impl Fn(&ParseNestedMeta<'_>) -> syn::Result<T>,
+) -> syn::Result<(Option<String>, Option<T>)> {
+    let what = format!("{of} constraint name");
+    let (mut name, mut value) = (None, None);
     meta.parse_nested_meta(|inner| {
-        if inner.path == symbol::NAME {
-            name = Some(lit_name(&inner, "check constraint name", SHORTER_NAME)?);
-        } else if inner.path == symbol::EXPR {
-            expr = Some(lit_str(&inner)?);
+        if inner.path == body {
+            value = Some(parse(&inner)?);
+        } else if inner.path == symbol::NAME {
+            name = Some(lit_name(&inner, &what, SHORTER_NAME)?);
         } else {
-            return Err(unknown_option(&inner, symbol::CHECK, symbol::CHECK_KEYS));
+            return Err(unknown_option(&inner, of, keys));
         }
         Ok(())
     })?;
-    let expr = expr.ok_or_else(|| meta.error("check needs `expr = \"...\"`"))?;
-    Ok(CheckAttr { name, expr })
+    Ok((name, value))
 }

@@ -14,7 +14,9 @@ fn short(id: &str) -> String {
 }
 
 /// (name, parents, label, depends_on)
-fn graph(spec: &[(&str, &str, &str, &str)]) -> RevisionGraph {
+type Spec = (&'static str, &'static str, &'static str, &'static str);
+
+fn graph(spec: &[Spec]) -> RevisionGraph {
     let texts: Vec<(String, String)> = spec
         .iter()
         .map(|(n, parents, label, deps)| {
@@ -38,38 +40,31 @@ fn graph(spec: &[(&str, &str, &str, &str)]) -> RevisionGraph {
     RevisionGraph::from_sources(&refs).unwrap()
 }
 
+/// `a` → `b` → `c` → `d` → `e`.
 fn linear() -> RevisionGraph {
-    graph(&[
-        ("a", "", "", ""),
-        ("b", "a", "", ""),
-        ("c", "b", "", ""),
-        ("d", "c", "", ""),
-        ("e", "d", "", ""),
-    ])
+    let names = ["a", "b", "c", "d", "e"];
+    let mut spec: Vec<Spec> = vec![(names[0], "", "", "")];
+    spec.extend(names.windows(2).map(|w| (w[1], w[0], "", "")));
+    graph(&spec)
 }
+
+/// `a` → `b`, then `c1` → `d1` and, on branch `feat`, `c2` → `d2`.
+const BRANCHED: &[Spec] = &[
+    ("a", "", "", ""),
+    ("b", "a", "", ""),
+    ("c1", "b", "", ""),
+    ("d1", "c1", "", ""),
+    ("c2", "b", "feat", ""),
+    ("d2", "c2", "", ""),
+];
 
 fn branched() -> RevisionGraph {
-    graph(&[
-        ("a", "", "", ""),
-        ("b", "a", "", ""),
-        ("c1", "b", "", ""),
-        ("d1", "c1", "", ""),
-        ("c2", "b", "feat", ""),
-        ("d2", "c2", "", ""),
-    ])
+    graph(BRANCHED)
 }
 
+/// [`BRANCHED`], with `e` merging `d1` and `d2`, then `f`.
 fn merged() -> RevisionGraph {
-    graph(&[
-        ("a", "", "", ""),
-        ("b", "a", "", ""),
-        ("c1", "b", "", ""),
-        ("d1", "c1", "", ""),
-        ("c2", "b", "feat", ""),
-        ("d2", "c2", "", ""),
-        ("e", "d1 d2", "", ""),
-        ("f", "e", "", ""),
-    ])
+    graph(&[BRANCHED, &[("e", "d1 d2", "", ""), ("f", "e", "", "")]].concat())
 }
 
 fn two_lines() -> RevisionGraph {
@@ -346,67 +341,50 @@ fn stamp_changes_rows_without_sql() {
     assert_eq!(c.insert, ids(&["f"]));
 }
 
+/// A migration file: revision `id`, with the header lines `extra`.
+fn source(id: &str, extra: &str) -> String {
+    format!("-- revision: {id}\n{extra}-- migrate:upgrade\n")
+}
+
 #[test]
 fn graph_errors_name_files() {
-    let dup = RevisionGraph::from_sources(&[
-        ("x.sql", "-- revision: aaaaaaaaaaaa\n-- migrate:upgrade\n"),
-        ("y.sql", "-- revision: aaaaaaaaaaaa\n-- migrate:upgrade\n"),
-    ])
-    .unwrap_err()
-    .to_string();
-    assert!(
-        dup.contains("x.sql") && dup.contains("y.sql") && dup.contains("twice"),
-        "{dup}"
-    );
-    let missing = RevisionGraph::from_sources(&[(
-        "x.sql",
-        "-- revision: aaaaaaaaaaaa\n-- down_revision: bbbbbbbbbbbb\n-- migrate:upgrade\n",
-    )])
-    .unwrap_err()
-    .to_string();
-    assert!(
-        missing.contains("x.sql") && missing.contains("bbbbbbbbbbbb"),
-        "{missing}"
-    );
-    let cycle = RevisionGraph::from_sources(&[
+    let (a, b) = ("aaaaaaaaaaaa", "bbbbbbbbbbbb");
+    let down = |to: &str| format!("-- down_revision: {to}\n");
+    let label = "-- branch_labels: one\n";
+    // (case, files, what its error says)
+    let cases = [
         (
-            "x.sql",
-            "-- revision: aaaaaaaaaaaa\n-- down_revision: bbbbbbbbbbbb\n-- migrate:upgrade\n",
+            "dup",
+            vec![source(a, ""), source(a, "")],
+            &["x.sql", "y.sql", "twice"][..],
+        ),
+        ("missing", vec![source(a, &down(b))], &["x.sql", b]),
+        (
+            "cycle",
+            vec![source(a, &down(b)), source(b, &down(a))],
+            &["cycle"],
         ),
         (
-            "y.sql",
-            "-- revision: bbbbbbbbbbbb\n-- down_revision: aaaaaaaaaaaa\n-- migrate:upgrade\n",
-        ),
-    ])
-    .unwrap_err()
-    .to_string();
-    assert!(cycle.contains("cycle"), "{cycle}");
-    let labels = RevisionGraph::from_sources(&[
-        (
-            "x.sql",
-            "-- revision: aaaaaaaaaaaa\n-- branch_labels: one\n-- migrate:upgrade\n",
+            "labels",
+            vec![source(a, label), source(b, label)],
+            &["`one`", "x.sql"],
         ),
         (
-            "y.sql",
-            "-- revision: bbbbbbbbbbbb\n-- branch_labels: one\n-- migrate:upgrade\n",
+            "dep",
+            vec![source(a, "-- depends_on: nolabel\n")],
+            &["depends_on", "nolabel"],
         ),
-    ])
-    .unwrap_err()
-    .to_string();
-    assert!(
-        labels.contains("`one`") && labels.contains("x.sql"),
-        "{labels}"
-    );
-    let dep = RevisionGraph::from_sources(&[(
-        "x.sql",
-        "-- revision: aaaaaaaaaaaa\n-- depends_on: nolabel\n-- migrate:upgrade\n",
-    )])
-    .unwrap_err()
-    .to_string();
-    assert!(
-        dep.contains("depends_on") && dep.contains("nolabel"),
-        "{dep}"
-    );
+    ];
+    for (case, texts, wanted) in cases {
+        let files: Vec<(&str, &str)> = ["x.sql", "y.sql"]
+            .into_iter()
+            .zip(texts.iter().map(String::as_str))
+            .collect();
+        let err = RevisionGraph::from_sources(&files).unwrap_err().to_string();
+        for w in wanted {
+            assert!(err.contains(w), "{case}: `{w}` missing from {err}");
+        }
+    }
 }
 
 #[test]

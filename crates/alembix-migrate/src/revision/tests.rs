@@ -57,60 +57,53 @@ fn render_round_trips() {
 
 #[test]
 fn errors_name_the_line() {
-    let (l, m) = line_of(
-        Revision::parse(
-            "a.sql",
-            "-- revision: 3f2a9c1b7d4e\n-- colour: red\n-- migrate:upgrade\n",
-        )
-        .unwrap_err(),
-    );
-    assert_eq!(l, 2);
-    assert!(m.contains("unknown header key `colour`"), "{m}");
-    let (l, m) = line_of(
-        Revision::parse("a.sql", "-- message: x\n\n-- migrate:upgrade\nSELECT 1;\n").unwrap_err(),
-    );
-    assert_eq!(l, 1);
-    assert!(m.contains("missing `-- revision"), "{m}");
-    let (l, m) = line_of(
-        Revision::parse("a.sql", "-- revision: 3F2A9C1B7D4E\n-- migrate:upgrade\n").unwrap_err(),
-    );
-    assert_eq!(l, 1);
-    assert!(m.contains("12 lowercase hex"), "{m}");
-    let (l, m) =
-        line_of(Revision::parse("a.sql", "-- revision: 3f2a9c1b7d4e\n\nSELECT 1;\n").unwrap_err());
-    assert_eq!(l, 3);
-    assert!(m.contains("SQL before"), "{m}");
-    let (_, m) = line_of(
-        Revision::parse("a.sql", "-- revision: 3f2a9c1b7d4e\n-- message: x\n").unwrap_err(),
-    );
-    assert!(m.contains("no `-- migrate:upgrade` section"), "{m}");
-    let (l, m) = line_of(
-        Revision::parse(
-            "a.sql",
-            "-- revision: 3f2a9c1b7d4e\n-- migrate:upgrade\n-- migrate:downgrade\n-- migrate:downgrade\n",
-        )
-        .unwrap_err(),
-    );
-    assert_eq!(l, 4);
-    assert!(m.contains("second"), "{m}");
-    let (l, m) = line_of(
-        Revision::parse(
-            "a.sql",
-            "-- revision: 3f2a9c1b7d4e\n-- message: a\n-- message: b\n-- migrate:upgrade\n",
-        )
-        .unwrap_err(),
-    );
-    assert_eq!(l, 3);
-    assert!(m.contains("twice"), "{m}");
-    let (l, m) = line_of(
-        Revision::parse(
-            "a.sql",
-            "-- revision: 3f2a9c1b7d4e\n-- branch_labels: head\n-- migrate:upgrade\n",
-        )
-        .unwrap_err(),
-    );
-    assert_eq!(l, 2);
-    assert!(m.contains("reserved"), "{m}");
+    let (id, up) = ("-- revision: 3f2a9c1b7d4e\n", "-- migrate:upgrade\n");
+    // (file, the line the error names when checked, what its message says)
+    let cases = [
+        (
+            format!("{id}-- colour: red\n{up}"),
+            Some(2),
+            "unknown header key `colour`",
+        ),
+        (
+            format!("-- message: x\n\n{up}SELECT 1;\n"),
+            Some(1),
+            "missing `-- revision",
+        ),
+        (
+            format!("-- revision: 3F2A9C1B7D4E\n{up}"),
+            Some(1),
+            "12 lowercase hex",
+        ),
+        (format!("{id}\nSELECT 1;\n"), Some(3), "SQL before"),
+        (
+            format!("{id}-- message: x\n"),
+            None,
+            "no `-- migrate:upgrade` section",
+        ),
+        (
+            format!("{id}{up}-- migrate:downgrade\n-- migrate:downgrade\n"),
+            Some(4),
+            "second",
+        ),
+        (
+            format!("{id}-- message: a\n-- message: b\n{up}"),
+            Some(3),
+            "twice",
+        ),
+        (
+            format!("{id}-- branch_labels: head\n{up}"),
+            Some(2),
+            "reserved",
+        ),
+    ];
+    for (text, line, wanted) in cases {
+        let (l, m) = line_of(Revision::parse("a.sql", &text).unwrap_err());
+        if let Some(line) = line {
+            assert_eq!(l, line, "{text:?}: {m}");
+        }
+        assert!(m.contains(wanted), "{text:?}: {m}");
+    }
 }
 
 #[test]

@@ -8,6 +8,18 @@ fn sqls(s: &str) -> Vec<String> {
     split_statements(s).into_iter().map(|s| s.sql).collect()
 }
 
+/// Checks the statements of `sql` on `d`.
+fn assert_split(sql: &str, d: Dialect, expected: &[&str]) {
+    assert_eq!(split(sql, d), expected, "{sql:?} on {d:?}");
+}
+
+/// Checks each statement of `sql` on `d`, with the line it starts on.
+fn assert_sqls_and_lines(sql: &str, d: Dialect, expected: &[(&str, usize)]) {
+    let s = try_split_for(sql, d).unwrap();
+    let got: Vec<(&str, usize)> = s.iter().map(|s| (s.sql.as_str(), s.line)).collect();
+    assert_eq!(got, expected, "{sql:?} on {d:?}");
+}
+
 #[test]
 fn quotes_comments_and_lines() {
     let s = split_statements(
@@ -108,19 +120,18 @@ fn mysql_comments() {
 #[test]
 fn mysql_delimiter() {
     let sql = "DELIMITER //\nCREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN\n  SET NEW.x = ';';\nEND//\nSELECT 1; SELECT 2//\ndelimiter ;\nSELECT 3;\nDELIMITER $$\nCREATE PROCEDURE p() BEGIN END$$\nDELIMITER ;\n";
-    let s = try_split_for(sql, MySql).unwrap();
-    let got: Vec<(&str, usize)> = s.iter().map(|s| (s.sql.as_str(), s.line)).collect();
-    assert_eq!(
-        got,
-        [
+    assert_sqls_and_lines(
+        sql,
+        MySql,
+        &[
             (
                 "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN\n  SET NEW.x = ';';\nEND",
-                2
+                2,
             ),
             ("SELECT 1; SELECT 2", 5),
             ("SELECT 3", 7),
             ("CREATE PROCEDURE p() BEGIN END", 9),
-        ]
+        ],
     );
     let e = try_split_for("SELECT 1;\nDELIMITER\nSELECT 2;", MySql).unwrap_err();
     assert_eq!(e.line, 2);
@@ -139,9 +150,10 @@ fn mysql_delimiter() {
 fn mysql_compound_bodies() {
     let proc = "CREATE DEFINER=`root`@`%` PROCEDURE p(IN n INT)\nBEGIN\n  DECLARE i INT DEFAULT 0;\n  DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; END;\n  lbl: LOOP\n    SET i = i + 1;\n    IF i > n THEN LEAVE lbl; ELSEIF i = 2 THEN SELECT IF(i, 1, 2); ELSE DROP TABLE IF EXISTS x; END IF;\n  END LOOP lbl;\n  WHILE i > 0 DO SET i = i - 1; END WHILE;\n  REPEAT SET i = i + 1; UNTIL i > 3 END REPEAT;\n  CASE i WHEN 1 THEN SELECT 1; ELSE SELECT CASE WHEN i THEN 2 ELSE 3 END; END CASE;\n  SELECT REPEAT('a', 2);\nEND";
     let sql = format!("{proc};\nCALL p(1);\nBEGIN;\nSELECT 1;\nCOMMIT;");
-    assert_eq!(
-        split(&sql, MySql),
-        [proc, "CALL p(1)", "BEGIN", "SELECT 1", "COMMIT"]
+    assert_split(
+        &sql,
+        MySql,
+        &[proc, "CALL p(1)", "BEGIN", "SELECT 1", "COMMIT"],
     );
     let more = "CREATE FUNCTION f(x INT) RETURNS INT DETERMINISTIC BEGIN RETURN x; END;\nCREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW IF NEW.x < 0 THEN SET NEW.x = 0; END IF;\nCREATE EVENT e ON SCHEDULE EVERY 1 DAY DO BEGIN DELETE FROM a; DELETE FROM b; END;\nBEGIN NOT ATOMIC IF 1 THEN SELECT 1; END IF; SELECT 2; END;\nCREATE TABLE event (begin INT);\nSELECT 3;";
     assert_eq!(split(more, MySql).len(), 6, "{:#?}", split(more, MySql));
@@ -174,24 +186,20 @@ fn postgres_atomic_dollar_and_comments() {
 fn sqlite_triggers() {
     let t = "CREATE TEMP TRIGGER IF NOT EXISTS t AFTER INSERT ON a BEGIN\n  UPDATE b SET n = CASE WHEN n > 0 THEN n + 1 ELSE 1 END;\n  SELECT RAISE(ABORT, 'no;');\nEND";
     let sql = format!("{t};\nBEGIN TRANSACTION;\nSELECT 2;\nEND;");
-    assert_eq!(
-        split(&sql, Sqlite),
-        [t, "BEGIN TRANSACTION", "SELECT 2", "END"]
-    );
+    assert_split(&sql, Sqlite, &[t, "BEGIN TRANSACTION", "SELECT 2", "END"]);
 }
 
 #[test]
 fn escape_hatch() {
     let sql = "SELECT 1\n  -- statement: begin\nDO $$ BEGIN; END $$;\nSELECT 'x\n-- Statement : END  \nSELECT 2;\n--statement:begin\n\n--statement:end\n";
-    let s = try_split_for(sql, Postgres).unwrap();
-    let got: Vec<(&str, usize)> = s.iter().map(|s| (s.sql.as_str(), s.line)).collect();
-    assert_eq!(
-        got,
-        [
+    assert_sqls_and_lines(
+        sql,
+        Postgres,
+        &[
             ("SELECT 1", 1),
             ("DO $$ BEGIN; END $$;\nSELECT 'x", 3),
-            ("SELECT 2", 6)
-        ]
+            ("SELECT 2", 6),
+        ],
     );
     // A marker inside quoted text or after other text on its line is not one.
     assert_eq!(

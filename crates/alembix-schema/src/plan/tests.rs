@@ -111,6 +111,14 @@ fn postgres_adds_labels_in_place() {
     assert!(!plan.statements[0][0].contains("RENAME"));
 }
 
+/// A nullable `title` column added to `posts`.
+fn add_title() -> Op {
+    Op::AddColumn {
+        table: "posts".into(),
+        column: Column::new("title", ColumnType::Text).nullable(),
+    }
+}
+
 #[test]
 fn sqlite_folds_a_tables_ops_into_one_rebuild() {
     let start = posts(true);
@@ -121,10 +129,7 @@ fn sqlite_folds_a_tables_ops_into_one_rebuild() {
             column: "author_id".into(),
             from: "user_id".into(),
         },
-        Op::AddColumn {
-            table: "posts".into(),
-            column: Column::new("title", ColumnType::Text).nullable(),
-        },
+        add_title(),
     ];
     let plan = render_plan(&ops, &start, Sqlite).unwrap();
     assert!(plan.own_transaction);
@@ -147,10 +152,7 @@ fn sqlite_folds_a_tables_ops_into_one_rebuild() {
 
 #[test]
 fn sqlite_without_rebuild_renders_in_place() {
-    let ops = [Op::AddColumn {
-        table: "posts".into(),
-        column: Column::new("title", ColumnType::Text).nullable(),
-    }];
+    let ops = [add_title()];
     let plan = render_plan(&ops, &posts(false), Sqlite).unwrap();
     assert!(!plan.own_transaction);
     assert!(plan.statements[0][0].starts_with("ALTER TABLE \"posts\" ADD COLUMN"));
@@ -159,12 +161,10 @@ fn sqlite_without_rebuild_renders_in_place() {
 #[test]
 fn sqlite_skips_the_rebuild_of_a_table_dropped_later() {
     let start = posts(false);
-    let ops = [
-        drop_fk(),
-        Op::DropTable {
-            table: start.tables[0].clone(),
-        },
-    ];
+    let drop_posts = Op::DropTable {
+        table: start.tables[0].clone(),
+    };
+    let ops = [drop_fk(), drop_posts];
     let plan = render_plan(&ops, &start, Sqlite).unwrap();
     assert!(!plan.own_transaction);
     assert!(plan.statements[0].is_empty());

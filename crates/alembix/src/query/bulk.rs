@@ -3,8 +3,8 @@
 
 use sea_query::{Query, Values};
 
-use super::write::{column_idens, insert_columns, insert_columns_for_defaults, table_name};
-use super::{build, max_params, quote_ident};
+use super::write::{column_idens, insert_columns, insert_columns_for_defaults, insert_into};
+use super::{build, max_params};
 use crate::db::Exec;
 use crate::error::Result;
 use crate::model::Model;
@@ -51,15 +51,7 @@ pub(crate) async fn insert_values<M: Model>(
         // render, without building an expression tree of every value first
         // (that tree made insert_many ~1.5x slower than sqlx on SQLite).
         let meta = M::meta();
-        let names: Vec<String> = columns
-            .iter()
-            .map(|i| quote_ident(dialect, meta.column_name(*i)))
-            .collect();
-        let head = format!(
-            "INSERT INTO {} ({}) VALUES ",
-            table_name(meta, dialect),
-            names.join(", ")
-        );
+        let head = format!("{} VALUES ", insert_into(meta, dialect, columns));
         let tuple = format!("({})", vec!["?"; columns.len()].join(", "));
         for chunk in rows.chunks(per_stmt) {
             let mut sql = String::with_capacity(head.len() + chunk.len() * (tuple.len() + 2));

@@ -1,39 +1,52 @@
 //! `INSERT`, `UPDATE`, `DELETE`, upsert and raw SQL.
 
 use std::marker::PhantomData;
+use std::sync::OnceLock;
 
 use alembix_schema::Dialect;
-use sea_query::{ExprTrait, IntoIden, OnConflict, Query, Value, Values};
+use sea_query::{ExprTrait, IntoIden, OnConflict, Query, QueryStatementWriter, Value, Values};
 
+use super::cache::Statements;
 use super::{build, quote_ident};
 use crate::db::Exec;
 use crate::error::{Error, Result};
 use crate::expr::{Col, Cond, Operand};
-use crate::model::{Model, key_cond};
+use crate::model::{Model, ModelMeta, key_cond};
 use crate::types::DbType;
 
-pub(crate) async fn find_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<Option<M>> {
+/// The cached SQL of a statement on `M`'s row with primary key `key`: `pick`
+/// chooses the cache slot, `render` builds the statement from the key's
+/// condition the first time.
+fn by_key_sql<M: Model, S: QueryStatementWriter>(
+    ex: &Exec<'_>,
+    key: &[Value],
+    pick: fn(&Statements) -> &OnceLock<String>,
+    render: impl FnOnce(&ModelMeta, sea_query::Expr) -> S,
+) -> Result<String> {
     let meta = M::meta();
     let dialect = ex.dialect();
     if key.len() != meta.primary_key.len() {
-        return Err(key_cond::<M>(key).expect_err("length differs"));
+        return Err(key_cond::<M>(key.to_vec()).expect_err("length differs"));
     }
-    let sql = meta
-        .statements
-        .get(dialect, ex.has_returning())
-        .find_by_key
+    let slot = pick(meta.statements.get(dialect, ex.has_returning()));
+    Ok(slot
         .get_or_init(|| {
-            let mut stmt = Query::select();
-            stmt.columns(meta.qualified_columns())
-                .from(meta.table_ref())
-                .and_where(crate::model::columns_eq(meta, &meta.primary_key, key.clone()).0);
-            build(&stmt, dialect).0
-        });
-    Ok(ex
-        .fetch_all(sql.clone(), Values(key))
-        .await?
-        .decode(0)?
-        .pop())
+            let cond = crate::model::columns_eq(meta, &meta.primary_key, key.to_vec()).0;
+            build(&render(meta, cond), dialect).0
+        })
+        .clone())
+}
+
+pub(crate) async fn find_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<Option<M>> {
+    let select = |meta: &ModelMeta, cond| {
+        Query::select()
+            .columns(meta.qualified_columns())
+            .from(meta.table_ref())
+            .and_where(cond)
+            .to_owned()
+    };
+    let sql = by_key_sql::<M, _>(&ex, &key, |s| &s.find_by_key, select)?;
+    Ok(ex.fetch_all(sql, Values(key)).await?.decode(0)?.pop())
 }
 
 /// Column positions written by an insert of `row`: all, or all but an
@@ -73,13 +86,18 @@ pub(crate) fn column_idens<M: Model>(columns: &[usize]) -> Vec<sea_query::DynIde
 
 /// ` RETURNING "a", "b"` for every column of `M`.
 fn returning_clause<M: Model>(dialect: Dialect) -> String {
+    format!(" RETURNING {}", all_columns::<M>(dialect))
+}
+
+/// `"a", "b"`: every column of `M`, quoted.
+fn all_columns<M: Model>(dialect: Dialect) -> String {
     let cols: Vec<String> = M::meta()
         .table
         .columns
         .iter()
         .map(|c| quote_ident(dialect, &c.name))
         .collect();
-    format!(" RETURNING {}", cols.join(", "))
+    cols.join(", ")
 }
 
 pub(crate) async fn insert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
@@ -151,6 +169,15 @@ pub(crate) fn table_name(meta: &crate::model::ModelMeta, d: Dialect) -> String {
         ),
         None => quote_ident(d, &meta.table.name),
     }
+}
+
+/// `INSERT INTO t (a, b)` for the columns at positions `columns` of `meta`.
+pub(crate) fn insert_into(meta: &crate::model::ModelMeta, d: Dialect, columns: &[usize]) -> String {
+    let names: Vec<String> = columns
+        .iter()
+        .map(|i| quote_ident(d, meta.column_name(*i)))
+        .collect();
+    format!("INSERT INTO {} ({})", table_name(meta, d), names.join(", "))
 }
 
 pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
@@ -269,22 +296,14 @@ pub(crate) async fn upsert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
 }
 
 pub(crate) async fn delete_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<u64> {
-    let meta = M::meta();
-    let dialect = ex.dialect();
-    if key.len() != meta.primary_key.len() {
-        return Err(key_cond::<M>(key).expect_err("length differs"));
-    }
-    let sql = meta
-        .statements
-        .get(dialect, ex.has_returning())
-        .delete_by_key
-        .get_or_init(|| {
-            let mut stmt = Query::delete();
-            stmt.from_table(meta.table_ref())
-                .and_where(crate::model::columns_eq(meta, &meta.primary_key, key.clone()).0);
-            build(&stmt, dialect).0
-        });
-    Ok(ex.execute(sql.clone(), Values(key)).await?.rows_affected)
+    let delete = |meta: &ModelMeta, cond| {
+        Query::delete()
+            .from_table(meta.table_ref())
+            .and_where(cond)
+            .to_owned()
+    };
+    let sql = by_key_sql::<M, _>(&ex, &key, |s| &s.delete_by_key, delete)?;
+    Ok(ex.execute(sql, Values(key)).await?.rows_affected)
 }
 
 /// A bulk `UPDATE` of `M`; start one with `M::update_many()`. It runs as
@@ -299,17 +318,14 @@ pub(crate) async fn delete_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Re
 #[derive(Debug, Clone)]
 pub struct UpdateMany<M> {
     stmt: sea_query::UpdateStatement,
-    has_values: bool,
     _model: PhantomData<fn() -> M>,
 }
 
 impl<M: Model> UpdateMany<M> {
     pub(crate) fn new() -> Self {
-        let mut stmt = Query::update();
-        stmt.table(M::meta().table_ref());
+        let stmt = Query::update().table(M::meta().table_ref()).to_owned();
         UpdateMany {
             stmt,
-            has_values: false,
             _model: PhantomData,
         }
     }
@@ -318,7 +334,6 @@ impl<M: Model> UpdateMany<M> {
     pub fn set<T>(mut self, col: Col<M, T>, value: impl Operand<T>) -> Self {
         self.stmt
             .value(col.name().to_string().into_iden(), value.into_expr());
-        self.has_values = true;
         self
     }
 
@@ -330,15 +345,19 @@ impl<M: Model> UpdateMany<M> {
 
     /// Runs the update; returns the number of rows matched.
     pub async fn exec<'a>(self, ex: impl Into<Exec<'a>>) -> Result<u64> {
-        if !self.has_values {
+        if self.stmt.get_values().is_empty() {
             return Err(Error::Usage(
                 "update_many() needs at least one set(..)".into(),
             ));
         }
-        let ex = ex.into();
-        let (sql, values) = build(&self.stmt, ex.dialect());
-        Ok(ex.execute(sql, values).await?.rows_affected)
+        execute(&self.stmt, ex.into()).await
     }
+}
+
+/// Runs `stmt`; returns the number of rows it affected.
+async fn execute<S: QueryStatementWriter>(stmt: &S, ex: Exec<'_>) -> Result<u64> {
+    let (sql, values) = build(stmt, ex.dialect());
+    Ok(ex.execute(sql, values).await?.rows_affected)
 }
 
 /// A bulk `DELETE` of `M`; start one with `M::delete_many()`.
@@ -350,10 +369,8 @@ pub struct DeleteMany<M> {
 
 impl<M: Model> DeleteMany<M> {
     pub(crate) fn new() -> Self {
-        let mut stmt = Query::delete();
-        stmt.from_table(M::meta().table_ref());
         DeleteMany {
-            stmt,
+            stmt: Query::delete().from_table(M::meta().table_ref()).to_owned(),
             _model: PhantomData,
         }
     }
@@ -366,9 +383,7 @@ impl<M: Model> DeleteMany<M> {
 
     /// Runs the delete; returns the number of rows deleted.
     pub async fn exec<'a>(self, ex: impl Into<Exec<'a>>) -> Result<u64> {
-        let ex = ex.into();
-        let (sql, values) = build(&self.stmt, ex.dialect());
-        Ok(ex.execute(sql, values).await?.rows_affected)
+        execute(&self.stmt, ex.into()).await
     }
 }
 
@@ -426,15 +441,9 @@ impl<M: Model> RawQuery<M> {
     pub async fn all<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Vec<M>> {
         let ex = ex.into();
         let d = ex.dialect();
-        let cols: Vec<String> = M::meta()
-            .table
-            .columns
-            .iter()
-            .map(|c| quote_ident(d, &c.name))
-            .collect();
         let sql = format!(
             "SELECT {} FROM ({}) AS {}",
-            cols.join(", "),
+            all_columns::<M>(d),
             self.sql.trim().trim_end_matches(';'),
             quote_ident(d, "alembix_raw")
         );

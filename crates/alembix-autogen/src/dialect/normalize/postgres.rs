@@ -176,36 +176,41 @@ async fn read_back(tx: &mut PgConnection, scratch: &Scratch, out: &mut Schema) -
     Ok::<_, Error>(())
 }
 
+/// Runs `sql` with `$1` the scratch schema's name.
+async fn scratch_rows(
+    tx: &mut PgConnection,
+    sql: impl sqlx::SqlSafeStr,
+    scratch: &str,
+) -> Result<Vec<sqlx::postgres::PgRow>> {
+    Ok(sqlx::query(sql).bind(scratch).fetch_all(&mut *tx).await?)
+}
+
+/// `n` of a scratch object named `<prefix><n>`.
+fn numbered(name: &str, prefix: char) -> Option<usize> {
+    name.strip_prefix(prefix)?.parse().ok()
+}
+
 async fn read_defaults(
     tx: &mut PgConnection,
     scratch: &str,
     defaults: &[(usize, usize)],
     out: &mut Schema,
 ) -> Result<()> {
-    let rows = sqlx::query(
-        // `pg_get_expr(.., 0)`: a default holds no column reference, and
-        // with the table's oid PostgreSQL would build the names of all
-        // its (up to 400) columns for every call — 0.6 s at 1,000 tables.
-        "SELECT c.relname::text, a.attname::text, pg_get_expr(ad.adbin, 0)
+    // `pg_get_expr(.., 0)`: a default holds no column reference, and
+    // with the table's oid PostgreSQL would build the names of all
+    // its (up to 400) columns for every call — 0.6 s at 1,000 tables.
+    let sql = "SELECT c.relname::text, a.attname::text, pg_get_expr(ad.adbin, 0)
          FROM pg_attrdef ad
          JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
          JOIN pg_class c ON c.oid = ad.adrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = $1",
-    )
-    .bind(scratch)
-    .fetch_all(&mut *tx)
-    .await?;
+         WHERE n.nspname = $1";
+    let rows = scratch_rows(tx, sql, scratch).await?;
     for r in rows {
         let table: String = r.try_get(0)?;
         let col: String = r.try_get(1)?;
         let expr: Option<String> = r.try_get(2)?;
-        let (Some(k), Some(n)) = (
-            table
-                .strip_prefix('d')
-                .and_then(|x| x.parse::<usize>().ok()),
-            col.strip_prefix('c').and_then(|x| x.parse::<usize>().ok()),
-        ) else {
+        let (Some(k), Some(n)) = (numbered(&table, 'd'), numbered(&col, 'c')) else {
             continue;
         };
         if let Some(&(ti, ci)) = defaults.get(k * DEFAULTS_PER_TABLE + n) {
@@ -216,24 +221,17 @@ async fn read_defaults(
 }
 
 async fn read_checks(tx: &mut PgConnection, scratch: &str, out: &mut Schema) -> Result<()> {
-    let rows = sqlx::query(
-        "SELECT c.relname::text, con.conname::text, pg_get_constraintdef(con.oid)
+    let sql = "SELECT c.relname::text, con.conname::text, pg_get_constraintdef(con.oid)
          FROM pg_constraint con
          JOIN pg_class c ON c.oid = con.conrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = $1 AND con.contype = 'c'",
-    )
-    .bind(scratch)
-    .fetch_all(&mut *tx)
-    .await?;
+         WHERE n.nspname = $1 AND con.contype = 'c'";
+    let rows = scratch_rows(tx, sql, scratch).await?;
     for r in rows {
         let table: String = r.try_get(0)?;
         let name: String = r.try_get(1)?;
         let def: String = r.try_get(2)?;
-        let Some(ti) = table
-            .strip_prefix('k')
-            .and_then(|x| x.parse::<usize>().ok())
-        else {
+        let Some(ti) = numbered(&table, 'k') else {
             continue;
         };
         if let Some(ch) = out.tables[ti].checks.iter_mut().find(|c| c.name == name) {
@@ -249,13 +247,11 @@ async fn read_indexes(
     special_indexes: &BTreeMap<String, (usize, usize)>,
     out: &mut Schema,
 ) -> Result<()> {
-    let rows = sqlx::query(AssertSqlSafe(format!(
+    let sql = AssertSqlSafe(format!(
         "{} JOIN pg_namespace n ON n.oid = ic.relnamespace WHERE n.nspname = $1",
         crate::introspect::postgres::INDEX_SELECT
-    )))
-    .bind(scratch)
-    .fetch_all(&mut *tx)
-    .await?;
+    ));
+    let rows = scratch_rows(tx, sql, scratch).await?;
     for r in rows {
         let read = crate::introspect::postgres::index_row(&r)?;
         if let Some(&(ti, j)) = special_indexes.get(&read.name) {

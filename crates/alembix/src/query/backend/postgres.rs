@@ -8,7 +8,7 @@ use crate::db::Exec;
 use crate::error::Result;
 use crate::model::Model;
 use crate::query::bulk::insert_values;
-use crate::query::write::table_name;
+use crate::query::write::insert_into;
 use crate::query::{max_params, quote_ident};
 
 /// Inserts `rows` with one `UNNEST` statement per chunk of as many rows as
@@ -50,14 +50,9 @@ fn unnest_insert<M: Model>(columns: &[usize], rows: &[&M]) -> Option<(String, Pg
         let element_type = bind_column(&mut args, rows, i)?;
         casts.push(format!("${}::{element_type}[]", n + 1));
     }
-    let table = table_name(meta, d);
-    let names: Vec<String> = columns
-        .iter()
-        .map(|i| quote_ident(d, meta.column_name(*i)))
-        .collect();
     let sql = format!(
-        "INSERT INTO {table} ({}) SELECT * FROM UNNEST({})",
-        names.join(", "),
+        "{} SELECT * FROM UNNEST({})",
+        insert_into(meta, d, columns),
         casts.join(", ")
     );
     Some((sql, args))
