@@ -126,15 +126,15 @@ pub async fn introspect(
     opts: &IntrospectOptions,
 ) -> Result<Schema> {
     #[cfg(feature = "postgres")]
-    if let Some(p) = db.as_postgres() {
+    if let Some(p) = db.pool().as_postgres() {
         return introspect_postgres(p, opts).await;
     }
     #[cfg(feature = "mysql")]
-    if let Some(p) = db.as_mysql() {
+    if let Some(p) = db.pool().as_mysql() {
         return introspect_mysql(p, opts).await;
     }
     #[cfg(feature = "sqlite")]
-    if let Some(p) = db.as_sqlite() {
+    if let Some(p) = db.pool().as_sqlite() {
         return introspect_sqlite(p, opts).await;
     }
     let _ = opts;
@@ -148,7 +148,7 @@ pub(crate) async fn missing_schema(
     schemas: &[String],
 ) -> Result<Option<String>> {
     #[cfg(feature = "postgres")]
-    if let Some(p) = db.as_postgres() {
+    if let Some(p) = db.pool().as_postgres() {
         let found = postgres::existing_schemas(p, schemas).await?;
         return Ok(schemas.iter().find(|s| !found.contains(s)).cloned());
     }

@@ -138,24 +138,6 @@ impl Database {
         self.pool.dialect()
     }
 
-    /// The PostgreSQL pool, when this is PostgreSQL.
-    #[cfg(feature = "postgres")]
-    pub fn as_postgres(&self) -> Option<&sqlx::PgPool> {
-        self.pool.as_postgres()
-    }
-
-    /// The MySQL/MariaDB pool, when this is MySQL/MariaDB.
-    #[cfg(feature = "mysql")]
-    pub fn as_mysql(&self) -> Option<&sqlx::MySqlPool> {
-        self.pool.as_mysql()
-    }
-
-    /// The SQLite pool, when this is SQLite.
-    #[cfg(feature = "sqlite")]
-    pub fn as_sqlite(&self) -> Option<&sqlx::SqlitePool> {
-        self.pool.as_sqlite()
-    }
-
     /// Closes the pool.
     pub async fn close(&self) {
         self.pool.close().await

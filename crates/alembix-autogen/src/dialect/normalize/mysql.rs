@@ -53,7 +53,7 @@ pub(super) async fn normalize_mysql(
     opts: &IntrospectOptions,
 ) -> Result<Schema> {
     let scratch_target = without_indexes(target)?;
-    let pool = db.as_mysql().expect("dialect says MySQL");
+    let pool = db.pool().as_mysql().expect("dialect says MySQL");
     let mut conn = pool.acquire().await?;
     let original = Some(crate::introspect::mysql::current_database(&mut conn).await?);
     let scratch = scratch_name();

@@ -41,7 +41,7 @@ pub(super) async fn normalize_postgres(db: &Database, target: &Schema) -> Result
     default_tables(target, &mut scratch);
     check_tables(target, &mut scratch)?;
     let mut out = target.clone();
-    let pool = db.as_postgres().expect("dialect says PostgreSQL");
+    let pool = db.pool().as_postgres().expect("dialect says PostgreSQL");
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let result = read_back(&mut tx, &scratch, &mut out).await;
