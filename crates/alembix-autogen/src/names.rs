@@ -1,5 +1,5 @@
 //! The models' names against the backend's own limit on identifiers
-//! ([`SqlDialect::max_identifier_len`](alembix_schema::SqlDialect::max_identifier_len)),
+//! ([`Capabilities::max_identifier_len`](alembix_schema::dialect::Capabilities::max_identifier_len)),
 //! checked before the database is read. The derive holds written names to
 //! the smallest limit of all backends already; this catches models built
 //! another way (by hand, through the library) before PostgreSQL cuts a name

@@ -30,7 +30,7 @@ pub struct Settings {
     pub log_table: String,
     /// How long to wait for the migration lock (default 10 minutes): the
     /// lock is tried with backoff until then, and the run fails with
-    /// [`Error::LockTimeout`](crate::Error::LockTimeout) naming the holder
+    /// [`Error::LockTimeout`] naming the holder
     /// when the database knows it.
     pub lock_timeout: Duration,
     /// What this run is, as waiting processes see the lock's holder

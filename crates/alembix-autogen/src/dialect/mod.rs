@@ -72,7 +72,7 @@ pub trait DiffDriver: Send + Sync + std::fmt::Debug {
 
     /// Whether the backend keeps column and table comments (so they are
     /// compared). Default: what the dialect layer says
-    /// ([`SqlDialect::has_comments`](alembix_schema::SqlDialect::has_comments)).
+    /// ([`Capabilities::has_comments`](alembix_schema::dialect::Capabilities::has_comments)).
     fn compares_comments(&self) -> bool {
         self.dialect().caps().has_comments
     }
@@ -80,7 +80,7 @@ pub trait DiffDriver: Send + Sync + std::fmt::Debug {
     /// Whether enums are named types of their own (created, altered and
     /// dropped by enum ops) rather than part of each column's type.
     /// Default: what the dialect layer says
-    /// ([`SqlDialect::has_enum_types`](alembix_schema::SqlDialect::has_enum_types)).
+    /// ([`Capabilities::has_enum_types`](alembix_schema::dialect::Capabilities::has_enum_types)).
     fn named_enums(&self) -> bool {
         self.dialect().caps().has_enum_types
     }

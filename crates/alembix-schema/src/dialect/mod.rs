@@ -142,7 +142,7 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
 
     /// Sets up an auto-increment column: clauses for the definition's tail
     /// (`extra`) or calls on the sea-query definition. `inline_key` is true
-    /// for the single-column key of [`SqlDialect::inline_auto_increment_key`]
+    /// for the single-column key of [`Capabilities::inline_auto_increment_key`]
     /// backends.
     fn auto_increment(&self, def: &mut ColumnDef, inline_key: bool, extra: &mut Vec<String>);
 
@@ -156,7 +156,7 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     }
 
     /// The statements that set a table's comment (`None` removes it); run
-    /// after `CREATE TABLE` too where [`SqlDialect::comments_by_statement`].
+    /// after `CREATE TABLE` too where [`Capabilities::comments_by_statement`].
     fn table_comment(&self, _table_sql: &str, _comment: Option<&str>) -> Vec<String> {
         Vec::new()
     }
@@ -202,7 +202,7 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
 }
 
 /// The `BEGIN ... END` bodies a backend accepts inside one statement (see
-/// [`SqlDialect::compound_bodies`]); inside them `;` does not end the statement.
+/// [`Capabilities::compound_bodies`]); inside them `;` does not end the statement.
 ///
 /// ```
 /// use alembix_schema::{Dialect, dialect::CompoundBodies};
