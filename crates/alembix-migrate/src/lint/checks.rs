@@ -57,13 +57,14 @@ pub(crate) fn statement_rules(_ctx: &Context, t: &[Tok], transactional: bool, fi
 /// Rules about the schema change a statement makes (upgrade sections).
 pub(crate) fn schema_rules(ctx: &Context, t: &[Tok], fired: &mut Fired) {
     let pg = ctx.dialect == Dialect::Postgres;
-    if pg && t.first().is_some_and(|w| w.is("CREATE")) && index_kw(t) {
-        if let Some((_, table)) = index_target(t)
-            && ctx.existing(&table)
-            && !t.iter().any(|w| w.is("CONCURRENTLY"))
-        {
-            fired.push(&r::NON_CONCURRENT_INDEX);
-        }
+    if pg
+        && t.first().is_some_and(|w| w.is("CREATE"))
+        && index_kw(t)
+        && let Some((_, table)) = index_target(t)
+        && ctx.existing(&table)
+        && !t.iter().any(|w| w.is("CONCURRENTLY"))
+    {
+        fired.push(&r::NON_CONCURRENT_INDEX);
     }
     if has_seq(&t[..t.len().min(2)], &["DROP", "INDEX"]) {
         drop_index(ctx, t, fired);

@@ -142,17 +142,15 @@ fn alter_column(ctx: &Context, a: &[Tok], table: &str, fired: &mut Fired) {
 /// False for the PostgreSQL targets that never rewrite: `text` and
 /// `varchar` without a length (the old type is not known to the linter).
 fn rewrites(ty: &[Tok]) -> bool {
-    let unbounded = ty.get(1).is_none_or(|w| *w != Tok::LParen);
-    let text = ty.first().is_some_and(|w| w.is("TEXT"));
-    let varchar = ty.first().is_some_and(|w| w.is("VARCHAR"))
+    let first = ty.first();
+    let len_at = if first.is_some_and(|w| w.is("CHARACTER")) {
+        2
+    } else {
+        1
+    };
+    let unbounded = ty.get(len_at).is_none_or(|w| *w != Tok::LParen);
+    let text = first.is_some_and(|w| w.is("TEXT"));
+    let varchar = first.is_some_and(|w| w.is("VARCHAR"))
         || has_seq(&ty[..ty.len().min(2)], &["CHARACTER", "VARYING"]);
-    let varying_unbounded = varchar
-        && ty
-            .get(if ty.first().is_some_and(|w| w.is("VARCHAR")) {
-                1
-            } else {
-                2
-            })
-            .is_none_or(|w| *w != Tok::LParen);
-    !(text && unbounded) && !varying_unbounded
+    !((text || varchar) && unbounded)
 }
