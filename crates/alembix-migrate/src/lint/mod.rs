@@ -4,7 +4,8 @@
 //! Each statement (split as the engine splits it) is parsed with
 //! `sqlparser` for the revision's dialect; one it cannot parse gets an
 //! [`rules::UNPARSED`] note and is not linted. The rules then match on the
-//! statement's tokens (see [`tokens`](self) for why). Upgrade sections get
+//! statement's tokens: sqlparser's AST drops details the rules need, such
+//! as `NOT VALID` or `ALGORITHM=`. Upgrade sections get
 //! every rule; downgrade sections only the rules about running at all
 //! (`transaction-control`, `concurrently-in-transaction`), since undoing a
 //! revision drops what it made by nature.
