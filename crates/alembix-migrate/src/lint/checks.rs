@@ -139,10 +139,7 @@ fn create_table(ctx: &Context, t: &[Tok], fired: &mut Fired) {
         // `INTEGER PRIMARY KEY` is the 64-bit rowid there.
         return;
     }
-    let Some(open) = t.iter().position(|w| *w == Tok::LParen) else {
-        return;
-    };
-    let body = &t[open + 1..t.len().saturating_sub(1)];
+    let body = paren_group(t);
     let mut narrow = Vec::new();
     let mut pk_cols = Vec::new();
     for el in split_top(body) {

@@ -312,3 +312,21 @@ fn finding_has_file_line_and_statement() {
     );
     assert_eq!(f[0].revision, "3f2a9c1b7d4e");
 }
+
+#[test]
+fn odd_statements_never_crash() {
+    for up in [
+        "CREATE TABLE t ();",
+        "ALTER TABLE t;",
+        "DROP INDEX;",
+        "CREATE TABLE t AS SELECT 1;",
+        "ALTER TABLE t ADD CONSTRAINT;",
+        "ALTER TABLE users ALTER COLUMN a TYPE character varying;",
+    ] {
+        for d in [Postgres, MySql, Sqlite] {
+            let _ = ids(d, up);
+        }
+    }
+    let up = "ALTER TABLE users ALTER COLUMN a TYPE character varying;";
+    assert!(!fires(Postgres, up, "column-type-change"));
+}
