@@ -114,6 +114,13 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Check revision SQL against the lint rules (reads files only).
+    Lint {
+        /// A range FROM:TO, :TO or FROM: (all revisions by default).
+        range: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// One revision.
     Show {
         #[arg(allow_hyphen_values = true)]

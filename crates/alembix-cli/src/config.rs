@@ -44,7 +44,7 @@ pub enum ConfigError {
 
     /// The config file is not valid TOML or has an unknown key.
     #[error(
-        "{}: {message}; the keys are database_url, migrations, models, version_table, log_table, lock_timeout, connect_timeout, exclude_tables, schemas",
+        "{}: {message}; the keys are database_url, migrations, models, version_table, log_table, lock_timeout, connect_timeout, exclude_tables, schemas, [lint] allow",
         path.display()
     )]
     Syntax {
@@ -53,6 +53,10 @@ pub enum ConfigError {
         /// The TOML parser's message.
         message: String,
     },
+
+    /// `[lint] allow` names a rule that does not exist.
+    #[error("[lint] allow: unknown rule `{0}`; the rules are: {rules}", rules = alembix_migrate::lint::rules::ALL.iter().map(|r| r.id).collect::<Vec<_>>().join(", "))]
+    UnknownLintRule(String),
 
     /// A table name that is empty or too long.
     #[error("{key} `{value}` must be 1 to 63 characters")]
@@ -107,6 +111,14 @@ struct Raw {
     connect_timeout: Option<RawDuration>,
     exclude_tables: Option<Vec<String>>,
     schemas: Option<Vec<String>>,
+    lint: Option<RawLint>,
+}
+
+/// The `[lint]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLint {
+    allow: Option<Vec<String>>,
 }
 
 /// The resolved configuration.
@@ -138,6 +150,8 @@ pub struct Config {
     pub exclude_tables: Vec<String>,
     /// PostgreSQL schemas autogen compares.
     pub schemas: Vec<String>,
+    /// Lint rule ids accepted everywhere (`[lint] allow`).
+    pub lint_allow: Vec<String>,
 }
 
 fn find(start: &Path) -> Option<PathBuf> {
@@ -181,7 +195,9 @@ impl Config {
             .filter(|u| !u.trim().is_empty());
         // A relative SQLite path is relative to the config's directory.
         let database_url = database_url.map(|u| sqlite_relative(&u, &root));
+        let lint_allow = lint_allow(raw.lint)?;
         Ok(Config {
+            lint_allow,
             file,
             migrations: root.join(raw.migrations.unwrap_or_else(|| DEFAULT_MIGRATIONS.into())),
             models_configured: raw.models.is_some(),
@@ -206,6 +222,18 @@ impl Config {
         self.database_url
             .as_deref()
             .ok_or(ConfigError::NoDatabaseUrl)
+    }
+}
+
+/// The ids of `[lint] allow`, each checked against the rules.
+fn lint_allow(raw: Option<RawLint>) -> Result<Vec<String>, ConfigError> {
+    let ids = raw.and_then(|l| l.allow).unwrap_or_default();
+    match ids
+        .iter()
+        .find(|id| alembix_migrate::lint::rules::by_id(id).is_none())
+    {
+        Some(bad) => Err(ConfigError::UnknownLintRule(bad.clone())),
+        None => Ok(ids),
     }
 }
 

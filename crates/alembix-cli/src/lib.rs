@@ -17,7 +17,7 @@ use clap::Parser;
 
 use args::{Cli, Command};
 use commands::{Project, autogen, branches, check, current, diff, heads, history, init};
-use commands::{merge, migrate, revision, show, squash, stamp};
+use commands::{lint, merge, migrate, revision, show, squash, stamp};
 use output::Out;
 
 pub use config::ConfigError;
@@ -117,6 +117,7 @@ async fn run(cli: Cli) -> error::Res<i32> {
             verbose,
             format,
         } => history::run(&p, rev_range.as_deref(), verbose, format).await,
+        Command::Lint { range, format } => lint::run(&p, range.as_deref(), format),
         Command::Show { rev, format } => show::run(&p, &rev, format).await,
         Command::Merge { message, revs } => merge::run(&p, &revs, &message),
         Command::Stamp {

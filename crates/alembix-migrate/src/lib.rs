@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod graph;
 pub mod halfway;
+pub mod lint;
 pub mod migrator;
 pub mod offline;
 pub mod revision;

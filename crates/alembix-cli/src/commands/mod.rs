@@ -10,6 +10,7 @@ pub(crate) mod diff;
 pub(crate) mod heads;
 pub(crate) mod history;
 pub(crate) mod init;
+pub(crate) mod lint;
 pub(crate) mod merge;
 pub(crate) mod migrate;
 pub(crate) mod revision;
