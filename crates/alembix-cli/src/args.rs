@@ -82,6 +82,9 @@ pub(crate) enum Command {
         /// As for upgrade: skip the next statement of a half-way downgrade.
         #[arg(long = "skip-statement")]
         skip_statement: bool,
+        /// Do not ask before a downgrade whose revisions warn of data loss.
+        #[arg(short = 'y', long)]
+        yes: bool,
     },
     /// The revisions the database is at.
     Current {

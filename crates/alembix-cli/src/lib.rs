@@ -102,13 +102,14 @@ async fn run(cli: Cli) -> error::Res<i32> {
             skip_statement,
         } => {
             let target = target.unwrap_or_else(|| "head".into());
-            migrate::run(&p, Direction::Up, &target, sql, skip_statement).await
+            migrate::run(&p, Direction::Up, &target, sql, skip_statement, false).await
         }
         Command::Downgrade {
             target,
             sql,
             skip_statement,
-        } => migrate::run(&p, Direction::Down, &target, sql, skip_statement).await,
+            yes,
+        } => migrate::run(&p, Direction::Down, &target, sql, skip_statement, yes).await,
         Command::Current { verbose, format } => current::run(&p, verbose, format).await,
         Command::Heads { verbose, format } => heads::run(&p, verbose, format).await,
         Command::Branches { verbose, format } => branches::run(&p, verbose, format).await,

@@ -112,6 +112,11 @@ impl Out {
         );
     }
 
+    /// True when a question can be asked: stdin and stderr are terminals.
+    pub fn interactive(&self) -> bool {
+        self.tty_err && std::io::stdin().is_terminal()
+    }
+
     pub fn progress(&self) -> Progress {
         Progress {
             tty: std::io::stderr().is_terminal(),

@@ -171,6 +171,29 @@ impl ScriptLog<'_> {
     }
 }
 
+/// A section's `-- WARNING:` lines, written as comments before the
+/// statement they precede in the file.
+struct Warnings {
+    lines: std::vec::IntoIter<(usize, String)>,
+    next: Option<(usize, String)>,
+}
+
+impl Warnings {
+    fn new(lines: Vec<(usize, String)>) -> Warnings {
+        let mut lines = lines.into_iter();
+        let next = lines.next();
+        Warnings { lines, next }
+    }
+
+    /// Writes the warnings on lines before `line` not written yet.
+    fn before(&mut self, line: usize, out: &mut String) {
+        while let Some((_, text)) = self.next.take_if(|(at, _)| *at < line) {
+            out.push_str(&format!("{} {text}\n", crate::revision::WARNING_PREFIX));
+            self.next = self.lines.next();
+        }
+    }
+}
+
 /// One revision's steps: a transaction per transactional step, statements
 /// one by one in a no-transaction step, the log and version statements
 /// where the online run writes them.
@@ -192,6 +215,7 @@ fn revision_script(
     };
     let total = parts.len();
     let mut out = String::new();
+    let mut warnings = Warnings::new(rev.warnings(step.direction));
     for (k, part) in parts.iter().enumerate() {
         if total > 1 || !part.transactional {
             let kind = if part.transactional {
@@ -205,6 +229,7 @@ fn revision_script(
             out.push_str(&begin(d));
         }
         for (i, st) in part.statements.iter().enumerate() {
+            warnings.before(st.line, &mut out);
             out.push_str(&st.sql);
             out.push_str(";\n");
             if each || !part.transactional {
@@ -225,6 +250,7 @@ fn revision_script(
         }
         out.push_str("COMMIT;\n");
     }
+    warnings.before(usize::MAX, &mut out);
     if parts.is_empty() {
         out.push_str(&begin(d));
         for line in version_sql(d, settings, &step.versions) {
@@ -292,6 +318,18 @@ mod tests {
         let last = "-- step 3 of 3 (transaction)\nBEGIN;\nINSERT INTO t VALUES (1);\nINSERT INTO \"alembix_version\" (version_num) VALUES ('aaaaaaaaaaaa');\nUPDATE \"alembix_log\" SET steps_done = 3, statements_done = 3, state = 'done'";
         assert!(body.contains(last), "{body}");
         assert_eq!(body.matches("COMMIT;").count(), 3, "{body}");
+    }
+
+    #[test]
+    fn warnings_precede_their_statements() {
+        let text = "-- revision: aaaaaaaaaaaa\n-- down_revision:\n-- message: w\n-- migrate:upgrade\nCREATE TABLE t (x int);\n-- migrate:downgrade\nSELECT 1;\n-- WARNING: drop_table drops what this revision added\nDROP TABLE t;\n";
+        let graph = RevisionGraph::from_sources(&[("a.sql", text)]).unwrap();
+        let steps = plan_range(&graph, Direction::Down, "head:base").unwrap();
+        let s = script(&graph, &Settings::default(), Postgres, &steps).unwrap();
+        let expected =
+            "SELECT 1;\n-- WARNING: drop_table drops what this revision added\nDROP TABLE t;\n";
+        assert!(s.contains(expected), "{s}");
+        assert_eq!(s.matches("-- WARNING:").count(), 1, "{s}");
     }
 
     #[test]

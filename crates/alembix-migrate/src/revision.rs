@@ -19,8 +19,10 @@ use crate::step::Direction;
 
 mod parse;
 mod steps;
+mod warnings;
 
 pub use steps::SectionStep;
+pub use warnings::WARNING_PREFIX;
 
 /// The header keys a revision file may have.
 pub const HEADER_KEYS: &[&str] = &[

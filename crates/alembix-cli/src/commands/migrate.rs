@@ -7,6 +7,8 @@ use super::Project;
 use crate::connect::{connect, dialect_of};
 use crate::error::{CliError, Res};
 
+mod warnings;
+
 /// The line announcing a step: `Running upgrade PARENTS -> REV, MESSAGE`.
 fn running_line(p: &Project, step: &Step, message: &str) -> String {
     let r = p.m.graph.get(&step.revision);
@@ -25,13 +27,16 @@ fn running_line(p: &Project, step: &Step, message: &str) -> String {
     }
 }
 
-/// Runs `upgrade` or `downgrade` to `target`.
+/// Runs `upgrade` or `downgrade` to `target`, printing the warnings of the
+/// revisions about to run first. A downgrade with warnings asks on a
+/// terminal unless `yes`; a refusal exits 2 with nothing run.
 pub(crate) async fn run(
     p: &Project,
     dir: Direction,
     target: &str,
     sql: bool,
     skip_statement: bool,
+    yes: bool,
 ) -> Res<i32> {
     if sql {
         if skip_statement {
@@ -47,12 +52,25 @@ pub(crate) async fn run(
         return Ok(0);
     }
     let db = connect(&p.cfg).await?;
+    let mut shown = false;
+    if dir == Direction::Down
+        && !warnings::confirm_downgrade(p, &db, target, yes, &mut shown).await?
+    {
+        db.close().await;
+        eprintln!("Downgrade cancelled: nothing was run.");
+        return Ok(2);
+    }
     let mut progress = p.out.progress();
     let out = &p.out;
     let mut notice = p.out.lock_notice();
     let mut on_event = |e: &Event| match e {
         Event::LockWaiting { holder, .. } => notice.waiting(holder.as_ref()),
-        Event::Planned { steps } => progress.start(steps.len()),
+        Event::Planned { steps } => {
+            if !shown {
+                warnings::print(p, steps);
+            }
+            progress.start(steps.len())
+        }
         Event::StepStarted { step, message } => progress.step(&running_line(p, step, message)),
         Event::StepFinished { .. } => progress.done_one(),
         Event::Skipped {

@@ -42,7 +42,7 @@ pub(crate) fn step_marker(line: &str) -> Option<std::result::Result<bool, String
 }
 
 /// True for a `-- statement: begin` (`Some(true)`) or `end` (`Some(false)`) line.
-fn statement_block(line: &str) -> Option<bool> {
+pub(super) fn statement_block(line: &str) -> Option<bool> {
     let rest = line.trim().strip_prefix("--")?.trim_start();
     let value = rest.strip_prefix("statement:")?.trim();
     match value {
