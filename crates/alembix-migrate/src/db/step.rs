@@ -314,31 +314,30 @@ impl Session {
 
     /// Opens a transaction (a savepoint where the lock is the run's transaction).
     pub(super) async fn begin_tx(&mut self) -> Result<()> {
-        if self.sql().lock_is_transaction {
-            self.conn.raw(&format!("SAVEPOINT {STEP}")).await?;
-        } else {
-            self.conn.raw("BEGIN").await?;
-        }
-        Ok(())
+        self.tx_sql(&[&format!("SAVEPOINT {STEP}")], "BEGIN").await
     }
 
     /// Commits the transaction of [`begin_tx`](Self::begin_tx).
     pub(super) async fn commit_tx(&mut self) -> Result<()> {
-        if self.sql().lock_is_transaction {
-            self.conn.raw(&format!("RELEASE {STEP}")).await?;
-        } else {
-            self.conn.raw("COMMIT").await?;
-        }
-        Ok(())
+        self.tx_sql(&[&format!("RELEASE {STEP}")], "COMMIT").await
     }
 
     /// Rolls back the transaction of [`begin_tx`](Self::begin_tx).
     pub(super) async fn rollback_tx(&mut self) -> Result<()> {
-        if self.sql().lock_is_transaction {
-            self.conn.raw(&format!("ROLLBACK TO {STEP}")).await?;
-            self.conn.raw(&format!("RELEASE {STEP}")).await?;
-        } else {
-            self.conn.raw("ROLLBACK").await?;
+        let savepoint = [&format!("ROLLBACK TO {STEP}"), &format!("RELEASE {STEP}")];
+        self.tx_sql(&savepoint.map(String::as_str), "ROLLBACK")
+            .await
+    }
+
+    /// Runs the savepoint statements where the lock is the run's
+    /// transaction, else the plain transaction statement.
+    async fn tx_sql(&mut self, savepoint: &[&str], plain: &str) -> Result<()> {
+        if !self.sql().lock_is_transaction {
+            self.conn.raw(plain).await?;
+            return Ok(());
+        }
+        for sql in savepoint {
+            self.conn.raw(sql).await?;
         }
         Ok(())
     }

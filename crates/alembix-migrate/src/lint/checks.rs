@@ -7,7 +7,8 @@ use super::context::Context;
 use super::rules::{self as r, Rule};
 use super::tokens::{Tok, find_seq, has_seq, qualified, skip_kws, split_top};
 
-type Fired = Vec<&'static Rule>;
+/// The rules a statement fires, in the order they were checked.
+pub(super) type Fired = Vec<&'static Rule>;
 
 /// Functions whose value differs per row: a default calling one rewrites the table.
 const VOLATILE: &[&str] = &[

@@ -2,12 +2,10 @@
 
 use alembix_schema::Dialect;
 
-use super::checks::{timestamptz, volatile_default};
+use super::checks::{Fired, timestamptz, volatile_default};
 use super::context::Context;
-use super::rules::{self as r, Rule};
+use super::rules as r;
 use super::tokens::{Tok, has_seq, qualified, skip_kws, split_top};
-
-type Fired = Vec<&'static Rule>;
 
 /// Words after `ADD` / `DROP` that name something other than a column.
 const NOT_COLUMN: &[&str] = &[
