@@ -143,19 +143,14 @@ impl RevisionGraph {
             }
         }
         Ok(Revision {
-            id: self.fresh_id(opts.rev_id.as_deref())?,
-            down_revisions: parents,
             branch_labels: opts.branch_labels,
             depends_on: deps,
-            message: opts.message,
             created: Some(opts.created.unwrap_or_else(now)),
-            transactional: true,
-            replaces: Vec::new(),
-            upgrade: String::new(),
-            downgrade: String::new(),
-            path: PathBuf::new(),
-            upgrade_line: 0,
-            downgrade_line: 0,
+            ..empty_revision(
+                self.fresh_id(opts.rev_id.as_deref())?,
+                parents,
+                opts.message,
+            )
         })
     }
 
@@ -196,21 +191,11 @@ impl RevisionGraph {
                 )));
             }
         }
-        Ok(Revision {
-            id: self.fresh_id(None)?,
-            down_revisions: self.sorted(ids),
-            branch_labels: Vec::new(),
-            depends_on: Vec::new(),
-            message: message.to_string(),
-            created: Some(now()),
-            transactional: true,
-            replaces: Vec::new(),
-            upgrade: String::new(),
-            downgrade: String::new(),
-            path: PathBuf::new(),
-            upgrade_line: 0,
-            downgrade_line: 0,
-        })
+        Ok(empty_revision(
+            self.fresh_id(None)?,
+            self.sorted(ids),
+            message.to_string(),
+        ))
     }
 
     /// The ids from `start` up to `end`, oldest first, checked to be a
@@ -304,5 +289,24 @@ impl RevisionGraph {
             revision,
             remove: revs.iter().map(|r| r.path.clone()).collect(),
         })
+    }
+}
+
+/// A new revision with empty sections, not yet written to a file.
+fn empty_revision(id: String, down_revisions: Vec<String>, message: String) -> Revision {
+    Revision {
+        id,
+        down_revisions,
+        branch_labels: Vec::new(),
+        depends_on: Vec::new(),
+        message,
+        created: Some(now()),
+        transactional: true,
+        replaces: Vec::new(),
+        upgrade: String::new(),
+        downgrade: String::new(),
+        path: PathBuf::new(),
+        upgrade_line: 0,
+        downgrade_line: 0,
     }
 }
