@@ -428,7 +428,7 @@ pub struct Post {
     drop_parent_and_child {
         v1: both(AUTHORS, POSTS),
         v2: "",
-        ops: |_| vec!["drop_table posts", "drop_table authors"],
+        ops: |_| vec!["error: hold no #[derive(Model)] struct"],
     }
     composite_primary_key {
         v1: "",

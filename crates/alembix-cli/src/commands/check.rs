@@ -77,7 +77,7 @@ pub(crate) async fn run(p: &Project) -> Res<i32> {
             patterns: cfg.models.join(", "),
         }
     } else {
-        let d = compare(cfg, &db).await?;
+        let d = compare(cfg, &db, true).await?;
         let lines = d.ops.iter().map(|op| {
             format!(
                 "models and database differ: {}",

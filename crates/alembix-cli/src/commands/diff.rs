@@ -10,11 +10,12 @@ use crate::connect::connect;
 use crate::error::Res;
 use crate::output::Out;
 
-/// Prints the differences.
-pub(crate) async fn run(p: &Project, format: Format) -> Res<i32> {
+/// Prints the differences (`allow_empty`: model files without models are
+/// compared, as "no tables").
+pub(crate) async fn run(p: &Project, format: Format, allow_empty: bool) -> Res<i32> {
     let out = &p.out;
     let db = connect(&p.cfg).await?;
-    let d = compare(&p.cfg, &db).await?;
+    let d = compare(&p.cfg, &db, allow_empty).await?;
     match format {
         Format::Json => out.json(&alembix_autogen::diff::ops_json(&d.ops)),
         Format::Text => {

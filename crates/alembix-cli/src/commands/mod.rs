@@ -115,8 +115,14 @@ pub(crate) fn write_revision(dir: &Path, rev: &Revision) -> Res<PathBuf> {
     }
 }
 
-/// Scans the models and compares them with the database.
-pub(crate) async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen::diff::Diff> {
+/// Scans the models and compares them with the database. Files that hold
+/// no model while the database holds tables are refused unless
+/// `allow_empty` (the ops would drop every table).
+pub(crate) async fn compare(
+    cfg: &Config,
+    db: &Database,
+    allow_empty: bool,
+) -> Res<alembix_autogen::diff::Diff> {
     // No file at all is a configuration mistake (and would drop every
     // table); files without models mean "no tables".
     let files = alembix_autogen::scan::model_files(&cfg.root, &cfg.models)?;
@@ -131,8 +137,13 @@ pub(crate) async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen:
         exclude_tables: cfg.exclude_tables.clone(),
         schemas: cfg.schemas.clone(),
     };
-    Ok(
+    let d =
         alembix_autogen::autogen::compare(db, &models, &cfg.version_table, &cfg.log_table, &opts)
-            .await?,
-    )
+            .await?;
+    if models.tables.is_empty() && !d.ops.is_empty() && !allow_empty {
+        return Err(CliError::NoModels {
+            patterns: cfg.models.clone(),
+        });
+    }
+    Ok(d)
 }
