@@ -160,8 +160,109 @@ pub struct Tag { pub id: i64 }
     assert!(out.stdout.contains("rename"), "{}", out.stdout);
 }
 
+/// `authors` with `field` after `name`.
+fn authors_with(field: &str) -> String {
+    AUTHORS.replace(
+        "pub name: String,\n",
+        &format!("pub name: String,\n{field}\n"),
+    )
+}
+
+async fn not_null_without_value_is_refused(t: Cli) {
+    models(&t, &authors_with("    pub nick: Option<String>,"));
+    apply(&t);
+    t.db.execute_sql("INSERT INTO authors (name) VALUES ('ann'), ('bob')")
+        .await
+        .unwrap();
+    // Added NOT NULL with nothing for the two rows.
+    models(
+        &t,
+        &authors_with("    pub nick: Option<String>,\n    pub score: i32,"),
+    );
+    let says = [
+        "src/models.rs:10",
+        "column `score` is added NOT NULL to the existing table `authors`",
+        "#[column(default = \"...\")]",
+        "#[column(backfill = \"SQL expr\")]",
+    ];
+    refused(&t, &["autogen", "-m", "score"], &says);
+    refused(&t, &["diff"], &says);
+    // Made NOT NULL with nothing for rows that hold NULL.
+    models(&t, &authors_with("    pub nick: String,"));
+    refused(
+        &t,
+        &["autogen", "-m", "nick"],
+        &[
+            "src/models.rs:9",
+            "column `nick` becomes NOT NULL in the existing table `authors`",
+        ],
+    );
+    // With a backfill: added nullable, filled, made NOT NULL; a clean round trip.
+    let v2 = authors_with(
+        "    #[column(backfill = \"'anon'\")]\n    pub nick: String,\n    #[column(backfill = \"length(name)\")]\n    pub score: i32,",
+    );
+    models(&t, &v2);
+    let before = t.catalog().await;
+    t.run(&["autogen", "-m", "fill"]).ok();
+    let up = t.run(&["upgrade", "head"]);
+    assert_eq!(up.code, 0, "{}", up.stderr);
+    let json = t.run(&["diff", "--format", "json"]).ok().json();
+    assert_eq!(json, serde_json::json!([]), "not clean after the backfill");
+    let rows = t.strings("SELECT nick FROM authors ORDER BY id").await;
+    assert_eq!(rows, ["anon", "anon"]);
+    t.run(&["downgrade", "-1"]).ok();
+    assert_eq!(t.catalog().await, before, "downgrade is not the inverse");
+    t.run(&["upgrade", "head"]).ok();
+    // A default is enough, as is a new table.
+    models(
+        &t,
+        &format!(
+            "{}\n#[derive(Model)]\n#[model(table = \"tags\")]\npub struct Tag {{ pub id: i64, pub label: String }}\n",
+            v2.replace(
+                "pub score: i32,",
+                "pub score: i32,\n    #[column(default = \"0\")]\n    pub rank: i32,"
+            )
+        ),
+    );
+    t.run(&["autogen", "-m", "default"]).ok();
+    t.run(&["upgrade", "head"]).ok();
+}
+
+const POSTS: &str = r#"
+#[derive(Model)]
+#[model(table = "posts")]
+pub struct Post {
+    pub id: i64,
+    #[column(references = "authors.id")]
+    pub author_id: i64,
+}
+"#;
+
+async fn bad_foreign_keys_are_refused(t: Cli) {
+    models(&t, AUTHORS);
+    apply(&t);
+    let cases = [
+        ("references table `writers`", "writers.id"),
+        ("references column `authors.key`", "authors.key"),
+        ("give both columns the same type", "authors.name"),
+    ];
+    for (says, to) in cases {
+        models(&t, &format!("{AUTHORS}{}", POSTS.replace("authors.id", to)));
+        for args in [&["autogen", "-m", "posts"][..], &["diff"], &["check"]] {
+            refused(&t, args, &["src/models.rs:16", says]);
+        }
+    }
+    // A well-formed key: no refusal.
+    models(&t, &format!("{AUTHORS}{POSTS}"));
+    t.run(&["autogen", "-m", "posts"]).ok();
+    t.run(&["upgrade", "head"]).ok();
+    t.run(&["check"]).ok();
+}
+
 cli_tests!(
     empty_models_are_refused,
     dropping_every_table_is_refused,
     unmatched_renamed_from_warns,
+    not_null_without_value_is_refused,
+    bad_foreign_keys_are_refused,
 );

@@ -5,7 +5,7 @@ use alembix_migrate::Error as EngineError;
 use alembix_migrate::graph::NewRevision;
 use alembix_schema::Op;
 
-use super::{Project, compare, write_revision};
+use super::{Project, Refuse, compare, write_revision};
 use crate::connect::connect;
 use crate::error::{CliError, Res};
 
@@ -48,7 +48,11 @@ pub(crate) async fn run(p: &Project, message: String, allow: Allow) -> Res<i32> 
         EngineError::NotAtHead { .. } => CliError::AutogenNotAtHead(e),
         other => other.into(),
     })?;
-    let d = compare(cfg, &db, allow.empty).await?;
+    let refuse = Refuse {
+        empty: !allow.empty,
+        unfilled: true,
+    };
+    let d = compare(cfg, &db, refuse).await?;
     if !allow.drop_all
         && let Some(tables) = drops_every_table(&d)
     {

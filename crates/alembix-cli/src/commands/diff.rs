@@ -4,7 +4,7 @@
 use alembix_autogen::diff::Diff;
 use alembix_schema::{Dialect, Op, Schema};
 
-use super::{Project, compare};
+use super::{Project, Refuse, compare};
 use crate::args::Format;
 use crate::connect::connect;
 use crate::error::Res;
@@ -15,7 +15,11 @@ use crate::output::Out;
 pub(crate) async fn run(p: &Project, format: Format, allow_empty: bool) -> Res<i32> {
     let out = &p.out;
     let db = connect(&p.cfg).await?;
-    let d = compare(&p.cfg, &db, allow_empty).await?;
+    let refuse = Refuse {
+        empty: !allow_empty,
+        unfilled: true,
+    };
+    let d = compare(&p.cfg, &db, refuse).await?;
     match format {
         Format::Json => out.json(&alembix_autogen::diff::ops_json(&d.ops)),
         Format::Text => {
