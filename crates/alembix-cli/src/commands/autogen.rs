@@ -29,11 +29,8 @@ fn drops_every_table(d: &alembix_autogen::diff::Diff) -> Option<Vec<String>> {
             _ => None,
         })
         .collect();
-    let all = !d.current.tables.is_empty()
-        && d.current
-            .tables
-            .iter()
-            .all(|t| dropped.iter().any(|n| *n == t.name));
+    let all =
+        !d.current.tables.is_empty() && d.current.tables.iter().all(|t| dropped.contains(&t.name));
     all.then_some(dropped)
 }
 

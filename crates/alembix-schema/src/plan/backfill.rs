@@ -24,7 +24,7 @@ pub(crate) struct Parts {
 
 /// Whether the change leaves `to` NOT NULL where rows may hold NULL, and
 /// the model gives a backfill for them.
-fn fill<'a>(to: &'a Column, was_nullable: bool) -> Option<&'a str> {
+fn fill(to: &Column, was_nullable: bool) -> Option<&str> {
     let needs = !to.nullable && was_nullable && !to.auto_increment;
     needs.then_some(()).and(to.backfill.as_deref())
 }
