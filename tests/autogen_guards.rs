@@ -203,7 +203,12 @@ async fn not_null_without_value_is_refused(t: Cli) {
     );
     models(&t, &v2);
     let before = t.catalog().await;
-    t.run(&["autogen", "-m", "fill"]).ok();
+    let out = t.run(&["autogen", "-m", "fill"]).ok();
+    assert!(
+        !out.stderr.contains("fails if a row holds NULL"),
+        "{}",
+        out.stderr
+    );
     let up = t.run(&["upgrade", "head"]);
     assert_eq!(up.code, 0, "{}", up.stderr);
     let json = t.run(&["diff", "--format", "json"]).ok().json();
