@@ -222,6 +222,11 @@ fn authors(attrs: &str, fields: &str) -> &'static str {
 const NAME_RETIRED: &str =
     "    #[column(max_length = 100)]\n    pub name: String,\n    pub retired: Option<bool>,";
 
+/// A table every version keeps, so that dropping the others does not
+/// empty the database (which autogen refuses).
+const KEEP: &str =
+    "#[derive(Model)]\n#[model(table = \"keep\")]\npub struct Keep { pub id: i64 }\n";
+
 fn both(a: &'static str, b: &'static str) -> &'static str {
     Box::leak(format!("{a}\n{b}").into_boxed_str())
 }
@@ -257,8 +262,8 @@ pub struct Post {
         ops: |_| vec!["create_table authors", "create_table posts", "create_index posts:ix_posts_author_id_title"],
     }
     drop_table {
-        v1: AUTHORS,
-        v2: "",
+        v1: both(AUTHORS, KEEP),
+        v2: KEEP,
         ops: |_| vec!["drop_table authors"],
     }
     nothing_changed {
@@ -426,8 +431,8 @@ pub struct Post {
         ops: |_| vec!["drop_foreign_key posts:fk_posts_author_id_authors", "drop_table authors"],
     }
     drop_parent_and_child {
-        v1: both(AUTHORS, POSTS),
-        v2: "",
+        v1: both(both(AUTHORS, POSTS), KEEP),
+        v2: KEEP,
         ops: |_| vec!["drop_table posts", "drop_table authors"],
     }
     composite_primary_key {
@@ -702,7 +707,7 @@ pub struct Entry {
         },
     }
     schema_table_dropped_before_what_it_references {
-        v1: both(AUTHORS, r#"
+        v1: both(both(KEEP, AUTHORS), r#"
 #[derive(Model)]
 #[model(table = "events", schema = "audit")]
 pub struct Event {
@@ -711,7 +716,7 @@ pub struct Event {
     pub author_id: i64,
 }
 "#),
-        v2: "",
+        v2: KEEP,
         ops: |b| match b {
             Backend::Postgres => vec!["drop_table audit.events", "drop_table authors"],
             _ => vec!["error: only PostgreSQL has schemas"],
@@ -726,7 +731,7 @@ pub struct Author {
     pub id: i64,
     #[column(max_length = 100)]
     pub name: String,
-    pub bio: String,
+    pub bio: Option<String>,
 }
 "#,
         // MySQL/MariaDB cannot index a text column without a prefix length:

@@ -19,6 +19,12 @@ pub enum Error {
     #[error("{0}")]
     Scan(String),
 
+    /// The models ask for a change autogen refuses to write (see
+    /// [`crate::guards`]); the message names the model's file and line and
+    /// says what to add.
+    #[error("{0}")]
+    Refused(String),
+
     /// A bad option or configuration value.
     #[error("{0}")]
     Usage(String),

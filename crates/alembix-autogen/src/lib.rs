@@ -6,6 +6,7 @@ pub mod autogen;
 pub mod dialect;
 pub mod diff;
 pub mod error;
+pub mod guards;
 pub mod introspect;
 pub mod names;
 pub mod normalize;

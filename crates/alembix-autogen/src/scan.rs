@@ -15,6 +15,43 @@ struct Found<T> {
     item: T,
     file: PathBuf,
     line: usize,
+    /// Each named field with the line it is declared on.
+    fields: Vec<(String, usize)>,
+}
+
+/// Where a model is declared: for messages that point at the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The model's table, as in the scanned schema (without its schema).
+    pub table: String,
+    /// The model's `schema`, when it names one.
+    pub schema: Option<String>,
+    /// The file that declares the model.
+    pub file: PathBuf,
+    /// The line of the struct's name.
+    pub line: usize,
+    /// Each named field (Rust name) with its line.
+    pub fields: Vec<(String, usize)>,
+}
+
+impl Site {
+    /// `file:line` of the field whose Rust name or column name is
+    /// `column`, else of the struct.
+    pub fn at(&self, column: Option<&str>) -> String {
+        let line = column
+            .and_then(|c| self.fields.iter().find(|(f, _)| f == c))
+            .map_or(self.line, |(_, l)| *l);
+        format!("{}:{line}", self.file.display())
+    }
+
+    /// Whether an op's table name (`schema.table` outside PostgreSQL's
+    /// default schema) names this model.
+    pub fn names(&self, table: &str) -> bool {
+        match (table.split_once('.'), &self.schema) {
+            (Some((s, t)), Some(schema)) => s == schema && t == self.table,
+            _ => table == self.table,
+        }
+    }
 }
 
 fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
@@ -53,10 +90,17 @@ fn collect(
             syn::Item::Struct(s) if derives(&s.attrs, "Model") => {
                 let input: syn::DeriveInput = s.clone().into();
                 let def = parse_model(&input).map_err(|e| error_at(file, &e))?;
+                let fields = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| f.ident.as_ref())
+                    .map(|i| (i.to_string(), i.span().start().line))
+                    .collect();
                 models.push(Found {
                     item: def,
                     file: file.to_path_buf(),
                     line: s.ident.span().start().line,
+                    fields,
                 });
             }
             syn::Item::Enum(en) if derives(&en.attrs, "DbEnum") => {
@@ -66,6 +110,7 @@ fn collect(
                     item: def,
                     file: file.to_path_buf(),
                     line: en.ident.span().start().line,
+                    fields: Vec::new(),
                 });
             }
             syn::Item::Mod(m) => {
@@ -113,6 +158,11 @@ pub fn model_files(root: &Path, globs: &[String]) -> Result<Vec<PathBuf>> {
 /// assert_eq!(schema.tables[0].columns.len(), 2);
 /// ```
 pub fn scan(root: &Path, globs: &[String]) -> Result<Schema> {
+    Ok(scan_with_sites(root, globs)?.0)
+}
+
+/// [`scan`], with where each model is declared (in the schema's table order).
+pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Site>)> {
     let files = model_files(root, globs)?;
     let mut models = Vec::new();
     let mut enums = Vec::new();
@@ -123,6 +173,7 @@ pub fn scan(root: &Path, globs: &[String]) -> Result<Schema> {
         collect(&parsed.items, file, &mut models, &mut enums)?;
     }
     let mut schema = Schema::default();
+    let mut sites = Vec::new();
     for m in &models {
         let table = m
             .item
@@ -163,6 +214,13 @@ pub fn scan(root: &Path, globs: &[String]) -> Result<Schema> {
                 m.line
             )));
         }
+        sites.push(Site {
+            table: table.name.clone(),
+            schema: table.schema.clone(),
+            file: m.file.clone(),
+            line: m.line,
+            fields: m.fields.clone(),
+        });
         schema.tables.push(table);
     }
     // Named enum types used by the columns (PostgreSQL creates them).
@@ -178,5 +236,5 @@ pub fn scan(root: &Path, globs: &[String]) -> Result<Schema> {
             }
         }
     }
-    Ok(schema)
+    Ok((schema, sites))
 }

@@ -37,11 +37,20 @@ pub(crate) enum Command {
     Autogen {
         #[arg(short, long)]
         message: String,
+        /// Accept model files that hold no model (the revision drops the tables).
+        #[arg(long = "allow-empty")]
+        allow_empty: bool,
+        /// Accept a revision that drops every table the database holds.
+        #[arg(long = "allow-drop-all")]
+        allow_drop_all: bool,
     },
     /// Print the changes between the models and the database; write nothing.
     Diff {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// Accept model files that hold no model.
+        #[arg(long = "allow-empty")]
+        allow_empty: bool,
     },
     /// Write an empty revision to fill by hand.
     Revision {

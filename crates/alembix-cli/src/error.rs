@@ -55,6 +55,27 @@ pub enum CliError {
         root: PathBuf,
     },
 
+    /// `autogen` or `diff` where the model files hold no model while the
+    /// database holds tables (the ops would drop them all).
+    #[error(
+        "the files matched by `models` ({}) hold no #[derive(Model)] struct, so every table would be dropped; point `models` in alembix.toml at the files with your models, or pass --allow-empty if the tables are meant to go",
+        patterns.join(", ")
+    )]
+    NoModels {
+        /// The `models` globs.
+        patterns: Vec<String>,
+    },
+
+    /// `autogen` whose revision would drop every table the database holds.
+    #[error(
+        "the revision would drop every table the database holds ({}) and the models describe none of them; check `models` in alembix.toml, or pass --allow-drop-all if that is meant",
+        tables.join(", ")
+    )]
+    DropsEveryTable {
+        /// The tables the revision would drop.
+        tables: Vec<String>,
+    },
+
     /// `autogen` on a database that is not at the head
     /// ([`alembix_migrate::Error::NotAtHead`]): the revision would not start
     /// from the head.

@@ -133,7 +133,20 @@ async fn run(cli: Cli) -> error::Res<i32> {
             delete,
         } => squash::run(&p, &start, &end, &message, delete),
         Command::Check => check::run(&p).await,
-        Command::Autogen { message } => autogen::run(&p, message).await,
-        Command::Diff { format } => diff::run(&p, format).await,
+        Command::Autogen {
+            message,
+            allow_empty,
+            allow_drop_all,
+        } => {
+            let allow = autogen::Allow {
+                empty: allow_empty,
+                drop_all: allow_drop_all,
+            };
+            autogen::run(&p, message, allow).await
+        }
+        Command::Diff {
+            format,
+            allow_empty,
+        } => diff::run(&p, format, allow_empty).await,
     }
 }

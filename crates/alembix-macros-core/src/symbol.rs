@@ -78,6 +78,10 @@ pub const ON_UPDATE: Symbol = Symbol("on_update");
 pub const RENAMED_FROM: Symbol = Symbol("renamed_from");
 /// Key of `#[column]` and `#[model]`.
 pub const COMMENT: Symbol = Symbol("comment");
+/// Key of `#[column]`: a one-off SQL value for existing rows when autogen
+/// makes the column NOT NULL. Not listed in [`COLUMN_KEYS`], whose text the
+/// unknown-key message shows.
+pub const BACKFILL: Symbol = Symbol("backfill");
 /// Key of `#[column]`.
 pub const VERSION: Symbol = Symbol("version");
 /// Key of `#[column]`.

@@ -79,6 +79,7 @@ fn columns(cont: &Container<'_>, key: &Key) -> Vec<Column> {
             column.default = f.attrs.default.clone();
             column.comment = f.attrs.comment.clone();
             column.renamed_from = f.attrs.renamed_from.clone();
+            column.backfill = f.attrs.backfill.clone();
             if f.attrs.version && column.default.is_none() {
                 // A new row starts at version 1.
                 column.default = Some("1".into());

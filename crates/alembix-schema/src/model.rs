@@ -125,6 +125,11 @@ pub struct Column {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed_from: Vec<String>,
+    /// The SQL value existing rows get when autogen adds this NOT NULL
+    /// column to a table or makes the column NOT NULL (`backfill = "..."`).
+    /// A model-only hint: never read from a database, never compared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfill: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -142,6 +147,7 @@ impl Column {
             auto_increment: false,
             comment: None,
             renamed_from: Vec::new(),
+            backfill: None,
         }
     }
 

@@ -70,16 +70,34 @@ fn current_column<'a>(
     if let Some(c) = cur.find_column(&tc.name) {
         return Some(c);
     }
-    let old = tc
+    let Some(old) = tc
         .renamed_from
         .iter()
-        .find(|r| cur.find_column(r).is_some() && tgt.find_column(r).is_none())?;
+        .find(|r| cur.find_column(r).is_some() && tgt.find_column(r).is_none())
+    else {
+        if !tc.renamed_from.is_empty() {
+            ch.notes.push(unmatched_rename(
+                &format!("column `{}.{}`", tgt.name, tc.name),
+                &tc.renamed_from,
+            ));
+        }
+        return None;
+    };
     ch.renames.push(Op::RenameColumn {
         table: tgt.name.clone(),
         column: tc.name.clone(),
         from: old.clone(),
     });
     cur.find_column(old)
+}
+
+/// The warning for a `renamed_from` that names nothing the database holds:
+/// the object is created new rather than renamed.
+pub(super) fn unmatched_rename(what: &str, names: &[String]) -> String {
+    format!(
+        "{what}: renamed_from = \"{}\" matches nothing in the database, so it is added as new, not renamed; correct the former name or remove renamed_from",
+        names.join(", ")
+    )
 }
 
 /// Whether a column differs on this backend.

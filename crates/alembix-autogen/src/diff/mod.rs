@@ -52,6 +52,8 @@ pub struct Diff {
     pub notes: Vec<String>,
     /// The database's schema the ops start from (needed to render SQLite rebuilds).
     pub current: Schema,
+    /// The models' schema as compared (as the database spells it).
+    pub target: Schema,
 }
 
 /// `*` and `?` globs.
@@ -126,6 +128,7 @@ pub fn diff(
         ops,
         notes,
         current: current.into_owned(),
+        target: target.into_owned(),
     }
 }
 

@@ -35,6 +35,12 @@ pub(super) fn pair_tables<'a>(cx: &Cx<'a>, ch: &mut Changes) -> Vec<(&'a Table, 
                 used_current.insert(&c.name);
             }
             None => {
+                if !t.renamed_from.is_empty() {
+                    ch.notes.push(super::columns::unmatched_rename(
+                        &format!("table `{}`", t.name),
+                        &t.renamed_from,
+                    ));
+                }
                 let mut m = cx.model_table(&t.name);
                 for ix in std::mem::take(&mut m.indexes) {
                     ch.adds.push(Op::CreateIndex {

@@ -1,5 +1,5 @@
 //! Warnings about destructive ops: drops, narrowing type changes, a column
-//! made NOT NULL without a default, enum labels removed.
+//! made NOT NULL without a default or a backfill, enum labels removed.
 
 use alembix_schema::{ColumnType, Dialect, Op};
 
@@ -28,7 +28,7 @@ pub(super) fn warnings(ops: &[Op], d: Dialect) -> Vec<(usize, String)> {
                         ),
                     ));
                 }
-                if from.nullable && !to.nullable && to.default.is_none() {
+                if from.nullable && !to.nullable && to.default.is_none() && to.backfill.is_none() {
                     warnings.push((
                         i,
                         format!(

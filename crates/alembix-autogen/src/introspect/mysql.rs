@@ -187,6 +187,7 @@ fn column_row(r: &MySqlRow) -> Result<Column> {
         auto_increment: extra.to_ascii_lowercase().contains("auto_increment"),
         comment: (!comment.is_empty()).then_some(comment),
         renamed_from: Vec::new(),
+        backfill: None,
     })
 }
 

@@ -227,6 +227,7 @@ fn column_row(r: &PgRow, enums: &Enums) -> Result<Column> {
         auto_increment,
         comment: r.try_get(6)?,
         renamed_from: Vec::new(),
+        backfill: None,
     })
 }
 

@@ -152,6 +152,7 @@ async fn read_columns(
             auto_increment: false,
             comment: None,
             renamed_from: Vec::new(),
+            backfill: None,
         });
     }
     Ok(pk_cols)

@@ -3,13 +3,39 @@
 
 use alembix_migrate::Error as EngineError;
 use alembix_migrate::graph::NewRevision;
+use alembix_schema::Op;
 
-use super::{Project, compare, write_revision};
+use super::{Project, Refuse, compare, write_revision};
 use crate::connect::connect;
 use crate::error::{CliError, Res};
 
+/// What `autogen` accepts that it refuses by default.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Allow {
+    /// Model files that hold no model (`--allow-empty`).
+    pub empty: bool,
+    /// A revision that drops every table (`--allow-drop-all`).
+    pub drop_all: bool,
+}
+
+/// The tables dropped when the ops drop every table the database holds
+/// (and create or rename none): the revision would empty the database.
+fn drops_every_table(d: &alembix_autogen::diff::Diff) -> Option<Vec<String>> {
+    let dropped: Vec<String> = d
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::DropTable { table } => Some(table.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let all =
+        !d.current.tables.is_empty() && d.current.tables.iter().all(|t| dropped.contains(&t.name));
+    all.then_some(dropped)
+}
+
 /// Writes the revision, or says that nothing changed.
-pub(crate) async fn run(p: &Project, message: String) -> Res<i32> {
+pub(crate) async fn run(p: &Project, message: String, allow: Allow) -> Res<i32> {
     let (m, cfg, out) = (&p.m, &p.cfg, &p.out);
     let db = connect(cfg).await?;
     let rows = m.current(&db).await?;
@@ -19,7 +45,16 @@ pub(crate) async fn run(p: &Project, message: String) -> Res<i32> {
         EngineError::NotAtHead { .. } => CliError::AutogenNotAtHead(e),
         other => other.into(),
     })?;
-    let d = compare(cfg, &db).await?;
+    let refuse = Refuse {
+        empty: !allow.empty,
+        unfilled: true,
+    };
+    let d = compare(cfg, &db, refuse).await?;
+    if !allow.drop_all
+        && let Some(tables) = drops_every_table(&d)
+    {
+        return Err(CliError::DropsEveryTable { tables });
+    }
     for n in &d.notes {
         out.warn(n);
     }

@@ -9,7 +9,7 @@
 
 use alembix_migrate::Error as EngineError;
 
-use super::{Project, compare};
+use super::{Project, Refuse, compare};
 use crate::connect::connect;
 use crate::error::Res;
 
@@ -77,7 +77,11 @@ pub(crate) async fn run(p: &Project) -> Res<i32> {
             patterns: cfg.models.join(", "),
         }
     } else {
-        let d = compare(cfg, &db).await?;
+        let refuse = Refuse {
+            empty: false,
+            unfilled: false,
+        };
+        let d = compare(cfg, &db, refuse).await?;
         let lines = d.ops.iter().map(|op| {
             format!(
                 "models and database differ: {}",

@@ -4,17 +4,22 @@
 use alembix_autogen::diff::Diff;
 use alembix_schema::{Dialect, Op, Schema};
 
-use super::{Project, compare};
+use super::{Project, Refuse, compare};
 use crate::args::Format;
 use crate::connect::connect;
 use crate::error::Res;
 use crate::output::Out;
 
-/// Prints the differences.
-pub(crate) async fn run(p: &Project, format: Format) -> Res<i32> {
+/// Prints the differences (`allow_empty`: model files without models are
+/// compared, as "no tables").
+pub(crate) async fn run(p: &Project, format: Format, allow_empty: bool) -> Res<i32> {
     let out = &p.out;
     let db = connect(&p.cfg).await?;
-    let d = compare(&p.cfg, &db).await?;
+    let refuse = Refuse {
+        empty: !allow_empty,
+        unfilled: true,
+    };
+    let d = compare(&p.cfg, &db, refuse).await?;
     match format {
         Format::Json => out.json(&alembix_autogen::diff::ops_json(&d.ops)),
         Format::Text => {

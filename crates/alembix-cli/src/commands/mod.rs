@@ -116,8 +116,25 @@ pub(crate) fn write_revision(dir: &Path, rev: &Revision) -> Res<PathBuf> {
     }
 }
 
-/// Scans the models and compares them with the database.
-pub(crate) async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen::diff::Diff> {
+/// What [`compare`] refuses besides foreign keys that name an unknown
+/// table or column or a column of another type.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Refuse {
+    /// Model files without models while the database holds tables (the
+    /// ops would drop every table); `--allow-empty` turns it off.
+    pub empty: bool,
+    /// A column made NOT NULL in an existing table with neither `default`
+    /// nor `backfill`.
+    pub unfilled: bool,
+}
+
+/// Scans the models and compares them with the database, refusing what
+/// `refuse` says (see [`alembix_autogen::guards`]).
+pub(crate) async fn compare(
+    cfg: &Config,
+    db: &Database,
+    refuse: Refuse,
+) -> Res<alembix_autogen::diff::Diff> {
     // No file at all is a configuration mistake (and would drop every
     // table); files without models mean "no tables".
     let files = alembix_autogen::scan::model_files(&cfg.root, &cfg.models)?;
@@ -127,13 +144,24 @@ pub(crate) async fn compare(cfg: &Config, db: &Database) -> Res<alembix_autogen:
             root: cfg.root.clone(),
         });
     }
-    let models = alembix_autogen::scan::scan(&cfg.root, &cfg.models)?;
+    let (models, sites) = alembix_autogen::scan::scan_with_sites(&cfg.root, &cfg.models)?;
+    alembix_autogen::guards::foreign_key_targets(&models, &sites, db.dialect())?;
     let opts = alembix_autogen::diff::DiffOptions {
         exclude_tables: cfg.exclude_tables.clone(),
         schemas: cfg.schemas.clone(),
     };
-    Ok(
+    let d =
         alembix_autogen::autogen::compare(db, &models, &cfg.version_table, &cfg.log_table, &opts)
-            .await?,
-    )
+            .await?;
+    if refuse.empty && models.tables.is_empty() && !d.ops.is_empty() {
+        return Err(CliError::NoModels {
+            patterns: cfg.models.clone(),
+        });
+    }
+    use alembix_autogen::guards;
+    guards::foreign_key_types(&d.target, &sites, db.dialect())?;
+    if refuse.unfilled {
+        guards::not_null_needs_value(&d.ops, &sites)?;
+    }
+    Ok(d)
 }

@@ -34,6 +34,9 @@ pub struct Field {
     pub default: Option<String>,
     /// `comment = "..."`.
     pub comment: Option<String>,
+    /// `backfill = "..."`: the SQL value existing rows get when autogen
+    /// adds the column NOT NULL or makes it NOT NULL.
+    pub backfill: Option<String>,
     /// Every `renamed_from = "..."`, in order.
     pub renamed_from: Vec<String>,
     /// `version`: the optimistic-locking column.
@@ -74,6 +77,7 @@ struct Builder {
     on_update: Attr<ReferentialAction>,
     renamed_from: Vec<String>,
     comment: Attr<String>,
+    backfill: Attr<String>,
     version: BoolAttr,
     skip: BoolAttr,
 }
@@ -107,6 +111,7 @@ impl Field {
             index: b.index.get(),
             default: b.default.get(),
             comment: b.comment.get(),
+            backfill: b.backfill.get(),
             renamed_from: b.renamed_from,
             version: b.version.get(),
             references,
@@ -132,6 +137,7 @@ impl Builder {
             on_update: Attr::none(symbol::ON_UPDATE),
             renamed_from: Vec::new(),
             comment: Attr::none(symbol::COMMENT),
+            backfill: Attr::none(symbol::BACKFILL),
             version: BoolAttr::none(symbol::VERSION),
             skip: BoolAttr::none(symbol::SKIP),
         }
@@ -174,6 +180,8 @@ impl Builder {
             Ok(())
         } else if *path == symbol::COMMENT {
             self.comment.set(scope, meta, lit_str)
+        } else if *path == symbol::BACKFILL {
+            self.backfill.set(scope, meta, lit_str)
         } else if *path == symbol::VERSION {
             self.version.set(scope, meta)
         } else if *path == symbol::SKIP {

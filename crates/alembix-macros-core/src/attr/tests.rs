@@ -120,3 +120,12 @@ fn a_skipped_field_has_no_reference_to_check() {
     assert!(res.is_ok());
     assert!(f.skip && f.references.is_none());
 }
+
+#[test]
+fn backfill_is_parsed_and_kept_once() {
+    let (f, res) = field(syn::parse_quote!(#[column(backfill = "'anon'")] nick: String));
+    res.unwrap();
+    assert_eq!(f.backfill.as_deref(), Some("'anon'"));
+    let (_, res) = field(syn::parse_quote!(#[column(backfill = "1", backfill = "2")] n: i32));
+    assert!(res.is_err());
+}

@@ -125,8 +125,13 @@ pub fn render_plan(
     start: &Schema,
     dialect: Dialect,
 ) -> Result<RenderedPlan, RenderError> {
-    dialect.stateful().render_plan(ops, start)
+    let r = dialect.stateful();
+    if ops.iter().any(|op| backfill::parts(op, dialect).is_some()) {
+        return backfill::render(r, ops, start);
+    }
+    r.render_plan(ops, start)
 }
 
+mod backfill;
 #[cfg(test)]
 mod tests;

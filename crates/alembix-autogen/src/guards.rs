@@ -1,0 +1,146 @@
+//! Autogen's refusals about the models (exit 2, nothing written): a NOT
+//! NULL column added to an existing table, or a column made NOT NULL, with
+//! neither `default` nor `backfill`; a foreign key that names an unknown
+//! table or column, or whose column's type differs from the referenced
+//! column's. Each message points at the model's file and line.
+
+use alembix_schema::{Column, Dialect, ForeignKey, Op, Schema, Table};
+
+use crate::dialect::driver;
+use crate::error::{Error, Result};
+use crate::scan::Site;
+
+/// `file:line` of `table` (and `column`) in the models, or the table's name
+/// alone when no scanned model declares it.
+fn place(sites: &[Site], table: &str, column: Option<&str>) -> String {
+    sites
+        .iter()
+        .find(|s| s.names(table))
+        .map_or_else(|| format!("table `{table}`"), |s| s.at(column))
+}
+
+/// Whether existing rows would hold NULL in a column the op makes NOT NULL
+/// with nothing to fill them.
+fn unfilled(to: &Column, was_nullable: bool) -> bool {
+    was_nullable
+        && !to.nullable
+        && !to.auto_increment
+        && to.default.is_none()
+        && to.backfill.is_none()
+}
+
+/// Refuses ops that make a column of an existing table NOT NULL without a
+/// `default` or a `backfill` for the rows it already holds.
+pub fn not_null_needs_value(ops: &[Op], sites: &[Site]) -> Result<()> {
+    for op in ops {
+        let (table, column, verb) = match op {
+            Op::AddColumn { table, column } if unfilled(column, true) => {
+                (table, column, "is added NOT NULL to")
+            }
+            Op::AlterColumn { table, from, to } if unfilled(to, from.nullable) => {
+                (table, to, "becomes NOT NULL in")
+            }
+            _ => continue,
+        };
+        return Err(Error::Refused(format!(
+            "{}: column `{}` {verb} the existing table `{table}` with no value for the rows it holds; add #[column(default = \"...\")] (a server default) or #[column(backfill = \"SQL expr\")] (a one-off value for existing rows), or make the field an Option",
+            place(sites, table, Some(&column.name)),
+            column.name,
+        )));
+    }
+    Ok(())
+}
+
+/// The model table a foreign key references (by name, and by schema when
+/// the key names one).
+fn referenced<'a>(models: &'a Schema, fk: &ForeignKey) -> Option<&'a Table> {
+    models.tables.iter().find(|t| {
+        t.name == fk.ref_table
+            && (fk.ref_schema.is_none() || t.schema.as_deref() == fk.ref_schema.as_deref())
+    })
+}
+
+/// Refuses foreign keys of the models (as scanned, before the database
+/// reads them) that name a table no model declares or a column it lacks,
+/// or whose column's type differs from the referenced column's on this
+/// backend (a database would refuse such a key while normalising).
+pub fn foreign_key_targets(models: &Schema, sites: &[Site], dialect: Dialect) -> Result<()> {
+    for t in &models.tables {
+        let site = sites
+            .iter()
+            .find(|s| s.table == t.name && s.schema == t.schema);
+        let at = |c: &str| site.map_or_else(|| format!("table `{}`", t.name), |s| s.at(Some(c)));
+        for fk in &t.foreign_keys {
+            let first = fk.columns.first().map_or("", String::as_str);
+            let Some(rt) = referenced(models, fk) else {
+                return Err(Error::Refused(format!(
+                    "{}: the foreign key of `{}` ({}) references table `{}`, which no model declares; correct `references = \"table.column\"` or add the model",
+                    at(first),
+                    t.name,
+                    fk.columns.join(", "),
+                    fk.ref_table
+                )));
+            };
+            for (c, rc) in fk.columns.iter().zip(&fk.ref_columns) {
+                let Some(r) = rt.find_column(rc) else {
+                    return Err(Error::Refused(format!(
+                        "{}: `{}.{c}` references column `{}.{rc}`, which does not exist; correct `references = \"table.column\"`",
+                        at(c),
+                        t.name,
+                        rt.name
+                    )));
+                };
+                if let Some(own) = t.find_column(c) {
+                    same_type(own, r, (&t.name, &rt.name), dialect)
+                        .map_err(|m| Error::Refused(format!("{}: {m}", at(c))))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses foreign keys whose column's type differs from the referenced
+/// column's, as the database stores them (`target`: the models as the
+/// database spells them).
+pub fn foreign_key_types(target: &Schema, sites: &[Site], dialect: Dialect) -> Result<()> {
+    for t in &target.tables {
+        for fk in &t.foreign_keys {
+            let Some(rt) = target.table(&fk.ref_table) else {
+                continue;
+            };
+            for (c, rc) in fk.columns.iter().zip(&fk.ref_columns) {
+                let (Some(own), Some(r)) = (t.find_column(c), rt.find_column(rc)) else {
+                    continue;
+                };
+                same_type(own, r, (&t.name, &rt.name), dialect).map_err(|m| {
+                    Error::Refused(format!("{}: {m}", place(sites, &t.name, Some(c))))
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The message when a foreign-key column's type differs from the
+/// referenced column's on this backend; `tables` are (own, referenced).
+fn same_type(
+    own: &Column,
+    r: &Column,
+    tables: (&str, &str),
+    dialect: Dialect,
+) -> std::result::Result<(), String> {
+    if driver(dialect).same_type(&own.ty, &r.ty) {
+        return Ok(());
+    }
+    let rules = dialect.rules();
+    Err(format!(
+        "`{}.{}` is {} but references `{}.{}`, which is {}; give both columns the same type",
+        tables.0,
+        own.name,
+        rules.column_type(&own.ty),
+        tables.1,
+        r.name,
+        rules.column_type(&r.ty)
+    ))
+}
