@@ -22,7 +22,7 @@ pub(crate) fn run(p: &Project, range: Option<&str>, format: Format) -> Res<i32> 
         .database_url
         .as_deref()
         .and_then(|u| Dialect::from_url(u).ok())
-        .unwrap_or(Dialect::Postgres);
+        .unwrap_or_default();
     let mut findings = Vec::new();
     for rev in revs {
         let dialect = header_dialect(rev).unwrap_or(fallback);

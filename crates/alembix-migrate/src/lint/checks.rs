@@ -1,8 +1,6 @@
 //! The rules' checks, on a statement's tokens (see `tokens` for why
 //! tokens rather than sqlparser's AST).
 
-use alembix_schema::Dialect;
-
 use super::context::Context;
 use super::rules::{self as r, Rule};
 use super::tokens::{Tok, find_seq, has_seq, qualified, skip_kws, split_top};
@@ -57,8 +55,7 @@ pub(crate) fn statement_rules(_ctx: &Context, t: &[Tok], transactional: bool, fi
 
 /// Rules about the schema change a statement makes (upgrade sections).
 pub(crate) fn schema_rules(ctx: &Context, t: &[Tok], fired: &mut Fired) {
-    let pg = ctx.dialect == Dialect::Postgres;
-    if pg
+    if ctx.dialect.caps().concurrent_indexes
         && t.first().is_some_and(|w| w.is("CREATE"))
         && index_kw(t)
         && let Some((_, table)) = index_target(t)
@@ -100,7 +97,7 @@ fn index_kw(t: &[Tok]) -> bool {
 /// `non-concurrent-index` for `DROP INDEX` (PostgreSQL): fires unless the
 /// index was created on a new table in this revision.
 fn drop_index(ctx: &Context, t: &[Tok], fired: &mut Fired) {
-    if ctx.dialect != Dialect::Postgres || t.iter().any(|w| w.is("CONCURRENTLY")) {
+    if !ctx.dialect.caps().concurrent_indexes || t.iter().any(|w| w.is("CONCURRENTLY")) {
         return;
     }
     let i = skip_kws(t, 2, &["IF", "EXISTS"]);
@@ -136,8 +133,8 @@ pub(crate) fn alter_table_name(t: &[Tok]) -> Option<String> {
 /// `prefer-bigint-key` and `prefer-timestamptz` on `CREATE TABLE`.
 fn create_table(ctx: &Context, t: &[Tok], fired: &mut Fired) {
     timestamptz(ctx, t, fired);
-    if ctx.dialect == Dialect::Sqlite {
-        // `INTEGER PRIMARY KEY` is the 64-bit rowid there.
+    if ctx.dialect.caps().integer_keys_are_64_bit {
+        // `INTEGER PRIMARY KEY` is the 64-bit rowid there (SQLite).
         return;
     }
     let body = paren_group(t);
@@ -193,7 +190,7 @@ fn paren_group(t: &[Tok]) -> &[Tok] {
 
 /// `prefer-timestamptz`: PostgreSQL `timestamp` not followed by `WITH TIME ZONE`.
 pub(crate) fn timestamptz(ctx: &Context, t: &[Tok], fired: &mut Fired) {
-    if ctx.dialect != Dialect::Postgres || fired.contains(&&r::PREFER_TIMESTAMPTZ) {
+    if !ctx.dialect.caps().has_timestamptz || fired.contains(&&r::PREFER_TIMESTAMPTZ) {
         return;
     }
     for (i, w) in t.iter().enumerate() {

@@ -1,7 +1,5 @@
 //! The checks on `ALTER TABLE` actions.
 
-use alembix_schema::Dialect;
-
 use super::checks::{Fired, timestamptz, volatile_default};
 use super::context::Context;
 use super::rules as r;
@@ -38,7 +36,7 @@ pub(crate) fn alter_table(ctx: &Context, t: &[Tok], table: &str, fired: &mut Fir
     }
     timestamptz(ctx, t, fired);
     let algorithm = t.iter().any(|w| w.is("ALGORITHM"));
-    if ctx.dialect == Dialect::MySql && online && !algorithm && !actions.is_empty() {
+    if ctx.dialect.caps().online_alter_clauses && online && !algorithm && !actions.is_empty() {
         fired.push(&r::MYSQL_COPY_ALTER);
     }
     fired.dedup();
@@ -101,7 +99,7 @@ fn add_column(ctx: &Context, a: &[Tok], fired: &mut Fired) {
 
 /// `constraint-without-not-valid` and `unique-without-index` (PostgreSQL).
 fn add_constraint(ctx: &Context, a: &[Tok], fired: &mut Fired) {
-    if ctx.dialect != Dialect::Postgres {
+    if !ctx.dialect.caps().deferred_validation {
         return;
     }
     let mut i = 1;
@@ -125,7 +123,7 @@ fn alter_column(ctx: &Context, a: &[Tok], table: &str, fired: &mut Fired) {
         return;
     };
     let rest = &a[i + 1..];
-    if ctx.dialect == Dialect::Postgres
+    if ctx.dialect.caps().deferred_validation
         && has_seq(rest, &["SET", "NOT", "NULL"])
         && !ctx.has_validated_check(table, &column)
     {

@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use alembix_schema::Dialect;
-use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
 
 use super::checks;
@@ -37,11 +36,7 @@ impl Context {
 
     /// The rules a statement breaks; remembers what it creates.
     pub fn lint(&mut self, sql: &str, transactional: bool) -> Vec<&'static Rule> {
-        let parser_dialect: Box<dyn sqlparser::dialect::Dialect> = match self.dialect {
-            Dialect::Postgres => Box::new(PostgreSqlDialect {}),
-            Dialect::MySql => Box::new(MySqlDialect {}),
-            Dialect::Sqlite => Box::new(SQLiteDialect {}),
-        };
+        let parser_dialect = super::dialect::parser_dialect(self.dialect);
         if Parser::parse_sql(parser_dialect.as_ref(), sql).is_err() {
             return vec![&rules::UNPARSED];
         }

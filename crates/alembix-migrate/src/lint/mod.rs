@@ -12,11 +12,11 @@
 //!
 //! ```
 //! use alembix_migrate::{Revision, lint};
-//! use alembix_schema::Dialect;
+//! use alembix_schema::Dialect::{self, Postgres};
 //! let text = "-- revision: 3f2a9c1b7d4e\n-- down_revision:\n-- message: m\n\n\
 //!             -- migrate:upgrade\nCREATE INDEX ix ON users (email);\n";
 //! let rev = Revision::parse("x.sql", text).unwrap();
-//! let found = lint::lint_revision(&rev, Dialect::Postgres, &[]).unwrap();
+//! let found = lint::lint_revision(&rev, Postgres, &[]).unwrap();
 //! assert_eq!(found[0].rule.id, "non-concurrent-index");
 //! assert_eq!(found[0].line, 6);
 //! ```
@@ -24,6 +24,7 @@
 mod checks;
 mod checks_alter;
 mod context;
+mod dialect;
 pub mod rules;
 mod tokens;
 
@@ -60,8 +61,8 @@ pub struct Finding {
 ///
 /// ```
 /// use alembix_migrate::lint::header_dialect;
-/// use alembix_schema::Dialect;
-/// assert_eq!(header_dialect("-- revision: x\n-- dialect: mysql\n\n-- migrate:upgrade\n"), Some(Dialect::MySql));
+/// use alembix_schema::Dialect::{self, MySql};
+/// assert_eq!(header_dialect("-- revision: x\n-- dialect: mysql\n\n-- migrate:upgrade\n"), Some(MySql));
 /// assert_eq!(header_dialect("-- revision: x\n"), None);
 /// ```
 pub fn header_dialect(text: &str) -> Option<Dialect> {
@@ -70,12 +71,10 @@ pub fn header_dialect(text: &str) -> Option<Dialect> {
             break;
         };
         if let Some(v) = rest.trim().strip_prefix("dialect:") {
-            return match v.trim().to_ascii_lowercase().as_str() {
-                "postgres" | "postgresql" => Some(Dialect::Postgres),
-                "mysql" | "mariadb" => Some(Dialect::MySql),
-                "sqlite" => Some(Dialect::Sqlite),
-                _ => None,
-            };
+            let v = v.trim().to_ascii_lowercase();
+            return Dialect::ALL
+                .into_iter()
+                .find(|d| d.caps().url_schemes.contains(&v.as_str()));
         }
     }
     None

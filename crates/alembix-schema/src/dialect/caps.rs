@@ -82,6 +82,22 @@ pub struct Capabilities {
     pub delimiter_command: bool,
     /// Which `BEGIN ... END` bodies hold `;`-separated statements of their own.
     pub compound_bodies: CompoundBodies,
+    /// Whether indexes can be built and dropped without blocking writes
+    /// (`CREATE/DROP INDEX CONCURRENTLY`; lint asks for it on existing tables).
+    pub concurrent_indexes: bool,
+    /// Whether constraints can be added unchecked and validated later
+    /// (`NOT VALID` / `VALIDATE CONSTRAINT`, `ADD ... UNIQUE USING INDEX`, a
+    /// validated `IS NOT NULL` check before `SET NOT NULL`).
+    pub deferred_validation: bool,
+    /// Whether `timestamp` has a time-zone-aware sibling to prefer
+    /// (`timestamptz`).
+    pub has_timestamptz: bool,
+    /// Whether an integer primary key is already 64-bit whatever its
+    /// declared width (SQLite's rowid).
+    pub integer_keys_are_64_bit: bool,
+    /// Whether `ALTER TABLE` takes `ALGORITHM=INSTANT|INPLACE, LOCK=NONE` to
+    /// refuse a blocking table copy (MySQL, MariaDB).
+    pub online_alter_clauses: bool,
 }
 
 impl Capabilities {
@@ -114,5 +130,10 @@ impl Capabilities {
         mysql_comments: false,
         delimiter_command: false,
         compound_bodies: CompoundBodies::Trigger,
+        concurrent_indexes: false,
+        deferred_validation: false,
+        has_timestamptz: false,
+        integer_keys_are_64_bit: false,
+        online_alter_clauses: false,
     };
 }

@@ -115,6 +115,14 @@ impl Dialect {
     }
 }
 
+/// PostgreSQL: the dialect assumed where nothing names one (offline tools
+/// reading SQL with no URL or header to go by).
+impl Default for Dialect {
+    fn default() -> Self {
+        Dialect::Postgres
+    }
+}
+
 impl std::str::FromStr for Dialect {
     type Err = String;
 

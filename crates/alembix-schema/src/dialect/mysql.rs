@@ -29,6 +29,7 @@ const CAPS: Capabilities = Capabilities {
     mysql_comments: true,
     delimiter_command: true,
     compound_bodies: CompoundBodies::Compound,
+    online_alter_clauses: true,
     ..Capabilities::STANDARD
 };
 

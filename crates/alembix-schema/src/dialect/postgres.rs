@@ -26,6 +26,9 @@ const CAPS: Capabilities = Capabilities {
     escape_string_prefix: true,
     nested_comments: true,
     compound_bodies: CompoundBodies::Atomic,
+    concurrent_indexes: true,
+    deferred_validation: true,
+    has_timestamptz: true,
     ..Capabilities::STANDARD
 };
 

@@ -27,6 +27,7 @@ const CAPS: Capabilities = Capabilities {
     max_bind_params: 32_766,
     row_locks: false,
     inline_auto_increment_key: true,
+    integer_keys_are_64_bit: true,
     ..Capabilities::STANDARD
 };
 
