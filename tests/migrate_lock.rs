@@ -52,19 +52,7 @@ async fn concurrent_rounds(t: Cli) {
             chain_rev(&t, n);
             expected.extend((1..=3).map(|s| format!("r{n}s{s}")));
         }
-        let children: Vec<_> = (0..PROCESSES)
-            .map(|_| t.spawn(&["upgrade", "head"]))
-            .collect();
-        for child in children {
-            let out = child.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "round {round}: exit {:?}\n{}\n{}",
-                out.status.code(),
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
+        t.run_concurrently(PROCESSES, &["upgrade", "head"], &format!("round {round}"));
         let head = format!("{:02}", (round + 1) * PER_ROUND);
         assert_eq!(t.versions().await, vec![rid(&head)], "round {round}");
         let mut marks = t.strings("SELECT mark FROM marker").await;

@@ -271,17 +271,7 @@ async fn concurrent_steps(t: Cli) {
     for round in 0..3 {
         let head = 4 * (round + 1);
         chain(&t, 4 * round + 1, head);
-        let children: Vec<_> = (0..8).map(|_| t.spawn(&["upgrade", "head"])).collect();
-        for child in children {
-            let out = child.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "round {round}: exit {:?}\n{}\n{}",
-                out.status.code(),
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
+        t.run_concurrently(8, &["upgrade", "head"], &format!("round {round}"));
         assert_eq!(t.versions().await, vec![rid(&format!("{head:02}"))]);
         assert_each_once(&t, head, &format!("round {round}")).await;
     }

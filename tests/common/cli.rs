@@ -145,6 +145,22 @@ impl Cli {
         }
     }
 
+    /// Runs `alembix ARGS` in `n` processes at once; panics with `what` and
+    /// the streams of any process that does not exit 0.
+    pub fn run_concurrently(&self, n: usize, args: &[&str], what: &str) {
+        let children: Vec<_> = (0..n).map(|_| self.spawn(args)).collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{what}: exit {:?}\n{}\n{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+
     /// Starts `alembix ARGS` without waiting.
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
         Command::new(alembix_bin())

@@ -8,7 +8,6 @@ use sea_query::{ExprTrait, IntoIden, Value};
 use crate::db::Exec;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::query::max_params;
 
 /// The foreign key of `C` that refers to `P`'s table.
 fn foreign_key<C: Model, P: Model>() -> Result<&'static ForeignKey> {
@@ -70,7 +69,7 @@ fn value_key(v: &Value) -> Option<String> {
 /// parameter limit (one query for any ordinary list).
 async fn load_in<T: Model>(ex: Exec<'_>, column: &str, keys: Vec<Value>) -> Result<Vec<T>> {
     let mut out = Vec::new();
-    let chunk = max_params(ex.dialect()) - 1;
+    let chunk = ex.dialect().caps().max_bind_params - 1;
     let table = T::meta().table.name.clone();
     for part in keys.chunks(chunk) {
         let cond = crate::expr::Cond(

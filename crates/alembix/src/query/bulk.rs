@@ -4,7 +4,6 @@
 use sea_query::{Query, Values};
 
 use super::write::{column_idens, insert_columns, insert_columns_for_defaults, insert_into};
-use super::{build, max_params};
 use crate::db::Exec;
 use crate::error::Result;
 use crate::model::Model;
@@ -45,7 +44,7 @@ pub(crate) async fn insert_values<M: Model>(
 ) -> Result<u64> {
     let mut total = 0;
     let dialect = ex.dialect();
-    let per_stmt = (max_params(dialect) / columns.len().max(1)).max(1);
+    let per_stmt = (dialect.caps().max_bind_params / columns.len().max(1)).max(1);
     if !dialect.caps().numbered_placeholders && !columns.is_empty() {
         // `?` placeholders and the values as they are: what sea-query would
         // render, without building an expression tree of every value first
@@ -79,7 +78,7 @@ pub(crate) async fn insert_values<M: Model>(
                     .map(|i| sea_query::Expr::val(row.value_at(*i))),
             );
         }
-        let (sql, values) = build(&stmt, ex.dialect());
+        let (sql, values) = ex.dialect().build_query(&stmt);
         total += ex.execute(sql, values).await?.rows_affected;
     }
     Ok(total)

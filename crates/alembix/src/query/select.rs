@@ -6,7 +6,6 @@ use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
 use sea_query::{Query, SelectStatement};
 
-use super::build;
 use crate::db::Exec;
 use crate::error::Result;
 use crate::expr::{Cond, OrderBy};
@@ -111,7 +110,7 @@ impl<M: Model> Select<M> {
         let mut stmt = self.stmt.clone();
         stmt.clear_selects().expr(sea_query::Expr::cust("COUNT(*)"));
         stmt.clear_order_by();
-        let (sql, values) = build(&stmt, ex.dialect());
+        let (sql, values) = ex.dialect().build_query(&stmt);
         ex.fetch_all(sql, values).await?.scalar_i64()
     }
 
@@ -122,7 +121,7 @@ impl<M: Model> Select<M> {
         stmt.clear_selects()
             .expr(sea_query::Expr::cust("1"))
             .limit(1);
-        let (sql, values) = build(&stmt, ex.dialect());
+        let (sql, values) = ex.dialect().build_query(&stmt);
         Ok(ex.fetch_all(sql, values).await?.len() > 0)
     }
 
@@ -142,7 +141,7 @@ impl<M: Model> Select<M> {
     /// ```
     pub fn stream<'a>(self, ex: impl Into<Exec<'a>>) -> BoxStream<'a, Result<M>> {
         let ex = ex.into();
-        let (sql, values) = build(&self.statement(&ex), ex.dialect());
+        let (sql, values) = ex.dialect().build_query(&self.statement(&ex));
         ex.stream(sql, values)
     }
 }
@@ -182,7 +181,7 @@ impl<M: Model, P: Model> Join<M, P> {
         let pmeta = P::meta();
         stmt.columns(pmeta.qualified_columns())
             .inner_join(pmeta.table_ref(), on);
-        let (sql, values) = build(&stmt, ex.dialect());
+        let (sql, values) = ex.dialect().build_query(&stmt);
         ex.fetch_all(sql, values).await?.decode_pairs::<M, P>()
     }
 }

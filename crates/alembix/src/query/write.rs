@@ -7,7 +7,6 @@ use alembix_schema::Dialect;
 use sea_query::{ExprTrait, IntoIden, OnConflict, Query, QueryStatementWriter, Value, Values};
 
 use super::cache::Statements;
-use super::{build, quote_ident};
 use crate::db::Exec;
 use crate::error::{Error, Result};
 use crate::expr::{Col, Cond, Operand};
@@ -32,7 +31,7 @@ fn by_key_sql<M: Model, S: QueryStatementWriter>(
     Ok(slot
         .get_or_init(|| {
             let cond = crate::model::columns_eq(meta, &meta.primary_key, key.to_vec()).0;
-            build(&render(meta, cond), dialect).0
+            dialect.build_query(&render(meta, cond)).0
         })
         .clone())
 }
@@ -95,7 +94,7 @@ fn all_columns<M: Model>(dialect: Dialect) -> String {
         .table
         .columns
         .iter()
-        .map(|c| quote_ident(dialect, &c.name))
+        .map(|c| dialect.quote_ident(&c.name))
         .collect();
     cols.join(", ")
 }
@@ -112,7 +111,7 @@ pub(crate) async fn insert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
         stmt.into_table(meta.table_ref())
             .columns(column_idens::<M>(&columns))
             .values_panic(values.iter().cloned().map(sea_query::Expr::val));
-        let mut sql = build(&stmt, dialect).0;
+        let mut sql = dialect.build_query(&stmt).0;
         if returning {
             sql.push_str(&returning_clause::<M>(dialect));
         }
@@ -164,10 +163,10 @@ pub(crate) fn table_name(meta: &crate::model::ModelMeta, d: Dialect) -> String {
     match &meta.table.schema {
         Some(schema) => format!(
             "{}.{}",
-            quote_ident(d, schema),
-            quote_ident(d, &meta.table.name)
+            d.quote_ident(schema),
+            d.quote_ident(&meta.table.name)
         ),
-        None => quote_ident(d, &meta.table.name),
+        None => d.quote_ident(&meta.table.name),
     }
 }
 
@@ -175,7 +174,7 @@ pub(crate) fn table_name(meta: &crate::model::ModelMeta, d: Dialect) -> String {
 pub(crate) fn insert_into(meta: &crate::model::ModelMeta, d: Dialect, columns: &[usize]) -> String {
     let names: Vec<String> = columns
         .iter()
-        .map(|i| quote_ident(d, meta.column_name(*i)))
+        .map(|i| d.quote_ident(meta.column_name(*i)))
         .collect();
     format!("INSERT INTO {} ({})", table_name(meta, d), names.join(", "))
 }
@@ -229,7 +228,7 @@ pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
                 cond = cond.and(crate::model::columns_eq(meta, &[i], vec![row.value_at(i)]));
             }
             stmt.and_where(cond.0);
-            build(&stmt, dialect).0
+            dialect.build_query(&stmt).0
         });
     let version = row.version();
     let done = ex.execute(sql.clone(), Values(values)).await?;
@@ -275,7 +274,7 @@ pub(crate) async fn upsert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
         )
         .on_conflict(on_conflict);
     let dialect = ex.dialect();
-    let (mut sql, values) = build(&stmt, dialect);
+    let (mut sql, values) = dialect.build_query(&stmt);
     if ex.has_returning() {
         sql.push_str(&returning_clause::<M>(dialect));
         if let Some(stored) = ex.fetch_all(sql, values).await?.decode::<M>(0)?.pop() {
@@ -356,7 +355,7 @@ impl<M: Model> UpdateMany<M> {
 
 /// Runs `stmt`; returns the number of rows it affected.
 async fn execute<S: QueryStatementWriter>(stmt: &S, ex: Exec<'_>) -> Result<u64> {
-    let (sql, values) = build(stmt, ex.dialect());
+    let (sql, values) = ex.dialect().build_query(stmt);
     Ok(ex.execute(sql, values).await?.rows_affected)
 }
 
@@ -445,7 +444,7 @@ impl<M: Model> RawQuery<M> {
             "SELECT {} FROM ({}) AS {}",
             all_columns::<M>(d),
             self.sql.trim().trim_end_matches(';'),
-            quote_ident(d, "alembix_raw")
+            d.quote_ident("alembix_raw")
         );
         ex.fetch_all(sql, Values(self.values)).await?.decode(0)
     }

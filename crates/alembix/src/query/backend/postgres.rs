@@ -9,7 +9,6 @@ use crate::error::Result;
 use crate::model::Model;
 use crate::query::bulk::insert_values;
 use crate::query::write::insert_into;
-use crate::query::{max_params, quote_ident};
 
 /// Inserts `rows` with one `UNNEST` statement per chunk of as many rows as
 /// `VALUES` would take (so the statement count, and the size of one
@@ -20,7 +19,7 @@ pub(crate) async fn insert_unnest<M: Model>(
     columns: &[usize],
     rows: &[&M],
 ) -> Result<u64> {
-    let per_stmt = (max_params(ex.dialect()) / columns.len()).max(1);
+    let per_stmt = (ex.dialect().caps().max_bind_params / columns.len()).max(1);
     let mut total = 0;
     for chunk in rows.chunks(per_stmt) {
         total += match unnest_insert(columns, chunk) {
@@ -106,7 +105,7 @@ fn bind_column<M: Model>(args: &mut PgArguments, rows: &[&M], i: usize) -> Optio
             })?;
             return Some(format!(
                 "text[]::{}",
-                quote_ident(Dialect::Postgres, type_name.as_ref())
+                Dialect::Postgres.quote_ident(type_name.as_ref())
             ));
         }
         _ => None,
