@@ -47,7 +47,7 @@ fn project(dir: &Path, url: &str) {
     std::fs::write(
         dir.join("alembix.toml"),
         format!(
-            "database_url = \"{url}\"\nmigrations = \"migrations\"\nconnect_timeout = \"1s\"\nlock_timeout = \"1s\"\n"
+            "database_url = \"{url}\"\nmigrations = \"migrations\"\nconnect_timeout = \"1s\"\nlock_wait = \"1s\"\n"
         ),
     )
     .unwrap();

@@ -1,6 +1,6 @@
 //! The migration lock through the `alembix` binary, on PostgreSQL, MariaDB
 //! and SQLite: it covers the whole run (`transaction: false` revisions
-//! included) when many processes deploy at once, `lock_timeout` bounds the
+//! included) when many processes deploy at once, `lock_wait` bounds the
 //! wait, and a waiting process names the holder.
 
 #[path = "common/cli.rs"]
@@ -175,11 +175,11 @@ async fn release(held: Held) {
     }
 }
 
-fn set_lock_timeout(t: &Cli, timeout: &str) {
+fn set_lock_wait(t: &Cli, timeout: &str) {
     std::fs::write(
         t.path().join("alembix.toml"),
         format!(
-            "database_url = \"{}\"\nmigrations = \"migrations\"\nlock_timeout = \"{timeout}\"\n",
+            "database_url = \"{}\"\nmigrations = \"migrations\"\nlock_wait = \"{timeout}\"\n",
             t.url
         ),
     )
@@ -193,7 +193,7 @@ async fn timeout_names_the_holder(t: Cli) {
         "CREATE TABLE t_b1 (id integer);",
         "DROP TABLE t_b1;",
     );
-    set_lock_timeout(&t, "1s");
+    set_lock_wait(&t, "1s");
     cli::alembix_bin();
     let (held, who) = hold(&t).await;
     let started = Instant::now();
@@ -234,7 +234,7 @@ async fn timeout_names_the_holder(t: Cli) {
     assert!(!t.table_exists("t_b1").await);
 
     // A process that waits, then gets the lock when it is released.
-    set_lock_timeout(&t, "60s");
+    set_lock_wait(&t, "60s");
     let child = t.spawn(&["upgrade", "head"]);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     release(held).await;
@@ -250,8 +250,8 @@ async fn timeout_names_the_holder(t: Cli) {
 }
 
 /// SQLite: another connection writing (no lock file involved) holds the
-/// write lock; `lock_timeout` still bounds the wait.
-async fn sqlite_writer_bounded_by_lock_timeout(t: Cli) {
+/// write lock; `lock_wait` still bounds the wait.
+async fn sqlite_writer_bounded_by_lock_wait(t: Cli) {
     if t.backend() != Backend::Sqlite {
         return;
     }
@@ -262,7 +262,7 @@ async fn sqlite_writer_bounded_by_lock_timeout(t: Cli) {
         "CREATE TABLE t_c1 (id integer);",
         "DROP TABLE t_c1;",
     );
-    set_lock_timeout(&t, "1s");
+    set_lock_wait(&t, "1s");
     cli::alembix_bin();
     let mut c = sqlx::SqliteConnection::connect(&t.url).await.unwrap();
     sqlx::raw_sql("BEGIN IMMEDIATE")
@@ -283,5 +283,5 @@ cli_tests!(
     concurrent_rounds,
     held_during_non_transactional,
     timeout_names_the_holder,
-    sqlite_writer_bounded_by_lock_timeout,
+    sqlite_writer_bounded_by_lock_wait,
 );

@@ -11,8 +11,17 @@ use serde::Deserialize;
 /// The config file's name.
 pub const FILE_NAME: &str = "alembix.toml";
 
-/// How long to wait for the migration lock unless `lock_timeout` says otherwise.
-pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(600);
+/// How long to wait for another run's migration lock unless `lock_wait`
+/// says otherwise.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(600);
+
+/// How long one DDL statement may wait for a table lock unless
+/// `lock_timeout` says otherwise (PostgreSQL `SET LOCAL lock_timeout`).
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many times a step that hit `lock_timeout` is tried again unless
+/// `lock_retries` says otherwise.
+pub const DEFAULT_LOCK_RETRIES: u32 = 5;
 
 /// How long to wait for a connection unless `connect_timeout` says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -44,7 +53,7 @@ pub enum ConfigError {
 
     /// The config file is not valid TOML or has an unknown key.
     #[error(
-        "{}: {message}; the keys are database_url, migrations, models, version_table, log_table, lock_timeout, connect_timeout, exclude_tables, schemas, [lint] allow",
+        "{}: {message}; the keys are database_url, migrations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, connect_timeout, exclude_tables, schemas, [lint] allow",
         path.display()
     )]
     Syntax {
@@ -73,7 +82,8 @@ pub enum ConfigError {
         "{key} `{value}` is not a duration: write a number of seconds or a number with a unit, like \"5s\", \"500ms\", \"2m\" or \"1h\""
     )]
     Duration {
-        /// `lock_timeout` or `connect_timeout`.
+        /// `lock_timeout`, `statement_timeout`, `lock_wait` or
+        /// `connect_timeout`.
         key: &'static str,
         /// The value given.
         value: String,
@@ -107,7 +117,11 @@ struct Raw {
     models: Option<Vec<String>>,
     version_table: Option<String>,
     log_table: Option<String>,
+    online_ddl: Option<bool>,
     lock_timeout: Option<RawDuration>,
+    statement_timeout: Option<RawDuration>,
+    lock_retries: Option<u32>,
+    lock_wait: Option<RawDuration>,
     connect_timeout: Option<RawDuration>,
     exclude_tables: Option<Vec<String>>,
     schemas: Option<Vec<String>>,
@@ -140,9 +154,19 @@ pub struct Config {
     pub version_table: String,
     /// The log table's name.
     pub log_table: String,
+    /// Whether autogen writes online DDL for tables that exist before the
+    /// revision (default true).
+    pub online_ddl: bool,
+    /// How long one statement may wait for a table lock (default 5 s).
+    pub lock_timeout: Duration,
+    /// How long one statement may run (default: no limit).
+    pub statement_timeout: Option<Duration>,
+    /// How many times a step that hit `lock_timeout` is tried again
+    /// (default 5).
+    pub lock_retries: u32,
     /// How long to wait for another process's migration lock (default 10
     /// minutes).
-    pub lock_timeout: Duration,
+    pub lock_wait: Duration,
     /// How long to wait for the database server to accept a connection
     /// (default 5 s).
     pub connect_timeout: Duration,
@@ -206,7 +230,14 @@ impl Config {
             database_url,
             version_table,
             log_table,
+            online_ddl: raw.online_ddl.unwrap_or(true),
             lock_timeout: duration("lock_timeout", raw.lock_timeout, DEFAULT_LOCK_TIMEOUT)?,
+            statement_timeout: raw
+                .statement_timeout
+                .map(|v| duration("statement_timeout", Some(v), Duration::ZERO))
+                .transpose()?,
+            lock_retries: raw.lock_retries.unwrap_or(DEFAULT_LOCK_RETRIES),
+            lock_wait: duration("lock_wait", raw.lock_wait, DEFAULT_LOCK_WAIT)?,
             connect_timeout: duration(
                 "connect_timeout",
                 raw.connect_timeout,

@@ -368,7 +368,7 @@ pub enum Error {
     /// Another process held the migration lock for longer than the timeout.
     #[error(
         "timed out after {:.1} s waiting for the migration lock held by {}; another process is \
-         migrating this database. Wait for it to finish, or raise `lock_timeout`",
+         migrating this database. Wait for it to finish, or raise `lock_wait` in alembix.toml",
         waited.as_secs_f64(),
         holder.as_ref().map_or_else(|| "another session".to_string(), |h| h.to_string())
     )]

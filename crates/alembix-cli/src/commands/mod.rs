@@ -52,7 +52,7 @@ impl Project {
         let settings = Settings {
             version_table: cfg.version_table.clone(),
             log_table: cfg.log_table.clone(),
-            lock_timeout: cfg.lock_timeout,
+            lock_timeout: cfg.lock_wait,
             command,
         };
         let (graph, ignored) = RevisionGraph::load_listing(&cfg.migrations)?;
