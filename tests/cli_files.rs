@@ -8,6 +8,7 @@
 mod cli;
 mod common;
 
+use alembix::Backend;
 use cli::{Cli, revision_text, rid};
 
 /// Revision `name` creating table `t_<name>` (dropped by its downgrade).
@@ -243,7 +244,7 @@ async fn check_without_models(t: Cli) {
     assert_eq!(
         lines[1],
         format!(
-            "NOT OK: the database is not at head, every applied revision is unchanged, and {NOT_COMPARED}"
+            "NOT OK: the database is not at head (the 1 revision to apply lint clean of errors), every applied revision is unchanged, and {NOT_COMPARED}"
         )
     );
     // At head.
@@ -317,11 +318,80 @@ async fn check_with_models(t: Cli) {
     assert!(lines[1].contains("t_b"), "{}", out.stdout);
     assert_eq!(
         lines[2],
-        "NOT OK: the database is not at head, every applied revision is unchanged, and the models and the database differ (1 difference)"
+        "NOT OK: the database is not at head (the 1 revision to apply lint clean of errors), every applied revision is unchanged, and the models and the database differ (1 difference)"
+    );
+}
+
+/// `check` lints the revisions the database has not applied: an
+/// error-severity finding is a problem line of its own; an applied revision
+/// is not linted again.
+async fn check_lints_revisions_to_apply(t: Cli) {
+    t.rev(
+        "a",
+        &[],
+        "CREATE TABLE t_a (id bigint PRIMARY KEY, x integer);\nCREATE INDEX ix_a_new ON t_a (x);",
+        "DROP TABLE t_a;",
+    );
+    t.run(&["upgrade", "head"]).ok();
+    let out = t.run(&["check"]).ok();
+    assert!(!out.stdout.contains("lint"), "{}", out.stdout);
+    // An index on a table that exists: PostgreSQL wants CONCURRENTLY.
+    t.rev(
+        "b",
+        &["a"],
+        "CREATE INDEX ix_a_x ON t_a (x);",
+        "DROP INDEX ix_a_x;",
+    );
+    let out = t.run(&["check"]).expect(1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let pg = t.backend() == Backend::Postgres;
+    let lint: Vec<&&str> = lines.iter().filter(|l| l.starts_with("lint: ")).collect();
+    let summary = lines.last().unwrap();
+    if pg {
+        assert_eq!(lint.len(), 1, "{}", out.stdout);
+        assert!(
+            lint[0].contains("_b.sql:")
+                && lint[0].ends_with(&format!(
+                    "error[non-concurrent-index]: {}",
+                    alembix_migrate::lint::rules::by_id("non-concurrent-index")
+                        .unwrap()
+                        .danger
+                )),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            summary.contains("(the 1 revision to apply has 1 lint error)"),
+            "{}",
+            out.stdout
+        );
+    } else {
+        assert!(lint.is_empty(), "{}", out.stdout);
+        assert!(
+            summary.contains("(the 1 revision to apply lint clean of errors"),
+            "{}",
+            out.stdout
+        );
+    }
+    // Accepted by a comment: clean, still behind.
+    t.rev(
+        "b",
+        &["a"],
+        "-- lint: allow non-concurrent-index\nCREATE INDEX ix_a_x ON t_a (x);",
+        "-- lint: allow non-concurrent-index\nDROP INDEX ix_a_x;",
+    );
+    let out = t.run(&["check"]).expect(1);
+    assert!(!out.stdout.contains("\nlint: "), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("(the 1 revision to apply lint clean of errors)"),
+        "{}",
+        out.stdout
     );
 }
 
 cli_tests!(
+    check_lints_revisions_to_apply,
     byte_order_mark_and_upper_case_extension,
     other_entries_are_listed_as_ignored,
     squash_keeps_the_replaced_files,

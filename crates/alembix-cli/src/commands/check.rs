@@ -34,7 +34,20 @@ struct Findings {
     halfway: Option<String>,
     /// One line per applied revision changed since it ran.
     drift: Vec<String>,
+    /// The lint of the revisions not applied yet, when there are any.
+    lint: Option<Lint>,
     models: Models,
+}
+
+/// What linting the revisions not applied yet found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Lint {
+    /// How many revisions were linted.
+    revisions: usize,
+    /// One line per error-severity finding (each a problem).
+    errors: Vec<String>,
+    /// How many findings of lower severity there were.
+    warnings: usize,
 }
 
 /// Lists every difference: heads, the database's place, drift, models.
@@ -47,6 +60,7 @@ pub(crate) async fn run(p: &Project) -> Res<i32> {
         not_at_head: None,
         halfway: None,
         drift: Vec::new(),
+        lint: lint_unapplied(p, &rows)?,
         models: Models::Compared(Vec::new()),
     };
     for problem in m.graph.head_problems(&rows) {
@@ -97,6 +111,66 @@ pub(crate) async fn run(p: &Project) -> Res<i32> {
     Ok(code)
 }
 
+/// Lints the revisions the database has not applied (none: `None`), each
+/// for the backend its header names, else the database's.
+fn lint_unapplied(p: &Project, rows: &[String]) -> Res<Option<Lint>> {
+    let applied = p.m.graph.ancestors(rows);
+    let ids =
+        p.m.graph
+            .revisions()
+            .into_iter()
+            .map(|r| r.id.clone())
+            .filter(|id| !applied.contains(id));
+    let ids = p.m.graph.sorted(ids);
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let revs: Vec<_> = ids.iter().filter_map(|id| p.m.graph.get(id)).collect();
+    let dialect = alembix_schema::Dialect::from_url(p.cfg.url()?).unwrap_or_default();
+    let findings = super::lint::lint_all(p, &revs, dialect)?;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (errors, others): (Vec<_>, Vec<_>) = findings
+        .iter()
+        .partition(|f| f.rule.severity == alembix_migrate::lint::Severity::Error);
+    Ok(Some(Lint {
+        revisions: revs.len(),
+        errors: errors
+            .iter()
+            .map(|f| format!("lint: {}", super::lint::finding_line(f, &cwd)))
+            .collect(),
+        warnings: others.len(),
+    }))
+}
+
+/// `(the 2 revisions to apply lint clean)` and the like.
+fn lint_phrase(l: &Lint) -> String {
+    let revs = plural(l.revisions, "revision to apply", "revisions to apply");
+    let warnings = match l.warnings {
+        0 => String::new(),
+        n => format!(
+            ", {}; see `alembix lint`",
+            plural(n, "lint warning", "lint warnings")
+        ),
+    };
+    match l.errors.len() {
+        0 => format!(" (the {revs} lint clean of errors{warnings})"),
+        n => format!(
+            " (the {revs} {} {}{warnings})",
+            if l.revisions == 1 { "has" } else { "have" },
+            plural(n, "lint error", "lint errors")
+        ),
+    }
+}
+
+/// `1 thing` / `2 things`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// The lines to print and the exit code: the problem lines, then a summary
 /// `OK: ...` (exit 0) or `NOT OK: ...` (exit 1) stating every finding.
 fn report(f: &Findings) -> (Vec<String>, i32) {
@@ -104,6 +178,9 @@ fn report(f: &Findings) -> (Vec<String>, i32) {
     lines.extend(f.not_at_head.iter().cloned());
     lines.extend(f.halfway.iter().cloned());
     lines.extend(f.drift.iter().cloned());
+    if let Some(l) = &f.lint {
+        lines.extend(l.errors.iter().cloned());
+    }
     if let Models::Compared(diffs) = &f.models {
         lines.extend(diffs.iter().cloned());
     }
@@ -118,6 +195,10 @@ fn report(f: &Findings) -> (Vec<String>, i32) {
     };
     let heads = match &f.halfway {
         Some(_) => format!("{heads} (a run stopped half-way through a revision)"),
+        None => heads,
+    };
+    let heads = match &f.lint {
+        Some(l) => format!("{heads}{}", lint_phrase(l)),
         None => heads,
     };
     let drift = match f.drift.len() {

@@ -23,11 +23,7 @@ pub(crate) fn run(p: &Project, range: Option<&str>, format: Format) -> Res<i32> 
         .as_deref()
         .and_then(|u| Dialect::from_url(u).ok())
         .unwrap_or_default();
-    let mut findings = Vec::new();
-    for rev in revs {
-        let dialect = header_dialect(rev).unwrap_or(fallback);
-        findings.extend(lint::lint_revision(rev, dialect, &p.cfg.lint_allow)?);
-    }
+    let findings = lint_all(p, &revs, fallback)?;
     let cwd = std::env::current_dir().unwrap_or_default();
     match format {
         Format::Json => p.out.json(&json!(
@@ -38,20 +34,37 @@ pub(crate) fn run(p: &Project, range: Option<&str>, format: Format) -> Res<i32> 
         )),
         Format::Text => {
             for f in &findings {
-                p.out.line(&format!(
-                    "{}:{}: {}[{}]: {}",
-                    shown(&f.file, &cwd).display(),
-                    f.line,
-                    f.rule.severity.as_str(),
-                    f.rule.id,
-                    f.message
-                ));
+                p.out.line(&finding_line(f, &cwd));
                 p.out.line(&format!("    safe form: {}", f.rule.safe));
             }
         }
     }
     let failed = findings.iter().any(|f| f.rule.severity == Severity::Error);
     Ok(i32::from(failed))
+}
+
+/// The findings of `revs`, in order: each linted for the backend its
+/// `-- dialect:` header names, else for `fallback`, with the config's
+/// `[lint] allow` applied.
+pub(crate) fn lint_all(p: &Project, revs: &[&Revision], fallback: Dialect) -> Res<Vec<Finding>> {
+    let mut findings = Vec::new();
+    for rev in revs {
+        let dialect = header_dialect(rev).unwrap_or(fallback);
+        findings.extend(lint::lint_revision(rev, dialect, &p.cfg.lint_allow)?);
+    }
+    Ok(findings)
+}
+
+/// `file:line: severity[rule]: message`, the file relative to `cwd`.
+pub(crate) fn finding_line(f: &Finding, cwd: &Path) -> String {
+    format!(
+        "{}:{}: {}[{}]: {}",
+        shown(&f.file, cwd).display(),
+        f.line,
+        f.rule.severity.as_str(),
+        f.rule.id,
+        f.message
+    )
 }
 
 /// The `-- dialect:` header of the revision's file, when it has one.

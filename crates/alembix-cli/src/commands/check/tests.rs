@@ -10,6 +10,7 @@ fn findings(heads: (bool, bool, bool), drift: usize, models: &Models) -> Finding
             .2
             .then(|| "half-way: revision r, statement 2 of 3".to_string()),
         drift: (0..drift).map(|i| format!("drift: revision {i}")).collect(),
+        lint: None,
         models: models.clone(),
     }
 }
@@ -122,5 +123,35 @@ fn exact_reports() {
             ],
             1
         )
+    );
+}
+
+#[test]
+fn lint_of_revisions_to_apply() {
+    let mut f = findings((false, true, false), 0, &Models::Compared(Vec::new()));
+    f.lint = Some(Lint {
+        revisions: 2,
+        errors: vec!["lint: m/a.sql:9: error[non-concurrent-index]: ...".into()],
+        warnings: 1,
+    });
+    let (lines, code) = report(&f);
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines,
+        [
+            "the database is not at head",
+            "lint: m/a.sql:9: error[non-concurrent-index]: ...",
+            "NOT OK: the database is not at head (the 2 revisions to apply have 1 lint error, 1 lint warning; see `alembix lint`), every applied revision is unchanged, and the models match the database",
+        ]
+    );
+    f.lint = Some(Lint {
+        revisions: 1,
+        errors: Vec::new(),
+        warnings: 0,
+    });
+    let (lines, _) = report(&f);
+    assert!(
+        lines[1].contains("(the 1 revision to apply lint clean of errors)"),
+        "{lines:?}"
     );
 }
