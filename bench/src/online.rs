@@ -180,7 +180,7 @@ async fn writer(url: String, rows: usize, stop: Arc<AtomicBool>) -> Vec<Duration
         seed ^= seed >> 7;
         seed ^= seed << 17;
         let t = Instant::now();
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             let id = 1 + (seed % rows as u64) as i64;
             sqlx::query("UPDATE events SET n = n + 1 WHERE id = $1")
                 .bind(id)
