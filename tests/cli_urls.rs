@@ -130,3 +130,113 @@ fn empty_sqlite_path_is_an_error() {
         }
     }
 }
+
+/// Runs `alembix args` in `dir` with `DATABASE_URL` set to `env` (or unset).
+fn run_env(dir: &Path, args: &[&str], env: Option<&str>) -> cli::Output {
+    let mut cmd = Command::new(cli::alembix_bin());
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null());
+    if let Some(url) = env {
+        cmd.env("DATABASE_URL", url);
+    }
+    let out = cmd.output().expect("run alembix");
+    cli::Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `--database-url` beats `DATABASE_URL` from the environment, which beats
+/// `.env`, which beats `database_url` in `alembix.toml` — a deploy that sets
+/// the variable migrates the database it names. `current -v` says which
+/// source gave the URL.
+#[test]
+fn url_precedence() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let d = dir.path();
+    let db = |name: &str| format!("sqlite://{}", d.join(name).display());
+    project(d, &db("file.db"));
+    let up = |env: Option<&str>, extra: &[&str]| {
+        let args: Vec<&str> = extra.iter().copied().chain(["upgrade", "head"]).collect();
+        run_env(d, &args, env).ok();
+    };
+    let applied = |name: &str| d.join(name).is_file();
+    // The environment beats the file.
+    up(Some(&db("env.db")), &[]);
+    assert!(applied("env.db") && !applied("file.db"));
+    let out = run_env(d, &["current", "-v"], Some(&db("env.db"))).ok();
+    assert!(out.stdout.starts_with("Rev: aaaaaaaaaaaa"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains(&format!(
+            "database: {} (from the DATABASE_URL environment variable)",
+            db("env.db")
+        )),
+        "{}",
+        out.stderr
+    );
+    // `.env` beats the file, and loses to the environment.
+    std::fs::write(
+        d.join(".env"),
+        format!("DATABASE_URL={}\n", db("dotenv.db")),
+    )
+    .unwrap();
+    up(None, &[]);
+    assert!(applied("dotenv.db") && !applied("file.db"));
+    let out = run_env(d, &["current", "-v"], None).ok();
+    assert!(
+        out.stderr.contains("(from DATABASE_URL in .env)"),
+        "{}",
+        out.stderr
+    );
+    let out = run_env(d, &["current", "-v"], Some(&db("env.db"))).ok();
+    assert!(
+        out.stderr.contains("env.db (from the DATABASE_URL"),
+        "{}",
+        out.stderr
+    );
+    // The flag beats them all.
+    let flag = db("flag.db");
+    up(Some(&db("env.db")), &["--database-url", &flag]);
+    assert!(applied("flag.db"));
+    let out = run_env(
+        d,
+        &["--database-url", &flag, "current", "-v"],
+        Some(&db("env.db")),
+    )
+    .ok();
+    assert!(
+        out.stderr.contains("(from --database-url)"),
+        "{}",
+        out.stderr
+    );
+    // Without either, the file.
+    std::fs::remove_file(d.join(".env")).unwrap();
+    up(None, &[]);
+    assert!(applied("file.db"));
+    let out = run_env(d, &["current", "-v"], None).ok();
+    assert!(
+        out.stderr.contains("(from database_url in alembix.toml)"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A password in the URL `-v` shows is redacted.
+#[test]
+fn verbose_url_is_redacted() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let url = format!("postgres://alice:{MARKER}@127.0.0.1:1/app");
+    project(dir.path(), &url);
+    let out = run_env(dir.path(), &["current", "-v"], Some(&url));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("database: postgres://alice:"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(MARKER), "{}", out.stderr);
+}

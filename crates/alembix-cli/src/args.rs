@@ -14,7 +14,7 @@ pub(crate) struct Cli {
     /// The config file (default: alembix.toml in this directory or an ancestor).
     #[arg(short = 'c', long = "config", global = true)]
     pub config: Option<PathBuf>,
-    /// The database URL (default: database_url in alembix.toml, then DATABASE_URL).
+    /// The database URL (default: the DATABASE_URL environment variable, then DATABASE_URL in .env, then database_url in alembix.toml).
     #[arg(long, global = true)]
     pub database_url: Option<String>,
     #[command(subcommand)]

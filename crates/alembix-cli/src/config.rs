@@ -142,8 +142,11 @@ pub struct Config {
     pub file: Option<PathBuf>,
     /// The directory paths are relative to.
     pub root: PathBuf,
-    /// `--database-url`, else `database_url`, else `DATABASE_URL` (blank: none).
+    /// `--database-url`, else `DATABASE_URL` (the environment, then
+    /// `.env`), else `database_url` (blank: none).
     pub database_url: Option<String>,
+    /// Where [`Config::database_url`] came from.
+    pub url_source: UrlSource,
     /// The script directory.
     pub migrations: PathBuf,
     /// Globs of the Rust files autogen reads models from.
@@ -178,6 +181,64 @@ pub struct Config {
     pub lint_allow: Vec<String>,
 }
 
+/// Where the database URL came from, in order of precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlSource {
+    /// `--database-url`.
+    Flag,
+    /// The `DATABASE_URL` environment variable.
+    Environment,
+    /// `DATABASE_URL` in the `.env` file.
+    DotEnv,
+    /// `database_url` in the config file.
+    File,
+    /// Nowhere: no URL is set.
+    None,
+}
+
+impl UrlSource {
+    /// How `-v` names the source.
+    ///
+    /// ```
+    /// use alembix_cli::config::UrlSource;
+    /// assert_eq!(UrlSource::Environment.describe(), "the DATABASE_URL environment variable");
+    /// ```
+    pub fn describe(self) -> &'static str {
+        match self {
+            UrlSource::Flag => "--database-url",
+            UrlSource::Environment => "the DATABASE_URL environment variable",
+            UrlSource::DotEnv => "DATABASE_URL in .env",
+            UrlSource::File => "database_url in alembix.toml",
+            UrlSource::None => "nowhere",
+        }
+    }
+}
+
+/// The URL and its source: `--database-url`, else `DATABASE_URL` from the
+/// environment, else from `.env` (read here: it never overrides a variable
+/// already set), else the file's `database_url`. Blank values count as unset.
+fn pick_url(
+    flag: Option<String>,
+    file: Option<String>,
+    root: &Path,
+) -> (Option<String>, UrlSource) {
+    let set = |v: Option<String>| v.filter(|u| !u.trim().is_empty());
+    if let Some(u) = set(flag) {
+        return (Some(u), UrlSource::Flag);
+    }
+    if let Some(u) = set(std::env::var("DATABASE_URL").ok()) {
+        return (Some(u), UrlSource::Environment);
+    }
+    let _ = dotenvy::from_path(root.join(".env"));
+    if let Some(u) = set(std::env::var("DATABASE_URL").ok()) {
+        return (Some(u), UrlSource::DotEnv);
+    }
+    match set(file) {
+        Some(u) => (Some(u), UrlSource::File),
+        None => (None, UrlSource::None),
+    }
+}
+
 fn find(start: &Path) -> Option<PathBuf> {
     let mut dir = Some(start);
     while let Some(d) = dir {
@@ -208,15 +269,10 @@ impl Config {
             Some(path) => (read(path)?, root_of(path, &cwd)),
             None => (Raw::default(), cwd.clone()),
         };
-        // `.env` beside the config (or in the working directory); it never
-        // overrides variables already set.
-        let _ = dotenvy::from_path(root.join(".env"));
         let version_table = table_name("version_table", raw.version_table, DEFAULT_VERSION_TABLE)?;
         let log_table = table_name("log_table", raw.log_table, DEFAULT_LOG_TABLE)?;
-        let database_url = url
-            .or(raw.database_url)
-            .or_else(|| std::env::var("DATABASE_URL").ok())
-            .filter(|u| !u.trim().is_empty());
+        // `.env` beside the config (or in the working directory).
+        let (database_url, url_source) = pick_url(url, raw.database_url, &root);
         // A relative SQLite path is relative to the config's directory.
         let database_url = database_url.map(|u| sqlite_relative(&u, &root));
         let lint_allow = lint_allow(raw.lint)?;
@@ -228,6 +284,7 @@ impl Config {
             models: raw.models.unwrap_or_else(|| vec!["src/**/*.rs".into()]),
             root,
             database_url,
+            url_source,
             version_table,
             log_table,
             online_ddl: raw.online_ddl.unwrap_or(true),

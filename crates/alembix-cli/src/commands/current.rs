@@ -11,6 +11,9 @@ use crate::output;
 /// Prints the current rows; `verbose` adds details and drift warnings.
 pub(crate) async fn run(p: &Project, verbose: bool, format: Format) -> Res<i32> {
     let (m, out) = (&p.m, &p.out);
+    if verbose {
+        p.say_url();
+    }
     let db = connect(&p.cfg).await?;
     let rows = m.current(&db).await?;
     let halfway = m.halfway(&db).await?;

@@ -39,6 +39,18 @@ pub(crate) struct Project {
 }
 
 impl Project {
+    /// Says on stderr which database the command uses and where its URL
+    /// came from (`-v`), the password redacted.
+    pub(crate) fn say_url(&self) {
+        if let Some(url) = &self.cfg.database_url {
+            eprintln!(
+                "database: {} (from {})",
+                alembix_migrate::db::redact(url),
+                self.cfg.url_source.describe()
+            );
+        }
+    }
+
     /// Loads the configuration and the revision files.
     /// `command` is what the run shows waiting processes while it holds
     /// the migration lock.
