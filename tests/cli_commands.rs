@@ -60,7 +60,17 @@ async fn lifecycle(t: Cli) {
         .map(|r| r["revision"].as_str().unwrap())
         .collect();
     assert_eq!(ids, vec![rid("c"), rid("b"), rid("a")]);
+    // Files only: nothing about the database.
+    assert!(json[0].get("applied_at").is_none(), "{json}");
+    assert_eq!(json[0]["is_current"], false, "{json}");
+    // --indicate-current asks the database.
+    let json = t
+        .run(&["history", "-i", "--format", "json"])
+        .ok()
+        .json();
     assert!(json[0]["applied_at"].is_string(), "{json}");
+    assert_eq!(json[0]["is_current"], true, "{json}");
+    assert_eq!(json[1]["is_current"], false, "{json}");
     let json = t
         .run(&[
             "history",
@@ -73,6 +83,8 @@ async fn lifecycle(t: Cli) {
         .json();
     assert_eq!(json.as_array().unwrap().len(), 2);
     let out = t.run(&["history", "--verbose"]).ok();
+    assert!(!out.stdout.contains("Applied:"), "{}", out.stdout);
+    let out = t.run(&["history", "--verbose", "--indicate-current"]).ok();
     assert!(out.stdout.contains("Applied:"), "{}", out.stdout);
     let json = t
         .run(&["show", &rid("b")[..6], "--format", "json"])
@@ -264,7 +276,7 @@ async fn unknown_stamped_revision(t: Cli) {
         &["current"][..],
         &["upgrade", "head"][..],
         &["downgrade", "-1"][..],
-        &["history"][..],
+        &["history", "-i"][..],
         &["check"][..],
         &["stamp", "head"][..],
     ] {

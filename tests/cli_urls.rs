@@ -19,10 +19,18 @@ const COMMANDS: &[&[&str]] = &[
     &["diff"],
     &["autogen", "-m", "x"],
     &["stamp", "head"],
+    &["history", "--indicate-current"],
+];
+
+/// Commands that read the files only: they answer with the server down.
+const FILES_ONLY: &[&[&str]] = &[
     &["history"],
+    &["history", "--verbose"],
     &["heads"],
     &["branches"],
     &["show", "aaaaaaaaaaaa"],
+    &["lint"],
+    &["upgrade", "head", "--sql"],
 ];
 
 /// Unreachable servers and a database that does not exist, each with the
@@ -91,7 +99,8 @@ fn passwords_never_printed() {
                     for args in COMMANDS {
                         let out = run(dir.path(), args, &[]);
                         let leaked = out.stdout.contains(MARKER) || out.stderr.contains(MARKER);
-                        if leaked || out.code != 2 || !out.stderr.starts_with("error:") {
+                        let vague = out.stderr.contains("pool timed out");
+                        if leaked || vague || out.code != 2 || !out.stderr.starts_with("error:") {
                             bad.push(format!(
                                 "{url} {args:?}: exit {}\n--- stdout\n{}\n--- stderr\n{}",
                                 out.code, out.stdout, out.stderr
@@ -239,4 +248,82 @@ fn verbose_url_is_redacted() {
         out.stderr
     );
     assert!(!out.stderr.contains(MARKER), "{}", out.stderr);
+}
+
+/// The files-only commands never connect: with the server down (a refused
+/// port) they answer at once, exit 0.
+#[test]
+fn files_only_commands_never_connect() {
+    let dir = tempfile::TempDir::new().unwrap();
+    project(dir.path(), &format!("postgres://alice:{MARKER}@127.0.0.1:1/app"));
+    for args in FILES_ONLY {
+        let t = std::time::Instant::now();
+        let out = run(dir.path(), args, &[]);
+        let took = t.elapsed();
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert!(took < std::time::Duration::from_secs(1), "{args:?} took {took:?}");
+        assert!(!out.stdout.contains(MARKER) && !out.stderr.contains(MARKER));
+    }
+    // A server that does not answer at all (a black-holed address) makes
+    // no difference either.
+    let dir = tempfile::TempDir::new().unwrap();
+    project(dir.path(), "postgres://alice@192.0.2.1:5432/app");
+    let t = std::time::Instant::now();
+    run(dir.path(), &["history"], &[]).ok();
+    assert!(t.elapsed() < std::time::Duration::from_secs(1));
+}
+
+/// A refused connection is reported as such at once (not after a pool's
+/// timeout), on both servers' clients, with what to do.
+#[test]
+fn refused_connection_is_reported_at_once() {
+    for url in ["postgres://app@127.0.0.1:1/app", "mysql://root@127.0.0.1:1/app"] {
+        let dir = tempfile::TempDir::new().unwrap();
+        project(dir.path(), url);
+        std::fs::write(
+            dir.path().join("alembix.toml"),
+            format!("database_url = \"{url}\"\nmigrations = \"migrations\"\n"),
+        )
+        .unwrap();
+        let t = std::time::Instant::now();
+        let out = run(dir.path(), &["current"], &[]);
+        let took = t.elapsed();
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(took < std::time::Duration::from_secs(6), "{url}: {took:?}");
+        assert!(!out.stderr.contains("pool timed out"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("connection refused: no server listens at 127.0.0.1:1"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+/// A SQLite URL whose file does not exist (a typo) is an error for every
+/// command but `upgrade`, which creates it; nothing is created on the way.
+#[test]
+fn missing_sqlite_file_is_an_error() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let d = dir.path();
+    project(d, &format!("sqlite://{}", d.join("app.db").display()));
+    for args in [
+        &["current"][..],
+        &["check"][..],
+        &["diff"][..],
+        &["stamp", "head"][..],
+        &["downgrade", "base"][..],
+        &["history", "-i"][..],
+    ] {
+        let out = run(d, args, &[]);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("app.db does not exist; check the path"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(!d.join("app.db").exists(), "{args:?} created the file");
+    }
+    run(d, &["upgrade", "head"], &[]).ok();
+    assert!(d.join("app.db").is_file());
+    run(d, &["current"], &[]).ok();
 }

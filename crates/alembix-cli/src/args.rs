@@ -121,6 +121,10 @@ pub(crate) enum Command {
         /// A range FROM:TO, :TO or FROM: (targets or `current`).
         #[arg(short = 'r', long = "rev-range")]
         rev_range: Option<String>,
+        /// Connect to mark the revisions the database is at (and when each
+        /// was applied); without it, history reads the files only.
+        #[arg(short = 'i', long = "indicate-current")]
+        indicate_current: bool,
         #[arg(short, long)]
         verbose: bool,
         #[arg(long, value_enum, default_value_t)]

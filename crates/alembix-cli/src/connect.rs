@@ -32,7 +32,14 @@ pub(crate) fn dialect_of(cfg: &Config) -> Result<Dialect, UrlError> {
     Dialect::from_url(url).map_err(|e| UrlError::UnknownKind(e.scheme))
 }
 
-/// Connects to the configured database.
+/// Connects to the configured database, which must exist (a SQLite file
+/// that does not is an error: a typo in the path).
 pub(crate) async fn connect(cfg: &Config) -> Res<Database> {
+    Ok(Database::connect_existing(cfg.url()?, cfg.connect_timeout).await?)
+}
+
+/// Connects to the configured database, creating a SQLite file that does
+/// not exist yet (`upgrade`).
+pub(crate) async fn connect_creating(cfg: &Config) -> Res<Database> {
     Ok(Database::connect_within(cfg.url()?, cfg.connect_timeout).await?)
 }

@@ -115,9 +115,10 @@ async fn run(cli: Cli) -> error::Res<i32> {
         Command::Branches { verbose, format } => branches::run(&p, verbose, format).await,
         Command::History {
             rev_range,
+            indicate_current,
             verbose,
             format,
-        } => history::run(&p, rev_range.as_deref(), verbose, format).await,
+        } => history::run(&p, rev_range.as_deref(), indicate_current, verbose, format).await,
         Command::Lint { range, format } => lint::run(&p, range.as_deref(), format),
         Command::Show { rev, format } => show::run(&p, &rev, format).await,
         Command::Merge { message, revs } => merge::run(&p, &revs, &message),

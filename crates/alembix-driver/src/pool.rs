@@ -31,6 +31,10 @@ pub struct PoolOptions {
     /// for an in-memory database); `false` leaves the journal mode alone
     /// (default `true`).
     pub sqlite_wal: bool,
+    /// SQLite: create the database file when it does not exist (default
+    /// `true`); `false` makes a missing file an error, so a typo in the
+    /// path is not a new empty database.
+    pub sqlite_create: bool,
 }
 
 impl Default for PoolOptions {
@@ -42,6 +46,7 @@ impl Default for PoolOptions {
             idle_timeout: Some(Duration::from_secs(600)),
             max_lifetime: Some(Duration::from_secs(1800)),
             sqlite_wal: true,
+            sqlite_create: true,
         }
     }
 }

@@ -196,8 +196,46 @@ pub(crate) fn invalid(url: &str, reason: impl std::fmt::Display) -> Error {
 pub(crate) fn connect_error(url: &str, source: sqlx::Error) -> Error {
     Error::Connect {
         url: redact(url),
-        reason: redact_in(&source.to_string(), url),
+        reason: redact_in(&connect_reason(&source, url), url),
         source,
+    }
+}
+
+/// `host:port` of a server URL, as written (`?` when there is none).
+fn host_port(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['/', '?']).next().unwrap_or(rest);
+    rest.rsplit_once('@').map_or(rest, |(_, h)| h)
+}
+
+/// Why a connection failed, in the words of what went wrong: refused,
+/// unknown host, no answer, authentication, a missing database; else the
+/// driver's message.
+fn connect_reason(e: &sqlx::Error, url: &str) -> String {
+    use std::io::ErrorKind;
+    let host = host_port(url);
+    match e {
+        sqlx::Error::Io(io) if io.kind() == ErrorKind::ConnectionRefused => {
+            format!("connection refused: no server listens at {host}; start it, or fix the host and port in the URL")
+        }
+        sqlx::Error::Io(io) if io.kind() == ErrorKind::TimedOut => {
+            format!("{io} from {host}: check that the host is right and reachable")
+        }
+        sqlx::Error::Io(io) if io.to_string().contains("lookup address") => {
+            format!("unknown host: {host} does not resolve ({io})")
+        }
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            let msg = db.message();
+            if code == "28P01" || code == "28000" {
+                format!("authentication failed ({msg}): check the user and password in the URL")
+            } else if code == "3D000" || msg.starts_with("Unknown database") {
+                format!("the database does not exist ({msg}): create it, or fix its name in the URL")
+            } else {
+                msg.to_string()
+            }
+        }
+        other => other.to_string(),
     }
 }
 

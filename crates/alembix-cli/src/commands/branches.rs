@@ -8,8 +8,9 @@ use crate::error::Res;
 use crate::output;
 
 /// Lists the branch points; the short text form shows their children too.
+/// Reads the files only: it never connects.
 pub(crate) async fn run(p: &Project, verbose: bool, format: Format) -> Res<i32> {
-    let rows = p.optional_current().await?;
+    let rows: Vec<String> = Vec::new();
     let g = &p.m.graph;
     let points: Vec<&Revision> = g
         .revisions()

@@ -4,10 +4,9 @@ use super::Project;
 use crate::args::Format;
 use crate::error::Res;
 
-/// Lists the heads, marking the current ones when a database is configured.
+/// Lists the heads. Reads the files only: it never connects.
 pub(crate) async fn run(p: &Project, verbose: bool, format: Format) -> Res<i32> {
-    let rows = p.optional_current().await?;
     let heads = p.m.graph.heads();
-    p.list(&heads, &rows, verbose, format, &[]);
+    p.list(&heads, &[], verbose, format, &[]);
     Ok(0)
 }

@@ -4,7 +4,7 @@
 use alembix_migrate::{Direction, Event, RunOptions, Step, describe_versions, offline};
 
 use super::Project;
-use crate::connect::{connect, dialect_of};
+use crate::connect::{connect, connect_creating, dialect_of};
 use crate::error::{CliError, Res};
 
 mod warnings;
@@ -51,7 +51,10 @@ pub(crate) async fn run(
         );
         return Ok(0);
     }
-    let db = connect(&p.cfg).await?;
+    let db = match dir {
+        Direction::Up => connect_creating(&p.cfg).await?,
+        Direction::Down => connect(&p.cfg).await?,
+    };
     let mut shown = false;
     if dir == Direction::Down
         && !warnings::confirm_downgrade(p, &db, target, yes, &mut shown).await?

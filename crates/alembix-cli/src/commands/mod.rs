@@ -26,7 +26,6 @@ use alembix_migrate::{
 
 use crate::args::Format;
 use crate::config::Config;
-use crate::connect::connect;
 use crate::error::{CliError, IoAction, Res};
 use crate::output::{self, Out};
 
@@ -78,14 +77,6 @@ impl Project {
             cfg,
             out,
         })
-    }
-
-    /// The current rows when a database is configured (checked against the graph).
-    pub async fn optional_current(&self) -> Res<Vec<String>> {
-        match self.cfg.database_url.as_deref() {
-            Some(_) => Ok(self.m.current(&connect(&self.cfg).await?).await?),
-            None => Ok(Vec::new()),
-        }
     }
 
     /// Prints revisions as JSON, verbose blocks or history lines.

@@ -2,19 +2,16 @@
 
 use super::Project;
 use crate::args::Format;
-use crate::connect::connect;
 use crate::error::Res;
 use crate::output;
 
-/// Prints the revisions `rev` resolves to.
+/// Prints the revisions `rev` resolves to. Reads the files only: it never
+/// connects (`current` and relative targets need `history -i` or `current`).
 pub(crate) async fn run(p: &Project, rev: &str, format: Format) -> Res<i32> {
     let g = &p.m.graph;
-    let rows = p.optional_current().await?;
+    let rows: Vec<String> = Vec::new();
     let ids = g.resolve(rev, &rows)?;
-    let log = match p.cfg.database_url.as_deref() {
-        Some(_) => p.m.log(&connect(&p.cfg).await?).await?,
-        None => Vec::new(),
-    };
+    let log = Vec::new();
     for id in ids {
         let r = g.get(&id).expect("resolved ids exist");
         match format {

@@ -115,6 +115,30 @@ pub(crate) trait Backend: sqlx::Database {
     async fn has_returning(pool: &sqlx::Pool<Self>) -> sqlx::Result<bool>;
 }
 
+/// Opens one connection before the pool, so that a server that refuses, a
+/// wrong password or a missing database is reported at once with its
+/// reason: a pool retries such errors until its acquire timeout and then
+/// says only that it timed out.
+#[allow(dead_code)] // unused when only SQLite is built
+pub(crate) async fn probe<C: sqlx::Connection>(
+    url: &str,
+    options: &<C as sqlx::Connection>::Options,
+    timeout: std::time::Duration,
+) -> Result<(), crate::Error> {
+    match tokio::time::timeout(timeout, C::connect_with(options)).await {
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(())
+        }
+        Ok(Err(e)) => Err(crate::url::connect_error(url, e)),
+        Err(_) => {
+            let waited = format!("no answer within {:.1} s", timeout.as_secs_f64());
+            let e = std::io::Error::new(std::io::ErrorKind::TimedOut, waited);
+            Err(crate::url::connect_error(url, sqlx::Error::Io(e)))
+        }
+    }
+}
+
 /// Opens a pool of the dialect's backend.
 pub(crate) async fn connect(
     dialect: Dialect,

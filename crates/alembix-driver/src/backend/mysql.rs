@@ -61,6 +61,7 @@ mod live {
         let scheme = url.split(':').next().unwrap_or_default();
         let mysql_url = format!("mysql{}", &url[scheme.len()..]);
         let options: MySqlConnectOptions = mysql_url.parse().map_err(|e| invalid(url, e))?;
+        crate::backend::probe::<MySqlConnection>(url, &options, opts.acquire_timeout).await?;
         let pool = opts
             .sqlx::<MySql>()
             .connect_with(options)

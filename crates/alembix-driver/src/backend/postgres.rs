@@ -90,6 +90,7 @@ mod live {
             .replacen("postgresql://", "postgres://", 1)
             .parse()
             .map_err(|e| invalid(url, e))?;
+        crate::backend::probe::<PgConnection>(url, &options, opts.acquire_timeout).await?;
         let pool = opts
             .sqlx::<Postgres>()
             .connect_with(options)

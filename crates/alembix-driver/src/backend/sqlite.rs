@@ -74,8 +74,17 @@ mod live {
             ));
         }
         let options: SqliteConnectOptions = url.parse().map_err(|e| invalid(url, e))?;
+        if !memory && !opts.sqlite_create && !options.get_filename().exists() {
+            return Err(invalid(
+                url,
+                format!(
+                    "the database file {} does not exist; check the path (`alembix upgrade` creates it)",
+                    options.get_filename().display()
+                ),
+            ));
+        }
         let mut options = options
-            .create_if_missing(true)
+            .create_if_missing(opts.sqlite_create)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         if opts.sqlite_wal {

@@ -67,7 +67,7 @@ pub struct Database {
 
 fn connect_error(url: &str, reason: &str) -> Error {
     Error::Usage(format!(
-        "cannot connect to {}: {reason}; check that the server runs and the URL (database_url in alembix.toml, DATABASE_URL or --database-url) is right",
+        "cannot connect to {}: {reason} (the URL comes from --database-url, else DATABASE_URL, else database_url in alembix.toml)",
         redact(url)
     ))
 }
@@ -90,12 +90,38 @@ impl Database {
     /// [`connect`](Database::connect), giving up on a server that does not
     /// answer within `timeout`. Messages never show the URL's secrets.
     pub async fn connect_within(url: &str, timeout: Duration) -> Result<Database> {
+        Database::open(url, timeout, true).await
+    }
+
+    /// [`connect_within`](Database::connect_within) to a database that
+    /// must exist: a SQLite file that does not is an error rather than a
+    /// new empty database (a typo in the path).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// let err = alembix_migrate::Database::connect_existing(
+    ///     "sqlite:///no/such/dir/app.db",
+    ///     Duration::from_secs(1),
+    /// )
+    /// .await
+    /// .err()
+    /// .unwrap();
+    /// assert!(err.to_string().contains("does not exist"));
+    /// # });
+    /// ```
+    pub async fn connect_existing(url: &str, timeout: Duration) -> Result<Database> {
+        Database::open(url, timeout, false).await
+    }
+
+    async fn open(url: &str, timeout: Duration, create: bool) -> Result<Database> {
         let opts = PoolOptions {
             max_connections: 2,
             acquire_timeout: timeout,
             idle_timeout: None,
             max_lifetime: None,
             sqlite_wal: false,
+            sqlite_create: create,
             ..PoolOptions::default()
         };
         match Pool::connect(url, &opts).await {
