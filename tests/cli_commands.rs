@@ -64,10 +64,7 @@ async fn lifecycle(t: Cli) {
     assert!(json[0].get("applied_at").is_none(), "{json}");
     assert_eq!(json[0]["is_current"], false, "{json}");
     // --indicate-current asks the database.
-    let json = t
-        .run(&["history", "-i", "--format", "json"])
-        .ok()
-        .json();
+    let json = t.run(&["history", "-i", "--format", "json"]).ok().json();
     assert!(json[0]["applied_at"].is_string(), "{json}");
     assert_eq!(json[0]["is_current"], true, "{json}");
     assert_eq!(json[1]["is_current"], false, "{json}");

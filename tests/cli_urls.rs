@@ -178,7 +178,11 @@ fn url_precedence() {
     up(Some(&db("env.db")), &[]);
     assert!(applied("env.db") && !applied("file.db"));
     let out = run_env(d, &["current", "-v"], Some(&db("env.db"))).ok();
-    assert!(out.stdout.starts_with("Rev: aaaaaaaaaaaa"), "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("Rev: aaaaaaaaaaaa"),
+        "{}",
+        out.stdout
+    );
     assert!(
         out.stderr.contains(&format!(
             "database: {} (from the DATABASE_URL environment variable)",
@@ -255,13 +259,19 @@ fn verbose_url_is_redacted() {
 #[test]
 fn files_only_commands_never_connect() {
     let dir = tempfile::TempDir::new().unwrap();
-    project(dir.path(), &format!("postgres://alice:{MARKER}@127.0.0.1:1/app"));
+    project(
+        dir.path(),
+        &format!("postgres://alice:{MARKER}@127.0.0.1:1/app"),
+    );
     for args in FILES_ONLY {
         let t = std::time::Instant::now();
         let out = run(dir.path(), args, &[]);
         let took = t.elapsed();
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
-        assert!(took < std::time::Duration::from_secs(1), "{args:?} took {took:?}");
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "{args:?} took {took:?}"
+        );
         assert!(!out.stdout.contains(MARKER) && !out.stderr.contains(MARKER));
     }
     // A server that does not answer at all (a black-holed address) makes
@@ -277,7 +287,10 @@ fn files_only_commands_never_connect() {
 /// timeout), on both servers' clients, with what to do.
 #[test]
 fn refused_connection_is_reported_at_once() {
-    for url in ["postgres://app@127.0.0.1:1/app", "mysql://root@127.0.0.1:1/app"] {
+    for url in [
+        "postgres://app@127.0.0.1:1/app",
+        "mysql://root@127.0.0.1:1/app",
+    ] {
         let dir = tempfile::TempDir::new().unwrap();
         project(dir.path(), url);
         std::fs::write(
@@ -292,7 +305,8 @@ fn refused_connection_is_reported_at_once() {
         assert!(took < std::time::Duration::from_secs(6), "{url}: {took:?}");
         assert!(!out.stderr.contains("pool timed out"), "{}", out.stderr);
         assert!(
-            out.stderr.contains("connection refused: no server listens at 127.0.0.1:1"),
+            out.stderr
+                .contains("connection refused: no server listens at 127.0.0.1:1"),
             "{}",
             out.stderr
         );

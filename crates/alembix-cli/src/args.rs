@@ -32,9 +32,13 @@ pub(crate) enum Format {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Write alembix.toml and the script directory (default `migrations`).
-    Init { dir: Option<PathBuf> },
+    Init {
+        /// The script directory to create and name in alembix.toml.
+        dir: Option<PathBuf>,
+    },
     /// Compare the models with the database and write a revision (the database must be at head).
     Autogen {
+        /// The revision's message (also its file name's slug).
         #[arg(short, long)]
         message: String,
         /// Accept model files that hold no model (the revision drops the tables).
@@ -46,6 +50,7 @@ pub(crate) enum Command {
     },
     /// Print the changes between the models and the database; write nothing.
     Diff {
+        /// `text` (ops and each changed table's DDL as a diff) or `json`.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         /// Accept model files that hold no model.
@@ -54,23 +59,31 @@ pub(crate) enum Command {
     },
     /// Write an empty revision to fill by hand.
     Revision {
+        /// The revision's message (also its file name's slug).
         #[arg(short, long)]
         message: String,
         /// The parent revision (default: the head); `base` starts a new base.
         #[arg(long)]
         head: Option<String>,
+        /// A branch label for the new revision (repeat for several); name the
+        /// branch's head later as LABEL@head.
         #[arg(long = "branch-label")]
         branch_label: Vec<String>,
+        /// A revision (id, prefix or label) this one needs applied first
+        /// without being its parent (repeat for several).
         #[arg(long = "depends-on")]
         depends_on: Vec<String>,
         /// Allow --head to name a revision that is not a head.
         #[arg(long)]
         splice: bool,
+        /// The new revision's id (12 lowercase hex digits) instead of a random one.
         #[arg(long = "rev-id")]
         rev_id: Option<String>,
     },
     /// Apply revisions up to TARGET (default head).
     Upgrade {
+        /// Where to go: head, heads, a revision or prefix, LABEL@head, +N,
+        /// REV+N; with --sql a FROM:TO range (see `alembix help targets`).
         #[arg(allow_hyphen_values = true)]
         target: Option<String>,
         /// Print the SQL instead of running it (FROM:TO ranges).
@@ -84,8 +97,11 @@ pub(crate) enum Command {
     },
     /// Revert revisions down to TARGET.
     Downgrade {
+        /// Where to go: base, a revision or prefix, -N, LABEL@-N, REV-N;
+        /// with --sql a FROM:TO range (see `alembix help targets`).
         #[arg(allow_hyphen_values = true)]
         target: String,
+        /// Print the SQL instead of running it (FROM:TO ranges).
         #[arg(long)]
         sql: bool,
         /// As for upgrade: skip the next statement of a half-way downgrade.
@@ -97,22 +113,36 @@ pub(crate) enum Command {
     },
     /// The revisions the database is at.
     Current {
+        /// Each revision in full, the drift of applied revisions, and where
+        /// the database URL came from.
         #[arg(short, long)]
         verbose: bool,
+        /// Exit 1 (listing the heads not applied) unless the database is
+        /// at every head.
+        #[arg(long = "check-heads")]
+        check_heads: bool,
+        /// `text` or `json`.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// The head revisions.
+    /// The head revisions (reads files only).
     Heads {
+        /// Each head in full.
         #[arg(short, long)]
         verbose: bool,
+        /// Count a revision others depend on (depends_on) as not a head.
+        #[arg(long = "resolve-dependencies")]
+        resolve_dependencies: bool,
+        /// `text` or `json`.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// The branch points.
+    /// The branch points (reads files only).
     Branches {
+        /// Each branch point in full.
         #[arg(short, long)]
         verbose: bool,
+        /// `text` or `json`.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -125,8 +155,10 @@ pub(crate) enum Command {
         /// was applied); without it, history reads the files only.
         #[arg(short = 'i', long = "indicate-current")]
         indicate_current: bool,
+        /// Each revision in full.
         #[arg(short, long)]
         verbose: bool,
+        /// `text` or `json`.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -134,37 +166,63 @@ pub(crate) enum Command {
     Lint {
         /// A range FROM:TO, :TO or FROM: (all revisions by default).
         range: Option<String>,
+        /// `text` (file:line: severity[rule]: message) or `json`.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// One revision.
+    /// One revision (reads files only).
     Show {
+        /// A revision, unique prefix, branch label or head.
         #[arg(allow_hyphen_values = true)]
         rev: String,
+        /// `text` or `json`.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+    },
+    /// Open a revision's file in $VISUAL / $EDITOR.
+    Edit {
+        /// A revision, unique prefix, branch label or head.
+        #[arg(allow_hyphen_values = true)]
+        rev: String,
     },
     /// A merge revision joining heads (`heads` or two or more revisions).
     Merge {
+        /// The merge revision's message.
         #[arg(short, long)]
         message: String,
+        /// A branch label for the merge revision (repeat for several).
+        #[arg(long = "branch-label")]
+        branch_label: Vec<String>,
+        /// `heads`, or two or more heads (ids, prefixes or labels).
         #[arg(required = true)]
         revs: Vec<String>,
     },
     /// Set the version table without running SQL.
     Stamp {
+        /// One or more targets (see `alembix help targets`); `base` empties it.
         #[arg(required = true)]
         targets: Vec<String>,
         /// Replace every row, even ones no file defines.
         #[arg(long)]
         purge: bool,
+        /// Print the SQL instead of running it.
+        #[arg(long)]
+        sql: bool,
+    },
+    /// Create the version and log tables when they do not exist.
+    #[command(alias = "ensure_version")]
+    EnsureVersion {
+        /// Print the SQL instead of running it.
         #[arg(long)]
         sql: bool,
     },
     /// Replace the linear run START..END by one revision (keeps END's id).
     Squash {
+        /// The first revision of the run.
         start: String,
+        /// The last revision of the run (its id is kept).
         end: String,
+        /// The new revision's message.
         #[arg(short, long)]
         message: String,
         /// Delete the replaced files instead of moving them into `.squashed/`.
@@ -173,4 +231,52 @@ pub(crate) enum Command {
     },
     /// Exit 0 when scripts and database agree, 1 listing what differs.
     Check,
+    /// Create or drop the database the URL names.
+    Database {
+        #[command(subcommand)]
+        action: DatabaseAction,
+    },
+    /// How to name a revision: the TARGET forms, with examples.
+    #[command(long_about = TARGETS_HELP)]
+    Targets,
 }
+
+/// What `alembix database` does.
+#[derive(Debug, Subcommand)]
+pub(crate) enum DatabaseAction {
+    /// Create the database (a SQLite file); nothing to do when it exists.
+    Create,
+    /// Drop the database (delete a SQLite file) and everything in it.
+    Drop {
+        /// Do not ask; without a terminal, -y is required.
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
+}
+
+/// `alembix help targets`.
+pub(crate) const TARGETS_HELP: &str = "\
+How to name a revision (TARGET), as Alembic does:
+
+  head            the single head (an error when there are several)
+  heads           every head
+  base            before the first revision (downgrade base: revert all)
+  3f2a9c1b7d4e    a revision id
+  3f2a            a unique prefix of 4 or more hex digits
+  billing         a branch label: the revision that carries it
+  billing@head    the head of the branch labelled billing
+  +2              two revisions up from the current one (upgrade +2)
+  -1              one revision down (downgrade -1; with several current
+                  heads, name one: billing@-1 or a revision)
+  3f2a+1          one revision after 3f2a; 3f2a-1: one before it
+  billing@-1      one revision down on the branch billing
+
+Ranges (history -r, lint, upgrade/downgrade --sql): FROM:TO, :TO, FROM:
+with any of the forms above and `current` (the database's revisions):
+
+  alembix history -r 3f2a:head
+  alembix history -r current:        (connects to read `current`)
+  alembix lint base:head
+  alembix upgrade 1a2b:3f2a --sql    offline script from 1a2b to 3f2a
+  alembix downgrade head:base --sql
+";

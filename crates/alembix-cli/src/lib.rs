@@ -16,8 +16,8 @@ use alembix_migrate::graph::NewRevision;
 use clap::Parser;
 
 use args::{Cli, Command};
-use commands::{Project, autogen, branches, check, current, diff, heads, history, init};
-use commands::{lint, merge, migrate, revision, show, squash, stamp};
+use commands::{Project, autogen, branches, check, current, database, diff, edit, ensure};
+use commands::{heads, history, init, lint, merge, migrate, revision, show, squash, stamp};
 use output::Out;
 
 pub use config::ConfigError;
@@ -72,7 +72,15 @@ fn command_line() -> String {
 /// Hands the parsed command to its module.
 async fn run(cli: Cli) -> error::Res<i32> {
     if let Command::Init { dir } = &cli.command {
-        return init::run(cli.config.as_deref(), dir.as_deref());
+        return init::run(
+            cli.config.as_deref(),
+            dir.as_deref(),
+            cli.database_url.as_deref(),
+        );
+    }
+    if let Command::Targets = &cli.command {
+        print!("{}", args::TARGETS_HELP);
+        return Ok(0);
     }
     let p = Project::load(cli.config.as_deref(), cli.database_url, command_line())?;
     match cli.command {
@@ -110,8 +118,16 @@ async fn run(cli: Cli) -> error::Res<i32> {
             skip_statement,
             yes,
         } => migrate::run(&p, Direction::Down, &target, sql, skip_statement, yes).await,
-        Command::Current { verbose, format } => current::run(&p, verbose, format).await,
-        Command::Heads { verbose, format } => heads::run(&p, verbose, format).await,
+        Command::Current {
+            verbose,
+            check_heads,
+            format,
+        } => current::run(&p, verbose, check_heads, format).await,
+        Command::Heads {
+            verbose,
+            resolve_dependencies,
+            format,
+        } => heads::run(&p, verbose, resolve_dependencies, format).await,
         Command::Branches { verbose, format } => branches::run(&p, verbose, format).await,
         Command::History {
             rev_range,
@@ -121,7 +137,15 @@ async fn run(cli: Cli) -> error::Res<i32> {
         } => history::run(&p, rev_range.as_deref(), indicate_current, verbose, format).await,
         Command::Lint { range, format } => lint::run(&p, range.as_deref(), format),
         Command::Show { rev, format } => show::run(&p, &rev, format).await,
-        Command::Merge { message, revs } => merge::run(&p, &revs, &message),
+        Command::Merge {
+            message,
+            branch_label,
+            revs,
+        } => merge::run(&p, &revs, &message, branch_label),
+        Command::Edit { rev } => edit::run(&p, &rev),
+        Command::EnsureVersion { sql } => ensure::run(&p, sql).await,
+        Command::Database { action } => database::run(&p, action).await,
+        Command::Targets => unreachable!("handled above"),
         Command::Stamp {
             targets,
             purge,

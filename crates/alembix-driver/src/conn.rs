@@ -101,6 +101,15 @@ impl Connection {
         Ok(rows.get_i64(0, 0)? > 0)
     }
 
+    /// Whether the server has a database of this name (always false where
+    /// a database is a file).
+    pub async fn database_exists(&mut self, name: &str) -> sqlx::Result<bool> {
+        let sql = backend_sql(self.dialect()).database_exists.to_string();
+        let name = Value::String(Some(name.to_string()));
+        let rows = self.fetch_all(sql, Values(vec![name])).await?;
+        Ok(rows.len() == 1 && rows.get_i64(0, 0)? > 0)
+    }
+
     /// Whether `table` (in the current schema or database) has a column
     /// named `column`.
     pub async fn column_exists(&mut self, table: &str, column: &str) -> sqlx::Result<bool> {

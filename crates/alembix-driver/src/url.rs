@@ -216,7 +216,9 @@ fn connect_reason(e: &sqlx::Error, url: &str) -> String {
     let host = host_port(url);
     match e {
         sqlx::Error::Io(io) if io.kind() == ErrorKind::ConnectionRefused => {
-            format!("connection refused: no server listens at {host}; start it, or fix the host and port in the URL")
+            format!(
+                "connection refused: no server listens at {host}; start it, or fix the host and port in the URL"
+            )
         }
         sqlx::Error::Io(io) if io.kind() == ErrorKind::TimedOut => {
             format!("{io} from {host}: check that the host is right and reachable")
@@ -230,7 +232,9 @@ fn connect_reason(e: &sqlx::Error, url: &str) -> String {
             if code == "28P01" || code == "28000" {
                 format!("authentication failed ({msg}): check the user and password in the URL")
             } else if code == "3D000" || msg.starts_with("Unknown database") {
-                format!("the database does not exist ({msg}): create it, or fix its name in the URL")
+                format!(
+                    "the database does not exist ({msg}): create it, or fix its name in the URL"
+                )
             } else {
                 msg.to_string()
             }

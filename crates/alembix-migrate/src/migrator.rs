@@ -397,6 +397,20 @@ impl Migrator {
         finish(s, result).await
     }
 
+    /// Creates the version and log tables when they do not exist
+    /// (Alembic's `ensure_version`), under the migration lock; true when
+    /// the version table was missing.
+    pub async fn ensure_version(&self, db: &Database) -> Result<bool> {
+        let missing = !db
+            .pool()
+            .acquire()
+            .await?
+            .table_exists(&self.settings.version_table)
+            .await?;
+        let (s, _) = self.begin(db, &mut |_| {}).await?;
+        finish(s, Ok(missing)).await
+    }
+
     /// The log table, oldest first (empty when it does not exist).
     pub async fn log(&self, db: &Database) -> Result<Vec<LogEntry>> {
         let mut s = db.session().await?;

@@ -9,7 +9,9 @@ use crate::error::Res;
 use crate::output;
 
 /// Prints the current rows; `verbose` adds details and drift warnings.
-pub(crate) async fn run(p: &Project, verbose: bool, format: Format) -> Res<i32> {
+/// With `check_heads`, exits 1 (naming the heads not applied) unless the
+/// database is at every head.
+pub(crate) async fn run(p: &Project, verbose: bool, check_heads: bool, format: Format) -> Res<i32> {
     let (m, out) = (&p.m, &p.out);
     if verbose {
         p.say_url();
@@ -61,5 +63,34 @@ pub(crate) async fn run(p: &Project, verbose: bool, format: Format) -> Res<i32> 
             }
         }
     }
+    if check_heads {
+        return Ok(heads_check(p, &rows, halfway.is_some()));
+    }
     Ok(0)
+}
+
+/// `--check-heads`: 1 with the heads not applied on stderr, else 0.
+fn heads_check(p: &Project, rows: &[String], halfway: bool) -> i32 {
+    let applied = p.m.graph.ancestors(rows);
+    let missing: Vec<String> =
+        p.m.graph
+            .heads()
+            .iter()
+            .filter(|h| !applied.contains(&h.id))
+            .map(|h| format!("{} ({})", h.id, h.message.lines().next().unwrap_or("")))
+            .collect();
+    if missing.is_empty() && !halfway {
+        return 0;
+    }
+    if missing.is_empty() {
+        p.out.error(
+            "the database is at every head but a run stopped half-way; run `alembix upgrade`",
+        );
+    } else {
+        p.out.error(&format!(
+            "the database is not at every head; not applied: {}; run `alembix upgrade heads`",
+            missing.join(", ")
+        ));
+    }
+    1
 }

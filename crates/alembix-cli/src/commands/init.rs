@@ -7,8 +7,9 @@ use alembix_migrate::{DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE};
 use crate::config::{self, DEFAULT_MIGRATIONS, working_dir};
 use crate::error::{CliError, IoAction, Res};
 
-/// Runs `init` (no config needs to exist).
-pub(crate) fn run(explicit: Option<&Path>, dir: Option<&Path>) -> Res<i32> {
+/// Runs `init` (no config needs to exist); `url` (from `--database-url`)
+/// is written as `database_url`, else the key is left as a comment.
+pub(crate) fn run(explicit: Option<&Path>, dir: Option<&Path>, url: Option<&str>) -> Res<i32> {
     let cwd = working_dir()?;
     let file = explicit
         .map(Path::to_path_buf)
@@ -21,9 +22,13 @@ pub(crate) fn run(explicit: Option<&Path>, dir: Option<&Path>) -> Res<i32> {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| DEFAULT_MIGRATIONS.into());
     let scripts_str = scripts.to_string_lossy().replace('\\', "/");
+    let url_line = match url {
+        Some(u) => format!("database_url = {}", toml_string(u)),
+        None => "# database_url = \"postgres://user@localhost/app\"   # DATABASE_URL (environment, .env) wins over it".into(),
+    };
     let text = format!(
         "# Alembix configuration. Paths are relative to this file.\n\
-         # database_url = \"postgres://user@localhost/app\"   # default: the DATABASE_URL variable\n\
+         {url_line}\n\
          migrations = \"{scripts_str}\"\n\
          # models = [\"src/**/*.rs\"]                     # Rust files autogen reads models from\n\
          # version_table = \"{DEFAULT_VERSION_TABLE}\"\n\
@@ -41,4 +46,19 @@ pub(crate) fn run(explicit: Option<&Path>, dir: Option<&Path>) -> Res<i32> {
     std::fs::write(&file, text).map_err(CliError::io(IoAction::Write, &file))?;
     println!("Created {} and {}", file.display(), scripts_abs.display());
     Ok(0)
+}
+
+/// `text` as a TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

@@ -39,6 +39,9 @@ pub struct BackendSql {
     /// A count of the columns named by the second parameter in the table
     /// named by the first, in the current schema or database.
     pub column_exists: &'static str,
+    /// A count of the databases named by the one parameter on the server
+    /// (none where a database is a file).
+    pub database_exists: &'static str,
     /// The migration lock comes with the database's write transaction
     /// (SQLite's `BEGIN IMMEDIATE`, taken under the lock file that keeps
     /// the run's lock across commits), not only a session lock beside

@@ -14,6 +14,7 @@ pub(crate) const SQL: BackendSql = BackendSql {
     log_applied_at_column: "applied_at datetime(6) NOT NULL",
     table_exists: "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
     column_exists: "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?",
+    database_exists: "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?",
     lock_is_transaction: false,
     after_failed_script: &[],
 };

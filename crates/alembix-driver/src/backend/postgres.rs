@@ -14,6 +14,7 @@ pub(crate) const SQL: BackendSql = BackendSql {
     log_applied_at_column: "applied_at timestamptz NOT NULL",
     table_exists: "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1",
     column_exists: "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2",
+    database_exists: "SELECT COUNT(*) FROM pg_database WHERE datname = $1",
     lock_is_transaction: false,
     after_failed_script: &[],
 };

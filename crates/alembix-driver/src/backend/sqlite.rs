@@ -14,6 +14,7 @@ pub(crate) const SQL: BackendSql = BackendSql {
     log_applied_at_column: "applied_at text NOT NULL",
     table_exists: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
     column_exists: "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?",
+    database_exists: "SELECT 0 WHERE ? IS NULL",
     lock_is_transaction: true,
     after_failed_script: &["ROLLBACK", "PRAGMA foreign_keys = ON"],
 };

@@ -169,6 +169,16 @@ impl Database {
         self.pool.close().await
     }
 
+    /// Whether the server holds a database of this name (`alembix database`).
+    pub async fn database_exists(&self, name: &str) -> Result<bool> {
+        Ok(self.pool.acquire().await?.database_exists(name).await?)
+    }
+
+    /// Runs SQL text without parameters (`CREATE DATABASE` and the like).
+    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
+        Ok(self.pool.raw(sql).await?)
+    }
+
     pub(crate) async fn session(&self) -> Result<Session> {
         Ok(Session::new(self.pool.acquire().await?))
     }

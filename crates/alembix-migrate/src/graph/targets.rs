@@ -190,7 +190,7 @@ impl RevisionGraph {
                     0 => {
                         return Err(Error::WalkAboveHead {
                             n,
-                            from: cur,
+                            from: from.map(str::to_string),
                             steps: step,
                         });
                     }

@@ -128,6 +128,15 @@ fn linear_up_and_down() {
     // Relative and absolute targets.
     assert_eq!(g.resolve("+2", &ids(&["b"])).unwrap(), ids(&["d"]));
     assert_eq!(g.resolve("-2", &ids(&["d"])).unwrap(), ids(&["b"]));
+    // Past the head: the error names where the walk started.
+    let err = g.resolve("+3", &ids(&["d"])).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!(
+            "cannot go +3 from {}: there are only 1 revision(s)",
+            id("d")
+        )),
+        "{err}"
+    );
     assert_eq!(g.resolve("head-1", &[]).unwrap(), ids(&["d"]));
     assert_eq!(g.resolve("c0000000000", &[]).unwrap(), ids(&["c"]));
     assert_eq!(

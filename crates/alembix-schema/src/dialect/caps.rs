@@ -98,6 +98,10 @@ pub struct Capabilities {
     /// Whether `ALTER TABLE` takes `ALGORITHM=INSTANT|INPLACE, LOCK=NONE` to
     /// refuse a blocking table copy (MySQL, MariaDB).
     pub online_alter_clauses: bool,
+    /// The database a server URL names to create or drop another one
+    /// (`postgres`; empty: none, as MySQL allows); `None` where a database
+    /// is a file (SQLite).
+    pub maintenance_database: Option<&'static str>,
 }
 
 impl Capabilities {
@@ -135,5 +139,6 @@ impl Capabilities {
         has_timestamptz: false,
         integer_keys_are_64_bit: false,
         online_alter_clauses: false,
+        maintenance_database: Some(""),
     };
 }

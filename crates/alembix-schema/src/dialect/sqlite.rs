@@ -28,6 +28,7 @@ const CAPS: Capabilities = Capabilities {
     row_locks: false,
     inline_auto_increment_key: true,
     integer_keys_are_64_bit: true,
+    maintenance_database: None,
     ..Capabilities::STANDARD
 };
 

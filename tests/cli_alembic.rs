@@ -1,0 +1,278 @@
+//! Alembic's vocabulary through the `alembix` binary, on PostgreSQL,
+//! MariaDB and SQLite: `edit`, `ensure-version`, `current --check-heads`,
+//! `heads --resolve-dependencies`, `merge --branch-label`, `database
+//! create|drop`, `help targets`, and help text on every argument.
+
+#[path = "common/cli.rs"]
+mod cli;
+mod common;
+
+use std::process::{Command, Stdio};
+
+use alembix::Backend;
+use cli::{Cli, Output, alembix_bin, rid};
+
+/// Runs `alembix args` in the project with extra environment variables.
+fn run_env(t: &Cli, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(alembix_bin());
+    cmd.args(args)
+        .current_dir(t.path())
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .env_remove("VISUAL")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run alembix");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn table_rev(t: &Cli, name: &str, parents: &[&str]) {
+    t.rev(
+        name,
+        parents,
+        &format!("CREATE TABLE t_{name} (id integer);"),
+        &format!("DROP TABLE t_{name};"),
+    );
+}
+
+/// `edit` opens the revision's file in `$EDITOR` and waits for it.
+async fn edit_opens_the_file(t: Cli) {
+    table_rev(&t, "a", &[]);
+    let editor = t.path().join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\necho '-- edited' >> \"$1\"\n").unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let editor = editor.display().to_string();
+    run_env(&t, &["edit", &rid("a")[..6]], &[("EDITOR", &editor)]).ok();
+    let file = t
+        .migrations()
+        .join(format!("20261122_1000_{}_a.sql", rid("a")));
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .ends_with("-- edited\n")
+    );
+    // A failing editor and an unknown revision are errors.
+    let out = run_env(&t, &["edit", "head"], &[("EDITOR", "false")]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the editor `false` exited"),
+        "{}",
+        out.stderr
+    );
+    let out = run_env(&t, &["edit", "ffff"], &[("EDITOR", &editor)]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+/// `ensure-version` creates the version and log tables, once; `--sql`
+/// prints them.
+async fn ensure_version_creates_the_tables(t: Cli) {
+    assert!(!t.table_exists("alembix_version").await);
+    let out = t.run(&["ensure-version"]).ok();
+    assert!(
+        out.stdout
+            .starts_with("Created the version table alembix_version"),
+        "{}",
+        out.stdout
+    );
+    assert!(t.table_exists("alembix_version").await);
+    assert!(t.table_exists("alembix_log").await);
+    let out = t.run(&["ensure_version"]).ok();
+    assert_eq!(out.stdout, "The version table alembix_version exists\n");
+    let out = t.run(&["ensure-version", "--sql"]).ok();
+    assert!(
+        out.stdout.contains("CREATE TABLE IF NOT EXISTS"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("alembix_version"), "{}", out.stdout);
+    assert!(t.versions().await.is_empty());
+}
+
+/// `current --check-heads` exits 1 naming the heads not applied, 0 at them.
+async fn current_check_heads(t: Cli) {
+    table_rev(&t, "a", &[]);
+    table_rev(&t, "b", &["a"]);
+    t.run(&["upgrade", "+1"]).ok();
+    let out = t.run(&["current", "--check-heads"]).expect(1);
+    assert!(out.stdout.starts_with(&rid("a")), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains(&format!("not applied: {} (make b)", rid("b"))),
+        "{}",
+        out.stderr
+    );
+    t.run(&["upgrade", "head"]).ok();
+    t.run(&["current", "--check-heads"]).ok();
+}
+
+/// `heads --resolve-dependencies` leaves out a head another revision
+/// depends on; `merge --branch-label` labels the merge revision.
+async fn heads_and_merge_options(t: Cli) {
+    table_rev(&t, "a", &[]);
+    table_rev(&t, "b", &["a"]);
+    t.write(
+        &format!("20261122_1000_{}_c.sql", rid("c")),
+        &format!(
+            "-- revision: {}\n-- down_revision: {}\n-- branch_labels:\n-- depends_on: {}\n-- message: make c\n\n-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 1;\n",
+            rid("c"),
+            rid("a"),
+            rid("b")
+        ),
+    );
+    let ids = |out: Output| -> Vec<String> {
+        out.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["revision"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = ids(t.run(&["heads", "--format", "json"]).ok());
+    assert_eq!(all, [rid("b"), rid("c")]);
+    let resolved = ids(t
+        .run(&["heads", "--resolve-dependencies", "--format", "json"])
+        .ok());
+    assert_eq!(resolved, [rid("c")]);
+    let out = t
+        .run(&["merge", "-m", "join", "--branch-label", "release", "heads"])
+        .ok();
+    assert!(out.stdout.contains("merges"), "{}", out.stdout);
+    let json = t.run(&["show", "release", "--format", "json"]).ok().json();
+    assert_eq!(json["branch_labels"][0], "release");
+    assert_eq!(json["down_revision"].as_array().unwrap().len(), 2);
+    // A label already taken is refused; nothing is written.
+    let before = std::fs::read_dir(t.migrations()).unwrap().count();
+    let out = t.run(&["merge", "-m", "again", "--branch-label", "release", "heads"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(std::fs::read_dir(t.migrations()).unwrap().count(), before);
+}
+
+/// `database create` and `database drop` act on the database the URL
+/// names; drop wants `-y` without a terminal.
+async fn database_create_and_drop(t: Cli) {
+    let name = common::unique_name();
+    let url = match t.backend() {
+        Backend::Sqlite => format!("sqlite://{}", t.path().join(format!("{name}.db")).display()),
+        _ => format!("{}/{name}", t.url.rsplit_once('/').unwrap().0),
+    };
+    let with = |args: &[&str]| {
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend_from_slice(args);
+        t.run(&all)
+    };
+    let out = with(&["database", "create"]).ok();
+    assert!(out.stdout.starts_with("Created database"), "{}", out.stdout);
+    let out = with(&["database", "create"]).ok();
+    assert!(out.stdout.contains("already exists"), "{}", out.stdout);
+    with(&["upgrade", "head"]).ok();
+    let out = with(&["database", "drop"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("pass -y"), "{}", out.stderr);
+    with(&["current"]).ok();
+    let out = with(&["database", "drop", "-y"]).ok();
+    assert!(out.stdout.starts_with("Dropped database"), "{}", out.stdout);
+    let out = with(&["current"]);
+    assert_eq!(out.code, 2, "the database is gone: {}", out.stdout);
+    let out = with(&["database", "drop", "-y"]).ok();
+    assert!(out.stdout.contains("does not exist"), "{}", out.stdout);
+}
+
+cli_tests!(
+    edit_opens_the_file,
+    ensure_version_creates_the_tables,
+    current_check_heads,
+    heads_and_merge_options,
+    database_create_and_drop,
+);
+
+fn help(args: &[&str]) -> String {
+    let out = Command::new(alembix_bin()).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `alembix help targets` (and `alembix targets`) explain every TARGET form.
+#[test]
+fn targets_are_explained() {
+    for args in [&["help", "targets"][..], &["targets"][..]] {
+        let text = help(args);
+        for form in [
+            "head",
+            "heads",
+            "base",
+            "billing@head",
+            "+2",
+            "-1",
+            "3f2a+1",
+            "FROM:TO",
+        ] {
+            assert!(text.contains(form), "{args:?} lacks {form}:\n{text}");
+        }
+    }
+}
+
+/// Every argument and option of every command has help text.
+#[test]
+fn every_argument_has_help() {
+    let top = help(&["--help"]);
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() > 15, "{top}");
+    let mut bare = Vec::new();
+    for c in commands.iter().chain(
+        ["database create", "database drop"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
+        let mut args: Vec<&str> = c.split(' ').collect();
+        args.push("--help");
+        let text = help(&args);
+        let mut section = false;
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            // Long help puts the text on the next, deeper-indented line.
+            let indent = line.len() - line.trim_start().len();
+            let next_is_text = lines.get(i + 1).is_some_and(|n| {
+                let t = n.trim_start();
+                n.len() - t.len() > indent && !t.is_empty() && !t.starts_with('-')
+            });
+            if line.starts_with("Arguments:") || line.starts_with("Options:") {
+                section = true;
+                continue;
+            }
+            if !line.starts_with("  ") {
+                section = false;
+                continue;
+            }
+            let trimmed = line.trim_start();
+            // "  -m, --message <MESSAGE>  The revision's message": an
+            // entry with its text after two or more spaces.
+            if section
+                && trimmed.starts_with(['-', '[', '<'])
+                && !trimmed.contains("  ")
+                && !next_is_text
+            {
+                bare.push(format!("{c}: {trimmed}"));
+            }
+        }
+    }
+    assert!(
+        bare.is_empty(),
+        "arguments without help text:\n{}",
+        bare.join("\n")
+    );
+}
