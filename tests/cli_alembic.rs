@@ -183,7 +183,83 @@ async fn database_create_and_drop(t: Cli) {
     assert!(out.stdout.contains("does not exist"), "{}", out.stdout);
 }
 
+/// A revision carries the backend it was written for: autogen writes
+/// `-- dialect:`; another backend refuses to run it, naming both; without
+/// the header a revision runs anywhere.
+async fn dialect_header(t: Cli) {
+    std::fs::create_dir_all(t.path().join("src")).unwrap();
+    std::fs::write(
+        t.path().join("src/models.rs"),
+        "use alembix::Model;\n#[derive(Model)]\n#[model(table = \"t_models\")]\npub struct M { pub id: i64 }\n",
+    )
+    .unwrap();
+    t.run(&["autogen", "-m", "models"]).ok();
+    let mine = match t.backend() {
+        Backend::Postgres => "postgres",
+        Backend::MySql => "mysql",
+        _ => "sqlite",
+    };
+    let file = std::fs::read_dir(t.migrations())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("_models.sql"))
+        .unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(&format!("\n-- dialect: {mine}\n")), "{text}");
+    t.run(&["upgrade", "head"]).ok();
+    let parent = text
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches("-- revision: ")
+        .to_string();
+    // Written for another backend: refused before anything runs.
+    let (other, title) = if mine == "sqlite" {
+        ("postgres", "PostgreSQL")
+    } else {
+        ("sqlite", "SQLite")
+    };
+    let header = |dialect: &str| {
+        format!(
+            "-- revision: {}\n-- down_revision: {parent}\n-- message: other\n-- dialect: {dialect}\n\n-- migrate:upgrade\nCREATE TABLE t_other (id integer);\n\n-- migrate:downgrade\nDROP TABLE t_other;\n",
+            rid("b")
+        )
+    };
+    let name = format!("20261122_1000_{}_other.sql", rid("b"));
+    t.write(&name, &header(other));
+    let out = t.run(&["upgrade", "head"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "is written for {title} (its `-- dialect: {other}` header)"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!t.table_exists("t_other").await);
+    let out = t.run(&["upgrade", "head", "--sql"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    // An unknown backend is a parse error at its line.
+    t.write(&name, &header("oracle"));
+    let out = t.run(&["heads"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(":4: unknown dialect `oracle`"),
+        "{}",
+        out.stderr
+    );
+    // Without the header it runs anywhere; with its own, too.
+    t.write(&name, &header(mine));
+    t.run(&["upgrade", "head"]).ok();
+    assert!(t.table_exists("t_other").await);
+    t.run(&["downgrade", "-1"]).ok();
+    t.write(&name, &header("").replace("-- dialect: \n", ""));
+    t.run(&["upgrade", "head"]).ok();
+    assert!(t.table_exists("t_other").await);
+}
+
 cli_tests!(
+    dialect_header,
     edit_opens_the_file,
     ensure_version_creates_the_tables,
     current_check_heads,

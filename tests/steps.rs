@@ -407,7 +407,7 @@ async fn halfway_blocks_and_stamp_clears(t: Cli) {
         "{}",
         down.stderr
     );
-    let history = t.run(&["history"]).ok();
+    let history = t.run(&["history", "-i"]).ok();
     assert!(history.stderr.contains("half-way"), "{}", history.stderr);
     let stamp = t.run(&["stamp", &rid("01")]).ok();
     assert!(
@@ -437,7 +437,7 @@ async fn old_log_table_upgrades(t: Cli) {
     }
     let current = t.run(&["current"]).ok();
     assert!(current.stdout.contains(&rid("01")), "{}", current.stdout);
-    let history = t.run(&["history", "--verbose"]).ok();
+    let history = t.run(&["history", "--verbose", "-i"]).ok();
     assert!(history.stdout.contains("Applied:"), "{}", history.stdout);
     t.run(&["check"]).ok();
     t.rev(

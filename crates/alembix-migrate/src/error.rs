@@ -27,6 +27,23 @@ pub enum Error {
         message: String,
     },
 
+    /// A revision written for one backend (its `-- dialect:` header) run
+    /// on another.
+    #[error(
+        "revision {revision} ({}) is written for {} (its `-- dialect: {}` header) but the database is {}: run it on {} or write a revision for {}",
+        path.display(), written.caps().title, written.name(), running.caps().title, written.caps().title, running.caps().title
+    )]
+    WrongDialect {
+        /// The revision's id.
+        revision: String,
+        /// Its file.
+        path: PathBuf,
+        /// The backend its header names.
+        written: alembix_schema::Dialect,
+        /// The backend it was to run on.
+        running: alembix_schema::Dialect,
+    },
+
     /// Two files define the same revision id.
     #[error("revision {id} is defined twice: in {} and in {}", first.display(), second.display())]
     DuplicateRevision {

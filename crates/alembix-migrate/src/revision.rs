@@ -34,6 +34,7 @@ pub const HEADER_KEYS: &[&str] = &[
     "created",
     "transaction",
     "replaces",
+    "dialect",
 ];
 
 pub(crate) const UPGRADE_MARKER: &str = "-- migrate:upgrade";
@@ -62,6 +63,9 @@ pub struct Revision {
     pub transactional: bool,
     /// Ids this revision replaced (written by `squash`).
     pub replaces: Vec<String>,
+    /// The backend the SQL is written for (`-- dialect:`, written by
+    /// autogen); `None` runs anywhere.
+    pub dialect: Option<alembix_schema::Dialect>,
     /// SQL text of the upgrade section (without the marker line).
     pub upgrade: String,
     /// SQL text of the downgrade section (empty when absent).
@@ -123,6 +127,9 @@ impl Revision {
         }
         if !self.replaces.is_empty() {
             s.push_str(&format!("-- replaces: {}\n", self.replaces.join(", ")));
+        }
+        if let Some(d) = self.dialect {
+            s.push_str(&format!("-- dialect: {}\n", d.name()));
         }
         // Header lines end in trailing spaces when empty; trim them.
         let mut s: String = s.lines().map(|l| format!("{}\n", l.trim_end())).collect();

@@ -70,6 +70,8 @@ pub(crate) async fn run(p: &Project, message: String, allow: Allow) -> Res<i32> 
     rev.upgrade = sections.upgrade;
     rev.downgrade = sections.downgrade;
     rev.transactional = sections.transactional;
+    // The SQL is this backend's: running it on another is an error.
+    rev.dialect = Some(db.dialect());
     let path = write_revision(&cfg.migrations, &rev)?;
     for op in &d.ops {
         out.line(&format!("  {}", alembix_autogen::autogen::describe(op)));

@@ -279,6 +279,10 @@ impl RevisionGraph {
             // Mixed parts keep their modes through step markers instead.
             transactional: revs.iter().any(|r| r.transactional),
             replaces,
+            // One backend when every part was written for the same one.
+            dialect: revs[0]
+                .dialect
+                .filter(|d| revs.iter().all(|r| r.dialect == Some(*d))),
             upgrade,
             downgrade,
             path: PathBuf::new(),
@@ -303,6 +307,7 @@ fn empty_revision(id: String, down_revisions: Vec<String>, message: String) -> R
         created: Some(now()),
         transactional: true,
         replaces: Vec::new(),
+        dialect: None,
         upgrade: String::new(),
         downgrade: String::new(),
         path: PathBuf::new(),

@@ -76,6 +76,7 @@ impl Revision {
             created: None,
             transactional: true,
             replaces: Vec::new(),
+            dialect: None,
             upgrade: String::new(),
             downgrade: String::new(),
             path: path.clone(),
@@ -183,6 +184,21 @@ impl Revision {
                 }
             }
             "replaces" => self.replaces = list(value),
+            "dialect" if value.is_empty() => self.dialect = None,
+            "dialect" => {
+                let known = alembix_schema::Dialect::ALL
+                    .into_iter()
+                    .find(|d| d.name() == value || d.caps().url_schemes.contains(&value));
+                match known {
+                    Some(d) => self.dialect = Some(d),
+                    None => {
+                        return Err(err.at(
+                            lineno,
+                            format!("unknown dialect `{value}`: write postgres, mysql or sqlite (or leave the line out to run anywhere)"),
+                        ));
+                    }
+                }
+            }
             _ => unreachable!("checked against HEADER_KEYS"),
         }
         Ok(())

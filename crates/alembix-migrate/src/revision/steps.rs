@@ -76,6 +76,30 @@ pub(crate) fn parts(text: &str, first_transactional: bool) -> Vec<(bool, usize, 
 }
 
 impl Revision {
+    /// Fails with [`Error::WrongDialect`] when the `-- dialect:` header
+    /// names a backend other than `dialect`.
+    ///
+    /// ```
+    /// use alembix_migrate::Revision;
+    /// use alembix_schema::Dialect;
+    /// let text = "-- revision: aaaaaaaaaaaa\n-- down_revision:\n-- dialect: postgres\n-- migrate:upgrade\nSELECT 1;\n";
+    /// let rev = Revision::parse("a.sql", text).unwrap();
+    /// assert!(rev.check_dialect(Dialect::Postgres).is_ok());
+    /// let err = rev.check_dialect(Dialect::Sqlite).unwrap_err().to_string();
+    /// assert!(err.contains("is written for PostgreSQL"), "{err}");
+    /// ```
+    pub fn check_dialect(&self, dialect: alembix_schema::Dialect) -> Result<()> {
+        match self.dialect {
+            Some(written) if written != dialect => Err(Error::WrongDialect {
+                revision: self.id.clone(),
+                path: self.path.clone(),
+                written,
+                running: dialect,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// A section's steps, each with its statements split by the dialect's
     /// rules and numbered in the section (from 1). Statements before the
     /// first marker form a transactional step, or a no-transaction one when
@@ -98,6 +122,7 @@ impl Revision {
         direction: Direction,
         dialect: alembix_schema::Dialect,
     ) -> Result<Vec<SectionStep>> {
+        self.check_dialect(dialect)?;
         let first_line = self.section_line(direction);
         let mut steps = Vec::new();
         let mut next = 1;
