@@ -258,7 +258,72 @@ async fn dialect_header(t: Cli) {
     assert!(t.table_exists("t_other").await);
 }
 
+/// `[hooks] post_write` runs on every revision file written (revision,
+/// merge, autogen, squash), with `{path}`; a failing hook is a warning and
+/// the file stays.
+async fn post_write_hooks(t: Cli) {
+    let cfg = std::fs::read_to_string(t.path().join("alembix.toml")).unwrap();
+    std::fs::write(
+        t.path().join("alembix.toml"),
+        format!("{cfg}[hooks]\npost_write = [\"echo '-- formatted' >> {{path}}\", \"echo {{path}} >> hooks.log\"]\n"),
+    )
+    .unwrap();
+    t.run(&["revision", "-m", "one", "--rev-id", &rid("a")])
+        .ok();
+    t.run(&[
+        "revision",
+        "-m",
+        "two",
+        "--head",
+        &rid("a"),
+        "--rev-id",
+        &rid("b"),
+    ])
+    .ok();
+    t.run(&[
+        "revision",
+        "-m",
+        "three",
+        "--head",
+        &rid("a"),
+        "--splice",
+        "--rev-id",
+        &rid("c"),
+    ])
+    .ok();
+    t.run(&["merge", "-m", "join", "heads"]).ok();
+    let log = std::fs::read_to_string(t.path().join("hooks.log")).unwrap();
+    assert_eq!(log.lines().count(), 4, "{log}");
+    for path in log.lines() {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.ends_with("-- formatted\n"), "{path}: {text}");
+    }
+    // Still revisions the graph reads.
+    t.run(&["heads"]).ok();
+    // A failing hook: a warning, the file kept, exit 0.
+    std::fs::write(
+        t.path().join("alembix.toml"),
+        format!("{cfg}[hooks]\npost_write = [\"exit 3\"]\n"),
+    )
+    .unwrap();
+    let out = t.run(&["revision", "-m", "four"]).ok();
+    assert!(
+        out.stderr.contains("post_write hook `exit 3` failed")
+            && out.stderr.contains("the file is kept"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        std::fs::read_dir(t.migrations()).unwrap().any(|e| e
+            .unwrap()
+            .path()
+            .to_string_lossy()
+            .ends_with("_four.sql"))
+    );
+}
+
 cli_tests!(
+    post_write_hooks,
     dialect_header,
     edit_opens_the_file,
     ensure_version_creates_the_tables,

@@ -53,7 +53,7 @@ pub enum ConfigError {
 
     /// The config file is not valid TOML or has an unknown key.
     #[error(
-        "{}: {message}; the keys are database_url, migrations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, connect_timeout, exclude_tables, schemas, [lint] allow",
+        "{}: {message}; the keys are database_url, migrations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, connect_timeout, exclude_tables, schemas, [lint] allow, [hooks] post_write",
         path.display()
     )]
     Syntax {
@@ -126,6 +126,14 @@ struct Raw {
     exclude_tables: Option<Vec<String>>,
     schemas: Option<Vec<String>>,
     lint: Option<RawLint>,
+    hooks: Option<RawHooks>,
+}
+
+/// The `[hooks]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHooks {
+    post_write: Option<Vec<String>>,
 }
 
 /// The `[lint]` table.
@@ -179,6 +187,9 @@ pub struct Config {
     pub schemas: Vec<String>,
     /// Lint rule ids accepted everywhere (`[lint] allow`).
     pub lint_allow: Vec<String>,
+    /// Commands run on each revision file written (`[hooks] post_write`),
+    /// `{path}` standing for the file.
+    pub post_write: Vec<String>,
 }
 
 /// Where the database URL came from, in order of precedence.
@@ -278,6 +289,7 @@ impl Config {
         let lint_allow = lint_allow(raw.lint)?;
         Ok(Config {
             lint_allow,
+            post_write: raw.hooks.and_then(|h| h.post_write).unwrap_or_default(),
             file,
             migrations: root.join(raw.migrations.unwrap_or_else(|| DEFAULT_MIGRATIONS.into())),
             models_configured: raw.models.is_some(),

@@ -73,6 +73,7 @@ pub(crate) async fn run(p: &Project, message: String, allow: Allow) -> Res<i32> 
     // The SQL is this backend's: running it on another is an error.
     rev.dialect = Some(db.dialect());
     let path = write_revision(&cfg.migrations, &rev)?;
+    super::post_write(p, &path);
     for op in &d.ops {
         out.line(&format!("  {}", alembix_autogen::autogen::describe(op)));
     }

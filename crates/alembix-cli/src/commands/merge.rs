@@ -16,6 +16,7 @@ pub(crate) fn run(p: &Project, revs: &[String], message: &str, labels: Vec<Strin
     }
     rev.branch_labels = labels;
     let path = write_revision(&p.cfg.migrations, &rev)?;
+    super::post_write(p, &path);
     p.out.line(&format!(
         "Generating {} ... done (merges {})",
         path.display(),

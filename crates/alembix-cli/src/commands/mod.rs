@@ -122,6 +122,36 @@ pub(crate) fn write_revision(dir: &Path, rev: &Revision) -> Res<PathBuf> {
     }
 }
 
+/// Runs the `[hooks] post_write` commands on a revision file just written,
+/// in order, each with `sh -c` and `{path}` replaced by the quoted path
+/// (appended when the command has no `{path}`). A failing hook is reported
+/// as a warning; the file is kept.
+pub(crate) fn post_write(p: &Project, path: &Path) {
+    let quoted = format!("'{}'", path.display().to_string().replace('\'', "'\\''"));
+    for hook in &p.cfg.post_write {
+        let cmd = if hook.contains("{path}") {
+            hook.replace("{path}", &quoted)
+        } else {
+            format!("{hook} {quoted}")
+        };
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&cmd)
+            .current_dir(&p.cfg.root)
+            .status();
+        match status {
+            Ok(s) if s.success() => {}
+            Ok(s) => p.out.warn(&format!(
+                "post_write hook `{hook}` failed ({s}) on {}; the file is kept as written",
+                path.display()
+            )),
+            Err(e) => p.out.warn(&format!(
+                "post_write hook `{hook}` could not start ({e}); the file is kept as written"
+            )),
+        }
+    }
+}
+
 /// What [`compare`] refuses besides foreign keys that name an unknown
 /// table or column or a column of another type.
 #[derive(Debug, Clone, Copy)]

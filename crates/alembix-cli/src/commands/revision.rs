@@ -9,6 +9,7 @@ use crate::error::Res;
 pub(crate) fn run(p: &Project, new: NewRevision) -> Res<i32> {
     let rev = p.m.graph.new_revision(new)?;
     let path = write_revision(&p.cfg.migrations, &rev)?;
+    super::post_write(p, &path);
     p.out
         .line(&format!("Generating {} ... done", path.display()));
     Ok(0)

@@ -10,6 +10,7 @@ use crate::error::Res;
 pub(crate) fn run(p: &Project, start: &str, end: &str, message: &str, delete: bool) -> Res<i32> {
     let sq = p.m.graph.squash(start, end, message)?;
     let done = sq.apply(&p.cfg.migrations, delete)?;
+    super::post_write(p, &done.path);
     p.out.line(&format!(
         "Squashed {} revisions into {} ({}); it replaces {}",
         sq.remove.len(),
