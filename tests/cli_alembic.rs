@@ -417,3 +417,121 @@ fn every_argument_has_help() {
         bare.join("\n")
     );
 }
+
+/// Runs `alembix args` in `dir` (no database needed).
+fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    let out = Command::new(alembix_bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `history --graph` draws the DAG (with `-i`, the current revisions);
+/// `graph` and `erd` print dot and Mermaid.
+#[test]
+fn pictures() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let d = dir.path();
+    let url = format!("sqlite://{}", d.join("app.db").display());
+    run_in(d, &["--database-url", &url, "init"]).ok();
+    let new = |args: &[&str]| run_in(d, &[&["revision"][..], args].concat()).ok();
+    new(&["-m", "a", "--rev-id", &rid("a")]);
+    new(&["-m", "b", "--rev-id", &rid("b")]);
+    new(&["-m", "c1", "--rev-id", &rid("c1")]);
+    new(&[
+        "-m",
+        "c2",
+        "--rev-id",
+        &rid("c2"),
+        "--head",
+        &rid("b"),
+        "--splice",
+        "--branch-label",
+        "feat",
+    ]);
+    run_in(d, &["merge", "-m", "join", "heads"]).ok();
+    run_in(d, &["upgrade", &rid("c1")]).ok();
+    let out = run_in(d, &["history", "--graph"]).ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 7, "{}", out.stdout);
+    assert!(
+        lines[0].starts_with("* ") && lines[0].contains("(mergepoint)"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(lines[1], "|\\", "{}", out.stdout);
+    assert_eq!(lines[4], "|/", "{}", out.stdout);
+    assert!(
+        lines[5].contains(&format!("{} (branchpoint), b", rid("b"))),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("(current)"),
+        "files only: {}",
+        out.stdout
+    );
+    let out = run_in(d, &["history", "--graph", "-i"]).ok();
+    assert!(
+        out.stdout.contains(&format!("{} (current), c1", rid("c1"))),
+        "{}",
+        out.stdout
+    );
+    let out = run_in(d, &["graph"]).ok();
+    assert!(
+        out.stdout.starts_with("digraph revisions {"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.stdout.matches(" -> ").count(), 5, "{}", out.stdout);
+    let out = run_in(d, &["graph", "--format", "mermaid"]).ok();
+    assert!(out.stdout.starts_with("flowchart BT\n"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains(&format!("r{} --> r{}", rid("b"), rid("c2"))),
+        "{}",
+        out.stdout
+    );
+    // The models' tables and foreign keys.
+    std::fs::create_dir(d.join("src")).unwrap();
+    std::fs::write(
+        d.join("src/models.rs"),
+        "use alembix::Model;\n#[derive(Model)]\n#[model(table = \"authors\")]\npub struct Author { pub id: i64, pub name: String }\n\
+         #[derive(Model)]\n#[model(table = \"posts\")]\npub struct Post { pub id: i64, #[column(references = \"authors.id\")] pub author_id: Option<i64>, pub title: String }\n",
+    )
+    .unwrap();
+    let out = run_in(d, &["erd", "--format", "mermaid"]).ok();
+    assert!(out.stdout.starts_with("erDiagram\n"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("  posts }o--|o authors : \"author_id\"\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("    integer author_id FK\n"),
+        "{}",
+        out.stdout
+    );
+    let out = run_in(d, &["erd"]).ok();
+    assert!(
+        out.stdout
+            .contains("posts -> authors [label=\"author_id\"]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("id: integer NOT NULL (PK)"),
+        "{}",
+        out.stdout
+    );
+}

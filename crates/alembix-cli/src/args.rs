@@ -21,6 +21,16 @@ pub(crate) struct Cli {
     pub command: Command,
 }
 
+/// Formats of the pictures (`graph`, `erd`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub(crate) enum PictureFormat {
+    /// Graphviz: `alembix graph | dot -Tsvg > graph.svg`.
+    #[default]
+    Dot,
+    /// A Mermaid flowchart or ER diagram, for a Markdown page.
+    Mermaid,
+}
+
 /// Output formats of the inspecting commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub(crate) enum Format {
@@ -155,6 +165,10 @@ pub(crate) enum Command {
         /// was applied); without it, history reads the files only.
         #[arg(short = 'i', long = "indicate-current")]
         indicate_current: bool,
+        /// Draw the revision graph as `git log --graph` does (branch and
+        /// merge points, labels; with -i the current revisions).
+        #[arg(long)]
+        graph: bool,
         /// Each revision in full.
         #[arg(short, long)]
         verbose: bool,
@@ -235,6 +249,19 @@ pub(crate) enum Command {
     Database {
         #[command(subcommand)]
         action: DatabaseAction,
+    },
+    /// Print the revision graph for Graphviz or Mermaid (reads files only).
+    Graph {
+        /// `dot` or `mermaid`.
+        #[arg(long, value_enum, default_value_t)]
+        format: PictureFormat,
+    },
+    /// Print the models' tables and foreign keys for Graphviz or Mermaid
+    /// (reads the model files only).
+    Erd {
+        /// `dot` or `mermaid`.
+        #[arg(long, value_enum, default_value_t)]
+        format: PictureFormat,
     },
     /// How to name a revision: the TARGET forms, with examples.
     #[command(long_about = TARGETS_HELP)]

@@ -16,7 +16,9 @@ use alembix_migrate::graph::NewRevision;
 use clap::Parser;
 
 use args::{Cli, Command};
-use commands::{Project, autogen, branches, check, current, database, diff, edit, ensure};
+use commands::{
+    Project, autogen, branches, check, current, database, diff, edit, ensure, erd, graph,
+};
 use commands::{heads, history, init, lint, merge, migrate, revision, show, squash, stamp};
 use output::Out;
 
@@ -132,9 +134,20 @@ async fn run(cli: Cli) -> error::Res<i32> {
         Command::History {
             rev_range,
             indicate_current,
+            graph,
             verbose,
             format,
-        } => history::run(&p, rev_range.as_deref(), indicate_current, verbose, format).await,
+        } => {
+            let opts = history::Options {
+                indicate_current,
+                graph,
+                verbose,
+                format,
+            };
+            history::run(&p, rev_range.as_deref(), opts).await
+        }
+        Command::Graph { format } => graph::run(&p, format),
+        Command::Erd { format } => erd::run(&p, format),
         Command::Lint { range, format } => lint::run(&p, range.as_deref(), format),
         Command::Show { rev, format } => show::run(&p, &rev, format).await,
         Command::Merge {

@@ -10,6 +10,8 @@ pub(crate) mod database;
 pub(crate) mod diff;
 pub(crate) mod edit;
 pub(crate) mod ensure;
+pub(crate) mod erd;
+pub(crate) mod graph;
 pub(crate) mod heads;
 pub(crate) mod history;
 pub(crate) mod init;
