@@ -322,7 +322,81 @@ async fn post_write_hooks(t: Cli) {
     );
 }
 
+/// `version_locations`: several script directories, one graph;
+/// `--version-path` chooses where a new revision goes.
+async fn version_locations(t: Cli) {
+    let cfg = std::fs::read_to_string(t.path().join("alembix.toml")).unwrap();
+    std::fs::write(
+        t.path().join("alembix.toml"),
+        format!("{cfg}version_locations = [\"billing/versions\"]\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(t.path().join("billing/versions")).unwrap();
+    table_rev(&t, "a", &[]);
+    let out = t
+        .run(&[
+            "revision",
+            "-m",
+            "billing",
+            "--rev-id",
+            &rid("b"),
+            "--version-path",
+            "billing/versions",
+            "--branch-label",
+            "billing",
+        ])
+        .ok();
+    assert!(out.stdout.contains("billing/versions/"), "{}", out.stdout);
+    let json = t.run(&["heads", "--format", "json"]).ok().json();
+    assert_eq!(json[0]["revision"], rid("b"));
+    assert_eq!(json[0]["down_revision"][0], rid("a"));
+    t.run(&["upgrade", "head"]).ok();
+    assert_eq!(t.versions().await, vec![rid("b")]);
+    assert!(t.table_exists("t_a").await);
+    // A merge revision into the second location, with a chosen id.
+    t.run(&[
+        "revision",
+        "-m",
+        "side",
+        "--head",
+        &rid("a"),
+        "--splice",
+        "--rev-id",
+        &rid("c"),
+    ])
+    .ok();
+    let out = t
+        .run(&[
+            "merge",
+            "-m",
+            "join",
+            "--rev-id",
+            &rid("d"),
+            "--version-path",
+            "billing/versions",
+            "heads",
+        ])
+        .ok();
+    assert!(
+        out.stdout.contains(&format!("billing/versions/")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains(&rid("d")), "{}", out.stdout);
+    // Not a script directory: refused, nothing written.
+    let out = t.run(&["revision", "-m", "x", "--version-path", "elsewhere"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("add it to `version_locations`"),
+        "{}",
+        out.stderr
+    );
+    t.run(&["upgrade", "head"]).ok();
+    assert_eq!(t.versions().await, vec![rid("d")]);
+}
+
 cli_tests!(
+    version_locations,
     post_write_hooks,
     dialect_header,
     edit_opens_the_file,

@@ -89,6 +89,10 @@ pub(crate) enum Command {
         /// The new revision's id (12 lowercase hex digits) instead of a random one.
         #[arg(long = "rev-id")]
         rev_id: Option<String>,
+        /// The script directory to write it to (one of `migrations` and
+        /// `version_locations`; default `migrations`).
+        #[arg(long = "version-path")]
+        version_path: Option<PathBuf>,
     },
     /// Apply revisions up to TARGET (default head).
     Upgrade {
@@ -207,6 +211,12 @@ pub(crate) enum Command {
         /// A branch label for the merge revision (repeat for several).
         #[arg(long = "branch-label")]
         branch_label: Vec<String>,
+        /// The new revision's id (12 lowercase hex digits) instead of a random one.
+        #[arg(long = "rev-id")]
+        rev_id: Option<String>,
+        /// The script directory to write it to (default `migrations`).
+        #[arg(long = "version-path")]
+        version_path: Option<PathBuf>,
         /// `heads`, or two or more heads (ids, prefixes or labels).
         #[arg(required = true)]
         revs: Vec<String>,

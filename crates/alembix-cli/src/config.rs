@@ -53,7 +53,7 @@ pub enum ConfigError {
 
     /// The config file is not valid TOML or has an unknown key.
     #[error(
-        "{}: {message}; the keys are database_url, migrations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, connect_timeout, exclude_tables, schemas, [lint] allow, [hooks] post_write",
+        "{}: {message}; the keys are database_url, migrations, version_locations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, connect_timeout, exclude_tables, schemas, [lint] allow, [hooks] post_write",
         path.display()
     )]
     Syntax {
@@ -89,6 +89,18 @@ pub enum ConfigError {
         value: String,
     },
 
+    /// `--version-path` names a directory that is not a script directory.
+    #[error(
+        "--version-path {}: not one of the script directories ({locations}); add it to `version_locations` in alembix.toml",
+        given.display()
+    )]
+    NotALocation {
+        /// The directory given.
+        given: PathBuf,
+        /// The script directories.
+        locations: String,
+    },
+
     /// A command that connects, without a database URL.
     #[error(
         "no database URL: set `database_url` in alembix.toml, the DATABASE_URL environment variable, or pass --database-url"
@@ -114,6 +126,7 @@ enum RawDuration {
 struct Raw {
     database_url: Option<String>,
     migrations: Option<String>,
+    version_locations: Option<Vec<String>>,
     models: Option<Vec<String>>,
     version_table: Option<String>,
     log_table: Option<String>,
@@ -155,8 +168,11 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Where [`Config::database_url`] came from.
     pub url_source: UrlSource,
-    /// The script directory.
+    /// The script directory (new revisions go there by default).
     pub migrations: PathBuf,
+    /// Further script directories read into the same graph
+    /// (`version_locations`, Alembic's name).
+    pub version_locations: Vec<PathBuf>,
     /// Globs of the Rust files autogen reads models from.
     pub models: Vec<String>,
     /// True when `models` was set in the config (not the default).
@@ -292,6 +308,12 @@ impl Config {
             post_write: raw.hooks.and_then(|h| h.post_write).unwrap_or_default(),
             file,
             migrations: root.join(raw.migrations.unwrap_or_else(|| DEFAULT_MIGRATIONS.into())),
+            version_locations: raw
+                .version_locations
+                .unwrap_or_default()
+                .iter()
+                .map(|d| root.join(d))
+                .collect(),
             models_configured: raw.models.is_some(),
             models: raw.models.unwrap_or_else(|| vec!["src/**/*.rs".into()]),
             root,
@@ -315,6 +337,41 @@ impl Config {
             exclude_tables: raw.exclude_tables.unwrap_or_default(),
             schemas: raw.schemas.unwrap_or_else(|| vec!["public".into()]),
         })
+    }
+
+    /// Every script directory: `migrations`, then `version_locations`
+    /// (each once).
+    pub fn locations(&self) -> Vec<PathBuf> {
+        let mut out = vec![self.migrations.clone()];
+        for d in &self.version_locations {
+            if !out.contains(d) {
+                out.push(d.clone());
+            }
+        }
+        out
+    }
+
+    /// The script directory a new revision goes to: `--version-path` when
+    /// given (it must be one of [`Config::locations`]), else `migrations`.
+    pub fn version_path(&self, given: Option<&Path>) -> Result<PathBuf, ConfigError> {
+        let Some(given) = given else {
+            return Ok(self.migrations.clone());
+        };
+        let cwd = working_dir()?;
+        let abs = cwd.join(given);
+        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        self.locations()
+            .into_iter()
+            .find(|l| canon(l) == canon(&abs))
+            .ok_or_else(|| ConfigError::NotALocation {
+                given: given.to_path_buf(),
+                locations: self
+                    .locations()
+                    .iter()
+                    .map(|l| l.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 
     /// The database URL, or an error saying where to set it.

@@ -94,8 +94,10 @@ async fn run(cli: Cli) -> error::Res<i32> {
             depends_on,
             splice,
             rev_id,
+            version_path,
         } => revision::run(
             &p,
+            version_path.as_deref(),
             NewRevision {
                 message,
                 head,
@@ -153,8 +155,17 @@ async fn run(cli: Cli) -> error::Res<i32> {
         Command::Merge {
             message,
             branch_label,
+            rev_id,
+            version_path,
             revs,
-        } => merge::run(&p, &revs, &message, branch_label),
+        } => {
+            let opts = merge::Options {
+                labels: branch_label,
+                rev_id,
+                version_path,
+            };
+            merge::run(&p, &revs, &message, opts)
+        }
         Command::Edit { rev } => edit::run(&p, &rev),
         Command::EnsureVersion { sql } => ensure::run(&p, sql).await,
         Command::Database { action } => database::run(&p, action).await,

@@ -71,7 +71,7 @@ impl Project {
             lock_timeout: cfg.lock_wait,
             command,
         };
-        let (graph, ignored) = RevisionGraph::load_listing(&cfg.migrations)?;
+        let (graph, ignored) = RevisionGraph::load_dirs(&cfg.locations())?;
         // Never skipped in silence: a file the user meant as a revision
         // shows up here.
         for entry in &ignored {

@@ -9,7 +9,13 @@ use crate::error::Res;
 /// `.squashed/` (or deletes them with `--delete`), all or nothing.
 pub(crate) fn run(p: &Project, start: &str, end: &str, message: &str, delete: bool) -> Res<i32> {
     let sq = p.m.graph.squash(start, end, message)?;
-    let done = sq.apply(&p.cfg.migrations, delete)?;
+    // The new file takes END's place, in END's script directory.
+    let dir = sq
+        .remove
+        .last()
+        .and_then(|f| f.parent())
+        .map_or_else(|| p.cfg.migrations.clone(), |d| d.to_path_buf());
+    let done = sq.apply(&dir, delete)?;
     super::post_write(p, &done.path);
     p.out.line(&format!(
         "Squashed {} revisions into {} ({}); it replaces {}",
@@ -23,7 +29,7 @@ pub(crate) fn run(p: &Project, start: &str, end: &str, message: &str, delete: bo
     } else {
         p.out.line(&format!(
             "The replaced files were moved to {} (never read as revisions; delete them when you no longer need them).",
-            p.cfg.migrations.join(SQUASHED_DIR).display()
+            dir.join(SQUASHED_DIR).display()
         ));
     }
     if let Some((dir, why)) = &done.leftover {

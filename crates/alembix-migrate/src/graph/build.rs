@@ -22,16 +22,43 @@ impl RevisionGraph {
     /// [`load`](Self::load), also returning the entries of `dir` that were
     /// not read (other files, subdirectories) so the caller can say so.
     pub fn load_listing(dir: &Path) -> Result<(RevisionGraph, Vec<Ignored>)> {
-        let files = script_dir::scan(dir)?;
-        let mut revisions = Vec::with_capacity(files.revisions.len());
-        for path in files.revisions {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                path: path.clone(),
-                source: e,
-            })?;
-            revisions.push(Revision::parse(&path, &text)?);
+        Self::load_dirs(&[dir.to_path_buf()])
+    }
+
+    /// [`load_listing`](Self::load_listing) of several script directories
+    /// (Alembic's `version_locations`): one graph of every directory's
+    /// revisions, which may name each other as parents.
+    ///
+    /// ```
+    /// use alembix_migrate::RevisionGraph;
+    /// let a = tempfile::tempdir().unwrap();
+    /// let b = tempfile::tempdir().unwrap();
+    /// std::fs::write(a.path().join("1_aaaaaaaaaaaa_a.sql"), "-- revision: aaaaaaaaaaaa\n-- down_revision:\n-- migrate:upgrade\n").unwrap();
+    /// std::fs::write(b.path().join("2_bbbbbbbbbbbb_b.sql"), "-- revision: bbbbbbbbbbbb\n-- down_revision: aaaaaaaaaaaa\n-- migrate:upgrade\n").unwrap();
+    /// let (g, _) = RevisionGraph::load_dirs(&[a.path().into(), b.path().into()]).unwrap();
+    /// assert_eq!(g.heads()[0].id, "bbbbbbbbbbbb");
+    /// ```
+    pub fn load_dirs(dirs: &[std::path::PathBuf]) -> Result<(RevisionGraph, Vec<Ignored>)> {
+        let mut revisions = Vec::new();
+        let mut ignored = Vec::new();
+        for dir in dirs {
+            let files = script_dir::scan(dir)?;
+            for path in files.revisions {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                    path: path.clone(),
+                    source: e,
+                })?;
+                revisions.push(Revision::parse(&path, &text)?);
+            }
+            // Another location inside this one is not an odd entry.
+            ignored.extend(
+                files
+                    .ignored
+                    .into_iter()
+                    .filter(|i| !dirs.iter().any(|d| same_dir(d, &i.path))),
+            );
         }
-        Ok((RevisionGraph::from_revisions(revisions)?, files.ignored))
+        Ok((RevisionGraph::from_revisions(revisions)?, ignored))
     }
 
     /// Builds the graph from `(file name, file text)` pairs (embedded migrations).
@@ -216,4 +243,12 @@ fn topological_order(revs: &Revs) -> Result<Vec<String>> {
         }
     }
     Ok(order)
+}
+
+/// Whether two paths name the same directory.
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
 }
