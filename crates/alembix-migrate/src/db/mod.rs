@@ -17,7 +17,7 @@
 //!   file keeps every other run out meanwhile.
 //!
 //! Each try of the lock is immediate; the session polls with backoff up to
-//! `lock_timeout`. The holder records itself (pid, host, start, command)
+//! `lock_wait`. The holder records itself (pid, host, start, command)
 //! where waiting runs read it: PostgreSQL's `application_name`, SQLite's
 //! lock file; MySQL/MariaDB names the holding connection from its process
 //! list. A session dropped with the lock held closes its connection.

@@ -34,7 +34,7 @@ pub(super) struct Run<'a> {
     pub rev: &'a Revision,
     pub parts: Vec<SectionStep>,
     pub log: RunLog,
-    pub lock_timeout: Duration,
+    pub lock_wait: Duration,
     pub started: Instant,
 }
 
@@ -90,7 +90,7 @@ impl Session {
         step: &Step,
         rev: &Revision,
         resume: Option<&ProgressRow>,
-        lock_timeout: Duration,
+        lock_wait: Duration,
     ) -> Result<Duration> {
         let parts = rev.steps(step.direction, self.dialect())?;
         let done = resume.map_or(0, |r| r.statements_done);
@@ -101,7 +101,7 @@ impl Session {
             rev,
             log: RunLog::new(&rev.id, step.direction, checksum, resume),
             parts,
-            lock_timeout,
+            lock_wait,
             started: Instant::now(),
         };
         let total = run.parts.len();
@@ -205,7 +205,7 @@ impl Session {
                 self.conn.raw("BEGIN").await?;
             }
             if let Err(e) = self.conn.raw(&st.sql).await {
-                self.after_failed_script(run.lock_timeout, wrap).await?;
+                self.after_failed_script(run.lock_wait, wrap).await?;
                 return Err(self.failure(run, k, from, n, e).await);
             }
             if let Some(open) = tx_control(&st.sql) {
@@ -217,7 +217,7 @@ impl Session {
             }
         }
         if self.sql().lock_is_transaction {
-            self.poll_lock(run.lock_timeout).await?;
+            self.poll_lock(run.lock_wait).await?;
         }
         self.begin_tx().await?;
         self.close_part(run, k, last).await
@@ -226,7 +226,7 @@ impl Session {
     /// Puts the session back after a statement outside the step's
     /// transaction failed (taking the lock again where the lock is the
     /// run's transaction, so unlock commits nothing).
-    async fn after_failed_script(&mut self, lock_timeout: Duration, wrapped: bool) -> Result<()> {
+    async fn after_failed_script(&mut self, lock_wait: Duration, wrapped: bool) -> Result<()> {
         let sql = self.sql();
         if wrapped {
             let _ = self.conn.raw("ROLLBACK").await;
@@ -235,7 +235,7 @@ impl Session {
             let _ = self.conn.raw(statement).await;
         }
         if sql.lock_is_transaction {
-            self.poll_lock(lock_timeout).await?;
+            self.poll_lock(lock_wait).await?;
         }
         Ok(())
     }
