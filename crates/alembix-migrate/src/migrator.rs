@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use alembix_driver::{Holder, LockHolder};
 
-use crate::db::{Database, ProgressRow, Session, TableNames};
+use crate::db::{Database, Limits, ProgressRow, RunContext, Session, TableNames};
 use crate::error::{Error, Result};
 use crate::graph::RevisionGraph;
 use crate::halfway::HalfWay;
@@ -149,6 +149,14 @@ impl Migrator {
         on_event(&Event::Planned {
             steps: steps.clone(),
         });
+        let cx = RunContext {
+            names: &names,
+            lock_wait: self.settings.lock_wait,
+            limits: Limits::of(&self.settings),
+        };
+        if !steps.is_empty() {
+            s.limit_run(&cx.limits.timeouts).await?;
+        }
         for (i, step) in steps.iter().enumerate() {
             let rev = self
                 .graph
@@ -159,9 +167,7 @@ impl Migrator {
                 message: rev.message.clone(),
             });
             let from = if i == 0 { resume.as_ref() } else { None };
-            let took = s
-                .run_revision(&names, step, rev, from, self.settings.lock_wait)
-                .await?;
+            let took = s.run_revision(&cx, step, rev, from, &mut *on_event).await?;
             on_event(&Event::StepFinished {
                 step: step.clone(),
                 duration: took,
@@ -372,10 +378,14 @@ impl Migrator {
     }
 }
 
-/// Releases the lock of a session from [`Migrator::begin`] and returns
-/// the run's result; on any path.
+/// Puts back the statements' limits and releases the lock of a session
+/// from [`Migrator::begin`], and returns the run's result; on any path.
 async fn finish<T>(mut s: Session, result: Result<T>) -> Result<T> {
-    match s.unlock().await {
+    let ended = match s.unlimit().await {
+        Ok(()) => s.unlock().await,
+        Err(e) => Err(e),
+    };
+    match ended {
         Ok(()) => result,
         Err(e) => {
             // The session is in an unknown state: drop it, which ends the
@@ -383,5 +393,18 @@ async fn finish<T>(mut s: Session, result: Result<T>) -> Result<T> {
             s.discard();
             result.and(Err(e))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs can be spawned on a multi-threaded runtime (an application
+    /// migrating at start-up): their futures are `Send`.
+    #[allow(dead_code)]
+    fn runs_are_send(m: &Migrator, db: &Database, events: &mut (dyn FnMut(&Event) + Send)) {
+        fn send<T: Send>(_: T) {}
+        send(m.run_with(db, Direction::Up, "head", RunOptions::default(), events));
     }
 }

@@ -78,10 +78,10 @@ const BLOCKERS: &str = "SELECT CAST(p.ID AS SIGNED), CAST(CONCAT(p.USER, '@', p.
 fn blocker(
     (id, who, db, open, query, command): (i64, String, String, i64, String, String),
 ) -> crate::Blocker {
-    let state = if command == "Sleep" {
-        "idle in transaction".to_string()
-    } else {
-        command.to_lowercase()
+    let state = match command.as_str() {
+        "Sleep" => "idle in transaction".to_string(),
+        "Query" => "active".to_string(),
+        other => other.to_lowercase(),
     };
     let db = if db.is_empty() {
         String::new()

@@ -31,7 +31,11 @@
 //! database's half-way mark: a later run resumes after its last finished
 //! statement, and a failure reports what the log says committed.
 
+mod concurrent;
+mod failure;
 mod kinds;
+mod limits;
+mod names;
 mod progress;
 mod session;
 mod step;
@@ -45,8 +49,10 @@ use alembix_schema::Dialect;
 use crate::error::{Error, Result};
 use crate::step::Direction;
 
+pub(crate) use limits::Limits;
 pub(crate) use progress::ProgressRow;
 pub(crate) use session::Session;
+pub(crate) use step::RunContext;
 pub(crate) use tables::{TableNames, log_table_sql, version_table_sql};
 
 /// The URL with its password replaced by `***`, for messages.

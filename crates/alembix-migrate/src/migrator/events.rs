@@ -1,5 +1,6 @@
 //! What a run tells while it goes, for output (progress bars, logs).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use alembix_driver::Holder;
@@ -42,6 +43,36 @@ pub enum Event {
         revision: String,
         /// The statement skipped.
         statement: NextStatement,
+    },
+    /// A statement waited longer than `lock_timeout` for a lock; its step
+    /// was rolled back (a no-transaction step: that statement) and runs
+    /// again after `wait`.
+    LockRetry {
+        /// The revision.
+        revision: String,
+        /// Its file.
+        path: PathBuf,
+        /// The statement's line in the file.
+        line: usize,
+        /// The statement's number in its section.
+        statement: usize,
+        /// The database's message.
+        message: String,
+        /// The try that failed (from 1).
+        tries: u32,
+        /// How many tries there are at most (`lock_retries` + 1).
+        of: u32,
+        /// The pause before the next try.
+        wait: Duration,
+    },
+    /// An index that a concurrent build had left invalid (a failed or
+    /// killed `CREATE INDEX CONCURRENTLY`) was dropped before the
+    /// statement that builds it runs.
+    InvalidIndexDropped {
+        /// The revision whose statement builds the index.
+        revision: String,
+        /// The index, as SQL names it.
+        index: String,
     },
     /// A step ran and was recorded.
     StepFinished {
