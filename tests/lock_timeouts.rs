@@ -297,6 +297,53 @@ async fn killed_concurrent_build(t: Cli) {
     assert_eq!(t.versions().await, vec![rid("02")]);
 }
 
+/// PostgreSQL: `statement_timeout` ends a statement that runs too long;
+/// it is not tried again.
+async fn statement_timeout_ends_long_statements(t: Cli) {
+    t.rev("01", &[], "SELECT pg_sleep(3);", "SELECT 1;");
+    std::fs::write(
+        t.path().join("alembix.toml"),
+        format!(
+            "database_url = \"{}\"\nmigrations = \"migrations\"\nstatement_timeout = \"500ms\"\n",
+            t.url
+        ),
+    )
+    .unwrap();
+    let out = t.run(&["upgrade", "head"]).expect(2);
+    assert!(out.stderr.contains("statement timeout"), "{}", out.stderr);
+    assert!(!out.stderr.contains("trying again"), "{}", out.stderr);
+    assert!(t.versions().await.is_empty());
+}
+
+/// MariaDB: an `ALTER` whose `ALGORITHM=` clause the change cannot have
+/// fails with what to do.
+async fn refused_online_alter(t: Cli) {
+    t.rev(
+        "01",
+        &[],
+        "CREATE TABLE busy (id integer);",
+        "DROP TABLE busy;",
+    );
+    t.rev(
+        "02",
+        &["01"],
+        "ALTER TABLE busy MODIFY id bigint, ALGORITHM=INSTANT;",
+        "SELECT 1;",
+    );
+    let out = t.run(&["upgrade", "head"]).expect(2);
+    let err = &out.stderr;
+    assert!(err.contains("ALGORITHM=INSTANT is not supported"), "{err}");
+    assert!(
+        err.contains("hint: the server would copy the table or block its writes"),
+        "{err}"
+    );
+    assert!(
+        err.contains("quiet window") && err.contains("online_ddl = false"),
+        "{err}"
+    );
+    assert_eq!(t.versions().await, vec![rid("01")]);
+}
+
 macro_rules! on {
     ($case:ident, $($kind:ident),*) => {
         $( ::paste::paste! {
@@ -311,3 +358,5 @@ macro_rules! on {
 on!(gives_up_naming_the_blocker, Postgres, MariaDb);
 on!(retry_after_release, Postgres, MariaDb);
 on!(killed_concurrent_build, Postgres);
+on!(statement_timeout_ends_long_statements, Postgres);
+on!(refused_online_alter, MariaDb);
