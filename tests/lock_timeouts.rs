@@ -161,12 +161,34 @@ async fn gives_up_naming_the_blocker(t: Cli) {
     assert!(!t.table_exists("busy").await && !t.table_exists("side").await);
 }
 
-/// Runs `upgrade head` while a blocker holds `busy` for about 1.5 s; the
-/// run's stderr.
+/// Whether a statement of the run waits for a lock on `busy` now.
+async fn alter_waits(t: &Cli) -> bool {
+    let sql = match t.backend() {
+        alembix::Backend::Postgres => {
+            "SELECT COUNT(*)::text FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE busy%'"
+        }
+        _ => {
+            "SELECT CAST(COUNT(*) AS CHAR) FROM information_schema.PROCESSLIST \
+             WHERE DB = DATABASE() AND STATE = 'Waiting for table metadata lock'"
+        }
+    };
+    t.strings(sql).await != vec!["0"]
+}
+
+/// Runs `upgrade head` while a blocker holds `busy`, ending the blocker
+/// about 1.2 s after the run's statement starts waiting (in the pause
+/// after its first 1 s try); the run's stderr.
 async fn upgrade_past_blocker(t: &Cli) -> String {
     let (blocker, _) = Blocker::open(t).await;
-    let child = t.spawn(&["upgrade", "head"]);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut child = t.spawn(&["upgrade", "head"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !alter_waits(t).await {
+        assert!(child.try_wait().unwrap().is_none(), "alembix ended early");
+        assert!(Instant::now() < deadline, "the statement never waited");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     blocker.end().await;
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
