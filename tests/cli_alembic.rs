@@ -219,10 +219,19 @@ async fn dialect_header(t: Cli) {
     } else {
         ("sqlite", "SQLite")
     };
+    // A portable revision first: it must not run either.
+    t.write(
+        &format!("20261122_1000_{}_x.sql", rid("e")),
+        &format!(
+            "-- revision: {}\n-- down_revision: {parent}\n-- message: x\n\n-- migrate:upgrade\nCREATE TABLE t_x (id integer);\n\n-- migrate:downgrade\nDROP TABLE t_x;\n",
+            rid("e")
+        ),
+    );
     let header = |dialect: &str| {
         format!(
-            "-- revision: {}\n-- down_revision: {parent}\n-- message: other\n-- dialect: {dialect}\n\n-- migrate:upgrade\nCREATE TABLE t_other (id integer);\n\n-- migrate:downgrade\nDROP TABLE t_other;\n",
-            rid("b")
+            "-- revision: {}\n-- down_revision: {}\n-- message: other\n-- dialect: {dialect}\n\n-- migrate:upgrade\nCREATE TABLE t_other (id integer);\n\n-- migrate:downgrade\nDROP TABLE t_other;\n",
+            rid("b"),
+            rid("e")
         )
     };
     let name = format!("20261122_1000_{}_other.sql", rid("b"));
@@ -237,6 +246,7 @@ async fn dialect_header(t: Cli) {
         out.stderr
     );
     assert!(!t.table_exists("t_other").await);
+    assert!(!t.table_exists("t_x").await, "a revision before it ran");
     let out = t.run(&["upgrade", "head", "--sql"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     // An unknown backend is a parse error at its line.

@@ -13,15 +13,15 @@ pub const FILE_NAME: &str = "alembix.toml";
 
 /// How long to wait for another run's migration lock unless `lock_wait`
 /// says otherwise.
-pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(600);
+pub const DEFAULT_LOCK_WAIT: Duration = alembix_migrate::DEFAULT_LOCK_WAIT;
 
 /// How long one DDL statement may wait for a table lock unless
 /// `lock_timeout` says otherwise (PostgreSQL `SET LOCAL lock_timeout`).
-pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+pub const DEFAULT_LOCK_TIMEOUT: Duration = alembix_migrate::DEFAULT_LOCK_TIMEOUT;
 
 /// How many times a step that hit `lock_timeout` is tried again unless
 /// `lock_retries` says otherwise.
-pub const DEFAULT_LOCK_RETRIES: u32 = 5;
+pub const DEFAULT_LOCK_RETRIES: u32 = alembix_migrate::DEFAULT_LOCK_RETRIES;
 
 /// How long to wait for a connection unless `connect_timeout` says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -176,6 +176,14 @@ impl Progress {
         }
     }
 
+    /// A line on stderr while steps run (above the bar on a terminal).
+    pub fn note(&mut self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
     pub fn done_one(&mut self) {
         if let Some(bar) = &self.bar {
             bar.inc(1);

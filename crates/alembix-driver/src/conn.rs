@@ -5,6 +5,7 @@ use sea_query::{Value, Values};
 use crate::backend::{Backend, BackendConn, backend_sql};
 use crate::lock::{LockAttempt, LockHolder, MigrationLock};
 use crate::pool::{query, raw_sql};
+use crate::safety::Blocker;
 use crate::{Dialect, Done, Rows};
 
 /// One connection taken from a [`Pool`](crate::Pool) for as long as it is
@@ -83,6 +84,15 @@ impl Connection {
     /// commits the transaction that holds it, then frees the lock file).
     pub async fn unlock(&mut self, lock: MigrationLock) -> sqlx::Result<()> {
         dispatch!(Connection, self, c => (**c).unlock(lock).await)
+    }
+
+    /// The sessions that hold locks on `relations` (names as SQL writes
+    /// them, possibly schema-qualified), for the message of a statement
+    /// that waited too long: PostgreSQL's sessions with granted locks on
+    /// them; MySQL/MariaDB's connections with open transactions (the
+    /// server does not say which holds a metadata lock); none on SQLite.
+    pub async fn lock_blockers(&mut self, relations: &[String]) -> sqlx::Result<Vec<Blocker>> {
+        dispatch!(Connection, self, c => (**c).blockers(relations).await)
     }
 
     /// Closes the connection when it is dropped instead of handing it back

@@ -56,6 +56,7 @@ mod error;
 mod lock;
 mod pool;
 mod rows;
+mod safety;
 mod tx;
 mod url;
 
@@ -66,6 +67,7 @@ pub use error::Error;
 pub use lock::{Holder, LockAttempt, LockHolder, MigrationLock};
 pub use pool::{Pool, PoolOptions};
 pub use rows::{Done, Row, RowDecoder, Rows};
+pub use safety::{Blocker, FailureKind, TimeoutScope, Timeouts};
 pub use sea_query::Values;
 pub use tx::Transaction;
 pub use url::{parse_url, redact, redact_in};

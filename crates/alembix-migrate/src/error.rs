@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod lock;
 mod statement;
 mod text;
 
+pub use lock::LockFailure;
 pub use statement::StatementFailure;
 
 /// Result with [`Error`].
@@ -369,6 +371,12 @@ pub enum Error {
     /// A statement of a revision failed (boxed: it is large).
     #[error("{0}")]
     Statement(Box<StatementFailure>),
+
+    /// A statement of a revision waited longer than `lock_timeout` for a
+    /// lock on every try (boxed: it is large): the sessions in its way and
+    /// what to do.
+    #[error("{0}")]
+    LockNotAvailable(Box<LockFailure>),
 
     /// The database is half-way through a revision this run does not finish.
     #[error(

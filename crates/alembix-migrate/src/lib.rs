@@ -23,8 +23,8 @@ pub use error::{Error, Link, Result};
 pub use graph::{BASE, RevisionGraph, describe_versions};
 pub use halfway::{HalfWay, NextStatement};
 pub use migrator::{
-    DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE, Drift, Event, LogDirection, LogEntry, Migrator,
-    RunOptions, Settings,
+    DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT, DEFAULT_LOG_TABLE,
+    DEFAULT_VERSION_TABLE, Drift, Event, LogDirection, LogEntry, Migrator, RunOptions, Settings,
 };
 pub use revision::Revision;
 pub use step::{Direction, Step, VersionChange};

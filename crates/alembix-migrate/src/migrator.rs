@@ -9,110 +9,20 @@ use serde::Serialize;
 
 use alembix_driver::{Holder, LockHolder};
 
-use crate::db::{Database, ProgressRow, Session, TableNames};
+use crate::db::{Database, Limits, ProgressRow, RunContext, Session, TableNames};
 use crate::error::{Error, Result};
 use crate::graph::RevisionGraph;
-use crate::halfway::{HalfWay, NextStatement};
+use crate::halfway::HalfWay;
 use crate::step::{Direction, Step, VersionChange};
 
-/// The version table's name unless configured otherwise.
-pub const DEFAULT_VERSION_TABLE: &str = "alembix_version";
+mod events;
+mod settings;
 
-/// The log table's name unless configured otherwise.
-pub const DEFAULT_LOG_TABLE: &str = "alembix_log";
-
-/// Names and limits the engine uses.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// The version table (default [`DEFAULT_VERSION_TABLE`]).
-    pub version_table: String,
-    /// The log table (default [`DEFAULT_LOG_TABLE`]).
-    pub log_table: String,
-    /// How long to wait for the migration lock (default 10 minutes): the
-    /// lock is tried with backoff until then, and the run fails with
-    /// [`Error::LockTimeout`] naming the holder
-    /// when the database knows it.
-    pub lock_timeout: Duration,
-    /// What this run is, as waiting processes see the lock's holder
-    /// (`alembix upgrade head`; default: the program's file name).
-    pub command: String,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            version_table: DEFAULT_VERSION_TABLE.into(),
-            log_table: DEFAULT_LOG_TABLE.into(),
-            lock_timeout: Duration::from_secs(600),
-            command: program_name(),
-        }
-    }
-}
-
-/// The running program's file name (never its arguments, which may hold
-/// a database URL).
-fn program_name() -> String {
-    std::env::args_os()
-        .next()
-        .as_deref()
-        .map(std::path::Path::new)
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "alembix".into())
-}
-
-/// Progress of a run, for output (progress bars, logs).
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// Another session holds the migration lock and the run will try
-    /// again (sent after each failed try: a few times in the first second,
-    /// then about once a second).
-    LockWaiting {
-        /// Who holds it, when the database names it.
-        holder: Option<Holder>,
-        /// How long this run has waited so far.
-        waited: Duration,
-    },
-    /// The lock is held and the plan is known (possibly empty: nothing to do).
-    Planned {
-        /// The steps about to run, in order.
-        steps: Vec<Step>,
-    },
-    /// A step is about to run.
-    StepStarted {
-        /// The step.
-        step: Step,
-        /// The revision's message.
-        message: String,
-    },
-    /// A run that had stopped half-way goes on (the first planned step).
-    Resuming {
-        /// Where it stopped.
-        halfway: HalfWay,
-    },
-    /// `--skip-statement` marked a statement finished without running it.
-    Skipped {
-        /// The revision.
-        revision: String,
-        /// The statement skipped.
-        statement: NextStatement,
-    },
-    /// A step ran and was recorded.
-    StepFinished {
-        /// The step.
-        step: Step,
-        /// How long its SQL and bookkeeping took.
-        duration: Duration,
-    },
-}
-
-/// Options of an upgrade or downgrade run.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RunOptions {
-    /// Mark the next unfinished statement of the half-way revision finished
-    /// without running it (after repairing it by hand), recorded in the log.
-    pub skip_statement: bool,
-}
+pub use events::Event;
+pub use settings::{
+    DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT, DEFAULT_LOG_TABLE,
+    DEFAULT_VERSION_TABLE, RunOptions, Settings,
+};
 
 /// Where a run reports its [`Event`]s.
 type Events<'a> = &'a mut (dyn FnMut(&Event) + Send);
@@ -160,7 +70,7 @@ pub struct Drift {
 pub struct Migrator {
     /// The revisions.
     pub graph: RevisionGraph,
-    /// Table names and the lock timeout.
+    /// Table names, the migration-lock wait and the statements' limits.
     pub settings: Settings,
 }
 
@@ -204,7 +114,7 @@ impl Migrator {
                 waited,
             })
         };
-        s.lock(&names, &me, self.settings.lock_timeout, &mut waiting)
+        s.lock(&names, &me, self.settings.lock_wait, &mut waiting)
             .await?;
         let rows = async {
             s.ensure_tables(&names).await?;
@@ -233,12 +143,27 @@ impl Migrator {
             Direction::Up => self.graph.plan_upgrade(&rows, target)?,
             Direction::Down => self.graph.plan_downgrade(&rows, target)?,
         };
+        // A revision written for another backend stops the run before any
+        // statement of it or of the revisions before it runs.
+        for step in &steps {
+            if let Some(rev) = self.graph.get(&step.revision) {
+                rev.check_dialect(s.dialect())?;
+            }
+        }
         let resume = self
             .resume_point(s, &names, direction, &mut steps, opts, &mut *on_event)
             .await?;
         on_event(&Event::Planned {
             steps: steps.clone(),
         });
+        let cx = RunContext {
+            names: &names,
+            lock_wait: self.settings.lock_wait,
+            limits: Limits::of(&self.settings),
+        };
+        if !steps.is_empty() {
+            s.limit_run(&cx.limits.timeouts).await?;
+        }
         for (i, step) in steps.iter().enumerate() {
             let rev = self
                 .graph
@@ -249,9 +174,7 @@ impl Migrator {
                 message: rev.message.clone(),
             });
             let from = if i == 0 { resume.as_ref() } else { None };
-            let took = s
-                .run_revision(&names, step, rev, from, self.settings.lock_timeout)
-                .await?;
+            let took = s.run_revision(&cx, step, rev, from, &mut *on_event).await?;
             on_event(&Event::StepFinished {
                 step: step.clone(),
                 duration: took,
@@ -476,10 +399,14 @@ impl Migrator {
     }
 }
 
-/// Releases the lock of a session from [`Migrator::begin`] and returns
-/// the run's result; on any path.
+/// Puts back the statements' limits and releases the lock of a session
+/// from [`Migrator::begin`], and returns the run's result; on any path.
 async fn finish<T>(mut s: Session, result: Result<T>) -> Result<T> {
-    match s.unlock().await {
+    let ended = match s.unlimit().await {
+        Ok(()) => s.unlock().await,
+        Err(e) => Err(e),
+    };
+    match ended {
         Ok(()) => result,
         Err(e) => {
             // The session is in an unknown state: drop it, which ends the
@@ -487,5 +414,18 @@ async fn finish<T>(mut s: Session, result: Result<T>) -> Result<T> {
             s.discard();
             result.and(Err(e))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs can be spawned on a multi-threaded runtime (an application
+    /// migrating at start-up): their futures are `Send`.
+    #[allow(dead_code)]
+    fn runs_are_send(m: &Migrator, db: &Database, events: &mut (dyn FnMut(&Event) + Send)) {
+        fn send<T: Send>(_: T) {}
+        send(m.run_with(db, Direction::Up, "head", RunOptions::default(), events));
     }
 }

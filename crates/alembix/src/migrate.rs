@@ -8,7 +8,8 @@
 use std::time::Duration;
 
 use alembix_migrate::{
-    DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE, Database, Migrator, RevisionGraph, Settings,
+    DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT, DEFAULT_LOG_TABLE,
+    DEFAULT_VERSION_TABLE, Database, Migrator, RevisionGraph, Settings,
 };
 
 pub use alembix_migrate::{Direction, Step};
@@ -43,19 +44,28 @@ pub struct EmbeddedMigrations {
     files: &'static [(&'static str, &'static str)],
     version_table: &'static str,
     log_table: &'static str,
+    lock_wait: Duration,
     lock_timeout: Duration,
+    statement_timeout: Option<Duration>,
+    lock_retries: u32,
 }
 
 impl EmbeddedMigrations {
     /// Revisions from `(file name, file text)` pairs, with the default
     /// version table [`DEFAULT_VERSION_TABLE`], log table
-    /// [`DEFAULT_LOG_TABLE`] and a lock timeout of 10 minutes.
+    /// [`DEFAULT_LOG_TABLE`], a wait of 10 minutes for another process's
+    /// migration lock, and the statements' limits of `alembix.toml`'s
+    /// defaults (`lock_timeout` 5 s, no `statement_timeout`,
+    /// `lock_retries` 5).
     pub const fn new(files: &'static [(&'static str, &'static str)]) -> Self {
         EmbeddedMigrations {
             files,
             version_table: DEFAULT_VERSION_TABLE,
             log_table: DEFAULT_LOG_TABLE,
-            lock_timeout: Duration::from_secs(600),
+            lock_wait: DEFAULT_LOCK_WAIT,
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            statement_timeout: None,
+            lock_retries: DEFAULT_LOCK_RETRIES,
         }
     }
 
@@ -72,11 +82,63 @@ impl EmbeddedMigrations {
     }
 
     /// How long to wait for another process's migration lock (default 10
-    /// minutes): the lock is tried with backoff until then, after which
+    /// minutes; `lock_wait` in `alembix.toml`): the lock is tried with
+    /// backoff until then, after which
     /// [`upgrade`](EmbeddedMigrations::upgrade) fails naming the holder
     /// when the database knows it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use alembix::migrate::EmbeddedMigrations;
+    /// static M: EmbeddedMigrations = EmbeddedMigrations::new(&[]).lock_wait(Duration::from_secs(30));
+    /// assert_eq!(M.migrator().unwrap().settings.lock_wait, Duration::from_secs(30));
+    /// ```
+    pub const fn lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// How long one statement of a revision may wait for a lock on a table
+    /// that another session holds (default 5 s; zero: no limit;
+    /// `lock_timeout` in `alembix.toml`) before its step is rolled back and
+    /// tried again; see [`Settings::lock_timeout`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use alembix::migrate::EmbeddedMigrations;
+    /// static M: EmbeddedMigrations = EmbeddedMigrations::new(&[]).lock_timeout(Duration::from_secs(2));
+    /// assert_eq!(M.migrator().unwrap().settings.lock_timeout, Duration::from_secs(2));
+    /// ```
     pub const fn lock_timeout(mut self, timeout: Duration) -> Self {
         self.lock_timeout = timeout;
+        self
+    }
+
+    /// How long one statement of a revision may run (default: no limit;
+    /// PostgreSQL only; `statement_timeout` in `alembix.toml`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use alembix::migrate::EmbeddedMigrations;
+    /// static M: EmbeddedMigrations = EmbeddedMigrations::new(&[]).statement_timeout(Some(Duration::from_secs(600)));
+    /// assert_eq!(M.migrator().unwrap().settings.statement_timeout, Some(Duration::from_secs(600)));
+    /// ```
+    pub const fn statement_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.statement_timeout = timeout;
+        self
+    }
+
+    /// How many times a step whose statement hit the lock timeout is
+    /// tried again, with a growing pause (default 5; `lock_retries` in
+    /// `alembix.toml`); see [`Settings::lock_retries`].
+    ///
+    /// ```
+    /// use alembix::migrate::EmbeddedMigrations;
+    /// static M: EmbeddedMigrations = EmbeddedMigrations::new(&[]).lock_retries(0);
+    /// assert_eq!(M.migrator().unwrap().settings.lock_retries, 0);
+    /// ```
+    pub const fn lock_retries(mut self, retries: u32) -> Self {
+        self.lock_retries = retries;
         self
     }
 
@@ -95,7 +157,10 @@ impl EmbeddedMigrations {
         let settings = Settings {
             version_table: self.version_table.to_string(),
             log_table: self.log_table.to_string(),
+            lock_wait: self.lock_wait,
             lock_timeout: self.lock_timeout,
+            statement_timeout: self.statement_timeout,
+            lock_retries: self.lock_retries,
             ..Settings::default()
         };
         Ok(Migrator::new(self.graph()?, settings))

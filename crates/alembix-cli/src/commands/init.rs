@@ -35,7 +35,7 @@ pub(crate) fn run(explicit: Option<&Path>, dir: Option<&Path>, url: Option<&str>
          # log_table = \"{DEFAULT_LOG_TABLE}\"\n\
          # online_ddl = true                            # PostgreSQL CONCURRENTLY / NOT VALID, MySQL ALGORITHM on existing tables\n\
          # lock_timeout = \"5s\"                          # how long one statement may wait for a table lock\n\
-         # statement_timeout = \"10m\"                    # how long one statement may run (default: no limit)\n\
+         # statement_timeout = \"10m\"                    # how long one statement may run (PostgreSQL; default: no limit)\n\
          # lock_retries = 5                              # tries again after a lock timeout, with backoff\n\
          # lock_wait = \"10m\"                            # wait for another migration's lock\n\
          # connect_timeout = \"5s\"                       # wait for the server to accept a connection\n\

@@ -27,6 +27,59 @@ fn running_line(p: &Project, step: &Step, message: &str) -> String {
     }
 }
 
+/// The line of a skipped statement or a resumed revision.
+fn resume_line(e: &Event) -> String {
+    match e {
+        Event::Skipped {
+            revision,
+            statement,
+        } => format!(
+            "Skipped statement {} of revision {revision} (line {}), recorded in the log: {}",
+            statement.number,
+            statement.line,
+            statement.sql.trim()
+        ),
+        Event::Resuming { halfway } => {
+            let at = match &halfway.next {
+                Some(n) => format!("at statement {} of {}", n.number, halfway.statements),
+                None => "with its version-table change only".to_string(),
+            };
+            format!(
+                "Resuming revision {} ({}) {at}: {}",
+                halfway.revision,
+                halfway.direction.as_str(),
+                halfway.summary()
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+/// The stderr line of a lock retry or a dropped invalid index.
+fn safety_note(e: &Event) -> String {
+    match e {
+        Event::LockRetry {
+            revision,
+            path,
+            line,
+            statement,
+            message,
+            tries,
+            of,
+            wait,
+        } => format!(
+            "lock timeout: statement {statement} of revision {revision} ({}:{line}) waited longer than lock_timeout ({message}); rolled back, trying again in {:.1} s (try {} of {of})",
+            path.display(),
+            wait.as_secs_f64(),
+            tries + 1
+        ),
+        Event::InvalidIndexDropped { revision, index } => format!(
+            "dropped index {index}: an earlier concurrent build that did not finish left it invalid; revision {revision} builds it again"
+        ),
+        _ => String::new(),
+    }
+}
+
 /// Runs `upgrade` or `downgrade` to `target`, printing the warnings of the
 /// revisions about to run first. A downgrade with warnings asks on a
 /// terminal unless `yes`; a refusal exits 2 with nothing run.
@@ -76,27 +129,10 @@ pub(crate) async fn run(
         }
         Event::StepStarted { step, message } => progress.step(&running_line(p, step, message)),
         Event::StepFinished { .. } => progress.done_one(),
-        Event::Skipped {
-            revision,
-            statement,
-        } => out.line(&format!(
-            "Skipped statement {} of revision {revision} (line {}), recorded in the log: {}",
-            statement.number,
-            statement.line,
-            statement.sql.trim()
-        )),
-        Event::Resuming { halfway } => {
-            let at = match &halfway.next {
-                Some(n) => format!("at statement {} of {}", n.number, halfway.statements),
-                None => "with its version-table change only".to_string(),
-            };
-            out.line(&format!(
-                "Resuming revision {} ({}) {at}: {}",
-                halfway.revision,
-                halfway.direction.as_str(),
-                halfway.summary()
-            ))
+        Event::LockRetry { .. } | Event::InvalidIndexDropped { .. } => {
+            progress.note(&safety_note(e))
         }
+        Event::Skipped { .. } | Event::Resuming { .. } => out.line(&resume_line(e)),
     };
     let opts = RunOptions { skip_statement };
     let result = p.m.run_with(&db, dir, target, opts, &mut on_event).await;

@@ -68,7 +68,10 @@ impl Project {
         let settings = Settings {
             version_table: cfg.version_table.clone(),
             log_table: cfg.log_table.clone(),
-            lock_timeout: cfg.lock_wait,
+            lock_wait: cfg.lock_wait,
+            lock_timeout: cfg.lock_timeout,
+            statement_timeout: cfg.statement_timeout,
+            lock_retries: cfg.lock_retries,
             command,
         };
         let (graph, ignored) = RevisionGraph::load_dirs(&cfg.locations())?;

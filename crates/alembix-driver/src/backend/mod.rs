@@ -10,6 +10,7 @@ pub(crate) mod sqlite;
 use alembix_schema::Dialect;
 
 use crate::lock::{LockAttempt, LockHolder, MigrationLock};
+use crate::safety::{Blocker, FailureKind, TimeoutScope, Timeouts};
 
 /// The SQL a backend speaks where the engine writes its own statements
 /// (the version and log tables, the migration lock, transactions).
@@ -52,6 +53,22 @@ pub struct BackendSql {
     /// script's own transaction, say of a table rebuild, and turn foreign
     /// keys on again). Their errors do not matter.
     pub after_failed_script: &'static [&'static str],
+    /// The statements that set `Timeouts` at a scope (empty where the
+    /// backend sets none there): PostgreSQL `SET LOCAL` in a transaction
+    /// and `SET` for a session; MySQL/MariaDB `lock_wait_timeout` for the
+    /// run (its `max_execution_time` covers `SELECT` only, so statement
+    /// limits are not set); SQLite nothing.
+    pub set_timeouts: fn(&Timeouts, TimeoutScope) -> Vec<String>,
+    /// The statements that put back what `set_timeouts` set at a scope
+    /// that outlives a transaction.
+    pub reset_timeouts: fn(TimeoutScope) -> &'static [&'static str],
+    /// A count of the invalid indexes (left by a concurrent build that
+    /// failed or was killed) named by the one parameter, written as SQL
+    /// writes a possibly schema-qualified name; `None` where indexes are
+    /// never left invalid.
+    pub invalid_index: Option<&'static str>,
+    /// The statement that ends the session of an id a [`Blocker`] names.
+    pub end_session: fn(i64) -> String,
 }
 
 impl BackendSql {
@@ -86,6 +103,30 @@ pub fn backend_sql(dialect: Dialect) -> &'static BackendSql {
     }
 }
 
+/// The kind of a database error, asked of each enabled backend.
+pub(crate) fn failure_kind(db: &dyn sqlx::error::DatabaseError) -> Option<FailureKind> {
+    #[cfg(feature = "postgres")]
+    if let Some(kind) = postgres::failure_kind(db) {
+        return Some(kind);
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(kind) = mysql::failure_kind(db) {
+        return Some(kind);
+    }
+    let _ = db;
+    None
+}
+
+/// No limits set, nothing to put back (SQLite).
+pub(crate) fn no_timeouts(_: &Timeouts, _: TimeoutScope) -> Vec<String> {
+    Vec::new()
+}
+
+/// Nothing to put back.
+pub(crate) fn no_reset(_: TimeoutScope) -> &'static [&'static str] {
+    &[]
+}
+
 /// A connection of one backend, as the engine uses it.
 #[allow(async_fn_in_trait)]
 pub(crate) trait BackendConn {
@@ -99,6 +140,13 @@ pub(crate) trait BackendConn {
     }
     /// Releases the lock.
     async fn unlock(&mut self, lock: MigrationLock) -> sqlx::Result<()>;
+    /// The sessions holding locks on `relations` (names as SQL writes
+    /// them), or with open transactions where the server cannot tell
+    /// which locks they hold; none where the backend cannot tell.
+    async fn blockers(&mut self, relations: &[String]) -> sqlx::Result<Vec<Blocker>> {
+        let _ = relations;
+        Ok(Vec::new())
+    }
 }
 
 /// A row of one backend.

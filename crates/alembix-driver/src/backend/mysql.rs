@@ -3,6 +3,7 @@
 use alembix_schema::Dialect;
 
 use super::BackendSql;
+use crate::safety::{TimeoutScope, Timeouts, seconds};
 
 pub(crate) const SQL: BackendSql = BackendSql {
     dialect: Dialect::MySql,
@@ -17,7 +18,85 @@ pub(crate) const SQL: BackendSql = BackendSql {
     database_exists: "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?",
     lock_is_transaction: false,
     after_failed_script: &[],
+    set_timeouts,
+    reset_timeouts,
+    invalid_index: None,
+    end_session: |id| format!("KILL {id}"),
 };
+
+/// `lock_wait_timeout` (metadata locks, whole seconds) for the run; DDL
+/// commits itself, so there is no transaction-local setting, and
+/// `max_execution_time` covers `SELECT` only, so no statement limit.
+fn set_timeouts(t: &Timeouts, scope: TimeoutScope) -> Vec<String> {
+    match (scope, t.lock) {
+        (TimeoutScope::Run, Some(lock)) => {
+            vec![format!("SET SESSION lock_wait_timeout = {}", seconds(lock))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The server's global value again, for the pool's next user.
+fn reset_timeouts(scope: TimeoutScope) -> &'static [&'static str] {
+    match scope {
+        TimeoutScope::Run => &["SET SESSION lock_wait_timeout = DEFAULT"],
+        _ => &[],
+    }
+}
+
+/// Error 1205 `ER_LOCK_WAIT_TIMEOUT` (metadata and row locks); 1845 and
+/// 1846 `ER_ALTER_OPERATION_NOT_SUPPORTED[_REASON]` (an `ALGORITHM=` or
+/// `LOCK=` clause the change cannot have).
+#[cfg(feature = "mysql")]
+pub(crate) fn failure_kind(
+    db: &dyn sqlx::error::DatabaseError,
+) -> Option<crate::safety::FailureKind> {
+    use crate::safety::FailureKind;
+    match db
+        .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()?
+        .number()
+    {
+        1205 => Some(FailureKind::LockTimeout),
+        1845 | 1846 => Some(FailureKind::OnlineAlterRefused),
+        _ => None,
+    }
+}
+
+/// The other connections with an open InnoDB transaction (any of them
+/// may hold the metadata lock a statement waits for; the server does not
+/// say which without the `metadata_lock_info` plugin): id, user@host,
+/// database, seconds open, statement, command.
+#[cfg(feature = "mysql")]
+const BLOCKERS: &str = "SELECT CAST(p.ID AS SIGNED), CAST(CONCAT(p.USER, '@', p.HOST) AS CHAR), \
+     CAST(COALESCE(p.DB, '') AS CHAR), CAST(TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS SIGNED), \
+     CAST(COALESCE(p.INFO, t.trx_query, '') AS CHAR), CAST(p.COMMAND AS CHAR) \
+     FROM information_schema.INNODB_TRX t \
+     JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id \
+     WHERE p.ID <> CONNECTION_ID() ORDER BY t.trx_started LIMIT 10";
+
+/// One row of [`BLOCKERS`] as a [`Blocker`](crate::Blocker).
+#[cfg(feature = "mysql")]
+fn blocker(
+    (id, who, db, open, query, command): (i64, String, String, i64, String, String),
+) -> crate::Blocker {
+    let state = match command.as_str() {
+        "Sleep" => "idle in transaction".to_string(),
+        "Query" => "active".to_string(),
+        other => other.to_lowercase(),
+    };
+    let db = if db.is_empty() {
+        String::new()
+    } else {
+        format!(", database {db}")
+    };
+    crate::Blocker {
+        id,
+        kind: "MySQL connection",
+        detail: format!("{state}, transaction open for {open} s, {who}{db}"),
+        query,
+        end_with: (SQL.end_session)(id),
+    }
+}
 
 /// Whether a server of this `VERSION()` has `INSERT ... RETURNING`
 /// (MariaDB 10.5 and later; MySQL has none).
@@ -51,7 +130,7 @@ mod live {
     use sqlx::pool::PoolConnection;
     use sqlx::{AssertSqlSafe, Row as _};
 
-    use super::{LOCK_NAME, mariadb_has_returning};
+    use super::{BLOCKERS, LOCK_NAME, blocker, mariadb_has_returning};
     use crate::backend::{Backend, BackendConn, BackendRow};
     use crate::lock::{Holder, LockAttempt, LockHolder, MigrationLock};
     use crate::url::{connect_error, invalid};
@@ -101,6 +180,12 @@ mod live {
                 .execute(self)
                 .await
                 .map(drop)
+        }
+
+        async fn blockers(&mut self, _relations: &[String]) -> sqlx::Result<Vec<crate::Blocker>> {
+            let rows: Vec<(i64, String, String, i64, String, String)> =
+                sqlx::query_as(BLOCKERS).fetch_all(self).await?;
+            Ok(rows.into_iter().map(blocker).collect())
         }
     }
 

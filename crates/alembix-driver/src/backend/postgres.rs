@@ -3,6 +3,7 @@
 use alembix_schema::Dialect;
 
 use super::BackendSql;
+use crate::safety::{TimeoutScope, Timeouts, millis};
 
 pub(crate) const SQL: BackendSql = BackendSql {
     dialect: Dialect::Postgres,
@@ -17,7 +18,51 @@ pub(crate) const SQL: BackendSql = BackendSql {
     database_exists: "SELECT COUNT(*) FROM pg_database WHERE datname = $1",
     lock_is_transaction: false,
     after_failed_script: &[],
+    set_timeouts,
+    reset_timeouts,
+    invalid_index: Some(
+        "SELECT COUNT(*) FROM pg_index WHERE indexrelid = to_regclass($1) AND NOT indisvalid",
+    ),
+    end_session: |id| format!("SELECT pg_terminate_backend({id})"),
 };
+
+/// `SET LOCAL` in a transaction, `SET` for a session (`0`: no limit);
+/// nothing for a run (each step sets its own).
+fn set_timeouts(t: &Timeouts, scope: TimeoutScope) -> Vec<String> {
+    let set = match scope {
+        TimeoutScope::Transaction => "SET LOCAL",
+        TimeoutScope::Session => "SET",
+        TimeoutScope::Run => return Vec::new(),
+    };
+    let value = |d: Option<std::time::Duration>| match d {
+        Some(d) => format!("'{}ms'", millis(d)),
+        None => "0".to_string(),
+    };
+    let mut out = vec![format!("{set} lock_timeout = {}", value(t.lock))];
+    // No statement limit configured: the session's own (a role's) stays.
+    if t.statement.is_some() {
+        out.push(format!("{set} statement_timeout = {}", value(t.statement)));
+    }
+    out
+}
+
+/// The session's values from before the step.
+fn reset_timeouts(scope: TimeoutScope) -> &'static [&'static str] {
+    match scope {
+        TimeoutScope::Session => &["RESET lock_timeout", "RESET statement_timeout"],
+        _ => &[],
+    }
+}
+
+/// SQLSTATE 55P03 `lock_not_available`: `lock_timeout` (or `NOWAIT`).
+#[cfg(feature = "postgres")]
+pub(crate) fn failure_kind(
+    db: &dyn sqlx::error::DatabaseError,
+) -> Option<crate::safety::FailureKind> {
+    use crate::safety::FailureKind;
+    let pg = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+    (pg.code() == "55P03").then_some(FailureKind::LockTimeout)
+}
 
 /// A stable 63-bit key for `pg_advisory_lock` from the lock's name.
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
@@ -38,6 +83,48 @@ const HOLDER: &str = "SELECT a.pid, COALESCE(a.application_name, ''), COALESCE(h
      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
      AND ((l.classid::bigint << 32) | l.objid::bigint) = $1 LIMIT 1";
+
+/// The other sessions of this database holding granted locks on the
+/// relation named by the one parameter: pid, state, seconds since their
+/// transaction began (-1: none), query, application, lock modes.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+const BLOCKERS: &str = "SELECT a.pid, COALESCE(a.state, ''), \
+     COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - a.xact_start)::float8, -1), \
+     COALESCE(a.query, ''), COALESCE(a.application_name, ''), \
+     string_agg(DISTINCT l.mode, ', ' ORDER BY l.mode) \
+     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+     WHERE l.locktype = 'relation' AND l.granted AND l.relation = to_regclass($1) \
+     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+     AND l.pid <> pg_backend_pid() \
+     GROUP BY a.pid, a.state, a.xact_start, a.query, a.application_name \
+     ORDER BY a.xact_start NULLS LAST LIMIT 10";
+
+/// One row of [`BLOCKERS`] for `relation` as a [`Blocker`](crate::Blocker).
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+fn blocker(
+    relation: &str,
+    (pid, state, open, query, app, modes): (i32, String, f64, String, String, String),
+) -> crate::Blocker {
+    let mut detail = vec![if state.is_empty() {
+        "state unknown".to_string()
+    } else {
+        state
+    }];
+    if open >= 0.0 {
+        detail.push(format!("transaction open for {open:.1} s"));
+    }
+    detail.push(format!("holds {modes} on {relation}"));
+    if !app.is_empty() {
+        detail.push(format!("application \"{app}\""));
+    }
+    crate::Blocker {
+        id: i64::from(pid),
+        kind: "PostgreSQL backend pid",
+        detail: detail.join(", "),
+        query,
+        end_with: (SQL.end_session)(i64::from(pid)),
+    }
+}
 
 /// The holder as `application_name` keeps it: its encoding cut to the
 /// 63 bytes PostgreSQL keeps.
@@ -80,7 +167,7 @@ mod live {
     use sqlx::postgres::{PgRow, Postgres};
     use sqlx::{AssertSqlSafe, Row as _};
 
-    use super::{HOLDER, application_name, lock_key, session_text};
+    use super::{BLOCKERS, HOLDER, application_name, blocker, lock_key, session_text};
     use crate::backend::{Backend, BackendConn, BackendRow};
     use crate::lock::{Holder, LockAttempt, LockHolder, MigrationLock};
     use crate::url::{connect_error, invalid};
@@ -133,6 +220,25 @@ mod live {
                 set_application_name(self, app).await?;
             }
             Ok(())
+        }
+
+        async fn blockers(&mut self, relations: &[String]) -> sqlx::Result<Vec<crate::Blocker>> {
+            let mut out: Vec<crate::Blocker> = Vec::new();
+            for relation in relations {
+                let rows: Vec<(i32, String, f64, String, String, String)> =
+                    sqlx::query_as(BLOCKERS)
+                        .bind(relation)
+                        .fetch_all(&mut *self)
+                        .await?;
+                for row in rows {
+                    let b = blocker(relation, row);
+                    match out.iter_mut().find(|o| o.id == b.id) {
+                        Some(seen) => seen.detail.push_str(&format!(", on {relation} too")),
+                        None => out.push(b),
+                    }
+                }
+            }
+            Ok(out)
         }
     }
 

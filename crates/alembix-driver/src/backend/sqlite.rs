@@ -17,6 +17,10 @@ pub(crate) const SQL: BackendSql = BackendSql {
     database_exists: "SELECT 0 WHERE ? IS NULL",
     lock_is_transaction: true,
     after_failed_script: &["ROLLBACK", "PRAGMA foreign_keys = ON"],
+    set_timeouts: super::no_timeouts,
+    reset_timeouts: super::no_reset,
+    invalid_index: None,
+    end_session: |_| String::new(),
 };
 
 /// How long a connection waits for a database another one is writing.

@@ -17,7 +17,7 @@
 //!   file keeps every other run out meanwhile.
 //!
 //! Each try of the lock is immediate; the session polls with backoff up to
-//! `lock_timeout`. The holder records itself (pid, host, start, command)
+//! `lock_wait`. The holder records itself (pid, host, start, command)
 //! where waiting runs read it: PostgreSQL's `application_name`, SQLite's
 //! lock file; MySQL/MariaDB names the holding connection from its process
 //! list. A session dropped with the lock held closes its connection.
@@ -31,7 +31,11 @@
 //! database's half-way mark: a later run resumes after its last finished
 //! statement, and a failure reports what the log says committed.
 
+mod concurrent;
+mod failure;
 mod kinds;
+mod limits;
+mod names;
 mod progress;
 mod session;
 mod step;
@@ -45,8 +49,10 @@ use alembix_schema::Dialect;
 use crate::error::{Error, Result};
 use crate::step::Direction;
 
+pub(crate) use limits::Limits;
 pub(crate) use progress::ProgressRow;
 pub(crate) use session::Session;
+pub(crate) use step::RunContext;
 pub(crate) use tables::{TableNames, log_table_sql, version_table_sql};
 
 /// The URL with its password replaced by `***`, for messages.

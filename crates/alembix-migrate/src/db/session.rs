@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use alembix_driver::{BackendSql, Connection, Values, backend_sql};
+use alembix_driver::{BackendSql, Connection, Timeouts, Values, backend_sql};
 use alembix_driver::{Holder, LockAttempt, LockHolder, MigrationLock};
 use alembix_schema::Dialect;
 
@@ -14,6 +14,10 @@ use crate::error::{Error, Result};
 pub(crate) struct Session {
     pub(super) conn: Connection,
     lock: Option<MigrationLock>,
+    /// The limits set for the session around a no-transaction step.
+    pub(super) session_limits: Option<Timeouts>,
+    /// Limits are set for the whole run and must be put back.
+    pub(super) run_limited: bool,
 }
 
 /// One row of the log table as read back.
@@ -31,7 +35,12 @@ const LONGEST_WAIT: Duration = Duration::from_secs(1);
 
 impl Session {
     pub(super) fn new(conn: Connection) -> Session {
-        Session { conn, lock: None }
+        Session {
+            conn,
+            lock: None,
+            session_limits: None,
+            run_limited: false,
+        }
     }
 
     pub(crate) fn dialect(&self) -> Dialect {

@@ -12,11 +12,14 @@ use std::time::{Duration, Instant};
 use alembix_driver::Values;
 use sea_query::Value;
 
+use super::failure::{Failed, StepError};
 use super::kinds::{is_dml, tx_control, wrappable};
+use super::limits::Limits;
 use super::progress::{ProgressRow, RunLog};
 use super::session::Session;
 use super::tables::TableNames;
-use crate::error::{Error, Result, StatementFailure};
+use crate::error::Result;
+use crate::migrator::Event;
 use crate::revision::{Revision, SectionStep};
 use crate::step::{Step, VersionChange};
 
@@ -27,6 +30,17 @@ fn text(s: &str) -> Value {
     Value::String(Some(s.to_string()))
 }
 
+/// What every revision of a run shares.
+pub(crate) struct RunContext<'a> {
+    /// The version and log tables.
+    pub names: &'a TableNames,
+    /// How long to wait for the migration lock (SQLite takes it again
+    /// after a no-transaction step).
+    pub lock_wait: Duration,
+    /// The statements' limits.
+    pub limits: Limits,
+}
+
 /// One revision run in progress.
 pub(super) struct Run<'a> {
     pub names: &'a TableNames,
@@ -34,7 +48,9 @@ pub(super) struct Run<'a> {
     pub rev: &'a Revision,
     pub parts: Vec<SectionStep>,
     pub log: RunLog,
-    pub lock_timeout: Duration,
+    pub lock_wait: Duration,
+    pub limits: Limits,
+    pub events: &'a mut (dyn FnMut(&Event) + Send),
     pub started: Instant,
 }
 
@@ -86,22 +102,24 @@ impl Session {
     /// statements `resume` records as finished; returns how long it took.
     pub(crate) async fn run_revision(
         &mut self,
-        names: &TableNames,
+        cx: &RunContext<'_>,
         step: &Step,
         rev: &Revision,
         resume: Option<&ProgressRow>,
-        lock_timeout: Duration,
+        events: &mut (dyn FnMut(&Event) + Send),
     ) -> Result<Duration> {
         let parts = rev.steps(step.direction, self.dialect())?;
         let done = resume.map_or(0, |r| r.statements_done);
         let checksum = rev.checksum(step.direction);
         let mut run = Run {
-            names,
+            names: cx.names,
             step,
             rev,
             log: RunLog::new(&rev.id, step.direction, checksum, resume),
             parts,
-            lock_timeout,
+            lock_wait: cx.lock_wait,
+            limits: cx.limits,
+            events,
             started: Instant::now(),
         };
         let total = run.parts.len();
@@ -113,11 +131,7 @@ impl Session {
             }
             let from = done.max(part.first - 1) + 1;
             let last = k + 1 == total;
-            if part.transactional {
-                self.tx_step(&mut run, k, from, last).await?;
-            } else {
-                self.autocommit_step(&mut run, k, from, last).await?;
-            }
+            self.run_part(&mut run, k, from, last).await?;
             finished |= last;
         }
         if !finished {
@@ -150,6 +164,43 @@ impl Session {
         Ok(())
     }
 
+    /// Part `k` from statement `from`, tried again after a lock timeout
+    /// while tries are left (from where the log says it stands).
+    async fn run_part(
+        &mut self,
+        run: &mut Run<'_>,
+        k: usize,
+        from: usize,
+        last: bool,
+    ) -> Result<()> {
+        let mut from = from;
+        for tries in 1.. {
+            let outcome = if run.parts[k].transactional {
+                self.tx_step(run, k, from, last).await
+            } else {
+                self.autocommit_step(run, k, from, last).await
+            };
+            match outcome {
+                Ok(()) => return Ok(()),
+                Err(StepError::Other(e)) => return Err(e),
+                Err(StepError::Failed(failed)) => {
+                    from = self.after_failure(run, failed, tries).await?;
+                }
+            }
+        }
+        unreachable!("the tries end with a return")
+    }
+
+    /// Opens a transactional step's transaction with its limits.
+    async fn begin_step(&mut self, run: &mut Run<'_>) -> Result<()> {
+        self.begin_tx().await?;
+        if let Err(e) = self.limit_transaction(&run.limits.timeouts).await {
+            let _ = self.rollback_tx().await;
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// A transactional step from statement `from`.
     async fn tx_step(
         &mut self,
@@ -157,15 +208,22 @@ impl Session {
         k: usize,
         from: usize,
         last: bool,
-    ) -> Result<()> {
+    ) -> Result<(), StepError> {
         let part = run.parts[k].clone();
         let each = !self.dialect().caps().transactional_ddl;
-        self.begin_tx().await?;
+        self.begin_step(run).await?;
         for n in from..=part.last() {
             let st = &part.statements[n - part.first];
-            if let Err(e) = self.conn.raw(&st.sql).await {
+            if let Err(error) = self.conn.raw(&st.sql).await {
                 let _ = self.rollback_tx().await;
-                return Err(self.failure(run, k, from, n, e).await);
+                let retryable = true;
+                return Err(StepError::Failed(Failed {
+                    k,
+                    from,
+                    n,
+                    error,
+                    retryable,
+                }));
             }
             if each {
                 // DML is recorded in the step's transaction; DDL committed
@@ -176,22 +234,24 @@ impl Session {
                     return Err(e.into());
                 }
                 if !is_dml(&st.sql) {
-                    self.begin_tx().await?;
+                    self.begin_step(run).await?;
                 }
             }
         }
-        self.close_part(run, k, last).await
+        Ok(self.close_part(run, k, last).await?)
     }
 
-    /// A no-transaction step from statement `from`: statement by statement.
+    /// A no-transaction step from statement `from`: statement by statement,
+    /// each under its limits for the session.
     async fn autocommit_step(
         &mut self,
         run: &mut Run<'_>,
         k: usize,
         from: usize,
         last: bool,
-    ) -> Result<()> {
+    ) -> Result<(), StepError> {
         let part = run.parts[k].clone();
+        let d = self.dialect();
         if self.sql().lock_is_transaction {
             self.conn.raw("COMMIT").await?;
         }
@@ -200,13 +260,25 @@ impl Session {
         let mut script_tx = false;
         for n in from..=part.last() {
             let st = &part.statements[n - part.first];
+            self.limit_session(run.limits.of_statement(d, &st.sql))
+                .await?;
+            if !script_tx {
+                self.drop_invalid_index(run, &st.sql).await?;
+            }
             let wrap = !script_tx && wrappable(&st.sql);
             if wrap {
                 self.conn.raw("BEGIN").await?;
             }
-            if let Err(e) = self.conn.raw(&st.sql).await {
-                self.after_failed_script(run.lock_timeout, wrap).await?;
-                return Err(self.failure(run, k, from, n, e).await);
+            if let Err(error) = self.conn.raw(&st.sql).await {
+                self.after_failed_script(run.lock_wait, wrap).await?;
+                let retryable = !script_tx;
+                return Err(StepError::Failed(Failed {
+                    k,
+                    from,
+                    n,
+                    error,
+                    retryable,
+                }));
             }
             if let Some(open) = tx_control(&st.sql) {
                 script_tx = open;
@@ -216,17 +288,18 @@ impl Session {
                 self.conn.raw("COMMIT").await?;
             }
         }
+        self.unlimit_session().await?;
         if self.sql().lock_is_transaction {
-            self.poll_lock(run.lock_timeout).await?;
+            self.poll_lock(run.lock_wait).await?;
         }
         self.begin_tx().await?;
-        self.close_part(run, k, last).await
+        Ok(self.close_part(run, k, last).await?)
     }
 
     /// Puts the session back after a statement outside the step's
     /// transaction failed (taking the lock again where the lock is the
     /// run's transaction, so unlock commits nothing).
-    async fn after_failed_script(&mut self, lock_timeout: Duration, wrapped: bool) -> Result<()> {
+    async fn after_failed_script(&mut self, lock_wait: Duration, wrapped: bool) -> Result<()> {
         let sql = self.sql();
         if wrapped {
             let _ = self.conn.raw("ROLLBACK").await;
@@ -234,82 +307,13 @@ impl Session {
         for statement in sql.after_failed_script {
             let _ = self.conn.raw(statement).await;
         }
+        // Put back whatever the session's state allows; the end of the
+        // run tries again.
+        let _ = self.unlimit_session().await;
         if sql.lock_is_transaction {
-            self.poll_lock(lock_timeout).await?;
+            self.poll_lock(lock_wait).await?;
         }
         Ok(())
-    }
-
-    /// The report of statement `n` failing in part `k`, after the rollback:
-    /// what the log records as finished is what stays applied.
-    async fn failure(
-        &mut self,
-        run: &Run<'_>,
-        k: usize,
-        from: usize,
-        n: usize,
-        e: sqlx::Error,
-    ) -> Error {
-        let message = match &e {
-            sqlx::Error::Database(db) => db.message().to_string(),
-            other => other.to_string(),
-        };
-        let recorded = match self.running_row(run.names).await {
-            Ok(Some(row)) if row.revision == run.rev.id && row.direction == run.step.direction => {
-                row.statements_done
-            }
-            Ok(_) => 0,
-            Err(e) => return e,
-        };
-        let all: Vec<(usize, String)> = run
-            .parts
-            .iter()
-            .flat_map(|p| {
-                p.statements
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (p.first + i, s.sql.clone()))
-            })
-            .collect();
-        let sql_of = |m: usize| all[m - 1].1.clone();
-        let failing = sql_of(n);
-        // DML of this step after its last DDL, committed by a failing DDL.
-        let after_ddl = (from..n).rev().take_while(|m| is_dml(&sql_of(*m)));
-        let implicit: Vec<usize> = if !self.dialect().caps().transactional_ddl
-            && run.parts[k].transactional
-            && !is_dml(&failing)
-        {
-            after_ddl
-                .filter(|m| *m <= recorded)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let part = &run.parts[k];
-        Error::Statement(Box::new(StatementFailure {
-            path: run.rev.path.clone(),
-            revision: run.rev.id.clone(),
-            direction: run.step.direction,
-            index: n,
-            line: part.statements[n - part.first].line,
-            statement: failing,
-            message,
-            rolled_back: (from..n).any(|m| m > recorded),
-            already_ran: all.iter().take(recorded).cloned().collect(),
-            undone: (from..n)
-                .filter(|m| *m > recorded)
-                .map(|m| (m, sql_of(m)))
-                .collect(),
-            implicit,
-            step: k + 1,
-            steps: run.parts.len(),
-            statements: all.len(),
-            skipped: run.log.skipped.clone(),
-            backend: self.dialect().caps().title,
-        }))
     }
 
     /// Opens a transaction (a savepoint where the lock is the run's transaction).

@@ -22,6 +22,10 @@ pub struct StatementFailure {
     pub statement: String,
     /// The database's message.
     pub message: String,
+    /// What to do about this kind of failure, when there is more to say
+    /// than the database's message (an online `ALTER` clause the server
+    /// refused).
+    pub hint: Option<String>,
     /// True when statements of this run were undone by a rollback
     /// (listed in `undone`).
     pub rolled_back: bool,
@@ -89,22 +93,22 @@ impl StatementFailure {
     }
 }
 
-impl std::fmt::Display for StatementFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}: revision {} failed ({} statement {} of {}, step {} of {}): {}\n  statement: {}",
-            self.path.display(),
-            self.line,
-            self.revision,
+impl StatementFailure {
+    /// `statement N of M, step K of S`.
+    pub(super) fn position(&self) -> String {
+        format!(
+            "{} statement {} of {}, step {} of {}",
             self.direction.as_str(),
             self.index,
             self.statements,
             self.step,
-            self.steps,
-            self.message,
-            self.statement.trim()
-        )?;
+            self.steps
+        )
+    }
+
+    /// What was rolled back and what stays applied, after the lines that
+    /// name the failure.
+    pub(super) fn write_state(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.rolled_back {
             let undone: Vec<usize> = self.undone.iter().map(|(n, _)| *n).collect();
             write!(
@@ -127,5 +131,24 @@ impl std::fmt::Display for StatementFailure {
                 "\nNo statement of this revision had run; the version table is at the last good revision"
             )
         }
+    }
+}
+
+impl std::fmt::Display for StatementFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: revision {} failed ({}): {}\n  statement: {}",
+            self.path.display(),
+            self.line,
+            self.revision,
+            self.position(),
+            self.message,
+            self.statement.trim()
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  {hint}")?;
+        }
+        self.write_state(f)
     }
 }

@@ -24,7 +24,7 @@
 mod checks;
 mod checks_alter;
 mod context;
-mod dialect;
+pub(crate) mod dialect;
 pub mod rules;
 mod tokens;
 

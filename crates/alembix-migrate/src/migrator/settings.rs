@@ -1,0 +1,122 @@
+//! What a run is told: table names, how long to wait for the migration
+//! lock, and the safety limits of the statements it runs on live tables.
+
+use std::time::Duration;
+
+/// The version table's name unless configured otherwise.
+pub const DEFAULT_VERSION_TABLE: &str = "alembix_version";
+
+/// The log table's name unless configured otherwise.
+pub const DEFAULT_LOG_TABLE: &str = "alembix_log";
+
+/// How long a run waits for another run's migration lock unless
+/// configured otherwise ([`Settings::lock_wait`]).
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(600);
+
+/// How long one statement may wait for a lock on a table unless
+/// configured otherwise ([`Settings::lock_timeout`]).
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many times a step that hit the lock timeout is tried again unless
+/// configured otherwise ([`Settings::lock_retries`]).
+pub const DEFAULT_LOCK_RETRIES: u32 = 5;
+
+/// Names and limits the engine uses.
+///
+/// ```
+/// use std::time::Duration;
+/// use alembix_migrate::Settings;
+///
+/// let s = Settings::default();
+/// assert_eq!(s.lock_wait, Duration::from_secs(600));
+/// assert_eq!(s.lock_timeout, Duration::from_secs(5));
+/// assert_eq!((s.statement_timeout, s.lock_retries), (None, 5));
+///
+/// // A deploy that may wait a minute for another deploy, and whose DDL
+/// // gives up on a busy table after 2 s, three times at most.
+/// let s = Settings {
+///     lock_wait: Duration::from_secs(60),
+///     lock_timeout: Duration::from_secs(2),
+///     lock_retries: 2,
+///     ..Settings::default()
+/// };
+/// assert_eq!(s.version_table, "alembix_version");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The version table (default [`DEFAULT_VERSION_TABLE`]).
+    pub version_table: String,
+    /// The log table (default [`DEFAULT_LOG_TABLE`]).
+    pub log_table: String,
+    /// How long to wait for the migration lock that another run holds
+    /// (default 10 minutes): the lock is tried with backoff until then,
+    /// and the run fails with [`Error::LockTimeout`](crate::Error::LockTimeout)
+    /// naming the holder when the database knows it.
+    pub lock_wait: Duration,
+    /// How long one statement of a revision may wait for a lock on a table
+    /// or index that another session holds (default 5 s; zero: no limit).
+    /// A statement that waits longer fails instead of queueing every
+    /// other session's reads and writes of the table behind it, and its
+    /// step is tried again ([`lock_retries`](Settings::lock_retries)).
+    /// PostgreSQL: `SET LOCAL lock_timeout` in each transactional step,
+    /// `SET lock_timeout` around a no-transaction step, and no limit for a
+    /// statement with `CONCURRENTLY` (its waits never block the table).
+    /// MySQL/MariaDB: `lock_wait_timeout` (metadata locks, whole seconds,
+    /// at least 1) for the run. SQLite: not used.
+    pub lock_timeout: Duration,
+    /// How long one statement of a revision may run (default: no limit).
+    /// PostgreSQL only (`statement_timeout`, set like `lock_timeout`):
+    /// MySQL's `max_execution_time` covers only `SELECT`, so it is not set
+    /// there.
+    pub statement_timeout: Option<Duration>,
+    /// How many times a step whose statement hit `lock_timeout` is tried
+    /// again, after a rollback and a growing pause (default 5): a
+    /// transactional step as a whole, a no-transaction step from the
+    /// statement that failed. After the last try the run fails with
+    /// [`Error::LockNotAvailable`](crate::Error::LockNotAvailable).
+    pub lock_retries: u32,
+    /// What this run is, as waiting processes see the lock's holder
+    /// (`alembix upgrade head`; default: the program's file name).
+    pub command: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            version_table: DEFAULT_VERSION_TABLE.into(),
+            log_table: DEFAULT_LOG_TABLE.into(),
+            lock_wait: DEFAULT_LOCK_WAIT,
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            statement_timeout: None,
+            lock_retries: DEFAULT_LOCK_RETRIES,
+            command: program_name(),
+        }
+    }
+}
+
+/// The running program's file name (never its arguments, which may hold
+/// a database URL).
+fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .as_deref()
+        .map(std::path::Path::new)
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "alembix".into())
+}
+
+/// Options of an upgrade or downgrade run (the limits of every run are in
+/// [`Settings`]).
+///
+/// ```
+/// use alembix_migrate::RunOptions;
+/// let opts = RunOptions { skip_statement: true };
+/// assert!(!RunOptions::default().skip_statement && opts.skip_statement);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Mark the next unfinished statement of the half-way revision finished
+    /// without running it (after repairing it by hand), recorded in the log.
+    pub skip_statement: bool,
+}
