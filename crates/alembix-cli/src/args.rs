@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,6 +19,48 @@ pub(crate) struct Cli {
     pub database_url: Option<String>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Where a new revision goes and what it carries (`revision`, `autogen`).
+#[derive(Debug, Args, Default)]
+pub(crate) struct NewRevisionArgs {
+    /// The parent revision (default: the head); `base` starts a new base;
+    /// LABEL@head continues a labelled branch.
+    #[arg(long)]
+    pub head: Option<String>,
+    /// A branch label for the new revision (repeat for several); name the
+    /// branch's head later as LABEL@head.
+    #[arg(long = "branch-label")]
+    pub branch_label: Vec<String>,
+    /// A revision (id, prefix or label) this one needs applied first
+    /// without being its parent (repeat for several).
+    #[arg(long = "depends-on")]
+    pub depends_on: Vec<String>,
+    /// Allow --head to name a revision that is not a head.
+    #[arg(long)]
+    pub splice: bool,
+    /// The new revision's id (12 lowercase hex digits) instead of a random one.
+    #[arg(long = "rev-id")]
+    pub rev_id: Option<String>,
+    /// The script directory to write it to (one of `migrations` and
+    /// `version_locations`; default `migrations`).
+    #[arg(long = "version-path")]
+    pub version_path: Option<PathBuf>,
+}
+
+impl NewRevisionArgs {
+    /// The engine's options for a revision with `message`.
+    pub(crate) fn revision(&self, message: String) -> alembix_migrate::graph::NewRevision {
+        alembix_migrate::graph::NewRevision {
+            message,
+            head: self.head.clone(),
+            splice: self.splice,
+            branch_labels: self.branch_label.clone(),
+            depends_on: self.depends_on.clone(),
+            rev_id: self.rev_id.clone(),
+            created: None,
+        }
+    }
 }
 
 /// Formats of the pictures (`graph`, `erd`).
@@ -51,6 +93,8 @@ pub(crate) enum Command {
         /// The revision's message (also its file name's slug).
         #[arg(short, long)]
         message: String,
+        #[command(flatten)]
+        new: NewRevisionArgs,
         /// Accept model files that hold no model (the revision drops the tables).
         #[arg(long = "allow-empty")]
         allow_empty: bool,
@@ -72,27 +116,11 @@ pub(crate) enum Command {
         /// The revision's message (also its file name's slug).
         #[arg(short, long)]
         message: String,
-        /// The parent revision (default: the head); `base` starts a new base.
+        /// Fill it from the models as `autogen` does (Alembic's habit).
         #[arg(long)]
-        head: Option<String>,
-        /// A branch label for the new revision (repeat for several); name the
-        /// branch's head later as LABEL@head.
-        #[arg(long = "branch-label")]
-        branch_label: Vec<String>,
-        /// A revision (id, prefix or label) this one needs applied first
-        /// without being its parent (repeat for several).
-        #[arg(long = "depends-on")]
-        depends_on: Vec<String>,
-        /// Allow --head to name a revision that is not a head.
-        #[arg(long)]
-        splice: bool,
-        /// The new revision's id (12 lowercase hex digits) instead of a random one.
-        #[arg(long = "rev-id")]
-        rev_id: Option<String>,
-        /// The script directory to write it to (one of `migrations` and
-        /// `version_locations`; default `migrations`).
-        #[arg(long = "version-path")]
-        version_path: Option<PathBuf>,
+        autogenerate: bool,
+        #[command(flatten)]
+        new: NewRevisionArgs,
     },
     /// Apply revisions up to TARGET (default head).
     Upgrade {

@@ -81,6 +81,17 @@ pub enum CliError {
     /// from the head.
     #[error("{0} first, so the revision starts from the head")]
     AutogenNotAtHead(#[source] alembix_migrate::Error),
+
+    /// `autogen` with several heads (labelled branches) and no `--head`.
+    #[error(
+        "there are {} heads ({}): say which one the revision continues with --head LABEL@head or --head REV",
+        heads.len(),
+        heads.iter().map(|(id, msg)| format!("{id} {msg}")).collect::<Vec<_>>().join("; ")
+    )]
+    AutogenWhichHead {
+        /// Each head and its message.
+        heads: Vec<(String, String)>,
+    },
 }
 
 /// The file operation of [`CliError::Io`].

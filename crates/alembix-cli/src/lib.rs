@@ -12,7 +12,6 @@ mod error;
 mod output;
 
 use alembix_migrate::Direction;
-use alembix_migrate::graph::NewRevision;
 use clap::Parser;
 
 use args::{Cli, Command};
@@ -89,25 +88,15 @@ async fn run(cli: Cli) -> error::Res<i32> {
         Command::Init { .. } => unreachable!("handled above"),
         Command::Revision {
             message,
-            head,
-            branch_label,
-            depends_on,
-            splice,
-            rev_id,
-            version_path,
-        } => revision::run(
-            &p,
-            version_path.as_deref(),
-            NewRevision {
-                message,
-                head,
-                splice,
-                branch_labels: branch_label,
-                depends_on,
-                rev_id,
-                created: None,
-            },
-        ),
+            autogenerate,
+            new,
+        } => {
+            if autogenerate {
+                autogen::run(&p, message, &new, autogen::Allow::default()).await
+            } else {
+                revision::run(&p, new.version_path.as_deref(), new.revision(message))
+            }
+        }
         Command::Upgrade {
             target,
             sql,
@@ -184,6 +173,7 @@ async fn run(cli: Cli) -> error::Res<i32> {
         Command::Check => check::run(&p).await,
         Command::Autogen {
             message,
+            new,
             allow_empty,
             allow_drop_all,
         } => {
@@ -191,7 +181,7 @@ async fn run(cli: Cli) -> error::Res<i32> {
                 empty: allow_empty,
                 drop_all: allow_drop_all,
             };
-            autogen::run(&p, message, allow).await
+            autogen::run(&p, message, &new, allow).await
         }
         Command::Diff {
             format,

@@ -2,10 +2,10 @@
 //! revision with the difference.
 
 use alembix_migrate::Error as EngineError;
-use alembix_migrate::graph::NewRevision;
 use alembix_schema::Op;
 
 use super::{Project, Refuse, compare, write_revision};
+use crate::args::NewRevisionArgs;
 use crate::connect::connect;
 use crate::error::{CliError, Res};
 
@@ -34,17 +34,30 @@ fn drops_every_table(d: &alembix_autogen::diff::Diff) -> Option<Vec<String>> {
     all.then_some(dropped)
 }
 
-/// Writes the revision, or says that nothing changed.
-pub(crate) async fn run(p: &Project, message: String, allow: Allow) -> Res<i32> {
+/// Writes the revision (placed as `new` says), or says that nothing
+/// changed.
+pub(crate) async fn run(
+    p: &Project,
+    message: String,
+    new: &NewRevisionArgs,
+    allow: Allow,
+) -> Res<i32> {
     let (m, cfg, out) = (&p.m, &p.cfg, &p.out);
+    let dir = cfg.version_path(new.version_path.as_deref())?;
     let db = connect(cfg).await?;
     let rows = m.current(&db).await?;
-    // The revision's parent is the head: the database must be there, or
-    // the difference would repeat revisions not yet applied.
+    // The database must be at every head, or the difference would repeat
+    // revisions not yet applied; with several (labelled) heads, --head
+    // says which one the revision continues.
     m.graph.require_head(&rows).map_err(|e| match e {
         EngineError::NotAtHead { .. } => CliError::AutogenNotAtHead(e),
         other => other.into(),
     })?;
+    if m.graph.heads().len() > 1 && new.head.is_none() {
+        return Err(CliError::AutogenWhichHead {
+            heads: m.graph.head_summaries(),
+        });
+    }
     let refuse = Refuse {
         empty: !allow.empty,
         unfilled: true,
@@ -63,16 +76,13 @@ pub(crate) async fn run(p: &Project, message: String, allow: Allow) -> Res<i32> 
         return Ok(0);
     }
     let sections = alembix_autogen::autogen::render_sections(&d, db.dialect())?;
-    let mut rev = m.graph.new_revision(NewRevision {
-        message,
-        ..NewRevision::default()
-    })?;
+    let mut rev = m.graph.new_revision(new.revision(message))?;
     rev.upgrade = sections.upgrade;
     rev.downgrade = sections.downgrade;
     rev.transactional = sections.transactional;
     // The SQL is this backend's: running it on another is an error.
     rev.dialect = Some(db.dialect());
-    let path = write_revision(&cfg.migrations, &rev)?;
+    let path = write_revision(&dir, &rev)?;
     super::post_write(p, &path);
     for op in &d.ops {
         out.line(&format!("  {}", alembix_autogen::autogen::describe(op)));

@@ -11,10 +11,15 @@ impl RevisionGraph {
     /// ([`Error::MultipleHeads`]), rows other than the heads
     /// ([`Error::NotAtHead`]). Empty when the database is at the single head
     /// (or the graph and the database are both empty).
+    ///
+    /// Several heads are not a problem when they are deliberate branches:
+    /// every head but at most one carries a branch label or descends from
+    /// one ([`labelled_branches`](Self::labelled_branches)); the database
+    /// must still be at all of them.
     pub fn head_problems(&self, current: &[String]) -> Vec<Error> {
         let mut problems = Vec::new();
         let heads = self.heads();
-        if heads.len() > 1 {
+        if heads.len() > 1 && !self.labelled_branches() {
             problems.push(Error::MultipleHeads {
                 heads: self.head_summaries(),
             });
@@ -27,6 +32,42 @@ impl RevisionGraph {
             });
         }
         problems
+    }
+
+    /// True when there are several heads and every one but at most one is
+    /// on a labelled branch (its revision or an ancestor back to the branch
+    /// point carries a branch label): branches kept apart on purpose, as
+    /// `revision --branch-label` starts them, not two people's revisions
+    /// that need a merge.
+    ///
+    /// ```
+    /// use alembix_migrate::RevisionGraph;
+    /// let rev = |id: &str, parent: &str, label: &str| format!(
+    ///     "-- revision: {id}\n-- down_revision: {parent}\n-- branch_labels: {label}\n-- migrate:upgrade\n");
+    /// let (a, b, c) = ("a".repeat(12), "b".repeat(12), "c".repeat(12));
+    /// let labelled = [rev(&a, "", ""), rev(&b, &a, ""), rev(&c, &a, "billing")];
+    /// let g = RevisionGraph::from_sources(&[("a", &labelled[0]), ("b", &labelled[1]), ("c", &labelled[2])]).unwrap();
+    /// assert!(g.labelled_branches());
+    /// let unlabelled = rev(&c, &a, "");
+    /// let g = RevisionGraph::from_sources(&[("a", &labelled[0]), ("b", &labelled[1]), ("c", &unlabelled)]).unwrap();
+    /// assert!(!g.labelled_branches());
+    /// // A label above the divergence covers both heads: a merge is due.
+    /// let root = rev(&a, "", "main");
+    /// let g = RevisionGraph::from_sources(&[("a", &root), ("b", &labelled[1]), ("c", &unlabelled)]).unwrap();
+    /// assert!(!g.labelled_branches());
+    /// ```
+    pub fn labelled_branches(&self) -> bool {
+        let heads = self.heads();
+        // A head is on a labelled branch when a label covers it and no
+        // other head (a label above a divergence covers both sides).
+        let own_label = |id: &str| {
+            self.labels.keys().any(|l| {
+                let cover = self.label_cover(l);
+                cover.contains(id) && heads.iter().all(|h| h.id == id || !cover.contains(&h.id))
+            })
+        };
+        let unlabelled = heads.iter().filter(|h| !own_label(&h.id)).count();
+        heads.len() > 1 && unlabelled <= 1
     }
 
     /// Fails with the first of [`head_problems`](Self::head_problems).
