@@ -24,7 +24,7 @@ use sea_query::{
     SqliteQueryBuilder, Values,
 };
 
-pub use caps::Capabilities;
+pub use caps::{Capabilities, OnlineAlgorithm, OnlineAlter};
 pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;

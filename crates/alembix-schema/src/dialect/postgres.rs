@@ -29,6 +29,7 @@ const CAPS: Capabilities = Capabilities {
     concurrent_indexes: true,
     deferred_validation: true,
     has_timestamptz: true,
+    batched_backfill: true,
     ..Capabilities::STANDARD
 };
 
