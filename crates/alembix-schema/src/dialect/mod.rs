@@ -14,6 +14,7 @@
 
 mod caps;
 mod mysql;
+mod online;
 mod plan;
 mod postgres;
 mod sqlite;
