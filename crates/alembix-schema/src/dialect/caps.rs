@@ -189,7 +189,13 @@ pub struct OnlineAlter {
 }
 
 impl OnlineAlter {
-    /// No online clauses.
+    /// No online clauses (the standard answer, and PostgreSQL's and
+    /// SQLite's).
+    ///
+    /// ```
+    /// use alembix_schema::{Dialect, dialect::OnlineAlter};
+    /// assert_eq!(Dialect::Sqlite.caps().online_alter, OnlineAlter::NONE);
+    /// ```
     pub const NONE: OnlineAlter = OnlineAlter {
         add_column: None,
         drop_column: None,

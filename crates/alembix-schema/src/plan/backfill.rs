@@ -48,6 +48,15 @@ impl Fill {
 
     /// The `UPDATE` of the rows still NULL that also meet `cond` (an SQL
     /// condition followed by `AND`, or empty).
+    ///
+    /// ```
+    /// use alembix_schema::{Dialect::*, plan::Fill};
+    /// let f = Fill { table: "posts".into(), column: "status".into(), expr: "'draft'".into() };
+    /// assert_eq!(
+    ///     f.update_where(MySql, "`id` <= 10 AND "),
+    ///     "UPDATE `posts` SET `status` = 'draft' WHERE `id` <= 10 AND `status` IS NULL"
+    /// );
+    /// ```
     pub fn update_where(&self, d: Dialect, cond: &str) -> String {
         let col = d.quote_ident(&self.column);
         format!(

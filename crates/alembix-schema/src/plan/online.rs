@@ -32,6 +32,10 @@ use crate::op::Op;
 use crate::render::RenderError;
 
 /// Keys per batch of an online backfill.
+///
+/// ```
+/// assert_eq!(alembix_schema::plan::BACKFILL_BATCH, 10_000);
+/// ```
 pub const BACKFILL_BATCH: usize = 10_000;
 
 /// One statement and the step it runs in.
@@ -109,6 +113,18 @@ impl OnlineOp {
 /// How a backend writes ops on tables that exist before the revision
 /// without blocking their reads and writes. The defaults write the plain
 /// statements; a backend overrides what it can do online.
+///
+/// ```
+/// use alembix_schema::plan::{Fill, OnlineDdl, Staged};
+/// use alembix_schema::{Dialect, Table};
+/// let fill = Fill { table: "t".into(), column: "c".into(), expr: "0".into() };
+/// // A table without a primary key: one UPDATE, in a transactional step.
+/// let pg = Dialect::Postgres.online().unwrap();
+/// assert_eq!(
+///     pg.backfill(&fill, Some(&Table::new("t"))),
+///     [Staged::tx(r#"UPDATE "t" SET "c" = 0 WHERE "c" IS NULL"#)]
+/// );
+/// ```
 pub trait OnlineDdl: Send + Sync + std::fmt::Debug {
     /// The backend this renders for.
     fn target(&self) -> Dialect;
@@ -147,6 +163,26 @@ pub struct RenderOptions {
 }
 
 /// The statements of a list of ops with their steps.
+///
+/// ```
+/// use alembix_schema::plan::{RenderOptions, render_staged};
+/// use alembix_schema::{Check, Column, ColumnType, Dialect, Op, Schema, Table};
+/// let start = Schema {
+///     tables: vec![Table::new("t").column(Column::new("n", ColumnType::Integer))],
+///     ..Default::default()
+/// };
+/// let ops = [Op::AddCheck {
+///     table: "t".into(),
+///     check: Check { name: "ck_t_n".into(), expr: "n > 0".into() },
+/// }];
+/// let plan = render_staged(&ops, &start, Dialect::Postgres, &RenderOptions { online_ddl: true }).unwrap();
+/// let sql: Vec<&str> = plan.flat().iter().map(|s| s.sql.as_str()).collect();
+/// assert_eq!(sql, [
+///     r#"ALTER TABLE "t" ADD CONSTRAINT "ck_t_n" CHECK (n > 0) NOT VALID"#,
+///     r#"ALTER TABLE "t" VALIDATE CONSTRAINT "ck_t_n""#,
+/// ]);
+/// assert!(plan.tail[0].new_step);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StagedPlan {
     /// For each op, in order, the statements in its place (validations

@@ -63,7 +63,7 @@ pub(crate) fn batched_update(fill: &Fill, keys: &[&Column]) -> String {
         .map(|(l, n)| format!("    {l} := {n};\n"))
         .collect::<String>();
     let body = format!(
-        "DECLARE\n{declare}BEGIN\n  -- {BACKFILL_BATCH} keys of {t} at a time, in key order, each batch committed\n  \
+        "DECLARE\n{declare}BEGIN\n  -- {BACKFILL_BATCH} keys at a time, in key order, each batch committed\n  \
          {first}\n  IF NOT FOUND THEN\n    RETURN;\n  END IF;\n  {update_first};\n  COMMIT;\n  \
          LOOP\n{keep}    {later}\n    EXIT WHEN NOT FOUND;\n    {update};\n    COMMIT;\n  END LOOP;\nEND\n"
     );
