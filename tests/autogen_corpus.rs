@@ -1,13 +1,17 @@
 //! The autogenerate corpus: models v1 → models v2, on PostgreSQL, MariaDB
 //! and SQLite. For each scenario: the detected ops are exactly the expected
-//! ones; after `autogen` + `upgrade`, `diff` finds nothing; a second
-//! `autogen` writes nothing; `downgrade -1` restores the catalog exactly.
+//! ones; what `autogen` writes (online DDL, the default) lints without an
+//! error-severity finding; after `autogen` + `upgrade`, `diff` finds
+//! nothing; a second `autogen` writes nothing; `downgrade -1` restores the
+//! catalog exactly.
 
 #[path = "common/cli.rs"]
 mod cli;
 mod common;
 
 use alembix::Backend;
+use alembix_migrate::Revision;
+use alembix_migrate::lint::{Severity, lint_revision};
 use cli::Cli;
 
 /// One scenario: two versions of `src/models.rs` and the ops between them,
@@ -72,6 +76,27 @@ fn assert_refused(t: &Cli, sc: &Scenario, message: &str) {
     );
 }
 
+/// Every revision autogen wrote lints without an error-severity finding.
+fn assert_lints_clean(t: &Cli, sc: &Scenario) {
+    for entry in std::fs::read_dir(t.migrations()).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let rev = Revision::parse(&path, &text).unwrap();
+        let found = lint_revision(&rev, t.backend().dialect(), &[]).unwrap();
+        let errors: Vec<String> = found
+            .iter()
+            .filter(|f| f.rule.severity == Severity::Error)
+            .map(|f| format!("line {}: {} on {}", f.line, f.rule.id, f.statement))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}: lint errors on {:?}: {errors:#?}\n{text}",
+            sc.name,
+            t.backend()
+        );
+    }
+}
+
 async fn run(t: &Cli, sc: &Scenario) {
     std::fs::create_dir_all(t.path().join("src")).unwrap();
     let models = t.path().join("src/models.rs");
@@ -103,6 +128,7 @@ async fn run(t: &Cli, sc: &Scenario) {
         }
     }
     t.run(&["autogen", "-m", "v1"]).ok();
+    assert_lints_clean(t, sc);
     t.run(&["upgrade", "head"]).ok();
     let json = t.run(&["diff", "--format", "json"]).ok().json();
     assert_eq!(
@@ -140,6 +166,7 @@ async fn run(t: &Cli, sc: &Scenario) {
         sc.name,
         out.stdout
     );
+    assert_lints_clean(t, sc);
     let up = t.run(&["upgrade", "head"]);
     assert_eq!(up.code, 0, "{}: upgrade failed\n{}", sc.name, up.stderr);
     let json = t.run(&["diff", "--format", "json"]).ok().json();

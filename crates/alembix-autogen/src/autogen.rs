@@ -1,13 +1,17 @@
 //! The whole comparison (introspect, normalise, diff) and the rendering of
 //! its ops into a revision's upgrade and downgrade sections.
 
+mod sections;
+
 use alembix_migrate::Database;
-use alembix_schema::{Dialect, Op, Schema, render_plan};
+use alembix_schema::{Dialect, Op, Schema};
 
 use crate::diff::{Diff, DiffOptions, diff};
 use crate::error::{Error, Result};
 use crate::introspect::{DEFAULT_PG_SCHEMA, IntrospectOptions, introspect, qualified};
 use crate::normalize::normalized_target;
+
+pub use sections::{Sections, render_sections, render_sections_with};
 
 /// Compares the database with the models.
 ///
@@ -126,82 +130,6 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
         }
     }
     Ok(out)
-}
-
-/// A revision's sections.
-#[derive(Debug, Clone)]
-pub struct Sections {
-    /// The upgrade's statements, each ending in `;` on its own line.
-    pub upgrade: String,
-    /// The downgrade's statements (the ops reversed), likewise.
-    pub downgrade: String,
-    /// False when the revision holds its own transaction (SQLite rebuilds).
-    pub transactional: bool,
-}
-
-/// Wraps a SQLite section that rebuilds tables: foreign keys off outside
-/// the transaction, the statements in one transaction, foreign keys on.
-fn own_transaction(body: &str) -> String {
-    format!("PRAGMA foreign_keys = OFF;\nBEGIN;\n{body}COMMIT;\nPRAGMA foreign_keys = ON;\n")
-}
-
-/// The upgrade and downgrade sections for the ops: statements ending in
-/// `;`, destructive ones preceded by `-- WARNING:` lines.
-///
-/// ```
-/// use alembix_autogen::{autogen::render_sections, diff::{diff, DiffOptions}};
-/// use alembix_schema::{Column, ColumnType, Dialect::*, Schema, Table};
-/// let models = Schema {
-///     tables: vec![Table::new("users").column(Column::new("id", ColumnType::BigInt))],
-///     ..Default::default()
-/// };
-/// let d = diff(&Schema::default(), &models, &models, Postgres, &DiffOptions::default());
-/// let s = render_sections(&d, Postgres).unwrap();
-/// assert!(s.upgrade.starts_with("CREATE TABLE \"users\""));
-/// assert!(s.downgrade.starts_with("-- WARNING: drop_table drops what this revision added\n"));
-/// assert!(s.transactional);
-/// ```
-pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
-    let mut up = String::new();
-    let up_plan = render_plan(&d.ops, &d.current, dialect)?;
-    for (i, stmts) in up_plan.statements.into_iter().enumerate() {
-        for (_, w) in d.warnings.iter().filter(|(at, _)| *at == i) {
-            up.push_str(&format!("-- WARNING: {w}\n"));
-        }
-        for stmt in stmts {
-            up.push_str(stmt.trim_end_matches(';'));
-            up.push_str(";\n");
-        }
-    }
-    let mut after = d.current.clone();
-    for op in &d.ops {
-        after.apply(op);
-    }
-    let kept = crate::diff::downgrade(&d.ops);
-    let mut down = String::new();
-    let down_plan = render_plan(&kept, &after, dialect)?;
-    for (rev, stmts) in kept.iter().zip(down_plan.statements) {
-        if matches!(rev, Op::DropTable { .. } | Op::DropColumn { .. }) && !stmts.is_empty() {
-            down.push_str(&format!(
-                "-- WARNING: {} drops what this revision added\n",
-                rev.kind()
-            ));
-        }
-        for stmt in stmts {
-            down.push_str(stmt.trim_end_matches(';'));
-            down.push_str(";\n");
-        }
-    }
-    let own = up_plan.own_transaction || down_plan.own_transaction;
-    if own {
-        up = own_transaction(&up);
-        down = own_transaction(&down);
-    }
-    Ok(Sections {
-        upgrade: up,
-        downgrade: down,
-        transactional: !own,
-    })
 }
 
 /// One line per op, for people.

@@ -3,6 +3,7 @@
 
 use alembix_migrate::Error as EngineError;
 use alembix_schema::Op;
+use alembix_schema::plan::RenderOptions;
 
 use super::{Project, Refuse, compare, write_revision};
 use crate::args::NewRevisionArgs;
@@ -75,7 +76,10 @@ pub(crate) async fn run(
         out.line("No changes detected: the database matches the models; nothing written");
         return Ok(0);
     }
-    let sections = alembix_autogen::autogen::render_sections(&d, db.dialect())?;
+    let opts = RenderOptions {
+        online_ddl: cfg.online_ddl,
+    };
+    let sections = alembix_autogen::autogen::render_sections_with(&d, db.dialect(), &opts)?;
     let mut rev = m.graph.new_revision(new.revision(message))?;
     rev.upgrade = sections.upgrade;
     rev.downgrade = sections.downgrade;

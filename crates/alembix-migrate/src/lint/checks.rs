@@ -39,13 +39,16 @@ const NARROW_INTS: &[&str] = &[
     "SERIAL2",
 ];
 
-/// Rules about running at all, for both sections: `transaction-control`,
-/// `concurrently-in-transaction`.
+/// Rules about running at all, for both sections: `transaction-control`
+/// (in a transactional step: a no-transaction step runs in autocommit, and
+/// a transaction it opens itself, such as a SQLite rebuild's, is kept with
+/// its statements' records by the runner), `concurrently-in-transaction`.
 pub(crate) fn statement_rules(_ctx: &Context, t: &[Tok], transactional: bool, fired: &mut Fired) {
     let first = t.first();
-    if first.is_some_and(|w| w.is("BEGIN") || w.is("COMMIT") || w.is("ROLLBACK") || w.is("END"))
-        || has_seq(&t[..t.len().min(2)], &["START", "TRANSACTION"])
-    {
+    let control = first
+        .is_some_and(|w| w.is("BEGIN") || w.is("COMMIT") || w.is("ROLLBACK") || w.is("END"))
+        || has_seq(&t[..t.len().min(2)], &["START", "TRANSACTION"]);
+    if transactional && control {
         fired.push(&r::TRANSACTION_CONTROL);
     }
     if transactional && t.iter().any(|w| w.is("CONCURRENTLY")) {

@@ -53,7 +53,11 @@ fn action(ctx: &Context, a: &[Tok], table: &str, fired: &mut Fired) -> bool {
         } else {
             add_constraint(ctx, a, fired);
         }
-        return !a.iter().any(|w| w.is("FOREIGN") || w.is("PRIMARY"));
+        // A foreign key (with foreign_key_checks on), a primary key or a
+        // check added copies the table whatever the clause says.
+        return !a
+            .iter()
+            .any(|w| w.is("FOREIGN") || w.is("PRIMARY") || w.is("CHECK"));
     }
     if first.is("DROP") {
         if names_column {

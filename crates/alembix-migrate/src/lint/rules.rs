@@ -67,8 +67,8 @@ rule!(
     TRANSACTION_CONTROL,
     "transaction-control",
     Error,
-    "transaction control statement inside a revision section",
-    "alembix runs each step in its own transaction; BEGIN/COMMIT/ROLLBACK break its bookkeeping and resume",
+    "transaction control statement in a transactional step",
+    "alembix runs each transactional step in its own transaction; BEGIN/COMMIT/ROLLBACK break its bookkeeping and resume",
     "remove it; use `-- step: transaction` / `-- step: no-transaction` markers"
 );
 rule!(

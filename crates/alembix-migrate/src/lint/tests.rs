@@ -42,6 +42,17 @@ fn transaction_control() {
     ));
     assert!(ids_in(MySql, "SELECT 1;", "START TRANSACTION;", &[]).contains(&"transaction-control"));
     assert!(!fires(Postgres, "SELECT 1;", "transaction-control"));
+    // A no-transaction step may hold a transaction of its own (the runner
+    // keeps it): SQLite rebuilds in `transaction: false` revisions.
+    let own = "-- step: no-transaction\nPRAGMA foreign_keys = OFF;\nBEGIN;\nSELECT 1;\nCOMMIT;";
+    assert!(!fires(Sqlite, own, "transaction-control"));
+    let text = "-- revision: 3f2a9c1b7d4e\n-- down_revision:\n-- message: m\n-- transaction: false\n\n\
+                -- migrate:upgrade\nBEGIN;\nSELECT 1;\nCOMMIT;\n";
+    let found = lint_revision(&Revision::parse("x.sql", text).unwrap(), Sqlite, &[]).unwrap();
+    assert!(
+        found.iter().all(|f| f.rule.id != "transaction-control"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -244,6 +255,9 @@ fn mysql_copy_alter() {
         "ALTER TABLE users ADD COLUMN age int;",
         id
     ));
+    // MariaDB refuses INPLACE and INSTANT for a check added: no advice.
+    let check = "ALTER TABLE users ADD CONSTRAINT ck_users_age CHECK (age >= 0);";
+    assert!(!fires(MySql, check, id));
 }
 
 #[test]

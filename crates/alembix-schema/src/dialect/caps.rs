@@ -102,6 +102,119 @@ pub struct Capabilities {
     /// (`postgres`; empty: none, as MySQL allows); `None` where a database
     /// is a file (SQLite).
     pub maintenance_database: Option<&'static str>,
+    /// Whether an anonymous code block may commit between statements
+    /// (`DO $$ ... COMMIT; ... $$` in autocommit, PostgreSQL 11+): online
+    /// backfills then update in batches, each its own transaction.
+    pub batched_backfill: bool,
+    /// The online clause each kind of statement autogen writes for an
+    /// existing table takes, where the server can do it without copying
+    /// the table or blocking writes (see [`OnlineAlter`]).
+    pub online_alter: OnlineAlter,
+}
+
+/// How the server can carry out one kind of `ALTER` without a table copy:
+/// the clause an online revision writes (`ALGORITHM=INSTANT`, or
+/// `ALGORITHM=INPLACE, LOCK=NONE`).
+///
+/// ```
+/// use alembix_schema::dialect::OnlineAlgorithm::*;
+/// assert!(Instant < Inplace);
+/// assert_eq!(Inplace.alter_clause(), "ALGORITHM=INPLACE, LOCK=NONE");
+/// assert_eq!(Inplace.index_clause(), "ALGORITHM=INPLACE LOCK=NONE");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OnlineAlgorithm {
+    /// A change of metadata only (`ALGORITHM=INSTANT`).
+    Instant,
+    /// Done in place while writes go on (`ALGORITHM=INPLACE, LOCK=NONE`);
+    /// also what several changes in one statement get when one of them is
+    /// not instant (the servers accept `INPLACE` for instant changes too).
+    Inplace,
+}
+
+impl OnlineAlgorithm {
+    /// The clause after an `ALTER TABLE`'s actions (after a comma).
+    pub fn alter_clause(self) -> &'static str {
+        match self {
+            OnlineAlgorithm::Instant => "ALGORITHM=INSTANT",
+            OnlineAlgorithm::Inplace => "ALGORITHM=INPLACE, LOCK=NONE",
+        }
+    }
+
+    /// The clause at the end of a `CREATE INDEX` (no comma there).
+    pub fn index_clause(self) -> &'static str {
+        match self {
+            OnlineAlgorithm::Instant => "ALGORITHM=INSTANT",
+            OnlineAlgorithm::Inplace => "ALGORITHM=INPLACE LOCK=NONE",
+        }
+    }
+}
+
+/// Per kind of statement autogen writes for an existing table, the online
+/// algorithm the server accepts for it; `None` where it would refuse one
+/// (a foreign key added with `foreign_key_checks` on, a check constraint,
+/// a primary key change, most type changes, auto-increment changes: all
+/// table copies), and everywhere on backends without such clauses.
+///
+/// ```
+/// use alembix_schema::{Dialect, dialect::OnlineAlgorithm};
+/// let mysql = Dialect::MySql.caps().online_alter;
+/// assert_eq!(mysql.add_column, Some(OnlineAlgorithm::Instant));
+/// assert_eq!(Dialect::Postgres.caps().online_alter.add_column, None);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OnlineAlter {
+    /// `ADD COLUMN` (not an auto-increment column).
+    pub add_column: Option<OnlineAlgorithm>,
+    /// `DROP COLUMN`.
+    pub drop_column: Option<OnlineAlgorithm>,
+    /// `RENAME COLUMN`.
+    pub rename_column: Option<OnlineAlgorithm>,
+    /// A column's default changed (`MODIFY COLUMN`).
+    pub column_default: Option<OnlineAlgorithm>,
+    /// A column's comment changed.
+    pub column_comment: Option<OnlineAlgorithm>,
+    /// A column made NULL or NOT NULL.
+    pub column_nullability: Option<OnlineAlgorithm>,
+    /// Enum labels appended at the end, the storage size kept.
+    pub enum_labels_appended: Option<OnlineAlgorithm>,
+    /// `CREATE [UNIQUE] INDEX`.
+    pub create_index: Option<OnlineAlgorithm>,
+    /// An index or a unique constraint dropped (`ALTER TABLE ... DROP INDEX`).
+    pub drop_index: Option<OnlineAlgorithm>,
+    /// `ADD CONSTRAINT ... UNIQUE`.
+    pub add_unique: Option<OnlineAlgorithm>,
+    /// `DROP FOREIGN KEY`.
+    pub drop_foreign_key: Option<OnlineAlgorithm>,
+    /// `DROP CONSTRAINT` of a check.
+    pub drop_check: Option<OnlineAlgorithm>,
+    /// A table's comment changed.
+    pub table_comment: Option<OnlineAlgorithm>,
+}
+
+impl OnlineAlter {
+    /// No online clauses (the standard answer, and PostgreSQL's and
+    /// SQLite's).
+    ///
+    /// ```
+    /// use alembix_schema::{Dialect, dialect::OnlineAlter};
+    /// assert_eq!(Dialect::Sqlite.caps().online_alter, OnlineAlter::NONE);
+    /// ```
+    pub const NONE: OnlineAlter = OnlineAlter {
+        add_column: None,
+        drop_column: None,
+        rename_column: None,
+        column_default: None,
+        column_comment: None,
+        column_nullability: None,
+        enum_labels_appended: None,
+        create_index: None,
+        drop_index: None,
+        add_unique: None,
+        drop_foreign_key: None,
+        drop_check: None,
+        table_comment: None,
+    };
 }
 
 impl Capabilities {
@@ -140,5 +253,7 @@ impl Capabilities {
         integer_keys_are_64_bit: false,
         online_alter_clauses: false,
         maintenance_database: Some(""),
+        batched_backfill: false,
+        online_alter: OnlineAlter::NONE,
     };
 }

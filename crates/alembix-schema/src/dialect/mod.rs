@@ -14,6 +14,7 @@
 
 mod caps;
 mod mysql;
+mod online;
 mod plan;
 mod postgres;
 mod sqlite;
@@ -24,7 +25,7 @@ use sea_query::{
     SqliteQueryBuilder, Values,
 };
 
-pub use caps::Capabilities;
+pub use caps::{Capabilities, OnlineAlgorithm, OnlineAlter};
 pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;

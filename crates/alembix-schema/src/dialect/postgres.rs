@@ -30,6 +30,7 @@ const CAPS: Capabilities = Capabilities {
     deferred_validation: true,
     has_timestamptz: true,
     maintenance_database: Some("postgres"),
+    batched_backfill: true,
     ..Capabilities::STANDARD
 };
 

@@ -15,11 +15,56 @@ use crate::render::{RenderError, TableName};
 /// The parts of a backfilled op.
 pub(crate) struct Parts {
     /// The op before the fill (the column added nullable), if any.
-    before: Option<Op>,
-    /// The `UPDATE` that fills the existing rows.
-    update: String,
+    pub before: Option<Op>,
+    /// The fill of the existing rows.
+    pub fill: Fill,
     /// The op that makes the column NOT NULL.
-    after: Op,
+    pub after: Op,
+}
+
+/// The fill of a backfilled column: `column` of `table` gets `expr` where
+/// it is NULL.
+///
+/// ```
+/// use alembix_schema::{Dialect::*, plan::Fill};
+/// let f = Fill { table: "posts".into(), column: "status".into(), expr: "'draft'".into() };
+/// assert_eq!(f.update(Postgres), r#"UPDATE "posts" SET "status" = 'draft' WHERE "status" IS NULL"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fill {
+    /// The table, as an op names it.
+    pub table: String,
+    /// The column filled.
+    pub column: String,
+    /// The value, an SQL expression written verbatim.
+    pub expr: String,
+}
+
+impl Fill {
+    /// One `UPDATE` of every row still NULL.
+    pub fn update(&self, d: Dialect) -> String {
+        self.update_where(d, "")
+    }
+
+    /// The `UPDATE` of the rows still NULL that also meet `cond` (an SQL
+    /// condition followed by `AND`, or empty).
+    ///
+    /// ```
+    /// use alembix_schema::{Dialect::*, plan::Fill};
+    /// let f = Fill { table: "posts".into(), column: "status".into(), expr: "'draft'".into() };
+    /// assert_eq!(
+    ///     f.update_where(MySql, "`id` <= 10 AND "),
+    ///     "UPDATE `posts` SET `status` = 'draft' WHERE `id` <= 10 AND `status` IS NULL"
+    /// );
+    /// ```
+    pub fn update_where(&self, d: Dialect, cond: &str) -> String {
+        let col = d.quote_ident(&self.column);
+        format!(
+            "UPDATE {} SET {col} = {} WHERE {cond}{col} IS NULL",
+            TableName::bare(&self.table).sql(d),
+            self.expr
+        )
+    }
 }
 
 /// Whether the change leaves `to` NOT NULL where rows may hold NULL, and
@@ -29,16 +74,16 @@ fn fill(to: &Column, was_nullable: bool) -> Option<&str> {
     needs.then_some(()).and(to.backfill.as_deref())
 }
 
-fn update(table: &str, column: &str, expr: &str, d: Dialect) -> String {
-    let col = d.quote_ident(column);
-    format!(
-        "UPDATE {} SET {col} = {expr} WHERE {col} IS NULL",
-        TableName::bare(table).sql(d)
-    )
+fn fill_of(table: &str, column: &str, expr: &str) -> Fill {
+    Fill {
+        table: table.to_string(),
+        column: column.to_string(),
+        expr: expr.to_string(),
+    }
 }
 
 /// The parts of `op` when it is a backfilled add or change to NOT NULL.
-pub(crate) fn parts(op: &Op, d: Dialect) -> Option<Parts> {
+pub(crate) fn parts(op: &Op) -> Option<Parts> {
     match op {
         Op::AddColumn { table, column } if column.default.is_none() => {
             let expr = fill(column, true)?;
@@ -48,7 +93,7 @@ pub(crate) fn parts(op: &Op, d: Dialect) -> Option<Parts> {
             let mut to = column.clone();
             to.backfill = None;
             Some(Parts {
-                update: update(table, &column.name, expr, d),
+                fill: fill_of(table, &column.name, expr),
                 before: Some(Op::AddColumn {
                     table: table.clone(),
                     column: nullable.clone(),
@@ -63,7 +108,7 @@ pub(crate) fn parts(op: &Op, d: Dialect) -> Option<Parts> {
         Op::AlterColumn { table, from, to } => {
             let expr = fill(to, from.nullable)?;
             Some(Parts {
-                update: update(table, &to.name, expr, d),
+                fill: fill_of(table, &to.name, expr),
                 before: None,
                 after: op.clone(),
             })
@@ -90,7 +135,7 @@ pub(crate) fn render(
         Ok::<_, RenderError>(p.statements)
     };
     for op in ops {
-        let Some(p) = parts(op, r.target()) else {
+        let Some(p) = parts(op) else {
             run.push(op.clone());
             continue;
         };
@@ -100,7 +145,7 @@ pub(crate) fn render(
         if let Some(before) = &p.before {
             mine.extend(one(std::slice::from_ref(before), &mut state, &mut out)?.concat());
         }
-        mine.push(p.update);
+        mine.push(p.fill.update(r.target()));
         mine.extend(one(std::slice::from_ref(&p.after), &mut state, &mut out)?.concat());
         out.statements.push(mine);
     }

@@ -19,6 +19,10 @@
 //! [`crate::dialect::Postgres`], [`crate::dialect::MySql`] and
 //! [`crate::dialect::Sqlite`]; [`render_plan`] picks the one for a
 //! [`Dialect`].
+//!
+//! [`render_staged`] renders the same list with each statement's step, and
+//! with `online_ddl` the online forms of ops on existing tables (the
+//! backend's [`OnlineDdl`]; what each backend writes is listed there).
 
 use crate::dialect::Dialect;
 use crate::model::Schema;
@@ -126,12 +130,18 @@ pub fn render_plan(
     dialect: Dialect,
 ) -> Result<RenderedPlan, RenderError> {
     let r = dialect.stateful();
-    if ops.iter().any(|op| backfill::parts(op, dialect).is_some()) {
+    if ops.iter().any(|op| backfill::parts(op).is_some()) {
         return backfill::render(r, ops, start);
     }
     r.render_plan(ops, start)
 }
 
 mod backfill;
+mod online;
 #[cfg(test)]
 mod tests;
+
+pub use backfill::Fill;
+pub use online::{
+    BACKFILL_BATCH, OnlineDdl, OnlineOp, RenderOptions, Staged, StagedPlan, render_staged,
+};

@@ -26,7 +26,7 @@ pub(crate) fn alter_column(tn: TableName<'_>, from: &Column, to: &Column, d: Dia
 /// types render the same there (`Integer` and `BigInt` on SQLite, the
 /// labels of a PostgreSQL enum type, which `alter_enum` changes), and a
 /// comment change is none on SQLite.
-fn effective_changes(from: &Column, to: &Column, d: Dialect) -> Vec<ColumnChange> {
+pub(crate) fn effective_changes(from: &Column, to: &Column, d: Dialect) -> Vec<ColumnChange> {
     // Where an enum is a CHECK of its labels, a label change is a type change.
     let label_check = |c: &Column| match &c.ty {
         ColumnType::Enum { values, .. } if d.caps().enum_as_check => Some(values.clone()),

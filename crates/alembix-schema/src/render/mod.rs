@@ -32,9 +32,10 @@ pub use crate::dialect::Dialect;
 use crate::model::ReferentialAction;
 use crate::op::Op;
 
+pub(crate) use alter::effective_changes;
 pub use quote::DEFAULT_PG_SCHEMA;
 pub use schema::{create_schema, drop_schema};
-pub(crate) use table::{column_comment, column_def, label_list};
+pub(crate) use table::{column_comment, column_def, create_index_as, label_list};
 
 /// An op that cannot be rendered for a dialect as it stands.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -186,6 +186,17 @@ pub(crate) fn add_column(tn: TableName<'_>, col: &Column, d: Dialect) -> Rendere
 /// `CREATE [UNIQUE] INDEX "ix" ON "t" ("a", "b")`, or with an expression key
 /// list and a `WHERE` condition (PostgreSQL and SQLite only; an error on MySQL).
 pub(crate) fn create_index(tn: TableName<'_>, index: &Index, d: Dialect) -> Result<String, String> {
+    create_index_as(tn, index, d, false)
+}
+
+/// [`create_index`], built without blocking writes when `concurrently`:
+/// `CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS ...` (PostgreSQL).
+pub(crate) fn create_index_as(
+    tn: TableName<'_>,
+    index: &Index,
+    d: Dialect,
+    concurrently: bool,
+) -> Result<String, String> {
     if index.is_special() {
         if !d.caps().has_partial_and_expression_indexes {
             return Err(format!(
@@ -204,8 +215,13 @@ pub(crate) fn create_index(tn: TableName<'_>, index: &Index, d: Dialect) -> Resu
             None => d.quote_list(&index.columns),
         };
         let mut sql = format!(
-            "CREATE {}INDEX {} ON {} ({keys})",
+            "CREATE {}INDEX {}{} ON {} ({keys})",
             if index.unique { "UNIQUE " } else { "" },
+            if concurrently {
+                "CONCURRENTLY IF NOT EXISTS "
+            } else {
+                ""
+            },
             d.quote_ident(&index.name),
             tn.sql(d)
         );
@@ -223,6 +239,9 @@ pub(crate) fn create_index(tn: TableName<'_>, index: &Index, d: Dialect) -> Resu
     }
     if index.unique {
         stmt.unique();
+    }
+    if concurrently {
+        stmt.concurrently().if_not_exists();
     }
     Ok(sea_query_sql(&stmt, d))
 }

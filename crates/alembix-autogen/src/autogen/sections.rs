@@ -1,0 +1,158 @@
+//! A revision's upgrade and downgrade sections: the ops rendered with their
+//! steps (`-- step:` marker lines where the step changes), destructive ops
+//! preceded by `-- WARNING:` lines.
+
+use alembix_schema::plan::{RenderOptions, Staged, render_staged};
+use alembix_schema::{Dialect, Op};
+
+use crate::diff::Diff;
+use crate::error::Result;
+
+/// A revision's sections.
+#[derive(Debug, Clone)]
+pub struct Sections {
+    /// The upgrade's statements, each ending in `;` on its own line, with
+    /// `-- step:` lines where the step changes.
+    pub upgrade: String,
+    /// The downgrade's statements (the ops reversed), likewise.
+    pub downgrade: String,
+    /// False when the revision holds its own transaction (SQLite rebuilds).
+    pub transactional: bool,
+}
+
+/// Wraps a SQLite section that rebuilds tables: foreign keys off outside
+/// the transaction, the statements in one transaction, foreign keys on.
+fn own_transaction(body: &str) -> String {
+    format!("PRAGMA foreign_keys = OFF;\nBEGIN;\n{body}COMMIT;\nPRAGMA foreign_keys = ON;\n")
+}
+
+/// The upgrade and downgrade sections for the ops, in their plain form
+/// (see [`render_sections_with`] for the online one): statements ending in
+/// `;`, destructive ones preceded by `-- WARNING:` lines.
+///
+/// ```
+/// use alembix_autogen::{autogen::render_sections, diff::{diff, DiffOptions}};
+/// use alembix_schema::{Column, ColumnType, Dialect::*, Schema, Table};
+/// let models = Schema {
+///     tables: vec![Table::new("users").column(Column::new("id", ColumnType::BigInt))],
+///     ..Default::default()
+/// };
+/// let d = diff(&Schema::default(), &models, &models, Postgres, &DiffOptions::default());
+/// let s = render_sections(&d, Postgres).unwrap();
+/// assert!(s.upgrade.starts_with("CREATE TABLE \"users\""));
+/// assert!(s.downgrade.starts_with("-- WARNING: drop_table drops what this revision added\n"));
+/// assert!(s.transactional);
+/// ```
+pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
+    render_sections_with(d, dialect, &RenderOptions::default())
+}
+
+/// The sections, with `opts.online_ddl` in the online form for tables that
+/// exist before the revision (see [`alembix_schema::plan::render_staged`]):
+/// `-- step: no-transaction` / `-- step: transaction` lines split the
+/// sections where the statements' steps change. The downgrade gets the
+/// same treatment, against the schema after the upgrade.
+///
+/// ```
+/// use alembix_autogen::{autogen::render_sections_with, diff::{diff, DiffOptions}};
+/// use alembix_schema::plan::RenderOptions;
+/// use alembix_schema::{Column, ColumnType, Dialect::*, Index, Schema, Table};
+/// let t = Table::new("users").column(Column::new("email", ColumnType::Text));
+/// let current = Schema { tables: vec![t.clone()], ..Default::default() };
+/// let mut indexed = t.clone();
+/// indexed.indexes.push(Index { name: "ix_users_email".into(), columns: vec!["email".into()], ..Default::default() });
+/// let models = Schema { tables: vec![indexed], ..Default::default() };
+/// let d = diff(&current, &models, &models, Postgres, &DiffOptions::default());
+/// let s = render_sections_with(&d, Postgres, &RenderOptions { online_ddl: true }).unwrap();
+/// assert_eq!(
+///     s.upgrade,
+///     "-- step: no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS \"ix_users_email\" ON \"users\" (\"email\");\n"
+/// );
+/// assert_eq!(s.downgrade, "-- step: no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS \"ix_users_email\";\n");
+/// ```
+pub fn render_sections_with(d: &Diff, dialect: Dialect, opts: &RenderOptions) -> Result<Sections> {
+    let up_plan = render_staged(&d.ops, &d.current, dialect, opts)?;
+    let mut up = Section::default();
+    for (i, stmts) in up_plan.statements.iter().enumerate() {
+        let warnings: Vec<&str> = d
+            .warnings
+            .iter()
+            .filter(|(at, _)| *at == i)
+            .map(|(_, w)| w.as_str())
+            .collect();
+        up.op(&warnings, stmts);
+    }
+    up.op(&[], &up_plan.tail);
+    let mut after = d.current.clone();
+    for op in &d.ops {
+        after.apply(op);
+    }
+    let kept = crate::diff::downgrade(&d.ops);
+    let down_plan = render_staged(&kept, &after, dialect, opts)?;
+    let mut down = Section::default();
+    for (rev, stmts) in kept.iter().zip(&down_plan.statements) {
+        let warning = format!("{} drops what this revision added", rev.kind());
+        let drops =
+            matches!(rev, Op::DropTable { .. } | Op::DropColumn { .. }) && !stmts.is_empty();
+        let warnings: &[&str] = if drops { &[warning.as_str()] } else { &[] };
+        down.op(warnings, stmts);
+    }
+    down.op(&[], &down_plan.tail);
+    let (mut up, mut down) = (up.text, down.text);
+    let own = up_plan.own_transaction || down_plan.own_transaction;
+    if own {
+        up = own_transaction(&up);
+        down = own_transaction(&down);
+    }
+    Ok(Sections {
+        upgrade: up,
+        downgrade: down,
+        transactional: !own,
+    })
+}
+
+/// A section being written: its text and the kind of the step it is in
+/// (`None` before the first statement: the section's first step is
+/// transactional unless a marker says otherwise).
+#[derive(Default)]
+struct Section {
+    text: String,
+    transactional: Option<bool>,
+}
+
+impl Section {
+    /// One op's statements, its warnings right before the first of them
+    /// (after a step marker the statement needs).
+    fn op(&mut self, warnings: &[&str], stmts: &[Staged]) {
+        if let Some(first) = stmts.first() {
+            self.marker(first);
+        }
+        for w in warnings {
+            self.text.push_str(&format!("-- WARNING: {w}\n"));
+        }
+        for (k, s) in stmts.iter().enumerate() {
+            if k > 0 {
+                self.marker(s);
+            }
+            self.text.push_str(s.sql.trim_end_matches(';'));
+            self.text.push_str(";\n");
+            self.transactional = Some(s.transactional);
+        }
+    }
+
+    /// The `-- step:` line before `s` when it starts a step.
+    fn marker(&mut self, s: &Staged) {
+        let starts = match self.transactional {
+            None => !s.transactional,
+            Some(tx) => tx != s.transactional || (s.transactional && s.new_step),
+        };
+        if starts {
+            let kind = if s.transactional {
+                "transaction"
+            } else {
+                "no-transaction"
+            };
+            self.text.push_str(&format!("-- step: {kind}\n"));
+        }
+    }
+}
