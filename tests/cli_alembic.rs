@@ -405,7 +405,67 @@ async fn version_locations(t: Cli) {
     assert_eq!(t.versions().await, vec![rid("d")]);
 }
 
+/// Object filters keep what the models do not describe out of the
+/// comparison: a DBA's index and check, a legacy table.
+async fn object_filters(t: Cli) {
+    std::fs::create_dir_all(t.path().join("src")).unwrap();
+    std::fs::write(
+        t.path().join("src/models.rs"),
+        "use alembix::Model;\n#[derive(Model)]\n#[model(table = \"t_m\")]\npub struct M { pub id: i64, pub x: i32 }\n",
+    )
+    .unwrap();
+    t.run(&["autogen", "-m", "models"]).ok();
+    t.run(&["upgrade", "head"]).ok();
+    t.db.execute_sql("CREATE INDEX ix_dba_x ON t_m (x)")
+        .await
+        .unwrap();
+    t.db.execute_sql("CREATE TABLE legacy_audit (id integer)")
+        .await
+        .unwrap();
+    let sqlite = t.backend() == Backend::Sqlite;
+    if !sqlite {
+        t.db.execute_sql("ALTER TABLE t_m ADD CONSTRAINT ck_dba_x CHECK (x >= 0)")
+            .await
+            .unwrap();
+    }
+    // Without filters, autogen would drop them.
+    let json = t.run(&["diff", "--format", "json"]).ok().json();
+    let kinds: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["op"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"drop_index") && kinds.contains(&"drop_table"),
+        "{json}"
+    );
+    assert_eq!(kinds.contains(&"drop_check"), !sqlite, "{json}");
+    t.run(&["check"]).expect(1);
+    let cfg = std::fs::read_to_string(t.path().join("alembix.toml")).unwrap();
+    std::fs::write(
+        t.path().join("alembix.toml"),
+        format!("{cfg}include_tables = [\"t_*\"]\nexclude_indexes = [\"ix_dba_*\"]\nexclude_checks = [\"ck_dba_*\"]\n"),
+    )
+    .unwrap();
+    let json = t.run(&["diff", "--format", "json"]).ok().json();
+    assert_eq!(json, serde_json::json!([]));
+    t.run(&["check"]).ok();
+    let out = t.run(&["autogen", "-m", "nothing"]).ok();
+    assert!(out.stdout.contains("No changes detected"), "{}", out.stdout);
+    // A filter names config keys the file must spell right.
+    std::fs::write(
+        t.path().join("alembix.toml"),
+        format!("{cfg}exclude_index = [\"ix_dba_*\"]\n"),
+    )
+    .unwrap();
+    let out = t.run(&["diff"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("exclude_indexes"), "{}", out.stderr);
+}
+
 cli_tests!(
+    object_filters,
     version_locations,
     post_write_hooks,
     dialect_header,

@@ -53,7 +53,7 @@ pub enum ConfigError {
 
     /// The config file is not valid TOML or has an unknown key.
     #[error(
-        "{}: {message}; the keys are database_url, migrations, version_locations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, connect_timeout, exclude_tables, schemas, [lint] allow, [hooks] post_write",
+        "{}: {message}; the keys are database_url, migrations, version_locations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, connect_timeout, exclude_tables, include_tables, exclude_indexes, exclude_checks, exclude_foreign_keys, exclude_enums, schemas, [lint] allow, [hooks] post_write",
         path.display()
     )]
     Syntax {
@@ -137,6 +137,11 @@ struct Raw {
     lock_wait: Option<RawDuration>,
     connect_timeout: Option<RawDuration>,
     exclude_tables: Option<Vec<String>>,
+    include_tables: Option<Vec<String>>,
+    exclude_indexes: Option<Vec<String>>,
+    exclude_checks: Option<Vec<String>>,
+    exclude_foreign_keys: Option<Vec<String>>,
+    exclude_enums: Option<Vec<String>>,
     schemas: Option<Vec<String>>,
     lint: Option<RawLint>,
     hooks: Option<RawHooks>,
@@ -199,6 +204,8 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Globs of tables autogen leaves alone.
     pub exclude_tables: Vec<String>,
+    /// `include_tables` and the `exclude_*` globs of named objects.
+    pub filters: alembix_autogen::diff::ObjectFilters,
     /// PostgreSQL schemas autogen compares.
     pub schemas: Vec<String>,
     /// Lint rule ids accepted everywhere (`[lint] allow`).
@@ -335,6 +342,13 @@ impl Config {
                 DEFAULT_CONNECT_TIMEOUT,
             )?,
             exclude_tables: raw.exclude_tables.unwrap_or_default(),
+            filters: alembix_autogen::diff::ObjectFilters {
+                include_tables: raw.include_tables.unwrap_or_default(),
+                exclude_indexes: raw.exclude_indexes.unwrap_or_default(),
+                exclude_checks: raw.exclude_checks.unwrap_or_default(),
+                exclude_foreign_keys: raw.exclude_foreign_keys.unwrap_or_default(),
+                exclude_enums: raw.exclude_enums.unwrap_or_default(),
+            },
             schemas: raw.schemas.unwrap_or_else(|| vec!["public".into()]),
         })
     }

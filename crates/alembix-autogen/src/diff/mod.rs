@@ -12,6 +12,7 @@
 
 mod columns;
 mod enums;
+mod filter;
 mod json;
 mod keys;
 mod order;
@@ -26,6 +27,7 @@ use alembix_schema::{Dialect, Op, Schema, Table};
 
 use crate::dialect::{DiffDriver, driver};
 
+pub use filter::ObjectFilters;
 pub use json::ops_json;
 pub use order::downgrade;
 
@@ -39,6 +41,8 @@ pub struct DiffOptions {
     /// PostgreSQL schemas compared besides those the models name (empty:
     /// `public`). Tables in them that no model describes are dropped.
     pub schemas: Vec<String>,
+    /// Tables and named objects left out of the comparison altogether.
+    pub filters: ObjectFilters,
 }
 
 /// The ops and the warnings about destructive ones.
@@ -122,7 +126,8 @@ pub fn diff(
         tables::diff_comment(&cx, cur, tgt, &mt, &mut ch);
     }
     let notes = std::mem::take(&mut ch.notes);
-    let ops = order::ordered(ch, &current);
+    let mut ops = order::ordered(ch, &current);
+    ops.retain(|op| opts.filters.keeps(op));
     Diff {
         warnings: warnings::warnings(&ops, d),
         ops,

@@ -190,6 +190,7 @@ pub(crate) async fn compare(
     let opts = alembix_autogen::diff::DiffOptions {
         exclude_tables: cfg.exclude_tables.clone(),
         schemas: cfg.schemas.clone(),
+        filters: cfg.filters.clone(),
     };
     let d =
         alembix_autogen::autogen::compare(db, &models, &cfg.version_table, &cfg.log_table, &opts)
