@@ -388,7 +388,7 @@ async fn version_locations(t: Cli) {
         ])
         .ok();
     assert!(
-        out.stdout.contains(&format!("billing/versions/")),
+        out.stdout.contains("billing/versions/"),
         "{}",
         out.stdout
     );
