@@ -387,11 +387,7 @@ async fn version_locations(t: Cli) {
             "heads",
         ])
         .ok();
-    assert!(
-        out.stdout.contains("billing/versions/"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("billing/versions/"), "{}", out.stdout);
     assert!(out.stdout.contains(&rid("d")), "{}", out.stdout);
     // Not a script directory: refused, nothing written.
     let out = t.run(&["revision", "-m", "x", "--version-path", "elsewhere"]);
@@ -464,7 +460,130 @@ async fn object_filters(t: Cli) {
     assert!(out.stderr.contains("exclude_indexes"), "{}", out.stderr);
 }
 
+/// autogen takes the revision options; `revision --autogenerate` is
+/// autogen; labelled branches with the database at every head are fine
+/// for `check`, and autogen then asks which head to continue.
+async fn autogen_on_branches(t: Cli) {
+    std::fs::create_dir_all(t.path().join("src")).unwrap();
+    let models = |tables: &[&str]| {
+        let text: String = tables
+            .iter()
+            .map(|n| format!("#[derive(Model)]\n#[model(table = \"{n}\")]\npub struct {} {{ pub id: i64 }}\n", n.to_uppercase()))
+            .collect();
+        std::fs::write(
+            t.path().join("src/models.rs"),
+            format!("use alembix::Model;\n{text}"),
+        )
+        .unwrap();
+    };
+    models(&["t_a"]);
+    t.run(&["autogen", "-m", "a", "--rev-id", &rid("a")]).ok();
+    t.run(&[
+        "revision",
+        "-m",
+        "billing",
+        "--head",
+        &rid("a"),
+        "--branch-label",
+        "billing",
+        "--rev-id",
+        &rid("b"),
+    ])
+    .ok();
+    t.run(&[
+        "revision",
+        "-m",
+        "main",
+        "--head",
+        &rid("a"),
+        "--splice",
+        "--rev-id",
+        &rid("c"),
+    ])
+    .ok();
+    t.run(&["upgrade", "heads"]).ok();
+    let out = t.run(&["check"]).ok();
+    assert!(out.stdout.starts_with("OK: "), "{}", out.stdout);
+    // A change: which branch does it go on?
+    models(&["t_a", "t_b"]);
+    let out = t.run(&["autogen", "-m", "b"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--head LABEL@head"), "{}", out.stderr);
+    let out = t
+        .run(&[
+            "revision",
+            "--autogenerate",
+            "-m",
+            "b",
+            "--head",
+            "billing@head",
+            "--rev-id",
+            &rid("d"),
+        ])
+        .ok();
+    assert!(
+        out.stdout.contains("create_table table=t_b"),
+        "{}",
+        out.stdout
+    );
+    let json = t.run(&["show", &rid("d"), "--format", "json"]).ok().json();
+    assert_eq!(json["down_revision"][0], rid("b"));
+    t.run(&["upgrade", "heads"]).ok();
+    assert!(t.table_exists("t_b").await);
+    t.run(&["check"]).ok();
+    // The other options, on the unlabelled head.
+    models(&["t_a", "t_b", "t_c"]);
+    std::fs::create_dir_all(t.path().join("more")).unwrap();
+    let cfg = std::fs::read_to_string(t.path().join("alembix.toml")).unwrap();
+    std::fs::write(
+        t.path().join("alembix.toml"),
+        format!("{cfg}version_locations = [\"more\"]\n"),
+    )
+    .unwrap();
+    let out = t
+        .run(&[
+            "autogen",
+            "-m",
+            "c",
+            "--head",
+            &rid("c"),
+            "--rev-id",
+            &rid("e"),
+            "--depends-on",
+            "billing",
+            "--branch-label",
+            "reports",
+            "--version-path",
+            "more",
+        ])
+        .ok();
+    assert!(out.stdout.contains("more/"), "{}", out.stdout);
+    let json = t.run(&["show", "reports", "--format", "json"]).ok().json();
+    assert_eq!(json["revision"], rid("e"));
+    assert_eq!(json["down_revision"][0], rid("c"));
+    assert_eq!(json["depends_on"][0], rid("b"));
+    t.run(&["upgrade", "heads"]).ok();
+    t.run(&["check"]).ok();
+    // One unlabelled head beside labelled branches is fine; two want a merge.
+    t.run(&["revision", "-m", "stray", "--head", &rid("c"), "--splice"])
+        .ok();
+    let out = t.run(&["check"]).expect(1);
+    assert!(!out.stdout.contains("merge"), "{}", out.stdout);
+    t.run(&[
+        "revision",
+        "-m",
+        "stray two",
+        "--head",
+        &rid("c"),
+        "--splice",
+    ])
+    .ok();
+    let out = t.run(&["check"]).expect(1);
+    assert!(out.stdout.contains("alembix merge heads"), "{}", out.stdout);
+}
+
 cli_tests!(
+    autogen_on_branches,
     object_filters,
     version_locations,
     post_write_hooks,

@@ -124,7 +124,19 @@ impl RevisionGraph {
             }
             Some(BASE) => Vec::new(),
             Some(h) => {
-                let id = self.resolve_id(h)?;
+                // `LABEL@head` names the head of a branch, as a target does.
+                let id = match h.strip_suffix("@head") {
+                    Some(_) => match self.resolve(h, &[])?.as_slice() {
+                        [one] => one.clone(),
+                        many => {
+                            return Err(Error::Usage(format!(
+                                "`{h}` names {} heads; name one revision with --head",
+                                many.len()
+                            )));
+                        }
+                    },
+                    None => self.resolve_id(h)?,
+                };
                 if !self.is_head(&id) && !opts.splice {
                     return Err(Error::Usage(format!(
                         "{id} is not a head (its children: {}); pass --splice to start a new branch from it",
