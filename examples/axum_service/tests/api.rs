@@ -97,6 +97,8 @@ async fn notes_crud(app: &Server, ann: i64, bob: i64) {
     assert_eq!(anns, json!([first]));
     let (_, page) = app.get("/notes?limit=1&offset=1").await;
     assert_eq!(page, json!([second]));
+    let far = app.get(&format!("/notes?offset={}", i64::MAX)).await;
+    assert_eq!(far, (StatusCode::OK, json!([])));
 
     // Update under optimistic locking: the version read must be current.
     let change = json!({ "title": "shopping", "body": "milk, eggs", "version": 1 });
@@ -152,6 +154,8 @@ async fn bad_input(url: String) {
         "/notes?limit=0",
         "/notes?limit=101",
         "/notes?limit=many",
+        "/notes?offset=-1",
+        "/notes?offset=9223372036854775808",
     ] {
         assert_error(&app.get(path).await, invalid, "invalid");
     }

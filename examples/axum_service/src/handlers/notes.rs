@@ -18,7 +18,7 @@ const PAGE_MAX: u64 = 100;
 pub(crate) struct ListParams {
     account_id: Option<i64>,
     limit: Option<u64>,
-    offset: Option<u64>,
+    offset: Option<i64>,
 }
 
 /// The body of `POST /notes`.
@@ -50,10 +50,12 @@ pub(crate) async fn list(
             "`limit` must be between 1 and {PAGE_MAX}"
         )));
     }
+    let offset = u64::try_from(params.offset.unwrap_or(0))
+        .map_err(|_| ApiError::Invalid("`offset` must not be negative".into()))?;
     let mut query = Note::find()
         .order_by(Note::id.asc())
         .limit(limit)
-        .offset(params.offset.unwrap_or(0));
+        .offset(offset);
     if let Some(account_id) = params.account_id {
         query = query.filter(Note::account_id.eq(account_id));
     }
