@@ -161,5 +161,16 @@ async fn main() -> AppResult<()> {
     );
 
     db.close().await;
+    println!("{NEXT_STEPS}");
     Ok(())
 }
+
+/// What to do next, printed at the end of the tour.
+const NEXT_STEPS: &str = "
+next steps in your own project (alembix: cargo install --path crates/alembix-cli):
+  alembix init                        # alembix.toml and migrations/
+  # write your models: #[derive(Model)] structs, as in examples/models/
+  alembix autogen -m \"create posts\"   # a revision from the models; review it
+  alembix upgrade                     # apply it to the database
+  alembix check                       # exit 0 when models, revisions and database agree
+a whole service built this way: examples/axum_service";

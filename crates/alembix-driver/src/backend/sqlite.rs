@@ -107,11 +107,31 @@ mod live {
                 .idle_timeout(None)
                 .max_lifetime(None);
         }
-        let pool = pool
-            .connect_with(options)
+        let pool = connect_retrying(pool, options)
             .await
             .map_err(|e| connect_error(url, e))?;
         Ok(Pool::Sqlite(pool))
+    }
+
+    /// Opens the pool, trying again for up to [`BUSY_TIMEOUT`] while the
+    /// database is busy: two processes opening a new file at once both
+    /// switch it to WAL, and SQLite refuses one of them at once, without
+    /// waiting on the busy timeout.
+    async fn connect_retrying(
+        pool: sqlx::pool::PoolOptions<Sqlite>,
+        options: SqliteConnectOptions,
+    ) -> Result<SqlitePool, sqlx::Error> {
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let mut delay = std::time::Duration::from_millis(5);
+        loop {
+            match pool.clone().connect_with(options.clone()).await {
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(std::time::Duration::from_millis(200));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The database is locked by another connection (after the busy timeout).
@@ -259,6 +279,33 @@ mod tests {
         ] {
             assert!(!names_no_file(url), "{url}");
         }
+    }
+
+    /// Processes that open a new database file at the same time all get a
+    /// pool (one of them used to fail with "database is locked" while
+    /// another switched the file to WAL).
+    #[cfg(feature = "sqlite")]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_opens_of_a_new_file_all_succeed() {
+        let dir = std::env::temp_dir().join(format!("alembix_open_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for round in 0..40 {
+            let url = format!("sqlite://{}", dir.join(format!("r{round}.db")).display());
+            let opens: Vec<_> = (0..3)
+                .map(|_| {
+                    let url = url.clone();
+                    tokio::spawn(async move {
+                        crate::Pool::connect(&url, &crate::PoolOptions::default()).await
+                    })
+                })
+                .collect();
+            for open in opens {
+                let pool = open.await.unwrap();
+                let pool = pool.unwrap_or_else(|e| panic!("round {round}: {e}"));
+                pool.close().await;
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
