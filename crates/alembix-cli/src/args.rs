@@ -190,8 +190,9 @@ pub(crate) enum Command {
     },
     /// The revisions, newest first.
     History {
-        /// A range FROM:TO, :TO or FROM: (targets or `current`).
-        #[arg(short = 'r', long = "rev-range")]
+        /// A range FROM:TO, :TO or FROM: of targets (`current`, `-N` and
+        /// `+N` are counted from the database's revisions and connect).
+        #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
         rev_range: Option<String>,
         /// Connect to mark the revisions the database is at (and when each
         /// was applied); without it, history reads the files only.
@@ -211,6 +212,7 @@ pub(crate) enum Command {
     /// Check revision SQL against the lint rules (reads files only).
     Lint {
         /// A range FROM:TO, :TO or FROM: (all revisions by default).
+        #[arg(allow_hyphen_values = true)]
         range: Option<String>,
         /// `text` (file:line: severity[rule]: message) or `json`.
         #[arg(long, value_enum, default_value_t)]

@@ -23,7 +23,13 @@ pub(crate) struct Options {
 /// where the database is: then it connects, marks the current revisions
 /// and shows when each was applied.
 pub(crate) async fn run(p: &Project, rev_range: Option<&str>, o: Options) -> Res<i32> {
-    let names_current = rev_range.is_some_and(|r| r.split(':').any(|t| t.trim() == "current"));
+    // `current`, and `-N`/`+N` counted from it, need the database.
+    let names_current = rev_range.is_some_and(|r| {
+        r.split(':').any(|t| {
+            let t = t.trim();
+            t == "current" || t.starts_with(['-', '+'])
+        })
+    });
     let (rows, log) = match o.indicate_current || names_current {
         true => {
             let db = connect(&p.cfg).await?;

@@ -272,7 +272,10 @@ impl RevisionGraph {
         let lower = if lo.is_empty() || lo == BASE {
             None
         } else {
-            Some(self.descendants(&self.resolve(lo, current)?))
+            // A start that resolves to base (`-2` from the second revision)
+            // is no bound.
+            let ids = self.resolve(lo, current)?;
+            (!ids.is_empty()).then(|| self.descendants(&ids))
         };
         Ok(self
             .order

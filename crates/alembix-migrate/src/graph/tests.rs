@@ -128,6 +128,14 @@ fn linear_up_and_down() {
     // Relative and absolute targets.
     assert_eq!(g.resolve("+2", &ids(&["b"])).unwrap(), ids(&["d"]));
     assert_eq!(g.resolve("-2", &ids(&["d"])).unwrap(), ids(&["b"]));
+    // A range whose start counts down to base starts at base.
+    let names: Vec<&str> = g
+        .range("-2:current", &ids(&["b"]))
+        .unwrap()
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(names, [id("b"), id("a")]);
     // Past the head: the error names where the walk started.
     let err = g.resolve("+3", &ids(&["d"])).unwrap_err().to_string();
     assert!(
