@@ -4,6 +4,11 @@
 //! `cargo test --doc -p alembix-workspace`, as the crates' own examples do,
 //! so a guide cannot drift away from the API it shows.
 
+/// `docs/coming-from-alembic.md`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/coming-from-alembic.md")]
+pub struct ComingFromAlembicGuide;
+
 /// `docs/deploying.md`.
 #[cfg(doctest)]
 #[doc = include_str!("../docs/deploying.md")]
