@@ -9,6 +9,11 @@
 #[doc = include_str!("../docs/coming-from-alembic.md")]
 pub struct ComingFromAlembicGuide;
 
+/// `docs/coming-from-seaorm-diesel-sqlx.md`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/coming-from-seaorm-diesel-sqlx.md")]
+pub struct ComingFromSeaOrmDieselSqlxGuide;
+
 /// `docs/deploying.md`.
 #[cfg(doctest)]
 #[doc = include_str!("../docs/deploying.md")]
