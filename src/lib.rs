@@ -2,7 +2,8 @@
 //! file exists so that the guides in `docs/` are doc tests: every `rust` code
 //! block of each guide compiles (and runs, unless marked `no_run`) with
 //! `cargo test --doc -p alembix-workspace`, as the crates' own examples do,
-//! so a guide cannot drift away from the API it shows.
+//! so a guide cannot drift away from the API it shows. The commands the
+//! guides show are checked by `tests/docs_commands.rs`.
 
 /// `docs/coming-from-alembic.md`.
 #[cfg(doctest)]
