@@ -210,10 +210,19 @@ async fn writer(url: String, rows: usize, stop: Arc<AtomicBool>) -> Vec<Duration
                 };
                 match r {
                     Ok(_) => break,
+                    // The column is not there yet; or it appeared (and
+                    // became NOT NULL) while this insert waited for the
+                    // revision's lock.
                     Err(sqlx::Error::Database(e))
                         if with_region && e.code().as_deref() == Some("42703") =>
                     {
                         with_region = false;
+                    }
+                    Err(sqlx::Error::Database(e))
+                        if !with_region
+                            && matches!(e.code().as_deref(), Some("23502" | "23514")) =>
+                    {
+                        with_region = true;
                     }
                     Err(e) => panic!("writer: {e}"),
                 }
