@@ -582,7 +582,42 @@ async fn autogen_on_branches(t: Cli) {
     assert!(out.stdout.contains("alembix merge heads"), "{}", out.stdout);
 }
 
+/// `DATABASE_URL` beats the file's `database_url` on every backend: the
+/// file names a SQLite database, the variable this test's database, and
+/// the variable's database is the one migrated.
+async fn environment_beats_the_file(t: Cli) {
+    let file_db = t.path().join("from_file.db");
+    std::fs::write(
+        t.path().join("alembix.toml"),
+        format!(
+            "database_url = \"sqlite://{}\"\nmigrations = \"migrations\"\n",
+            file_db.display()
+        ),
+    )
+    .unwrap();
+    table_rev(&t, "a", &[]);
+    run_env(&t, &["upgrade", "head"], &[("DATABASE_URL", &t.url)]).ok();
+    assert_eq!(t.versions().await, vec![rid("a")]);
+    assert!(!file_db.exists(), "the file's database was used");
+    let out = run_env(&t, &["current", "-v"], &[("DATABASE_URL", &t.url)]).ok();
+    assert!(
+        out.stderr
+            .contains("(from the DATABASE_URL environment variable)"),
+        "{}",
+        out.stderr
+    );
+    // Without the variable, the file's (missing) SQLite database.
+    let out = run_env(&t, &["current"], &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("from_file.db does not exist"),
+        "{}",
+        out.stderr
+    );
+}
+
 cli_tests!(
+    environment_beats_the_file,
     autogen_on_branches,
     object_filters,
     version_locations,
