@@ -113,14 +113,6 @@ pub fn working_dir() -> Result<PathBuf, ConfigError> {
     std::env::current_dir().map_err(ConfigError::WorkingDir)
 }
 
-/// A duration as written: seconds, or text with a unit.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawDuration {
-    Seconds(u64),
-    Text(String),
-}
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -441,39 +433,6 @@ fn table_name(
     Ok(v)
 }
 
-/// A configured duration or the default.
-fn duration(
-    key: &'static str,
-    value: Option<RawDuration>,
-    default: Duration,
-) -> Result<Duration, ConfigError> {
-    match value {
-        None => Ok(default),
-        Some(RawDuration::Seconds(s)) => Ok(Duration::from_secs(s)),
-        Some(RawDuration::Text(text)) => {
-            parse_duration(&text).ok_or(ConfigError::Duration { key, value: text })
-        }
-    }
-}
-
-/// `500ms`, `1.5s`, `2m`, `1h`, or a bare number of seconds.
-fn parse_duration(text: &str) -> Option<Duration> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let n: f64 = number.parse().ok()?;
-    let seconds = match unit.trim() {
-        "ms" => n / 1000.0,
-        "" | "s" => n,
-        "m" | "min" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => return None,
-    };
-    Duration::try_from_secs_f64(seconds).ok()
-}
-
 fn sqlite_relative(url: &str, root: &Path) -> String {
     let Some(rest) = url.strip_prefix("sqlite://") else {
         return url.to_string();
@@ -489,21 +448,5 @@ fn sqlite_relative(url: &str, root: &Path) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-    use std::time::Duration;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("1s"), Some(Duration::from_secs(1)));
-        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
-        assert_eq!(parse_duration(" 2m "), Some(Duration::from_secs(120)));
-        assert_eq!(parse_duration("1h"), Some(Duration::from_secs(3600)));
-        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
-        assert_eq!(parse_duration("30"), Some(Duration::from_secs(30)));
-        for bad in ["", "s", "5 days", "-1s", "1.2.3s"] {
-            assert_eq!(parse_duration(bad), None, "{bad}");
-        }
-    }
-}
+mod duration;
+use duration::{RawDuration, duration};

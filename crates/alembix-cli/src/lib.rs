@@ -85,43 +85,113 @@ async fn run(cli: Cli) -> error::Res<i32> {
     }
     let p = Project::load(cli.config.as_deref(), cli.database_url, command_line())?;
     match cli.command {
-        Command::Init { .. } => unreachable!("handled above"),
+        c @ (Command::Revision { .. }
+        | Command::Autogen { .. }
+        | Command::Merge { .. }
+        | Command::Squash { .. }
+        | Command::Edit { .. }) => author(&p, c).await,
+        c @ (Command::Upgrade { .. }
+        | Command::Downgrade { .. }
+        | Command::Stamp { .. }
+        | Command::EnsureVersion { .. }
+        | Command::Database { .. }) => write(&p, c).await,
+        c => inspect(&p, c).await,
+    }
+}
+
+/// The commands that write revision files.
+async fn author(p: &Project, command: Command) -> error::Res<i32> {
+    match command {
         Command::Revision {
             message,
             autogenerate,
             new,
         } => {
             if autogenerate {
-                autogen::run(&p, message, &new, autogen::Allow::default()).await
+                autogen::run(p, message, &new, autogen::Allow::default()).await
             } else {
-                revision::run(&p, new.version_path.as_deref(), new.revision(message))
+                revision::run(p, new.version_path.as_deref(), new.revision(message))
             }
         }
+        Command::Autogen {
+            message,
+            new,
+            allow_empty,
+            allow_drop_all,
+        } => {
+            let allow = autogen::Allow {
+                empty: allow_empty,
+                drop_all: allow_drop_all,
+            };
+            autogen::run(p, message, &new, allow).await
+        }
+        Command::Merge {
+            message,
+            branch_label,
+            rev_id,
+            version_path,
+            revs,
+        } => {
+            let opts = merge::Options {
+                labels: branch_label,
+                rev_id,
+                version_path,
+            };
+            merge::run(p, &revs, &message, opts)
+        }
+        Command::Squash {
+            start,
+            end,
+            message,
+            delete,
+        } => squash::run(p, &start, &end, &message, delete),
+        Command::Edit { rev } => edit::run(p, &rev),
+        _ => unreachable!("dispatched by run"),
+    }
+}
+
+/// The commands that change a database.
+async fn write(p: &Project, command: Command) -> error::Res<i32> {
+    match command {
         Command::Upgrade {
             target,
             sql,
             skip_statement,
         } => {
             let target = target.unwrap_or_else(|| "head".into());
-            migrate::run(&p, Direction::Up, &target, sql, skip_statement, false).await
+            migrate::run(p, Direction::Up, &target, sql, skip_statement, false).await
         }
         Command::Downgrade {
             target,
             sql,
             skip_statement,
             yes,
-        } => migrate::run(&p, Direction::Down, &target, sql, skip_statement, yes).await,
+        } => migrate::run(p, Direction::Down, &target, sql, skip_statement, yes).await,
+        Command::Stamp {
+            targets,
+            purge,
+            sql,
+        } => stamp::run(p, &targets, purge, sql).await,
+        Command::EnsureVersion { sql } => ensure::run(p, sql).await,
+        Command::Database { action } => database::run(p, action).await,
+        _ => unreachable!("dispatched by run"),
+    }
+}
+
+/// The commands that only read files or the database.
+async fn inspect(p: &Project, command: Command) -> error::Res<i32> {
+    match command {
         Command::Current {
             verbose,
             check_heads,
             format,
-        } => current::run(&p, verbose, check_heads, format).await,
+        } => current::run(p, verbose, check_heads, format).await,
         Command::Heads {
             verbose,
             resolve_dependencies,
             format,
-        } => heads::run(&p, verbose, resolve_dependencies, format).await,
-        Command::Branches { verbose, format } => branches::run(&p, verbose, format).await,
+        } => heads::run(p, verbose, resolve_dependencies, format).await,
+        Command::Branches { verbose, format } => branches::run(p, verbose, format).await,
         Command::History {
             rev_range,
             indicate_current,
@@ -135,57 +205,17 @@ async fn run(cli: Cli) -> error::Res<i32> {
                 verbose,
                 format,
             };
-            history::run(&p, rev_range.as_deref(), opts).await
+            history::run(p, rev_range.as_deref(), opts).await
         }
-        Command::Graph { format } => graph::run(&p, format),
-        Command::Erd { format } => erd::run(&p, format),
-        Command::Lint { range, format } => lint::run(&p, range.as_deref(), format),
-        Command::Show { rev, format } => show::run(&p, &rev, format).await,
-        Command::Merge {
-            message,
-            branch_label,
-            rev_id,
-            version_path,
-            revs,
-        } => {
-            let opts = merge::Options {
-                labels: branch_label,
-                rev_id,
-                version_path,
-            };
-            merge::run(&p, &revs, &message, opts)
-        }
-        Command::Edit { rev } => edit::run(&p, &rev),
-        Command::EnsureVersion { sql } => ensure::run(&p, sql).await,
-        Command::Database { action } => database::run(&p, action).await,
-        Command::Targets => unreachable!("handled above"),
-        Command::Stamp {
-            targets,
-            purge,
-            sql,
-        } => stamp::run(&p, &targets, purge, sql).await,
-        Command::Squash {
-            start,
-            end,
-            message,
-            delete,
-        } => squash::run(&p, &start, &end, &message, delete),
-        Command::Check => check::run(&p).await,
-        Command::Autogen {
-            message,
-            new,
-            allow_empty,
-            allow_drop_all,
-        } => {
-            let allow = autogen::Allow {
-                empty: allow_empty,
-                drop_all: allow_drop_all,
-            };
-            autogen::run(&p, message, &new, allow).await
-        }
+        Command::Graph { format } => graph::run(p, format),
+        Command::Erd { format } => erd::run(p, format),
+        Command::Lint { range, format } => lint::run(p, range.as_deref(), format),
+        Command::Show { rev, format } => show::run(p, &rev, format).await,
+        Command::Check => check::run(p).await,
         Command::Diff {
             format,
             allow_empty,
-        } => diff::run(&p, format, allow_empty).await,
+        } => diff::run(p, format, allow_empty).await,
+        _ => unreachable!("dispatched by run"),
     }
 }
