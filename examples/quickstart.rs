@@ -169,6 +169,7 @@ async fn main() -> AppResult<()> {
 const NEXT_STEPS: &str = "
 next steps in your own project (alembix: cargo install --path crates/alembix-cli):
   alembix init                        # alembix.toml and migrations/
+  alembix database create             # the database alembix.toml names (a SQLite file too)
   # write your models: #[derive(Model)] structs, as in examples/models/
   alembix autogen -m \"create posts\"   # a revision from the models; review it
   alembix upgrade                     # apply it to the database

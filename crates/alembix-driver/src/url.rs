@@ -220,6 +220,7 @@ fn connect_reason(e: &sqlx::Error, url: &str) -> String {
                 "connection refused: no server listens at {host}; start it, or fix the host and port in the URL"
             )
         }
+        sqlx::Error::Io(io) if io.kind() == ErrorKind::NotFound => io.to_string(),
         sqlx::Error::Io(io) if io.kind() == ErrorKind::TimedOut => {
             format!("{io} from {host}: check that the host is right and reachable")
         }

@@ -80,13 +80,14 @@ mod live {
         }
         let options: SqliteConnectOptions = url.parse().map_err(|e| invalid(url, e))?;
         if !memory && !opts.sqlite_create && !options.get_filename().exists() {
-            return Err(invalid(
-                url,
+            let missing = std::io::Error::new(
+                std::io::ErrorKind::NotFound,
                 format!(
-                    "the database file {} does not exist; check the path (`alembix upgrade` creates it)",
+                    "the database file {} does not exist; check the path, or create it with `alembix database create` (`alembix upgrade` creates it too)",
                     options.get_filename().display()
                 ),
-            ));
+            );
+            return Err(connect_error(url, sqlx::Error::Io(missing)));
         }
         let mut options = options
             .create_if_missing(opts.sqlite_create)
