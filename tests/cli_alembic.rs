@@ -616,7 +616,98 @@ async fn environment_beats_the_file(t: Cli) {
     );
 }
 
+/// The upgrade section of the one revision in `dir`.
+fn only_upgrade(dir: &std::path::Path) -> String {
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let up = text.split("-- migrate:upgrade\n").nth(1).unwrap();
+    up.split("-- migrate:downgrade").next().unwrap().to_string()
+}
+
+/// `baseline` adopts a database built by hand: a base revision of its
+/// schema, the database stamped at it; the revision rebuilds the same
+/// schema elsewhere (baselining the copy writes the same SQL).
+async fn baseline_adopts_a_database(t: Cli) {
+    let pg = t.backend() == Backend::Postgres;
+    // SQLite keys are `integer PRIMARY KEY` (the rowid), as SQLite tables
+    // are written: a `bigint PRIMARY KEY` is read back as `integer` and
+    // becomes the rowid when rebuilt, which is issue 15's round trip.
+    let key = if t.backend() == Backend::Sqlite {
+        "integer"
+    } else {
+        "bigint"
+    };
+    let ddl = [
+        format!("CREATE TABLE orgs (id {key} PRIMARY KEY, name varchar(100) NOT NULL UNIQUE)"),
+        format!(
+            "CREATE TABLE members (id {key} PRIMARY KEY, org_id {key} NOT NULL REFERENCES orgs (id) ON DELETE CASCADE, email varchar(200) NOT NULL, age integer, CONSTRAINT ck_members_age CHECK (age >= 0))"
+        ),
+        "CREATE INDEX ix_members_email ON members (email)".to_string(),
+    ];
+    for sql in &ddl {
+        t.db.execute_sql(sql).await.unwrap();
+    }
+    if pg {
+        t.db.execute_sql("CREATE TYPE mood AS ENUM ('ok', 'sad')")
+            .await
+            .unwrap();
+        t.db.execute_sql("ALTER TABLE members ADD COLUMN mood mood")
+            .await
+            .unwrap();
+    }
+    let out = t.run(&["baseline", "-m", "adopt"]).ok();
+    assert!(out.stdout.contains("Stamped"), "{}", out.stdout);
+    let versions = t.versions().await;
+    assert_eq!(versions.len(), 1);
+    let up = only_upgrade(&t.migrations());
+    assert!(
+        up.contains("orgs") && up.contains("members") && up.contains("ix_members_email"),
+        "{up}"
+    );
+    // At head; no models yet, so they are not compared.
+    let out = t.run(&["check"]).ok();
+    assert!(
+        out.stdout.starts_with("OK: the database is at head"),
+        "{}",
+        out.stdout
+    );
+    let out = t.run(&["baseline", "-m", "again"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    // A fresh database from the revision, baselined again in another
+    // project: the same SQL.
+    let name = common::unique_name();
+    let other = match t.backend() {
+        Backend::Sqlite => format!("sqlite://{}", t.path().join(format!("{name}.db")).display()),
+        _ => format!("{}/{name}", t.url.rsplit_once('/').unwrap().0),
+    };
+    let with = |args: &[&str]| t.run(&[&["--database-url", other.as_str()][..], args].concat());
+    with(&["database", "create"]).ok();
+    with(&["upgrade", "head"]).ok();
+    let copy = alembix::Db::connect(&other).await.unwrap();
+    copy.execute_sql("DROP TABLE alembix_log").await.unwrap();
+    copy.execute_sql("DROP TABLE alembix_version")
+        .await
+        .unwrap();
+    copy.close().await;
+    let second = tempfile::TempDir::new().unwrap();
+    std::fs::create_dir(second.path().join("migrations")).unwrap();
+    std::fs::write(
+        second.path().join("alembix.toml"),
+        format!("database_url = \"{other}\"\nmigrations = \"migrations\"\n"),
+    )
+    .unwrap();
+    let out = run_in(second.path(), &["baseline", "-m", "copy"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(only_upgrade(&second.path().join("migrations")), up);
+    with(&["database", "drop", "-y"]).ok();
+}
+
 cli_tests!(
+    baseline_adopts_a_database,
     environment_beats_the_file,
     autogen_on_branches,
     object_filters,

@@ -285,6 +285,13 @@ pub(crate) enum Command {
     },
     /// Exit 0 when scripts and database agree, 1 listing what differs.
     Check,
+    /// For a database with tables but no version table: write a base
+    /// revision that creates its schema, and stamp the database at it.
+    Baseline {
+        /// The revision's message.
+        #[arg(short, long)]
+        message: String,
+    },
     /// Create or drop the database the URL names.
     Database {
         #[command(subcommand)]

@@ -16,7 +16,7 @@ use clap::Parser;
 
 use args::{Cli, Command};
 use commands::{
-    Project, autogen, branches, check, current, database, diff, edit, ensure, erd, graph,
+    Project, autogen, baseline, branches, check, current, database, diff, edit, ensure, erd, graph,
 };
 use commands::{heads, history, init, lint, merge, migrate, revision, show, squash, stamp};
 use output::Out;
@@ -94,6 +94,7 @@ async fn run(cli: Cli) -> error::Res<i32> {
         | Command::Downgrade { .. }
         | Command::Stamp { .. }
         | Command::EnsureVersion { .. }
+        | Command::Baseline { .. }
         | Command::Database { .. }) => write(&p, c).await,
         c => inspect(&p, c).await,
     }
@@ -173,6 +174,7 @@ async fn write(p: &Project, command: Command) -> error::Res<i32> {
             sql,
         } => stamp::run(p, &targets, purge, sql).await,
         Command::EnsureVersion { sql } => ensure::run(p, sql).await,
+        Command::Baseline { message } => baseline::run(p, message).await,
         Command::Database { action } => database::run(p, action).await,
         _ => unreachable!("dispatched by run"),
     }

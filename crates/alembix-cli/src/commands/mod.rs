@@ -3,6 +3,7 @@
 //! listing revisions, comparing the models with the database.
 
 pub(crate) mod autogen;
+pub(crate) mod baseline;
 pub(crate) mod branches;
 pub(crate) mod check;
 pub(crate) mod current;
