@@ -7,48 +7,20 @@
 mod cli;
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use alembix::Backend;
-use cli::{Cli, Output, alembix_bin, rid};
-
-/// Runs `alembix args` in the project with extra environment variables.
-fn run_env(t: &Cli, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(alembix_bin());
-    cmd.args(args)
-        .current_dir(t.path())
-        .env("NO_COLOR", "1")
-        .env_remove("DATABASE_URL")
-        .env_remove("VISUAL")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run alembix");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn table_rev(t: &Cli, name: &str, parents: &[&str]) {
-    t.rev(
-        name,
-        parents,
-        &format!("CREATE TABLE t_{name} (id integer);"),
-        &format!("DROP TABLE t_{name};"),
-    );
-}
+use cli::{Cli, Output, alembix_bin, rid, run_at};
 
 /// `edit` opens the revision's file in `$EDITOR` and waits for it.
 async fn edit_opens_the_file(t: Cli) {
-    table_rev(&t, "a", &[]);
+    t.table_rev("a", &[]);
     let editor = t.path().join("editor.sh");
     std::fs::write(&editor, "#!/bin/sh\necho '-- edited' >> \"$1\"\n").unwrap();
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let editor = editor.display().to_string();
-    run_env(&t, &["edit", &rid("a")[..6]], &[("EDITOR", &editor)]).ok();
+    t.run_env(&["edit", &rid("a")[..6]], &[("EDITOR", &editor)])
+        .ok();
     let file = t
         .migrations()
         .join(format!("20261122_1000_{}_a.sql", rid("a")));
@@ -58,14 +30,14 @@ async fn edit_opens_the_file(t: Cli) {
             .ends_with("-- edited\n")
     );
     // A failing editor and an unknown revision are errors.
-    let out = run_env(&t, &["edit", "head"], &[("EDITOR", "false")]);
+    let out = t.run_env(&["edit", "head"], &[("EDITOR", "false")]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr.contains("the editor `false` exited"),
         "{}",
         out.stderr
     );
-    let out = run_env(&t, &["edit", "ffff"], &[("EDITOR", &editor)]);
+    let out = t.run_env(&["edit", "ffff"], &[("EDITOR", &editor)]);
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
@@ -96,8 +68,8 @@ async fn ensure_version_creates_the_tables(t: Cli) {
 
 /// `current --check-heads` exits 1 naming the heads not applied, 0 at them.
 async fn current_check_heads(t: Cli) {
-    table_rev(&t, "a", &[]);
-    table_rev(&t, "b", &["a"]);
+    t.table_rev("a", &[]);
+    t.table_rev("b", &["a"]);
     t.run(&["upgrade", "+1"]).ok();
     let out = t.run(&["current", "--check-heads"]).expect(1);
     assert!(out.stdout.starts_with(&rid("a")), "{}", out.stdout);
@@ -114,8 +86,8 @@ async fn current_check_heads(t: Cli) {
 /// `heads --resolve-dependencies` leaves out a head another revision
 /// depends on; `merge --branch-label` labels the merge revision.
 async fn heads_and_merge_options(t: Cli) {
-    table_rev(&t, "a", &[]);
-    table_rev(&t, "b", &["a"]);
+    t.table_rev("a", &[]);
+    t.table_rev("b", &["a"]);
     t.write(
         &format!("20261122_1000_{}_c.sql", rid("c")),
         &format!(
@@ -187,12 +159,7 @@ async fn database_create_and_drop(t: Cli) {
 /// `-- dialect:`; another backend refuses to run it, naming both; without
 /// the header a revision runs anywhere.
 async fn dialect_header(t: Cli) {
-    std::fs::create_dir_all(t.path().join("src")).unwrap();
-    std::fs::write(
-        t.path().join("src/models.rs"),
-        "use alembix::Model;\n#[derive(Model)]\n#[model(table = \"t_models\")]\npub struct M { pub id: i64 }\n",
-    )
-    .unwrap();
+    t.models("use alembix::Model;\n#[derive(Model)]\n#[model(table = \"t_models\")]\npub struct M { pub id: i64 }\n");
     t.run(&["autogen", "-m", "models"]).ok();
     let mine = match t.backend() {
         Backend::Postgres => "postgres",
@@ -273,11 +240,9 @@ async fn dialect_header(t: Cli) {
 /// the file stays.
 async fn post_write_hooks(t: Cli) {
     let cfg = std::fs::read_to_string(t.path().join("alembix.toml")).unwrap();
-    std::fs::write(
-        t.path().join("alembix.toml"),
-        format!("{cfg}[hooks]\npost_write = [\"echo '-- formatted' >> {{path}}\", \"echo {{path}} >> hooks.log\"]\n"),
-    )
-    .unwrap();
+    t.append_config(
+        "[hooks]\npost_write = [\"echo '-- formatted' >> {path}\", \"echo {path} >> hooks.log\"]\n",
+    );
     t.run(&["revision", "-m", "one", "--rev-id", &rid("a")])
         .ok();
     t.run(&[
@@ -335,14 +300,9 @@ async fn post_write_hooks(t: Cli) {
 /// `version_locations`: several script directories, one graph;
 /// `--version-path` chooses where a new revision goes.
 async fn version_locations(t: Cli) {
-    let cfg = std::fs::read_to_string(t.path().join("alembix.toml")).unwrap();
-    std::fs::write(
-        t.path().join("alembix.toml"),
-        format!("{cfg}version_locations = [\"billing/versions\"]\n"),
-    )
-    .unwrap();
+    t.append_config("version_locations = [\"billing/versions\"]\n");
     std::fs::create_dir_all(t.path().join("billing/versions")).unwrap();
-    table_rev(&t, "a", &[]);
+    t.table_rev("a", &[]);
     let out = t
         .run(&[
             "revision",
@@ -404,12 +364,7 @@ async fn version_locations(t: Cli) {
 /// Object filters keep what the models do not describe out of the
 /// comparison: a DBA's index and check, a legacy table.
 async fn object_filters(t: Cli) {
-    std::fs::create_dir_all(t.path().join("src")).unwrap();
-    std::fs::write(
-        t.path().join("src/models.rs"),
-        "use alembix::Model;\n#[derive(Model)]\n#[model(table = \"t_m\")]\npub struct M { pub id: i64, pub x: i32 }\n",
-    )
-    .unwrap();
+    t.models("use alembix::Model;\n#[derive(Model)]\n#[model(table = \"t_m\")]\npub struct M { pub id: i64, pub x: i32 }\n");
     t.run(&["autogen", "-m", "models"]).ok();
     t.run(&["upgrade", "head"]).ok();
     t.db.execute_sql("CREATE INDEX ix_dba_x ON t_m (x)")
@@ -438,23 +393,14 @@ async fn object_filters(t: Cli) {
     );
     assert_eq!(kinds.contains(&"drop_check"), !sqlite, "{json}");
     t.run(&["check"]).expect(1);
-    let cfg = std::fs::read_to_string(t.path().join("alembix.toml")).unwrap();
-    std::fs::write(
-        t.path().join("alembix.toml"),
-        format!("{cfg}include_tables = [\"t_*\"]\nexclude_indexes = [\"ix_dba_*\"]\nexclude_checks = [\"ck_dba_*\"]\n"),
-    )
-    .unwrap();
+    t.append_config("include_tables = [\"t_*\"]\nexclude_indexes = [\"ix_dba_*\"]\nexclude_checks = [\"ck_dba_*\"]\n");
     let json = t.run(&["diff", "--format", "json"]).ok().json();
     assert_eq!(json, serde_json::json!([]));
     t.run(&["check"]).ok();
     let out = t.run(&["autogen", "-m", "nothing"]).ok();
     assert!(out.stdout.contains("No changes detected"), "{}", out.stdout);
     // A filter names config keys the file must spell right.
-    std::fs::write(
-        t.path().join("alembix.toml"),
-        format!("{cfg}exclude_index = [\"ix_dba_*\"]\n"),
-    )
-    .unwrap();
+    t.append_config("exclude_index = [\"ix_dba_*\"]\n");
     let out = t.run(&["diff"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("exclude_indexes"), "{}", out.stderr);
@@ -464,17 +410,12 @@ async fn object_filters(t: Cli) {
 /// autogen; labelled branches with the database at every head are fine
 /// for `check`, and autogen then asks which head to continue.
 async fn autogen_on_branches(t: Cli) {
-    std::fs::create_dir_all(t.path().join("src")).unwrap();
     let models = |tables: &[&str]| {
         let text: String = tables
             .iter()
             .map(|n| format!("#[derive(Model)]\n#[model(table = \"{n}\")]\npub struct {} {{ pub id: i64 }}\n", n.to_uppercase()))
             .collect();
-        std::fs::write(
-            t.path().join("src/models.rs"),
-            format!("use alembix::Model;\n{text}"),
-        )
-        .unwrap();
+        t.models(&format!("use alembix::Model;\n{text}"));
     };
     models(&["t_a"]);
     t.run(&["autogen", "-m", "a", "--rev-id", &rid("a")]).ok();
@@ -534,12 +475,7 @@ async fn autogen_on_branches(t: Cli) {
     // The other options, on the unlabelled head.
     models(&["t_a", "t_b", "t_c"]);
     std::fs::create_dir_all(t.path().join("more")).unwrap();
-    let cfg = std::fs::read_to_string(t.path().join("alembix.toml")).unwrap();
-    std::fs::write(
-        t.path().join("alembix.toml"),
-        format!("{cfg}version_locations = [\"more\"]\n"),
-    )
-    .unwrap();
+    t.append_config("version_locations = [\"more\"]\n");
     let out = t
         .run(&[
             "autogen",
@@ -595,11 +531,14 @@ async fn environment_beats_the_file(t: Cli) {
         ),
     )
     .unwrap();
-    table_rev(&t, "a", &[]);
-    run_env(&t, &["upgrade", "head"], &[("DATABASE_URL", &t.url)]).ok();
+    t.table_rev("a", &[]);
+    t.run_env(&["upgrade", "head"], &[("DATABASE_URL", &t.url)])
+        .ok();
     assert_eq!(t.versions().await, vec![rid("a")]);
     assert!(!file_db.exists(), "the file's database was used");
-    let out = run_env(&t, &["current", "-v"], &[("DATABASE_URL", &t.url)]).ok();
+    let out = t
+        .run_env(&["current", "-v"], &[("DATABASE_URL", &t.url)])
+        .ok();
     assert!(
         out.stderr
             .contains("(from the DATABASE_URL environment variable)"),
@@ -607,7 +546,7 @@ async fn environment_beats_the_file(t: Cli) {
         out.stderr
     );
     // Without the variable, the file's (missing) SQLite database.
-    let out = run_env(&t, &["current"], &[]);
+    let out = t.run_env(&["current"], &[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
         out.stderr.contains("from_file.db does not exist"),
@@ -700,7 +639,7 @@ async fn baseline_adopts_a_database(t: Cli) {
         format!("database_url = \"{other}\"\nmigrations = \"migrations\"\n"),
     )
     .unwrap();
-    let out = run_in(second.path(), &["baseline", "-m", "copy"]);
+    let out = run_at(second.path(), &["baseline", "-m", "copy"], &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(only_upgrade(&second.path().join("migrations")), up);
     with(&["database", "drop", "-y"]).ok();
@@ -807,23 +746,6 @@ fn every_argument_has_help() {
     );
 }
 
-/// Runs `alembix args` in `dir` (no database needed).
-fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
-    let out = Command::new(alembix_bin())
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 /// `history --graph` draws the DAG (with `-i`, the current revisions);
 /// `graph` and `erd` print dot and Mermaid.
 #[test]
@@ -831,8 +753,8 @@ fn pictures() {
     let dir = tempfile::TempDir::new().unwrap();
     let d = dir.path();
     let url = format!("sqlite://{}", d.join("app.db").display());
-    run_in(d, &["--database-url", &url, "init"]).ok();
-    let new = |args: &[&str]| run_in(d, &[&["revision"][..], args].concat()).ok();
+    run_at(d, &["--database-url", &url, "init"], &[]).ok();
+    let new = |args: &[&str]| run_at(d, &[&["revision"][..], args].concat(), &[]).ok();
     new(&["-m", "a", "--rev-id", &rid("a")]);
     new(&["-m", "b", "--rev-id", &rid("b")]);
     new(&["-m", "c1", "--rev-id", &rid("c1")]);
@@ -847,9 +769,9 @@ fn pictures() {
         "--branch-label",
         "feat",
     ]);
-    run_in(d, &["merge", "-m", "join", "heads"]).ok();
-    run_in(d, &["upgrade", &rid("c1")]).ok();
-    let out = run_in(d, &["history", "--graph"]).ok();
+    run_at(d, &["merge", "-m", "join", "heads"], &[]).ok();
+    run_at(d, &["upgrade", &rid("c1")], &[]).ok();
+    let out = run_at(d, &["history", "--graph"], &[]).ok();
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 7, "{}", out.stdout);
     assert!(
@@ -869,20 +791,20 @@ fn pictures() {
         "files only: {}",
         out.stdout
     );
-    let out = run_in(d, &["history", "--graph", "-i"]).ok();
+    let out = run_at(d, &["history", "--graph", "-i"], &[]).ok();
     assert!(
         out.stdout.contains(&format!("{} (current), c1", rid("c1"))),
         "{}",
         out.stdout
     );
-    let out = run_in(d, &["graph"]).ok();
+    let out = run_at(d, &["graph"], &[]).ok();
     assert!(
         out.stdout.starts_with("digraph revisions {"),
         "{}",
         out.stdout
     );
     assert_eq!(out.stdout.matches(" -> ").count(), 5, "{}", out.stdout);
-    let out = run_in(d, &["graph", "--format", "mermaid"]).ok();
+    let out = run_at(d, &["graph", "--format", "mermaid"], &[]).ok();
     assert!(out.stdout.starts_with("flowchart BT\n"), "{}", out.stdout);
     assert!(
         out.stdout
@@ -898,7 +820,7 @@ fn pictures() {
          #[derive(Model)]\n#[model(table = \"posts\")]\npub struct Post { pub id: i64, #[column(references = \"authors.id\")] pub author_id: Option<i64>, pub title: String }\n",
     )
     .unwrap();
-    let out = run_in(d, &["erd", "--format", "mermaid"]).ok();
+    let out = run_at(d, &["erd", "--format", "mermaid"], &[]).ok();
     assert!(out.stdout.starts_with("erDiagram\n"), "{}", out.stdout);
     assert!(
         out.stdout
@@ -911,7 +833,7 @@ fn pictures() {
         "{}",
         out.stdout
     );
-    let out = run_in(d, &["erd"]).ok();
+    let out = run_at(d, &["erd"], &[]).ok();
     assert!(
         out.stdout
             .contains("posts -> authors [label=\"author_id\"]"),

@@ -8,20 +8,10 @@ mod common;
 
 use cli::{Cli, rid};
 
-/// Revision `name` creating table `t_<name>` (dropped by its downgrade).
-fn table_rev(t: &Cli, name: &str, parents: &[&str]) {
-    t.rev(
-        name,
-        parents,
-        &format!("CREATE TABLE t_{name} (id integer);"),
-        &format!("DROP TABLE t_{name};"),
-    );
-}
-
 async fn lifecycle(t: Cli) {
-    table_rev(&t, "a", &[]);
-    table_rev(&t, "b", &["a"]);
-    table_rev(&t, "c", &["b"]);
+    t.table_rev("a", &[]);
+    t.table_rev("b", &["a"]);
+    t.table_rev("c", &["b"]);
     // Nothing applied yet.
     let out = t.run(&["current"]).ok();
     assert!(out.stdout.contains("base"), "{}", out.stdout);
@@ -302,9 +292,9 @@ async fn unknown_stamped_revision(t: Cli) {
 }
 
 async fn stamp_command(t: Cli) {
-    table_rev(&t, "a", &[]);
-    table_rev(&t, "c1", &["a"]);
-    table_rev(&t, "c2", &["a"]);
+    t.table_rev("a", &[]);
+    t.table_rev("c1", &["a"]);
+    t.table_rev("c2", &["a"]);
     t.run(&["stamp", &rid("c1"), &rid("c2")]).ok();
     assert_eq!(t.versions().await, vec![rid("c1"), rid("c2")]);
     assert!(!t.table_exists("t_a").await, "stamp runs no SQL");

@@ -11,16 +11,6 @@ mod common;
 use alembix::Backend;
 use cli::{Cli, revision_text, rid};
 
-/// Revision `name` creating table `t_<name>` (dropped by its downgrade).
-fn table_rev(t: &Cli, name: &str, parents: &[&str]) {
-    t.rev(
-        name,
-        parents,
-        &format!("CREATE TABLE t_{name} (id integer);"),
-        &format!("DROP TABLE t_{name};"),
-    );
-}
-
 /// Entry names of `dir`, sorted.
 fn names(dir: &std::path::Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -64,7 +54,7 @@ async fn byte_order_mark_and_upper_case_extension(t: Cli) {
 }
 
 async fn other_entries_are_listed_as_ignored(t: Cli) {
-    table_rev(&t, "a", &[]);
+    t.table_rev("a", &[]);
     t.write("README.md", "notes");
     t.write("20261122_1001_b.sql.orig", "leftover");
     std::fs::create_dir(t.migrations().join("old")).unwrap();
@@ -109,7 +99,7 @@ async fn squash_keeps_the_replaced_files(t: Cli) {
             "c" => vec!["b"],
             _ => vec!["c"],
         };
-        table_rev(&t, n, &parent);
+        t.table_rev(n, &parent);
     }
     t.run(&["upgrade", "head"]).ok();
     let before: Vec<String> = names(&t.migrations());
@@ -141,7 +131,7 @@ async fn squash_keeps_the_replaced_files(t: Cli) {
 }
 
 async fn squash_keeps_each_parts_transaction_mode(t: Cli) {
-    table_rev(&t, "a", &[]);
+    t.table_rev("a", &[]);
     let b = revision_text(
         &rid("b"),
         &[&rid("a")],
@@ -151,7 +141,7 @@ async fn squash_keeps_each_parts_transaction_mode(t: Cli) {
     )
     .replace("-- created:", "-- transaction: false\n-- created:");
     t.write("20261122_1000_b.sql", &b);
-    table_rev(&t, "c", &["b"]);
+    t.table_rev("c", &["b"]);
     t.run(&["squash", &rid("a"), &rid("c"), "-m", "a to c"])
         .ok();
     let file = names(&t.migrations())
@@ -184,8 +174,8 @@ async fn squash_keeps_each_parts_transaction_mode(t: Cli) {
 }
 
 async fn a_failed_squash_changes_nothing(t: Cli) {
-    table_rev(&t, "a", &[]);
-    table_rev(&t, "b", &["a"]);
+    t.table_rev("a", &[]);
+    t.table_rev("b", &["a"]);
     // Where the replaced files would go is taken by a file.
     t.write(".squashed", "not a directory");
     let before = names(&t.migrations());
@@ -233,8 +223,8 @@ async fn check_without_models(t: Cli) {
             "OK: the database is at head, every applied revision is unchanged, and {NOT_COMPARED}\n"
         )
     );
-    table_rev(&t, "a", &[]);
-    table_rev(&t, "b", &["a"]);
+    t.table_rev("a", &[]);
+    t.table_rev("b", &["a"]);
     t.run(&["upgrade", "+1"]).ok();
     // Not at head.
     let out = t.run(&["check"]).expect(1);
@@ -269,7 +259,7 @@ async fn check_without_models(t: Cli) {
         )
     );
     // Several heads, the database at both, plus the drift.
-    table_rev(&t, "c", &["a"]);
+    t.table_rev("c", &["a"]);
     t.run(&["upgrade", "heads"]).ok();
     let out = t.run(&["check"]).expect(1);
     let lines: Vec<&str> = out.stdout.lines().collect();
@@ -304,7 +294,7 @@ async fn check_with_models(t: Cli) {
         "OK: the database is at head, every applied revision is unchanged, and the models match the database\n"
     );
     // A table no model describes; the database behind the head too.
-    table_rev(&t, "b", &["a"]);
+    t.table_rev("b", &["a"]);
     t.rev("c", &["b"], "SELECT 1;", "SELECT 1;");
     t.run(&["upgrade", &rid("b")]).ok();
     let out = t.run(&["check"]).expect(1);

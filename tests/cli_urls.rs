@@ -6,7 +6,6 @@
 mod cli;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 const MARKER: &str = "Zq7S3cretMarker";
 
@@ -68,20 +67,7 @@ fn project(dir: &Path, url: &str) {
 }
 
 fn run(dir: &Path, args: &[&str], extra: &[&str]) -> cli::Output {
-    let out = Command::new(cli::alembix_bin())
-        .args(extra)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run alembix");
-    cli::Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    cli::run_at(dir, &[extra, args].concat(), &[])
 }
 
 #[test]
@@ -142,21 +128,8 @@ fn empty_sqlite_path_is_an_error() {
 
 /// Runs `alembix args` in `dir` with `DATABASE_URL` set to `env` (or unset).
 fn run_env(dir: &Path, args: &[&str], env: Option<&str>) -> cli::Output {
-    let mut cmd = Command::new(cli::alembix_bin());
-    cmd.args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null());
-    if let Some(url) = env {
-        cmd.env("DATABASE_URL", url);
-    }
-    let out = cmd.output().expect("run alembix");
-    cli::Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let env: Vec<(&str, &str)> = env.map(|url| ("DATABASE_URL", url)).into_iter().collect();
+    cli::run_at(dir, args, &env)
 }
 
 /// `--database-url` beats `DATABASE_URL` from the environment, which beats

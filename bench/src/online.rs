@@ -21,6 +21,10 @@
 //! `BENCH_PG_ADMIN_URL`; the `alembix` binary is taken from beside this
 //! one, or from `ALEMBIX_BIN`.
 
+mod cli_args;
+
+use cli_args::arg;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -57,15 +61,6 @@ fn v2() -> String {
         "    pub user_id: i64,\n    pub code: String,\n    pub n: i32,\n",
         "    #[column(references = \"users.id\")]\n    pub user_id: i64,\n    #[column(unique)]\n    pub code: String,\n    #[column(index)]\n    pub n: i32,\n    #[column(backfill = \"'eu'\")]\n    pub region: String,\n",
     )
-}
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.parse().expect("a number"))
-        .unwrap_or(default)
 }
 
 fn alembix_bin() -> PathBuf {

@@ -9,6 +9,10 @@
 //! cargo run --release -p alembix-bench --bin split -- --statements 100000 --runs 5
 //! ```
 
+mod cli_args;
+
+use cli_args::arg;
+
 use std::time::{Duration, Instant};
 
 use alembix_migrate::split::{Statement, split_for, split_statements};
@@ -33,15 +37,6 @@ fn section(n: usize) -> String {
         s.push_str(";\n");
     }
     s
-}
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.parse().expect("a number"))
-        .unwrap_or(default)
 }
 
 /// The best of `runs` timings of `f`, and its statements.

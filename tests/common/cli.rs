@@ -130,19 +130,36 @@ impl Cli {
 
     /// Runs `alembix ARGS` in the project directory.
     pub fn run(&self, args: &[&str]) -> Output {
-        let out = Command::new(alembix_bin())
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .env_remove("DATABASE_URL")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run alembix");
-        Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        run_at(self.path(), args, &[])
+    }
+
+    /// Runs `alembix ARGS` in the project directory with extra environment
+    /// variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        run_at(self.path(), args, env)
+    }
+
+    /// Revision `name` creating table `t_<name>` (dropped by its downgrade).
+    pub fn table_rev(&self, name: &str, parents: &[&str]) {
+        self.rev(
+            name,
+            parents,
+            &format!("CREATE TABLE t_{name} (id integer);"),
+            &format!("DROP TABLE t_{name};"),
+        );
+    }
+
+    /// Writes `src/models.rs` (the default `models` glob) with `text`.
+    pub fn models(&self, text: &str) {
+        std::fs::create_dir_all(self.path().join("src")).expect("create src");
+        std::fs::write(self.path().join("src/models.rs"), text).expect("write models");
+    }
+
+    /// Appends lines to `alembix.toml`.
+    pub fn append_config(&self, extra: &str) {
+        let file = self.path().join("alembix.toml");
+        let cfg = std::fs::read_to_string(&file).expect("read alembix.toml");
+        std::fs::write(&file, format!("{cfg}{extra}")).expect("write alembix.toml");
     }
 
     /// Runs `alembix ARGS` in `n` processes at once; panics with `what` and
@@ -316,6 +333,28 @@ pub async fn strings(db: &Db, sql: &str) -> Vec<String> {
             .fetch_all(db.as_sqlite().expect("sqlite"))
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}")),
+    }
+}
+
+/// Runs `alembix ARGS` in `dir` with extra environment variables, as a
+/// user would on a terminal-less machine: no colours, no `DATABASE_URL` or
+/// `VISUAL` from the test's own environment, stdin closed.
+pub fn run_at(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(alembix_bin());
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .env_remove("VISUAL")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run alembix");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 

@@ -168,6 +168,29 @@ impl RevisionGraph {
 
     /// A merge revision joining heads: `revs` = `["heads"]` or two or more revisions.
     pub fn merge_revision(&self, revs: &[String], message: &str) -> Result<Revision> {
+        self.merge_revision_with(revs, message, None, &[])
+    }
+
+    /// [`merge_revision`](Self::merge_revision) with a chosen id and branch
+    /// labels, checked as `new_revision` checks them (format, uniqueness).
+    ///
+    /// ```
+    /// use alembix_migrate::RevisionGraph;
+    /// let rev = |id: &str, parent: &str| format!("-- revision: {id}\n-- down_revision: {parent}\n-- migrate:upgrade\n");
+    /// let (a, b, c) = ("a".repeat(12), "b".repeat(12), "c".repeat(12));
+    /// let files = [rev(&a, ""), rev(&b, &a), rev(&c, &a)];
+    /// let g = RevisionGraph::from_sources(&[("a", &files[0]), ("b", &files[1]), ("c", &files[2])]).unwrap();
+    /// let m = g.merge_revision_with(&["heads".into()], "join", Some("dddddddddddd"), &["release".into()]).unwrap();
+    /// assert_eq!((m.id.as_str(), m.branch_labels[0].as_str()), ("dddddddddddd", "release"));
+    /// assert!(g.merge_revision_with(&["heads".into()], "join", Some(&a), &[]).is_err());
+    /// ```
+    pub fn merge_revision_with(
+        &self,
+        revs: &[String],
+        message: &str,
+        rev_id: Option<&str>,
+        branch_labels: &[String],
+    ) -> Result<Revision> {
         let ids: Vec<String> = if revs.len() == 1 && revs[0] == "heads" {
             self.heads().iter().map(|r| r.id.clone()).collect()
         } else {
@@ -203,11 +226,15 @@ impl RevisionGraph {
                 )));
             }
         }
-        Ok(empty_revision(
-            self.fresh_id(None)?,
-            self.sorted(ids),
-            message.to_string(),
-        ))
+        self.check_labels(branch_labels)?;
+        Ok(Revision {
+            branch_labels: branch_labels.to_vec(),
+            ..empty_revision(
+                self.fresh_id(rev_id)?,
+                self.sorted(ids),
+                message.to_string(),
+            )
+        })
     }
 
     /// The ids from `start` up to `end`, oldest first, checked to be a
