@@ -133,7 +133,7 @@ pub use alembix_schema as schema;
 pub use alembix_schema::Dialect as Backend;
 pub use db::{Db, Exec, PoolOptions, Tx};
 pub use error::{DecodeError, Error, Result};
-pub use expr::{Col, Cond, Expr, Operand, OrderBy};
+pub use expr::{And, Col, Cond, Expr, Operand, OrderBy, Source};
 pub use model::{Key, Model, ModelMeta};
 pub use types::{DbEnum, DbType};
 

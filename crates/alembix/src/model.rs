@@ -378,5 +378,5 @@ pub(crate) fn columns_eq(meta: &ModelMeta, columns: &[usize], values: Vec<Value>
         .eq(sea_query::Expr::val(v))
     });
     let first = iter.next().expect("a key has a column");
-    Cond(iter.fold(first, |acc, e| acc.and(e)))
+    Cond::new(iter.fold(first, |acc, e| acc.and(e)))
 }

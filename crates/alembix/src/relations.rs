@@ -72,7 +72,7 @@ async fn load_in<T: Model>(ex: Exec<'_>, column: &str, keys: Vec<Value>) -> Resu
     let chunk = ex.dialect().caps().max_bind_params - 1;
     let table = T::meta().table.name.clone();
     for part in keys.chunks(chunk) {
-        let cond = crate::expr::Cond(
+        let cond = crate::expr::Cond::<()>::new(
             sea_query::Expr::col((table.clone().into_iden(), column.to_string().into_iden()))
                 .is_in(part.iter().cloned()),
         );

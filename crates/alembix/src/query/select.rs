@@ -8,7 +8,7 @@ use sea_query::{Query, SelectStatement};
 
 use crate::db::Exec;
 use crate::error::Result;
-use crate::expr::{Cond, OrderBy};
+use crate::expr::{Cond, OrderBy, Source};
 use crate::model::Model;
 
 /// A query for rows of `M`. Start one with `M::find()`.
@@ -44,13 +44,14 @@ impl<M: Model> Select<M> {
     }
 
     /// Keeps the rows for which `cond` holds (several filters are ANDed).
-    pub fn filter(mut self, cond: Cond) -> Self {
+    /// The condition may read only columns of `M`.
+    pub fn filter<S: Source<(M,), I>, I>(mut self, cond: Cond<S>) -> Self {
         self.stmt.and_where(cond.0);
         self
     }
 
     /// Orders the rows (several calls order by each in turn).
-    pub fn order_by(mut self, order: OrderBy) -> Self {
+    pub fn order_by<S: Source<(M,), I>, I>(mut self, order: OrderBy<S>) -> Self {
         self.stmt.order_by_expr(order.expr, order.order);
         self
     }
@@ -156,14 +157,14 @@ pub struct Join<M, P> {
 
 impl<M: Model, P: Model> Join<M, P> {
     /// Keeps the pairs for which `cond` holds.
-    pub fn filter(mut self, cond: Cond) -> Self {
-        self.select = self.select.filter(cond);
+    pub fn filter<S: Source<(M, P), I>, I>(mut self, cond: Cond<S>) -> Self {
+        self.select.stmt.and_where(cond.0);
         self
     }
 
     /// Orders the pairs.
-    pub fn order_by(mut self, order: OrderBy) -> Self {
-        self.select = self.select.order_by(order);
+    pub fn order_by<S: Source<(M, P), I>, I>(mut self, order: OrderBy<S>) -> Self {
+        self.select.stmt.order_by_expr(order.expr, order.order);
         self
     }
 

@@ -9,7 +9,7 @@ use sea_query::{ExprTrait, IntoIden, OnConflict, Query, QueryStatementWriter, Va
 use super::cache::Statements;
 use crate::db::Exec;
 use crate::error::{Error, Result};
-use crate::expr::{Col, Cond, Operand};
+use crate::expr::{Col, Cond, Operand, Source};
 use crate::model::{Model, ModelMeta, key_cond};
 use crate::types::DbType;
 
@@ -330,14 +330,17 @@ impl<M: Model> UpdateMany<M> {
     }
 
     /// Sets `col` to a value, another column or an expression of its type.
-    pub fn set<T>(mut self, col: Col<M, T>, value: impl Operand<T>) -> Self {
+    pub fn set<T, V: Operand<T>, I>(mut self, col: Col<M, T>, value: V) -> Self
+    where
+        V::Src: Source<(M,), I>,
+    {
         self.stmt
             .value(col.name().to_string().into_iden(), value.into_expr());
         self
     }
 
     /// Updates only the rows for which `cond` holds.
-    pub fn filter(mut self, cond: Cond) -> Self {
+    pub fn filter<S: Source<(M,), I>, I>(mut self, cond: Cond<S>) -> Self {
         self.stmt.and_where(cond.0);
         self
     }
@@ -375,7 +378,7 @@ impl<M: Model> DeleteMany<M> {
     }
 
     /// Deletes only the rows for which `cond` holds (without a filter, all rows).
-    pub fn filter(mut self, cond: Cond) -> Self {
+    pub fn filter<S: Source<(M,), I>, I>(mut self, cond: Cond<S>) -> Self {
         self.stmt.and_where(cond.0);
         self
     }

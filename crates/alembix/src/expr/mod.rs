@@ -13,9 +13,14 @@
 //! # let _ = (cond, next);
 //! ```
 //!
-//! Comparing a column with a value of another type does not compile.
+//! Comparing a column with a value of another type does not compile, and
+//! neither does using a column of a model the query does not include (see
+//! [`source`]).
 
 use std::marker::PhantomData;
+
+pub mod source;
+pub use source::{And, Merge, Source};
 
 use sea_query::{ExprTrait, IntoIden};
 
@@ -42,15 +47,16 @@ impl<M, T> std::fmt::Debug for Col<M, T> {
     }
 }
 
-/// A typed SQL expression whose value has Rust type `T`.
+/// A typed SQL expression whose value has Rust type `T`, reading the
+/// columns of the models in `S` (see [`source`]).
 #[derive(Debug, Clone)]
-pub struct Expr<T> {
+pub struct Expr<T, S = ()> {
     pub(crate) inner: sea_query::Expr,
-    _marker: PhantomData<fn() -> T>,
+    _marker: PhantomData<fn() -> (T, S)>,
 }
 
-impl<T> Expr<T> {
-    fn new(inner: sea_query::Expr) -> Self {
+impl<T, S> Expr<T, S> {
+    pub(crate) fn new(inner: sea_query::Expr) -> Self {
         Expr {
             inner,
             _marker: PhantomData,
@@ -63,37 +69,58 @@ impl<T> Expr<T> {
     }
 }
 
-/// A boolean condition for `filter`.
+/// A boolean condition for `filter`, reading the columns of the models in
+/// `S` (see [`source`]): a query accepts it only when it includes them.
+///
+/// ```
+/// # use alembix::{Cond, Model};
+/// # #[derive(Model, Debug, Clone)] struct Post { id: i64, votes: i32, draft: bool }
+/// fn popular() -> Cond<Post> {
+///     Post::votes.ge(100)
+/// }
+/// let q = Post::find().filter(popular().and(Post::draft.eq(false)));
+/// # let _ = q;
+/// ```
 #[derive(Debug, Clone)]
-pub struct Cond(pub(crate) sea_query::Expr);
+pub struct Cond<S = ()>(pub(crate) sea_query::Expr, PhantomData<fn() -> S>);
 
 impl Cond {
-    /// Both conditions.
-    pub fn and(self, other: Cond) -> Cond {
-        Cond(self.0.and(other.0))
-    }
-    /// Either condition.
-    pub fn or(self, other: Cond) -> Cond {
-        Cond(self.0.or(other.0))
-    }
-    /// The negation.
-    #[allow(clippy::should_implement_trait)]
-    pub fn not(self) -> Cond {
-        Cond(self.0.not())
-    }
     /// A condition from raw SQL (with `?` placeholders bound to `values`
     /// in order). The SQL is used verbatim: never build it from user input.
     pub fn raw<I>(sql: &'static str, values: I) -> Cond
     where
         I: IntoIterator<Item = sea_query::Value>,
     {
-        Cond(sea_query::Expr::cust_with_values(sql, values))
+        Cond::new(sea_query::Expr::cust_with_values(sql, values))
     }
 }
 
-impl std::ops::Not for Cond {
-    type Output = Cond;
-    fn not(self) -> Cond {
+impl<S> Cond<S> {
+    pub(crate) fn new(expr: sea_query::Expr) -> Self {
+        Cond(expr, PhantomData)
+    }
+    /// Both conditions.
+    pub fn and<T: Merge<S>>(self, other: Cond<T>) -> Cond<T::Out> {
+        Cond::new(self.0.and(other.0))
+    }
+    /// Either condition.
+    pub fn or<T: Merge<S>>(self, other: Cond<T>) -> Cond<T::Out> {
+        Cond::new(self.0.or(other.0))
+    }
+    /// The negation.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Cond<S> {
+        Cond::new(self.0.not())
+    }
+    /// The underlying sea-query expression.
+    pub fn into_inner(self) -> sea_query::Expr {
+        self.0
+    }
+}
+
+impl<S> std::ops::Not for Cond<S> {
+    type Output = Cond<S>;
+    fn not(self) -> Cond<S> {
         Cond::not(self)
     }
 }
@@ -107,51 +134,70 @@ impl std::ops::Not for Cond {
     note = "columns can only be compared with values, columns or expressions of the same Rust type"
 )]
 pub trait Operand<T> {
+    /// The models whose columns the operand reads (`()` for a value).
+    type Src;
     /// The operand as an SQL expression.
     fn into_expr(self) -> sea_query::Expr;
 }
 
 impl<T: DbType> Operand<T> for T {
+    type Src = ();
     fn into_expr(self) -> sea_query::Expr {
         sea_query::Expr::val(self.to_value())
     }
 }
 
 impl<T: DbType> Operand<Option<T>> for T {
+    type Src = ();
     fn into_expr(self) -> sea_query::Expr {
         sea_query::Expr::val(self.to_value())
     }
 }
 
 impl Operand<String> for &str {
+    type Src = ();
     fn into_expr(self) -> sea_query::Expr {
         sea_query::Expr::val(self)
     }
 }
 
 impl Operand<Option<String>> for &str {
+    type Src = ();
     fn into_expr(self) -> sea_query::Expr {
         sea_query::Expr::val(self)
     }
 }
 
 impl<M, T> Operand<T> for Col<M, T> {
+    type Src = M;
     fn into_expr(self) -> sea_query::Expr {
         self.expr()
     }
 }
 
-impl<T> Operand<T> for Expr<T> {
+impl<T, S> Operand<T> for Expr<T, S> {
+    type Src = S;
     fn into_expr(self) -> sea_query::Expr {
         self.inner
     }
 }
 
-/// Ordering of query results.
+/// Ordering of query results, by the columns of the models in `S`.
 #[derive(Debug, Clone)]
-pub struct OrderBy {
+pub struct OrderBy<S = ()> {
     pub(crate) expr: sea_query::Expr,
     pub(crate) order: sea_query::Order,
+    _source: PhantomData<fn() -> S>,
+}
+
+impl<S> OrderBy<S> {
+    pub(crate) fn new(expr: sea_query::Expr, order: sea_query::Order) -> Self {
+        OrderBy {
+            expr,
+            order,
+            _source: PhantomData,
+        }
+    }
 }
 
 impl<M, T> Col<M, T> {
@@ -185,67 +231,90 @@ impl<M, T> Col<M, T> {
         sea_query::Expr::col((self.table.into_iden(), self.name.into_iden()))
     }
 
-    fn cmp(self, f: impl FnOnce(sea_query::Expr) -> sea_query::Expr) -> Cond {
-        Cond(f(self.expr()))
+    fn cmp(self, f: impl FnOnce(sea_query::Expr) -> sea_query::Expr) -> Cond<M> {
+        Cond::new(f(self.expr()))
+    }
+
+    fn cmp_with<V: Operand<T>>(
+        self,
+        v: V,
+        f: impl FnOnce(sea_query::Expr, sea_query::Expr) -> sea_query::Expr,
+    ) -> Cond<<V::Src as Merge<M>>::Out>
+    where
+        V::Src: Merge<M>,
+    {
+        Cond::new(f(self.expr(), v.into_expr()))
     }
 
     /// `col = v`
-    pub fn eq(self, v: impl Operand<T>) -> Cond {
-        self.cmp(|c| c.eq(v.into_expr()))
+    pub fn eq<V: Operand<T>>(self, v: V) -> Cond<<V::Src as Merge<M>>::Out>
+    where
+        V::Src: Merge<M>,
+    {
+        self.cmp_with(v, |c, v| c.eq(v))
     }
     /// `col <> v`
-    pub fn ne(self, v: impl Operand<T>) -> Cond {
-        self.cmp(|c| c.ne(v.into_expr()))
+    pub fn ne<V: Operand<T>>(self, v: V) -> Cond<<V::Src as Merge<M>>::Out>
+    where
+        V::Src: Merge<M>,
+    {
+        self.cmp_with(v, |c, v| c.ne(v))
     }
     /// `col < v`
-    pub fn lt(self, v: impl Operand<T>) -> Cond {
-        self.cmp(|c| c.lt(v.into_expr()))
+    pub fn lt<V: Operand<T>>(self, v: V) -> Cond<<V::Src as Merge<M>>::Out>
+    where
+        V::Src: Merge<M>,
+    {
+        self.cmp_with(v, |c, v| c.lt(v))
     }
     /// `col <= v`
-    pub fn le(self, v: impl Operand<T>) -> Cond {
-        self.cmp(|c| c.lte(v.into_expr()))
+    pub fn le<V: Operand<T>>(self, v: V) -> Cond<<V::Src as Merge<M>>::Out>
+    where
+        V::Src: Merge<M>,
+    {
+        self.cmp_with(v, |c, v| c.lte(v))
     }
     /// `col > v`
-    pub fn gt(self, v: impl Operand<T>) -> Cond {
-        self.cmp(|c| c.gt(v.into_expr()))
+    pub fn gt<V: Operand<T>>(self, v: V) -> Cond<<V::Src as Merge<M>>::Out>
+    where
+        V::Src: Merge<M>,
+    {
+        self.cmp_with(v, |c, v| c.gt(v))
     }
     /// `col >= v`
-    pub fn ge(self, v: impl Operand<T>) -> Cond {
-        self.cmp(|c| c.gte(v.into_expr()))
+    pub fn ge<V: Operand<T>>(self, v: V) -> Cond<<V::Src as Merge<M>>::Out>
+    where
+        V::Src: Merge<M>,
+    {
+        self.cmp_with(v, |c, v| c.gte(v))
     }
     /// `col BETWEEN low AND high`
-    pub fn between(self, low: impl Operand<T>, high: impl Operand<T>) -> Cond {
+    pub fn between<V: Operand<T, Src = ()>>(self, low: V, high: V) -> Cond<M> {
         self.cmp(|c| c.between(low.into_expr(), high.into_expr()))
     }
     /// `col IN (...)`; an empty list is a condition that is always false.
-    pub fn is_in<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Cond {
+    pub fn is_in<V: Operand<T, Src = ()>>(self, values: impl IntoIterator<Item = V>) -> Cond<M> {
         let values: Vec<sea_query::Expr> = values.into_iter().map(Operand::into_expr).collect();
         if values.is_empty() {
-            return Cond(sea_query::Expr::cust("1 = 0"));
+            return Cond::new(sea_query::Expr::cust("1 = 0"));
         }
         self.cmp(|c| c.is_in(values))
     }
     /// `col IS NULL`
-    pub fn is_null(self) -> Cond {
+    pub fn is_null(self) -> Cond<M> {
         self.cmp(|c| c.is_null())
     }
     /// `col IS NOT NULL`
-    pub fn is_not_null(self) -> Cond {
+    pub fn is_not_null(self) -> Cond<M> {
         self.cmp(|c| c.is_not_null())
     }
     /// Ascending order.
-    pub fn asc(self) -> OrderBy {
-        OrderBy {
-            expr: self.expr(),
-            order: sea_query::Order::Asc,
-        }
+    pub fn asc(self) -> OrderBy<M> {
+        OrderBy::new(self.expr(), sea_query::Order::Asc)
     }
     /// Descending order.
-    pub fn desc(self) -> OrderBy {
-        OrderBy {
-            expr: self.expr(),
-            order: sea_query::Order::Desc,
-        }
+    pub fn desc(self) -> OrderBy<M> {
+        OrderBy::new(self.expr(), sea_query::Order::Desc)
     }
 }
 
@@ -256,7 +325,7 @@ impl TextColumn for Option<String> {}
 
 impl<M, T: TextColumn> Col<M, T> {
     /// `col LIKE pattern` (`%` and `_` are wildcards).
-    pub fn like(self, pattern: &str) -> Cond {
+    pub fn like(self, pattern: &str) -> Cond<M> {
         self.cmp(|c| c.like(pattern))
     }
 }
@@ -270,15 +339,21 @@ numeric!(i16, i32, i64, f32, f64, rust_decimal::Decimal);
 
 macro_rules! arith {
     ($($trait:ident $method:ident $op:ident),*) => {$(
-        impl<M, T: Numeric, R: Operand<T>> std::ops::$trait<R> for Col<M, T> {
-            type Output = Expr<T>;
-            fn $method(self, rhs: R) -> Expr<T> {
+        impl<M, T: Numeric, R: Operand<T>> std::ops::$trait<R> for Col<M, T>
+        where
+            R::Src: Merge<M>,
+        {
+            type Output = Expr<T, <R::Src as Merge<M>>::Out>;
+            fn $method(self, rhs: R) -> Self::Output {
                 Expr::new(self.expr().$op(rhs.into_expr()))
             }
         }
-        impl<T: Numeric, R: Operand<T>> std::ops::$trait<R> for Expr<T> {
-            type Output = Expr<T>;
-            fn $method(self, rhs: R) -> Expr<T> {
+        impl<T: Numeric, S, R: Operand<T>> std::ops::$trait<R> for Expr<T, S>
+        where
+            R::Src: Merge<S>,
+        {
+            type Output = Expr<T, <R::Src as Merge<S>>::Out>;
+            fn $method(self, rhs: R) -> Self::Output {
                 Expr::new(self.inner.$op(rhs.into_expr()))
             }
         }
