@@ -1,0 +1,124 @@
+//! The README's "Models" and "Queries" sections, run end to end.
+//!
+//! Every `rust` code block of those two README sections is a region of this
+//! file, between a `// readme: <name>` line and a `// readme: end` line
+//! (`tests/readme_code.rs` checks that they are the same text, and runs
+//! [`run`] on PostgreSQL, MariaDB and SQLite). Run it on an in-memory SQLite
+//! database:
+//!
+//! ```text
+//! cargo run --example queries
+//! ```
+
+use alembix::{Db, Error};
+
+// readme: models
+use alembix::{DbEnum, Model};
+
+#[rustfmt::skip]
+#[derive(DbEnum, Debug, Clone, Copy, PartialEq)]
+#[db_enum(name = "user_status")]            // labels: "active", "banned"
+enum UserStatus { Active, Banned }
+
+#[rustfmt::skip]
+#[derive(Model, Debug, Clone)]
+#[model(table = "orgs")]
+struct Org {
+    id: i64,                                // a field named `id` is the key
+    name: String,
+}
+
+#[rustfmt::skip]
+#[derive(Model, Debug, Clone)]
+#[model(table = "users", index(columns = "org_id, age"), check(name = "ck_users_age", expr = "age >= 0"))]
+struct User {
+    #[column(primary_key)]                  // integer single-column key: auto-increment
+    id: i64,
+    #[column(max_length = 255, unique)]
+    email: String,                          // not Option => NOT NULL
+    status: UserStatus,                     // a DbEnum
+    #[column(references = "orgs.id", on_delete = "cascade", index)]
+    org_id: i64,
+    nickname: Option<String>,               // Option => NULL
+    age: i32,
+    #[column(version)]                      // optimistic locking counter
+    version: i32,
+}
+// readme: end
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    let db = Db::connect("sqlite::memory:").await?;
+    run(&db).await?;
+    println!("every query of the README ran");
+    Ok(())
+}
+
+/// The README's queries, in order, on `db` (an empty database).
+#[rustfmt::skip]
+pub async fn run(db: &Db) -> Result<(), Error> {
+    let db = db.clone();
+    // readme: basics
+    // `db` is a Db: Db::connect("sqlite://app.db"), or postgres://..., mysql://..., mariadb://...
+    db.create_all(&[Org::table(), User::table()]).await?; // tests and prototypes; migrations later
+
+    let acme = Org { id: 0, name: "Acme".into() }.insert(&db).await?; // id 0 => generated
+    let ann = User {
+        id: 0, email: "ann@example.com".into(), status: UserStatus::Active,
+        org_id: acme.id, nickname: None, age: 31, version: 1,
+    }
+    .insert(&db)
+    .await?;
+    let more_users: Vec<User> = (1..=3)
+        .map(|i| User { id: 0, email: format!("user{i}@example.com"), age: 20 + i, ..ann.clone() })
+        .collect();
+    User::insert_many(&db, &more_users).await?;         // a slice of rows, few statements
+
+    // Typed filters, ordering, paging, counting.
+    let adults = User::find()
+        .filter(User::age.ge(18).and(User::status.eq(UserStatus::Active)))
+        .order_by(User::email.asc())
+        .limit(20)
+        .all(&db)
+        .await?;
+    let banned = User::find().filter(User::status.eq(UserStatus::Banned)).count(&db).await?;
+    let one = User::get(&db, ann.id).await?;            // Error::NotFound when missing
+    // User::age.eq("x") does not compile: `age` is an i32 column, and
+    // User::find().filter(Org::name.eq("Acme")) does not either: `Org` is not in the query.
+
+    // Relations along foreign keys.
+    let with_org: Vec<(User, Org)> = User::find().join::<Org>().all(&db).await?;
+    let orgs = Org::find().all(&db).await?;
+    let members: Vec<Vec<User>> = Org::load_children::<User>(&db, &orgs).await?; // one query
+    let org: Option<Org> = ann.parent::<Org>(&db).await?;
+
+    // One atomic UPDATE ... SET age = age + 1 WHERE ...
+    User::update_many().set(User::age, User::age + 1).filter(User::org_id.eq(acme.id)).exec(&db).await?;
+    User::delete_many().filter(User::status.eq(UserStatus::Banned)).exec(&db).await?;
+
+    // Transactions: committed on Ok, rolled back on Err; nested ones are savepoints.
+    db.transaction(|tx| async move {
+        User::update_many().set(User::status, UserStatus::Banned).filter(User::age.lt(0)).exec(&tx).await?;
+        Ok::<_, Error>(())
+    })
+    .await?;
+
+    // Optimistic locking: `save` writes the row only if `version` is unchanged,
+    // and bumps it; otherwise Error::StaleData and nothing changes.
+    let mut mine = User::get(&db, ann.id).await?;
+    mine.nickname = Some("annie".into());
+    match mine.save(&db).await {
+        Ok(()) => {}
+        Err(Error::StaleData { .. }) => { /* reload and retry */ }
+        Err(e) => return Err(e),
+    }
+    // readme: end
+    assert_eq!(adults.len(), 4);
+    assert_eq!(banned, 0);
+    assert_eq!(one.email, "ann@example.com");
+    assert_eq!(with_org.len(), 4);
+    assert_eq!(members[0].len(), 4);
+    assert_eq!(org.map(|o| o.name).as_deref(), Some("Acme"));
+    assert_eq!(User::get(&db, ann.id).await?.age, 32);
+    Ok(())
+}
