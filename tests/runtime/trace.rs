@@ -53,13 +53,20 @@ async fn spans_have_sql_rows_and_duration(db: Db) {
     assert_eq!(sent.len(), insert_cost(&db), "{:?}", sent.sql());
     let insert: &Statement = &sent[0];
     assert!(insert.sql.starts_with("INSERT INTO"), "{}", insert.sql);
-    assert!(insert.sql.contains(&first_placeholder(&db)), "{}", insert.sql);
+    assert!(
+        insert.sql.contains(&first_placeholder(&db)),
+        "{}",
+        insert.sql
+    );
     assert_eq!(insert.system, system(&db));
     assert_eq!(insert.rows, Some(1));
     assert!(insert.duration_ms.is_some_and(|ms| ms >= 0.0), "{insert:?}");
     assert_eq!(insert.error, None);
 
-    User::new("bob@example.com", "Bob", Some(20)).insert(&db).await.unwrap();
+    User::new("bob@example.com", "Bob", Some(20))
+        .insert(&db)
+        .await
+        .unwrap();
     let (found, sent) = capture(User::find().filter(User::age.ge(18)).all(&db)).await;
     assert_eq!(found.unwrap().len(), 2);
     assert_eq!(sent.len(), 1, "{:?}", sent.sql());
@@ -110,19 +117,34 @@ async fn values_logged_when_asked(db: Db) {
     let values = sent[0].values.as_deref().expect("values recorded");
     assert!(values.contains("shown@example.com"), "{values}");
     assert!(values.contains("42"), "{values}");
-    assert!(!sent[0].sql.contains("shown@example.com"), "{}", sent[0].sql);
+    assert!(
+        !sent[0].sql.contains("shown@example.com"),
+        "{}",
+        sent[0].sql
+    );
     // insert_many too (PostgreSQL sends typed arrays there).
-    let rows = [User::new("m1@example.com", "M1", Some(1)), User::new("m2@example.com", "M2", Some(2))];
+    let rows = [
+        User::new("m1@example.com", "M1", Some(1)),
+        User::new("m2@example.com", "M2", Some(2)),
+    ];
     let (n, sent) = capture(User::insert_many(&db, &rows)).await;
     assert_eq!(n.unwrap(), 2);
     let values = sent[0].values.as_deref().expect("values recorded");
-    assert!(values.contains("m1@example.com") && values.contains("m2@example.com"), "{values}");
+    assert!(
+        values.contains("m1@example.com") && values.contains("m2@example.com"),
+        "{values}"
+    );
 }
 
 async fn stream_span_counts_rows(db: Db) {
     setup(&db).await;
     let events: Vec<Event> = (0..5)
-        .map(|i| Event { id: 0, seq: i, label: format!("e{i}"), weight: 1.0 })
+        .map(|i| Event {
+            id: 0,
+            seq: i,
+            label: format!("e{i}"),
+            weight: 1.0,
+        })
         .collect();
     Event::insert_many(&db, &events).await.unwrap();
     let (seen, sent) = capture(async {
@@ -137,7 +159,11 @@ async fn stream_span_counts_rows(db: Db) {
     .await;
     assert_eq!(seen, 5);
     assert_eq!(sent.len(), 1, "{:?}", sent.sql());
-    assert_eq!(sent[0].rows, Some(5), "rows recorded at the end of the stream");
+    assert_eq!(
+        sent[0].rows,
+        Some(5),
+        "rows recorded at the end of the stream"
+    );
     assert!(sent[0].duration_ms.is_some());
 
     // A stream dropped early still ends its span, with the rows it gave.
@@ -152,12 +178,19 @@ async fn stream_span_counts_rows(db: Db) {
 
 async fn failed_statement_records_error(db: Db) {
     setup(&db).await;
-    User::new("dup@example.com", "A", None).insert(&db).await.unwrap();
+    User::new("dup@example.com", "A", None)
+        .insert(&db)
+        .await
+        .unwrap();
     let (res, sent) = capture(User::new("dup@example.com", "B", None).insert(&db)).await;
     assert!(matches!(res, Err(Error::UniqueViolation { .. })), "{res:?}");
     assert_eq!(sent.len(), 1);
     let error = sent[0].error.as_deref().expect("error recorded");
     assert!(!error.is_empty());
+    assert_eq!(
+        sent[0].rows, None,
+        "no rows recorded for a failed statement"
+    );
     assert!(sent[0].duration_ms.is_some());
 }
 
@@ -176,14 +209,23 @@ async fn statement_counts(db: Db) {
     saved.unwrap();
     assert_eq!(sent.len(), 1, "save: {:?}", sent.sql());
 
-    let setting = Setting { key: "k".into(), value: "v".into(), hits: 1 };
+    let setting = Setting {
+        key: "k".into(),
+        value: "v".into(),
+        hits: 1,
+    };
     let (_, sent) = capture(setting.upsert(&db)).await;
     assert_eq!(sent.len(), one, "upsert (insert path): {:?}", sent.sql());
     let (_, sent) = capture(Setting { hits: 2, ..setting }.upsert(&db)).await;
     assert_eq!(sent.len(), one, "upsert (update path): {:?}", sent.sql());
 
     let rows: Vec<Event> = (0..3)
-        .map(|i| Event { id: 0, seq: i, label: "x".into(), weight: 0.5 })
+        .map(|i| Event {
+            id: 0,
+            seq: i,
+            label: "x".into(),
+            weight: 0.5,
+        })
         .collect();
     let (_, sent) = capture(Event::insert_many(&db, &rows)).await;
     assert_eq!(sent.len(), 1, "insert_many of 3 rows: {:?}", sent.sql());
@@ -222,7 +264,10 @@ async fn transaction_control_is_traced(db: Db) {
 async fn slow_statements_warn(db: Db) {
     setup(&db).await;
     let (_, sent) = capture(async {
-        let ann = User::new("slow@example.com", "Slow", None).insert(&db).await.unwrap();
+        let ann = User::new("slow@example.com", "Slow", None)
+            .insert(&db)
+            .await
+            .unwrap();
         User::get(&db, ann.id).await.unwrap();
     })
     .await;

@@ -72,15 +72,31 @@ async fn updates_only_chosen_columns(db: Db) {
     let first = account("ann@example.com", "Ann", 1, Some("first note"));
     let (stored, sent) = capture(upsert.exec(&db, &first)).await;
     let stored = stored.unwrap();
-    assert_eq!(sent.len(), upsert_cost(&db), "insert path: {:?}", sent.sql());
+    assert_eq!(
+        sent.len(),
+        upsert_cost(&db),
+        "insert path: {:?}",
+        sent.sql()
+    );
     assert!(stored.id > 0);
-    assert_eq!(stored, Account { id: stored.id, ..first });
+    assert_eq!(
+        stored,
+        Account {
+            id: stored.id,
+            ..first
+        }
+    );
     assert_eq!(Account::get(&db, stored.id).await.unwrap(), stored);
 
     let second = account("ann@example.com", "Annie", 5, Some("second note"));
     let (updated, sent) = capture(upsert.exec(&db, &second)).await;
     let updated = updated.unwrap();
-    assert_eq!(sent.len(), upsert_cost(&db), "update path: {:?}", sent.sql());
+    assert_eq!(
+        sent.len(),
+        upsert_cost(&db),
+        "update path: {:?}",
+        sent.sql()
+    );
     assert_eq!(
         updated,
         Account {
@@ -91,11 +107,18 @@ async fn updates_only_chosen_columns(db: Db) {
             note: Some("first note".into()), // not chosen: kept
         }
     );
-    assert_eq!(Account::get(&db, stored.id).await.unwrap(), updated, "as a fresh select reads it");
+    assert_eq!(
+        Account::get(&db, stored.id).await.unwrap(),
+        updated,
+        "as a fresh select reads it"
+    );
     assert_eq!(Account::find().count(&db).await.unwrap(), 1);
 
     // A different email is a new row.
-    let bob = upsert.exec(&db, &account("bob@example.com", "Bob", 1, None)).await.unwrap();
+    let bob = upsert
+        .exec(&db, &account("bob@example.com", "Bob", 1, None))
+        .await
+        .unwrap();
     assert_ne!(bob.id, stored.id);
     assert_eq!(Account::find().count(&db).await.unwrap(), 2);
 }
@@ -128,8 +151,14 @@ async fn do_nothing_keeps_stored_row(db: Db) {
     let upsert = Account::upsert_by(Account::email).do_nothing();
     let (stored, sent) = capture(upsert.exec(&db, &account("d@example.com", "D", 1, None))).await;
     let stored = stored.unwrap();
-    assert_eq!(sent.len(), upsert_cost(&db), "no conflict: {:?}", sent.sql());
-    let (kept, sent) = capture(upsert.exec(&db, &account("d@example.com", "Other", 9, Some("x")))).await;
+    assert_eq!(
+        sent.len(),
+        upsert_cost(&db),
+        "no conflict: {:?}",
+        sent.sql()
+    );
+    let (kept, sent) =
+        capture(upsert.exec(&db, &account("d@example.com", "Other", 9, Some("x")))).await;
     let kept = kept.unwrap();
     assert_eq!(kept, stored, "the stored row, unchanged");
     assert_eq!(Account::get(&db, stored.id).await.unwrap(), stored);
@@ -157,15 +186,27 @@ fn seat(room: i32, seat: &str, code: &str, holder: &str, price: i32) -> Seat {
 async fn composite_unique_key(db: Db) {
     setup(&db).await;
     let upsert = Seat::upsert_by((Seat::room, Seat::seat)).update(Seat::holder);
-    let a1 = upsert.exec(&db, &seat(1, "A1", "c-1", "ann", 10)).await.unwrap();
+    let a1 = upsert
+        .exec(&db, &seat(1, "A1", "c-1", "ann", 10))
+        .await
+        .unwrap();
     // Same seat in another room: a new row.
-    let other = upsert.exec(&db, &seat(2, "A1", "c-2", "bob", 10)).await.unwrap();
+    let other = upsert
+        .exec(&db, &seat(2, "A1", "c-2", "bob", 10))
+        .await
+        .unwrap();
     assert_ne!(other.id, a1.id);
     // Same room and seat: holder updated, code and price kept.
     let (taken, sent) = capture(upsert.exec(&db, &seat(1, "A1", "c-1", "carl", 99))).await;
     let taken = taken.unwrap();
     assert_eq!(sent.len(), upsert_cost(&db), "{:?}", sent.sql());
-    assert_eq!(taken, Seat { holder: "carl".into(), ..a1.clone() });
+    assert_eq!(
+        taken,
+        Seat {
+            holder: "carl".into(),
+            ..a1.clone()
+        }
+    );
     assert_eq!(Seat::get(&db, a1.id).await.unwrap(), taken);
     // The key's columns in another order name the same key.
     let again = Seat::upsert_by((Seat::seat, Seat::room))
@@ -180,9 +221,22 @@ async fn composite_unique_key(db: Db) {
 async fn unique_index_key(db: Db) {
     setup(&db).await;
     let upsert = Seat::upsert_by(Seat::code).update((Seat::holder, Seat::price));
-    let s = upsert.exec(&db, &seat(3, "B2", "vip", "ann", 50)).await.unwrap();
-    let s2 = upsert.exec(&db, &seat(3, "B2", "vip", "bob", 60)).await.unwrap();
-    assert_eq!(s2, Seat { holder: "bob".into(), price: 60, ..s });
+    let s = upsert
+        .exec(&db, &seat(3, "B2", "vip", "ann", 50))
+        .await
+        .unwrap();
+    let s2 = upsert
+        .exec(&db, &seat(3, "B2", "vip", "bob", 60))
+        .await
+        .unwrap();
+    assert_eq!(
+        s2,
+        Seat {
+            holder: "bob".into(),
+            price: 60,
+            ..s
+        }
+    );
     assert_eq!(Seat::get(&db, s.id).await.unwrap(), s2);
 }
 
@@ -202,16 +256,31 @@ async fn not_a_unique_key_is_usage_error(db: Db) {
     setup(&db).await;
     let row = account("e@example.com", "E", 1, None);
     let (res, sent) = capture(Account::upsert_by(Account::name).exec(&db, &row)).await;
-    assert_usage(res, &["upsert_by(name)", "not a unique key", "(id)", "(email)"]);
+    assert_usage(
+        res,
+        &["upsert_by(name)", "not a unique key", "(id)", "(email)"],
+    );
     assert!(sent.is_empty(), "nothing sent: {:?}", sent.sql());
     // Part of a composite key is not a key either.
-    let res = Seat::upsert_by(Seat::room).exec(&db, &seat(1, "A", "c", "h", 1)).await;
+    let res = Seat::upsert_by(Seat::room)
+        .exec(&db, &seat(1, "A", "c", "h", 1))
+        .await;
     assert_usage(res, &["not a unique key", "(room, seat)", "(code)"]);
     // The primary key cannot be updated, and update() needs a column.
-    let res = Account::upsert_by(Account::email).update(Account::id).exec(&db, &row).await;
+    let res = Account::upsert_by(Account::email)
+        .update(Account::id)
+        .exec(&db, &row)
+        .await;
     assert_usage(res, &["primary-key column `id`"]);
     let none: Vec<alembix::Col<Account, String>> = Vec::new();
-    let res = Account::upsert_by(Account::email).update(none).exec(&db, &row).await;
+    let res = Account::upsert_by(Account::email)
+        .update(none)
+        .exec(&db, &row)
+        .await;
     assert_usage(res, &["do_nothing()"]);
-    assert_eq!(Account::find().count(&db).await.unwrap(), 0, "nothing written");
+    assert_eq!(
+        Account::find().count(&db).await.unwrap(),
+        0,
+        "nothing written"
+    );
 }

@@ -35,7 +35,8 @@ pub(crate) struct Traced {
     span: Span,
     start: Option<Instant>,
     slow: Option<(Duration, String)>,
-    rows: Option<u64>,
+    rows: u64,
+    failed: bool,
 }
 
 impl Traced {
@@ -69,7 +70,8 @@ impl Traced {
             span,
             start: timed.then(Instant::now),
             slow,
-            rows: None,
+            rows: 0,
+            failed: false,
         }
     }
 
@@ -82,7 +84,7 @@ impl Traced {
     ) -> Result<T, E> {
         let out = fut.instrument(self.span.clone()).await;
         match &out {
-            Ok(v) => self.rows = Some(rows(v)),
+            Ok(v) => self.rows = rows(v),
             Err(e) => self.failed(e),
         }
         out
@@ -95,11 +97,12 @@ impl Traced {
 
     /// Counts rows of a stream as they arrive.
     pub(crate) fn add_row(&mut self) {
-        *self.rows.get_or_insert(0) += 1;
+        self.rows += 1;
     }
 
     /// Records the statement's error.
     pub(crate) fn failed(&mut self, e: &dyn std::fmt::Display) {
+        self.failed = true;
         if !self.span.is_disabled() {
             self.span.record("error", field::display(e));
         }
@@ -112,9 +115,12 @@ impl Drop for Traced {
     fn drop(&mut self) {
         let Some(start) = self.start else { return };
         let elapsed = start.elapsed();
-        let ms = elapsed.as_secs_f64() * 1000.0;
+        // Whole microseconds, so that the value prints short.
+        let ms = elapsed.as_micros() as f64 / 1000.0;
         if !self.span.is_disabled() {
-            self.span.record("rows", self.rows.unwrap_or(0));
+            if !self.failed {
+                self.span.record("rows", self.rows);
+            }
             self.span.record("duration_ms", ms);
         }
         if let Some((limit, sql)) = &self.slow

@@ -9,6 +9,6 @@ mod write;
 
 pub(crate) use bulk::insert_many;
 pub use select::{Join, Select};
-pub use write::{BindValue, DeleteMany, RawQuery, UpdateMany};
 pub use upsert::{Columns, Upsert};
+pub use write::{BindValue, DeleteMany, RawQuery, UpdateMany};
 pub(crate) use write::{delete_by_key, find_by_key, insert, save};

@@ -185,7 +185,11 @@ impl<M: Model> Upsert<M> {
         let mut stmt = Query::insert();
         stmt.into_table(meta.table_ref())
             .columns(column_idens::<M>(&columns))
-            .values_panic(columns.iter().map(|i| sea_query::Expr::val(row.value_at(*i))))
+            .values_panic(
+                columns
+                    .iter()
+                    .map(|i| sea_query::Expr::val(row.value_at(*i))),
+            )
             .on_conflict(on_conflict);
         let dialect = ex.dialect();
         let (mut sql, values) = dialect.build_query(&stmt);
@@ -272,7 +276,9 @@ impl<M: Model> Upsert<M> {
 /// expressions (in any order); a usage error naming the keys if not.
 fn check_unique_key(meta: &ModelMeta, columns: &[usize]) -> Result<()> {
     let names = |cols: &[usize]| -> Vec<String> {
-        cols.iter().map(|i| meta.column_name(*i).to_string()).collect()
+        cols.iter()
+            .map(|i| meta.column_name(*i).to_string())
+            .collect()
     };
     let mut wanted = names(columns);
     wanted.sort();

@@ -25,7 +25,9 @@ pub(crate) async fn insert_unnest<M: Model>(
         total += match unnest_insert(columns, chunk) {
             Some((sql, args)) => {
                 let values = || {
-                    let each_row = chunk.iter().flat_map(|r| columns.iter().map(|i| r.value_at(*i)));
+                    let each_row = chunk
+                        .iter()
+                        .flat_map(|r| columns.iter().map(|i| r.value_at(*i)));
                     sea_query::Values(each_row.collect())
                 };
                 ex.execute_pg(sql, args, values).await?
