@@ -14,6 +14,19 @@ use crate::model::{Model, ModelMeta, columns_eq};
 /// Columns of model `M`, named by their typed constants: one column
 /// (`User::email`), a tuple of columns (`(Member::org_id, Member::name)`),
 /// or an array, slice or `Vec` of columns of one type.
+///
+/// ```
+/// use alembix::{Model, query::Columns};
+///
+/// #[derive(Model, Debug, Clone)]
+/// #[model(table = "seats", unique(columns = "room, seat"))]
+/// struct Seat { id: i64, room: i32, seat: String, holder: String }
+///
+/// assert_eq!(Seat::holder.positions(), [3]);
+/// assert_eq!((Seat::room, Seat::seat).positions(), [1, 2]);
+/// assert_eq!([Seat::seat, Seat::holder].positions(), [2, 3]);
+/// let _on_the_seat = Seat::upsert_by((Seat::room, Seat::seat)).update(Seat::holder);
+/// ```
 pub trait Columns<M> {
     /// The columns' positions in the model.
     fn positions(&self) -> Vec<usize>;
