@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! cargo run --example quickstart
+//! RUST_LOG=alembix=debug cargo run --example quickstart   # and every SQL statement
 //! ```
 
 use alembix::{Db, Error, Model};
@@ -18,6 +19,17 @@ type AppResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 #[tokio::main]
 async fn main() -> AppResult<()> {
+    // 0. Tracing (optional): every statement runs in an `alembix.statement`
+    //    span with its SQL, rows and duration. With RUST_LOG set (e.g.
+    //    `RUST_LOG=alembix=debug`), print each one to stderr as it ends.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_writer(std::io::stderr)
+            .init();
+    }
+
     // 1. Connect and create the tables. A real application runs migrations
     //    instead; `create_all` is for tests, prototypes and examples.
     let dir = tempfile::tempdir()?;
@@ -45,6 +57,22 @@ async fn main() -> AppResult<()> {
     .insert(&db)
     .await?;
     println!("\ninserted {ann:?}\ninserted {bob:?}");
+
+    // Upsert on a unique key other than the primary key: Ann's email is
+    // taken, so only her bio is updated; the row comes back as stored.
+    let ann = Author::upsert_by(Author::email)
+        .update(Author::bio)
+        .exec(
+            &db,
+            &Author {
+                id: 0,
+                name: "Ann again".into(),
+                email: "ann@example.com".into(),
+                bio: Some("Writes about databases and Rust".into()),
+            },
+        )
+        .await?;
+    println!("upserted by email: {ann:?}");
 
     let posts = [
         Post::draft(&ann, "Typed queries in Rust", 42),

@@ -18,3 +18,9 @@ mod tx;
 
 #[path = "runtime/types.rs"]
 mod types;
+
+#[path = "runtime/trace.rs"]
+mod trace;
+
+#[path = "runtime/upsert.rs"]
+mod upsert;

@@ -25,6 +25,8 @@ use std::time::Duration;
 use alembix::{Db, PoolOptions};
 use futures_util::FutureExt;
 
+pub mod trace;
+
 pub const PG_URL: &str = "postgres://postgres@127.0.0.1:5432";
 pub const MARIADB_URL: &str = "mysql://root@127.0.0.1:3306";
 

@@ -122,10 +122,20 @@ impl Pool {
         dispatch!(Pool, self, p => dialect_of(p))
     }
 
-    /// Whether `INSERT ... RETURNING` works here (PostgreSQL, SQLite,
-    /// MariaDB 10.5 and later; asks a MySQL/MariaDB server its version).
+    /// The server's version, as the dialect's
+    /// [`server_version_query`](alembix_schema::SqlDialect::server_version_query)
+    /// reads it (`16.2`, `10.11.6-MariaDB`, SQLite's library version).
+    pub async fn server_version(&self) -> sqlx::Result<String> {
+        let sql = self.dialect().rules().server_version_query();
+        dispatch!(Pool, self, p => sqlx::query_scalar::<_, String>(sql).fetch_one(p).await)
+    }
+
+    /// Whether `INSERT ... RETURNING` works here, as the dialect decides
+    /// from [`Pool::server_version`] (PostgreSQL, SQLite 3.35 and later,
+    /// MariaDB 10.5 and later; never MySQL).
     pub async fn has_returning(&self) -> sqlx::Result<bool> {
-        dispatch!(Pool, self, p => Backend::has_returning(p).await)
+        let version = self.server_version().await?;
+        Ok(self.dialect().rules().has_returning(&version))
     }
 
     /// Closes every connection of the pool.

@@ -222,12 +222,20 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Inserts the row, or updates every non-key column of the row with the
     /// same primary key; returns the row as stored. Every column is written
     /// as given (a `None` is stored as NULL, not as the column's default).
+    /// For a conflict of another unique key, see [`Model::upsert_by`].
     fn upsert<'a>(
         &'a self,
         ex: impl Into<Exec<'a>> + Send + 'a,
     ) -> impl Future<Output = Result<Self>> + Send + 'a {
         let ex = ex.into();
-        async move { query::upsert(ex, self).await }
+        async move { query::Upsert::on_primary_key().exec(ex, self).await }
+    }
+
+    /// An upsert on a conflict of the unique key made of `columns` (one
+    /// column or a tuple): `User::upsert_by(User::email).update(User::name).exec(&db, &row)`.
+    /// See [`Upsert`](query::Upsert).
+    fn upsert_by(columns: impl query::Columns<Self>) -> query::Upsert<Self> {
+        query::Upsert::by(columns)
     }
 
     /// Deletes this row by its key; [`Error::NotFound`] when it was not there.

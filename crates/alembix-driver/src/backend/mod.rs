@@ -158,12 +158,9 @@ pub(crate) trait BackendRow {
 }
 
 /// A backend's sqlx database type.
-#[allow(async_fn_in_trait)]
 pub(crate) trait Backend: sqlx::Database {
     /// Its dialect.
     const DIALECT: Dialect;
-    /// Whether `INSERT ... RETURNING` works on the pool's server.
-    async fn has_returning(pool: &sqlx::Pool<Self>) -> sqlx::Result<bool>;
 }
 
 /// Opens one connection before the pool, so that a server that refuses, a

@@ -98,21 +98,6 @@ fn blocker(
     }
 }
 
-/// Whether a server of this `VERSION()` has `INSERT ... RETURNING`
-/// (MariaDB 10.5 and later; MySQL has none).
-#[cfg_attr(not(feature = "mysql"), allow(dead_code))]
-fn mariadb_has_returning(version: &str) -> bool {
-    if !version.to_ascii_lowercase().contains("mariadb") {
-        return false;
-    }
-    let mut parts = version
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty());
-    let major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    let minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    (major, minor) >= (10, 5)
-}
-
 /// The lock name: the current database and the key, hashed to fit
 /// `GET_LOCK`'s 64 characters.
 #[cfg(feature = "mysql")]
@@ -130,7 +115,7 @@ mod live {
     use sqlx::pool::PoolConnection;
     use sqlx::{AssertSqlSafe, Row as _};
 
-    use super::{BLOCKERS, LOCK_NAME, blocker, mariadb_has_returning};
+    use super::{BLOCKERS, LOCK_NAME, blocker};
     use crate::backend::{Backend, BackendConn, BackendRow};
     use crate::lock::{Holder, LockAttempt, LockHolder, MigrationLock};
     use crate::url::{connect_error, invalid};
@@ -152,12 +137,6 @@ mod live {
 
     impl Backend for MySql {
         const DIALECT: Dialect = Dialect::MySql;
-        async fn has_returning(pool: &MySqlPool) -> sqlx::Result<bool> {
-            let version: String = sqlx::query_scalar("SELECT VERSION()")
-                .fetch_one(pool)
-                .await?;
-            Ok(mariadb_has_returning(&version))
-        }
     }
 
     impl BackendConn for MySqlConnection {
@@ -255,18 +234,5 @@ mod live {
                 _ => None,
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mariadb_has_returning;
-
-    #[test]
-    fn returning_from_mariadb_10_5() {
-        assert!(mariadb_has_returning("10.11.6-MariaDB-0+deb12u1"));
-        assert!(mariadb_has_returning("10.5.0-MariaDB"));
-        assert!(!mariadb_has_returning("10.4.32-MariaDB"));
-        assert!(!mariadb_has_returning("8.0.36"));
     }
 }

@@ -189,9 +189,6 @@ mod live {
 
     impl Backend for Postgres {
         const DIALECT: Dialect = Dialect::Postgres;
-        async fn has_returning(_: &PgPool) -> sqlx::Result<bool> {
-            Ok(true)
-        }
     }
 
     impl BackendConn for PgConnection {

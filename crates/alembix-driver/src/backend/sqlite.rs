@@ -148,9 +148,6 @@ mod live {
 
     impl Backend for Sqlite {
         const DIALECT: Dialect = Dialect::Sqlite;
-        async fn has_returning(_: &SqlitePool) -> sqlx::Result<bool> {
-            Ok(true)
-        }
     }
 
     impl BackendConn for SqliteConnection {

@@ -54,9 +54,17 @@ pub struct Capabilities {
     /// column (`PRIMARY KEY AUTOINCREMENT`) rather than as a table constraint.
     pub inline_auto_increment_key: bool,
     /// Whether `INSERT/UPDATE/DELETE ... RETURNING` is available on every
-    /// server of this backend (MariaDB has it from 10.5, MySQL not at all:
-    /// the connection layer asks the server there).
+    /// server of this backend. Where it is not, the server's version
+    /// decides (see [`SqlDialect::has_returning`](super::SqlDialect::has_returning):
+    /// SQLite from 3.35, MariaDB from 10.5, MySQL never).
     pub always_returns: bool,
+    /// Whether an upsert names the unique key whose conflict it handles
+    /// (`ON CONFLICT (cols)`); where not (MySQL/MariaDB's
+    /// `ON DUPLICATE KEY UPDATE`), it fires on a conflict of any unique key.
+    pub upsert_targets_key: bool,
+    /// The backend's name in the OpenTelemetry `db.system` attribute that
+    /// statement traces carry (`postgresql`, `mysql`, `sqlite`).
+    pub db_system: &'static str,
     /// The most bind parameters one statement may carry.
     pub max_bind_params: usize,
     /// Whether placeholders are numbered (`$1`) rather than `?`.
@@ -237,6 +245,8 @@ impl Capabilities {
         drop_index_names_table: false,
         inline_auto_increment_key: false,
         always_returns: true,
+        upsert_targets_key: true,
+        db_system: "",
         max_bind_params: 65_535,
         numbered_placeholders: false,
         row_locks: true,

@@ -146,6 +146,30 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     /// The backend's capabilities and lexical rules, as data.
     fn caps(&self) -> &'static Capabilities;
 
+    /// The query that reads the server's version: one row of one text
+    /// column, which [`SqlDialect::has_returning`] reads.
+    fn server_version_query(&self) -> &'static str {
+        "SELECT version()"
+    }
+
+    /// Whether `INSERT/UPDATE/DELETE ... RETURNING` works on a server that
+    /// answered `server_version` to [`SqlDialect::server_version_query`]:
+    /// the one place that decides it (PostgreSQL always, SQLite from 3.35,
+    /// MariaDB from 10.5, MySQL never).
+    ///
+    /// ```
+    /// use alembix_schema::Dialect;
+    /// assert!(Dialect::Postgres.rules().has_returning("16.2"));
+    /// assert!(Dialect::Sqlite.rules().has_returning("3.45.1"));
+    /// assert!(!Dialect::Sqlite.rules().has_returning("3.34.1"));
+    /// assert!(Dialect::MySql.rules().has_returning("10.11.6-MariaDB-0+deb12u1"));
+    /// assert!(!Dialect::MySql.rules().has_returning("10.4.32-MariaDB"));
+    /// assert!(!Dialect::MySql.rules().has_returning("8.0.36"));
+    /// ```
+    fn has_returning(&self, _server_version: &str) -> bool {
+        self.caps().always_returns
+    }
+
     /// The SQL type of a column type (the table in the crate docs).
     fn column_type(&self, ty: &ColumnType) -> String;
 
@@ -208,6 +232,17 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     fn drop_cycle_foreign_key(&self, _table_sql: &str, _name: &str) -> Option<String> {
         None
     }
+}
+
+/// Whether a version string (`10.11.6-MariaDB`, `3.45.1`) is at least
+/// `major.minor`: its first two runs of digits, compared as numbers.
+pub(crate) fn version_at_least(version: &str, (major, minor): (u32, u32)) -> bool {
+    let mut parts = version
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<u32>().unwrap_or(u32::MAX));
+    let got = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    got >= (major, minor)
 }
 
 /// The `BEGIN ... END` bodies a backend accepts inside one statement (see

@@ -18,6 +18,7 @@ pub struct MySql;
 const CAPS: Capabilities = Capabilities {
     name: "mysql",
     title: "MySQL/MariaDB",
+    db_system: "mysql",
     url_schemes: &["mysql", "mariadb"],
     // DDL commits the transaction it runs in.
     transactional_ddl: false,
@@ -26,6 +27,7 @@ const CAPS: Capabilities = Capabilities {
     max_identifier_len: 64,
     has_partial_and_expression_indexes: false,
     always_returns: false,
+    upsert_targets_key: false,
     drop_index_names_table: true,
     mysql_comments: true,
     delimiter_command: true,
@@ -67,6 +69,17 @@ impl SqlDialect for MySql {
 
     fn caps(&self) -> &'static Capabilities {
         &CAPS
+    }
+
+    fn server_version_query(&self) -> &'static str {
+        "SELECT VERSION()"
+    }
+
+    /// MariaDB has `RETURNING` from 10.5 (its version says `MariaDB`);
+    /// MySQL has none.
+    fn has_returning(&self, server_version: &str) -> bool {
+        server_version.to_ascii_lowercase().contains("mariadb")
+            && super::version_at_least(server_version, (10, 5))
     }
 
     fn column_type(&self, ty: &ColumnType) -> String {
@@ -168,5 +181,20 @@ impl SqlDialect for MySql {
             "ALTER TABLE {table_sql} DROP FOREIGN KEY {}",
             D.quote_ident(name)
         ))
+    }
+}
+
+#[cfg(test)]
+mod returning_tests {
+    use super::{MySql, SqlDialect};
+
+    #[test]
+    fn returning_from_mariadb_10_5() {
+        assert!(MySql.has_returning("10.11.6-MariaDB-0+deb12u1"));
+        assert!(MySql.has_returning("10.5.0-MariaDB"));
+        assert!(MySql.has_returning("11.4.2-MariaDB-log"));
+        assert!(!MySql.has_returning("10.4.32-MariaDB"));
+        assert!(!MySql.has_returning("8.0.36"));
+        assert!(!MySql.has_returning("9.1.0"));
     }
 }

@@ -15,6 +15,7 @@ pub struct Postgres;
 const CAPS: Capabilities = Capabilities {
     name: "postgres",
     title: "PostgreSQL",
+    db_system: "postgresql",
     url_schemes: &["postgres", "postgresql"],
     max_identifier_len: 63,
     has_schemas: true,
@@ -41,6 +42,10 @@ impl SqlDialect for Postgres {
 
     fn caps(&self) -> &'static Capabilities {
         &CAPS
+    }
+
+    fn server_version_query(&self) -> &'static str {
+        "SELECT current_setting('server_version')"
     }
 
     fn column_type(&self, ty: &ColumnType) -> String {

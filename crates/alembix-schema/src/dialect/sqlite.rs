@@ -17,6 +17,8 @@ pub struct Sqlite;
 const CAPS: Capabilities = Capabilities {
     name: "sqlite",
     title: "SQLite",
+    db_system: "sqlite",
+    always_returns: false,
     url_schemes: &["sqlite"],
     // SQLite has no limit of its own; names are held to the smallest limit
     // of the three backends elsewhere (see `naming::MAX_NAME_LEN`).
@@ -39,6 +41,15 @@ impl SqlDialect for Sqlite {
 
     fn caps(&self) -> &'static Capabilities {
         &CAPS
+    }
+
+    fn server_version_query(&self) -> &'static str {
+        "SELECT sqlite_version()"
+    }
+
+    /// `RETURNING` came with SQLite 3.35.
+    fn has_returning(&self, server_version: &str) -> bool {
+        super::version_at_least(server_version, (3, 35))
     }
 
     fn column_type(&self, ty: &ColumnType) -> String {

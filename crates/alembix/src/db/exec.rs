@@ -7,8 +7,11 @@ use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
 use sea_query::Values;
 
+use tracing::Instrument;
+
 use super::rows::{ModelAt, Rows};
-use super::{Db, Tx};
+use super::trace::Traced;
+use super::{Db, Settings, Tx};
 use crate::Backend;
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -61,37 +64,51 @@ impl<'a> Exec<'a> {
         self.backend()
     }
 
+    /// Whether `INSERT/UPDATE/DELETE ... RETURNING` works on this server:
+    /// decided once at connect by the dialect from the server's version.
     pub(crate) fn has_returning(&self) -> bool {
+        self.settings().returning
+    }
+
+    fn settings(&self) -> &'a Settings {
         match self {
-            Exec::Db(db) => db.caps.returning,
-            Exec::Tx(tx) => tx.caps.returning,
+            Exec::Db(db) => &db.settings,
+            Exec::Tx(tx) => &tx.settings,
         }
     }
 
-    /// Counts one statement in the [`Db::queries_run`] counter.
-    pub(crate) fn count_query(&self) {
+    /// Counts one statement in the [`Db::queries_run`] counter and opens
+    /// its trace span.
+    fn start(&self, sql: &str, values: impl FnOnce() -> Option<Values>) -> Traced {
         let counter = match self {
             Exec::Db(db) => &db.queries,
             Exec::Tx(tx) => &tx.queries,
         };
         counter.fetch_add(1, Ordering::Relaxed);
+        Traced::start(&self.settings().trace, self.dialect(), sql, values)
     }
 
     pub(crate) async fn fetch_all(&self, sql: String, values: Values) -> Result<Rows> {
-        self.count_query();
-        let rows = match self {
-            Exec::Db(db) => db.pool.fetch_all(sql, values).await?,
-            Exec::Tx(tx) => tx.open().await?.fetch_all(sql, values).await?,
+        let traced = self.start(&sql, || Some(values.clone()));
+        let run = async {
+            Ok::<_, Error>(match self {
+                Exec::Db(db) => db.pool.fetch_all(sql, values).await?,
+                Exec::Tx(tx) => tx.open().await?.fetch_all(sql, values).await?,
+            })
         };
-        Ok(Rows(rows))
+        let rows = traced.run(run, |r: &alembix_driver::Rows| r.len() as u64);
+        Ok(Rows(rows.await?))
     }
 
     pub(crate) async fn execute(&self, sql: String, values: Values) -> Result<Done> {
-        self.count_query();
-        Ok(match self {
-            Exec::Db(db) => db.pool.execute(sql, values).await?,
-            Exec::Tx(tx) => tx.open().await?.execute(sql, values).await?,
-        })
+        let traced = self.start(&sql, || Some(values.clone()));
+        let run = async {
+            Ok::<_, Error>(match self {
+                Exec::Db(db) => db.pool.execute(sql, values).await?,
+                Exec::Tx(tx) => tx.open().await?.execute(sql, values).await?,
+            })
+        };
+        traced.run(run, |d: &Done| d.rows_affected).await
     }
 
     /// Runs raw SQL with no parameters and no results.
@@ -102,48 +119,71 @@ impl<'a> Exec<'a> {
 
     /// Runs a PostgreSQL statement with arguments bound by the caller
     /// (typed arrays for `insert_many`); the number of rows it affected.
+    /// `values` gives the same values as sea-query values, for a trace
+    /// that records them.
     #[cfg(feature = "postgres")]
     pub(crate) async fn execute_pg(
         &self,
         sql: String,
         args: sqlx::postgres::PgArguments,
+        values: impl FnOnce() -> Values,
     ) -> Result<u64> {
-        self.count_query();
-        let affected = match self {
-            Exec::Db(db) => db.pool.execute_postgres(sql, args).await?,
-            Exec::Tx(tx) => tx.open().await?.execute_postgres(sql, args).await?,
+        let traced = self.start(&sql, || Some(values()));
+        let run = async {
+            let affected = match self {
+                Exec::Db(db) => db.pool.execute_postgres(sql, args).await?,
+                Exec::Tx(tx) => tx.open().await?.execute_postgres(sql, args).await?,
+            };
+            affected.ok_or_else(|| {
+                Error::Usage(format!(
+                    "execute_pg on a non-PostgreSQL {}",
+                    match self {
+                        Exec::Db(_) => "database",
+                        Exec::Tx(_) => "transaction",
+                    }
+                ))
+            })
         };
-        affected.ok_or_else(|| {
-            Error::Usage(format!(
-                "execute_pg on a non-PostgreSQL {}",
-                match self {
-                    Exec::Db(_) => "database",
-                    Exec::Tx(_) => "transaction",
-                }
-            ))
-        })
+        traced.run(run, |n| *n).await
     }
 
     /// The rows of a query as `M`s, decoded one at a time as they arrive.
+    /// The statement's span covers the whole stream.
     pub(crate) fn stream<M: Model>(self, sql: String, values: Values) -> BoxStream<'a, Result<M>> {
         let decoder = ModelAt::<M>::new(0);
         Box::pin(async_stream::try_stream! {
-            self.count_query();
+            let mut traced = self.start(&sql, || Some(values.clone()));
             match self {
                 Exec::Db(db) => {
                     let mut rows = db.pool.fetch(sql, values);
-                    while let Some(row) = rows.try_next().await.map_err(Error::from)? {
+                    while let Some(row) = next_row(&mut traced, rows.try_next()).await? {
+                        traced.add_row();
                         yield row.decode(&decoder)?;
                     }
                 }
                 Exec::Tx(tx) => {
                     let mut conn = tx.open().await?;
                     let mut rows = conn.fetch(sql, values);
-                    while let Some(row) = rows.try_next().await.map_err(Error::from)? {
+                    while let Some(row) = next_row(&mut traced, rows.try_next()).await? {
+                        traced.add_row();
                         yield row.decode(&decoder)?;
                     }
                 }
             }
         })
     }
+}
+
+/// The next row of a stream, fetched inside the statement's span; an
+/// error is recorded there.
+async fn next_row<T>(
+    traced: &mut Traced,
+    next: impl std::future::Future<Output = sqlx::Result<Option<T>>>,
+) -> Result<Option<T>> {
+    let out = next.instrument(traced.span().clone()).await;
+    out.map_err(|e| {
+        let e = Error::from(e);
+        traced.failed(&e);
+        e
+    })
 }

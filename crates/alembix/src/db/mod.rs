@@ -4,6 +4,7 @@
 
 mod exec;
 mod rows;
+mod trace;
 mod tx;
 
 use std::sync::Arc;
@@ -27,6 +28,13 @@ pub struct PoolOptions {
     pub min_connections: u32,
     /// How long to wait for a free connection (default 30 s).
     pub acquire_timeout: Duration,
+    /// A statement that takes at least this long emits a `tracing` WARN
+    /// event (target `alembix::slow_query`) with its SQL text and duration
+    /// (default `None`: no warning).
+    pub slow_query: Option<Duration>,
+    /// Whether statement spans carry the bound values (`db.values`);
+    /// default `false`, as values may be personal data.
+    pub log_values: bool,
 }
 
 impl Default for PoolOptions {
@@ -35,11 +43,21 @@ impl Default for PoolOptions {
             max_connections: 10,
             min_connections: 0,
             acquire_timeout: Duration::from_secs(30),
+            slow_query: None,
+            log_values: false,
         }
     }
 }
 
 /// A connection pool to one database. Cheap to clone; share it between tasks.
+///
+/// Every statement it sends runs inside a `tracing` span named
+/// `alembix.statement` (target `alembix::statement`, level DEBUG) with the
+/// fields `db.system`, `db.statement` (the SQL with placeholders), `rows`
+/// and `duration_ms`; the bound values only with
+/// [`PoolOptions::log_values`], and a WARN event for statements slower than
+/// [`PoolOptions::slow_query`]. With no subscriber interested, this costs
+/// next to nothing.
 ///
 /// ```no_run
 /// # async fn run() -> alembix::Result<()> {
@@ -49,16 +67,21 @@ impl Default for PoolOptions {
 #[derive(Debug, Clone)]
 pub struct Db {
     pub(crate) pool: alembix_driver::Pool,
-    pub(crate) caps: Arc<Caps>,
+    pub(crate) settings: Arc<Settings>,
     /// Statements run so far, shared by clones and transactions of this `Db`.
     pub(crate) queries: Arc<AtomicU64>,
 }
 
-/// What the server can do, found once at connect time.
+/// What the server can do, found once at connect time, and how its
+/// statements are traced.
 #[derive(Debug)]
-pub(crate) struct Caps {
-    /// `INSERT ... RETURNING` (PostgreSQL, SQLite, MariaDB >= 10.5).
+pub(crate) struct Settings {
+    /// The server's version, as read at connect.
+    pub server_version: String,
+    /// `INSERT/UPDATE/DELETE ... RETURNING`, as the dialect decides from
+    /// the server's version (PostgreSQL, SQLite >= 3.35, MariaDB >= 10.5).
     pub returning: bool,
+    pub trace: trace::TraceOptions,
 }
 
 impl Db {
@@ -88,19 +111,56 @@ impl Db {
             ..alembix_driver::PoolOptions::default()
         };
         let pool = alembix_driver::Pool::connect(url, &driver_opts).await?;
-        let returning = pool.has_returning().await?;
+        let server_version = pool.server_version().await?;
+        let returning = pool.dialect().rules().has_returning(&server_version);
+        let trace = trace::TraceOptions {
+            slow_query: opts.slow_query,
+            log_values: opts.log_values,
+        };
         Ok(Db {
             pool,
-            caps: Arc::new(Caps { returning }),
+            settings: Arc::new(Settings {
+                server_version,
+                returning,
+                trace,
+            }),
             queries: Arc::default(),
         })
+    }
+
+    /// The server's version, read once at connect (`16.2`,
+    /// `10.11.6-MariaDB`, the SQLite library's version).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let db = alembix::Db::connect("sqlite::memory:").await?;
+    /// assert!(db.server_version().starts_with("3."));
+    /// # Ok::<_, alembix::Error>(()) }).unwrap();
+    /// ```
+    pub fn server_version(&self) -> &str {
+        &self.settings.server_version
+    }
+
+    /// Whether this server has `INSERT/UPDATE/DELETE ... RETURNING`
+    /// (PostgreSQL, SQLite 3.35 and later, MariaDB 10.5 and later; never
+    /// MySQL). Where it does, `insert` and `upsert` are one statement each;
+    /// elsewhere they read the stored row back with a second one.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let db = alembix::Db::connect("sqlite::memory:").await?;
+    /// assert!(db.has_returning());
+    /// # Ok::<_, alembix::Error>(()) }).unwrap();
+    /// ```
+    pub fn has_returning(&self) -> bool {
+        self.settings.returning
     }
 
     /// How many SQL statements this `Db` has run so far: every query,
     /// insert, update, delete, DDL and savepoint statement, on the pool or in
     /// a transaction started from it (a stream counts once; the `BEGIN`,
-    /// `COMMIT` and `ROLLBACK` the driver issues are not counted). Clones of
-    /// a `Db` share the counter.
+    /// `COMMIT` and `ROLLBACK` the driver issues are not counted, though
+    /// they are traced). Clones of a `Db` share the counter.
     ///
     /// Useful in tests, e.g. to check that an eager load is one query:
     ///
@@ -185,7 +245,8 @@ impl Db {
     /// Starts a transaction; commit it with [`Tx::commit`]. Dropped without a
     /// commit, it rolls back.
     pub async fn begin(&self) -> Result<Tx> {
-        let tx = self.pool.begin().await?;
+        let begin = async { self.pool.begin().await.map_err(Error::from) };
+        let tx = trace::control(&self.settings.trace, self.backend(), "BEGIN", begin).await?;
         Ok(Tx::new(tx, self))
     }
 

@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicU64;
 
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
-use super::{Caps, Db, Exec};
+use super::{Db, Exec, Settings, trace};
 use crate::Backend;
 use crate::error::{Error, Result};
 
@@ -33,7 +33,7 @@ pub struct Tx {
     pub(crate) conn: Arc<Mutex<Option<alembix_driver::Transaction>>>,
     depth: u32,
     backend: Backend,
-    pub(crate) caps: Arc<Caps>,
+    pub(crate) settings: Arc<Settings>,
     pub(crate) queries: Arc<AtomicU64>,
 }
 
@@ -57,7 +57,7 @@ impl Tx {
             backend: tx.dialect(),
             conn: Arc::new(Mutex::new(Some(tx))),
             depth: 0,
-            caps: db.caps.clone(),
+            settings: db.settings.clone(),
             queries: db.queries.clone(),
         }
     }
@@ -84,7 +84,9 @@ impl Tx {
             let sql = format!("RELEASE SAVEPOINT alembix_sp_{}", self.depth);
             return self.execute_sql(&sql).await.map(drop);
         }
-        Ok(self.take().await?.commit().await?)
+        let tx = self.take().await?;
+        let commit = async { tx.commit().await.map_err(Error::from) };
+        trace::control(&self.settings.trace, self.backend, "COMMIT", commit).await
     }
 
     /// Rolls back (at depth 0) or rolls back to the savepoint.
@@ -93,7 +95,9 @@ impl Tx {
             let sql = format!("ROLLBACK TO SAVEPOINT alembix_sp_{}", self.depth);
             return self.execute_sql(&sql).await.map(drop);
         }
-        Ok(self.take().await?.rollback().await?)
+        let tx = self.take().await?;
+        let rollback = async { tx.rollback().await.map_err(Error::from) };
+        trace::control(&self.settings.trace, self.backend, "ROLLBACK", rollback).await
     }
 
     /// Runs `f` inside a savepoint of this transaction: released on `Ok`,
@@ -108,7 +112,7 @@ impl Tx {
             conn: self.conn.clone(),
             depth: self.depth + 1,
             backend: self.backend,
-            caps: self.caps.clone(),
+            settings: self.settings.clone(),
             queries: self.queries.clone(),
         };
         nested

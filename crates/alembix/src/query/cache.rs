@@ -21,8 +21,9 @@ pub(crate) struct Statements {
     pub delete_by_key: OnceLock<String>,
 }
 
-/// One [`Statements`] per dialect and `RETURNING` support (MySQL proper has
-/// no `INSERT ... RETURNING`; MariaDB has).
+/// One [`Statements`] per dialect and `RETURNING` support (which the
+/// dialect decides from the server's version at connect: MySQL proper has
+/// no `INSERT ... RETURNING`, MariaDB 10.5 and later has).
 #[derive(Debug, Default)]
 pub(crate) struct StatementCache {
     by_backend: [[Statements; 2]; Dialect::ALL.len()],

@@ -4,9 +4,11 @@ mod backend;
 mod bulk;
 pub(crate) mod cache;
 mod select;
+mod upsert;
 mod write;
 
 pub(crate) use bulk::insert_many;
 pub use select::{Join, Select};
+pub use upsert::{Columns, Upsert};
 pub use write::{BindValue, DeleteMany, RawQuery, UpdateMany};
-pub(crate) use write::{delete_by_key, find_by_key, insert, save, upsert};
+pub(crate) use write::{delete_by_key, find_by_key, insert, save};

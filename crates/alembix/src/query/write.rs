@@ -1,10 +1,10 @@
-//! `INSERT`, `UPDATE`, `DELETE`, upsert and raw SQL.
+//! `INSERT`, `UPDATE`, `DELETE` and raw SQL.
 
 use std::marker::PhantomData;
 use std::sync::OnceLock;
 
 use alembix_schema::Dialect;
-use sea_query::{ExprTrait, IntoIden, OnConflict, Query, QueryStatementWriter, Value, Values};
+use sea_query::{ExprTrait, IntoIden, Query, QueryStatementWriter, Value, Values};
 
 use super::cache::Statements;
 use crate::db::Exec;
@@ -84,7 +84,7 @@ pub(crate) fn column_idens<M: Model>(columns: &[usize]) -> Vec<sea_query::DynIde
 }
 
 /// ` RETURNING "a", "b"` for every column of `M`.
-fn returning_clause<M: Model>(dialect: Dialect) -> String {
+pub(crate) fn returning_clause<M: Model>(dialect: Dialect) -> String {
     format!(" RETURNING {}", all_columns::<M>(dialect))
 }
 
@@ -143,7 +143,7 @@ pub(crate) async fn insert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
     })
 }
 
-fn generated_key<M: Model>(row: &M, last_insert_id: Option<i64>) -> Result<Vec<Value>> {
+pub(crate) fn generated_key<M: Model>(row: &M, last_insert_id: Option<i64>) -> Result<Vec<Value>> {
     let mut key = row.key_values();
     if row.auto_key_unset() {
         // Only a single-column integer key is auto-increment.
@@ -247,51 +247,6 @@ pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
         row.set_version(v + 1);
     }
     Ok(())
-}
-
-pub(crate) async fn upsert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
-    let meta = M::meta();
-    let columns = insert_columns(row);
-    let key_cols = column_idens::<M>(&meta.primary_key);
-    let update_cols: Vec<usize> = columns
-        .iter()
-        .copied()
-        .filter(|i| !meta.primary_key.contains(i))
-        .collect();
-    let mut on_conflict = OnConflict::columns(key_cols);
-    if update_cols.is_empty() {
-        on_conflict.do_nothing();
-    } else {
-        on_conflict.update_columns(column_idens::<M>(&update_cols));
-    }
-    let mut stmt = Query::insert();
-    stmt.into_table(meta.table_ref())
-        .columns(column_idens::<M>(&columns))
-        .values_panic(
-            columns
-                .iter()
-                .map(|i| sea_query::Expr::val(row.value_at(*i))),
-        )
-        .on_conflict(on_conflict);
-    let dialect = ex.dialect();
-    let (mut sql, values) = dialect.build_query(&stmt);
-    if ex.has_returning() {
-        sql.push_str(&returning_clause::<M>(dialect));
-        if let Some(stored) = ex.fetch_all(sql, values).await?.decode::<M>(0)?.pop() {
-            return Ok(stored);
-        }
-        // DO NOTHING on a conflict returns no row: read the existing one.
-        return find_by_key::<M>(ex, row.key_values())
-            .await?
-            .ok_or(Error::NotFound {
-                model: meta.rust_name,
-            });
-    }
-    let done = ex.execute(sql, values).await?;
-    let key = generated_key(row, done.last_insert_id)?;
-    find_by_key::<M>(ex, key).await?.ok_or(Error::NotFound {
-        model: meta.rust_name,
-    })
 }
 
 pub(crate) async fn delete_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<u64> {

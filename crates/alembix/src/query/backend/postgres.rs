@@ -23,7 +23,15 @@ pub(crate) async fn insert_unnest<M: Model>(
     let mut total = 0;
     for chunk in rows.chunks(per_stmt) {
         total += match unnest_insert(columns, chunk) {
-            Some((sql, args)) => ex.execute_pg(sql, args).await?,
+            Some((sql, args)) => {
+                let values = || {
+                    let each_row = chunk
+                        .iter()
+                        .flat_map(|r| columns.iter().map(|i| r.value_at(*i)));
+                    sea_query::Values(each_row.collect())
+                };
+                ex.execute_pg(sql, args, values).await?
+            }
             // NULLs cannot travel in the arrays: multi-row VALUES.
             None => insert_values::<M>(ex, columns, chunk).await?,
         };
