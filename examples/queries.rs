@@ -113,12 +113,23 @@ pub async fn run(db: &Db) -> Result<(), Error> {
         Err(e) => return Err(e),
     }
     // readme: end
+    // readme: upsert
+    // Insert ann, or on a conflict of the unique `email`, update only her age
+    // and nickname; the row comes back as stored (with the id it had).
+    let stored = User::upsert_by(User::email)
+        .update((User::age, User::nickname))
+        .exec(&db, &ann)
+        .await?;
+    // Or leave a stored row as it is (and get it back).
+    let kept = User::upsert_by(User::email).do_nothing().exec(&db, &ann).await?;
+    // readme: end
+    assert_eq!((stored.id, stored.age, stored.nickname.as_deref()), (ann.id, 31, None));
+    assert_eq!((kept.id, kept.age), (ann.id, 31));
     assert_eq!(adults.len(), 4);
     assert_eq!(banned, 0);
     assert_eq!(one.email, "ann@example.com");
     assert_eq!(with_org.len(), 4);
     assert_eq!(members[0].len(), 4);
     assert_eq!(org.map(|o| o.name).as_deref(), Some("Acme"));
-    assert_eq!(User::get(&db, ann.id).await?.age, 32);
     Ok(())
 }
