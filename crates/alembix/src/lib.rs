@@ -109,7 +109,7 @@ pub mod expr;
 pub mod migrate;
 mod model;
 pub mod query;
-mod relations;
+pub mod relations;
 mod types;
 
 pub use alembix_derive::{DbEnum, Model, migrate};
