@@ -240,13 +240,7 @@ impl<M: Model> Keyset<M> {
         } else {
             (more, from_cursor)
         };
-        let cursor_of = |row: Option<&M>| -> Result<Option<Cursor>> {
-            row.map(|r| {
-                let values: Vec<Value> = self.parts.iter().map(|p| r.value_at(p.index)).collect();
-                Cursor::encode(&values)
-            })
-            .transpose()
-        };
+        let cursor_of = |row: Option<&M>| row.map(|r| cursor_for(&self.parts, r)).transpose();
         let next = if more_after {
             cursor_of(rows.last())?
         } else {
@@ -258,6 +252,27 @@ impl<M: Model> Keyset<M> {
             None
         };
         Ok(Page { rows, next, prev })
+    }
+
+    /// The cursor of `row` for this keyset: pages [`after`](Keyset::after)
+    /// it start just after the row, pages [`before`](Keyset::before) it end
+    /// just before.
+    ///
+    /// ```
+    /// # use alembix::{Db, Model};
+    /// # #[derive(Model, Debug, Clone)] #[model(table = "posts")] struct Post { id: i64, votes: i32 }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let db = Db::connect("sqlite::memory:").await?;
+    /// # db.create_all(&[Post::table()]).await?;
+    /// # for votes in [1, 2, 3] { Post { id: 0, votes }.insert(&db).await?; }
+    /// let query = Post::find().keyset(Post::id.asc_key()).size(10);
+    /// let two = Post::get(&db, 2).await?;
+    /// let page = query.clone().after(query.cursor_for(&two)?).fetch(&db).await?;
+    /// assert_eq!(page.rows.iter().map(|p| p.id).collect::<Vec<_>>(), [3]);
+    /// # Ok::<_, alembix::Error>(()) }).unwrap();
+    /// ```
+    pub fn cursor_for(&self, row: &M) -> Result<Cursor> {
+        cursor_for(&self.parts, row)
     }
 
     /// The keyset is usable: keys given, not NULL, the last one unique.
@@ -290,6 +305,11 @@ impl<M: Model> Keyset<M> {
         }
         Ok(())
     }
+}
+
+fn cursor_for<M: Model>(parts: &[Part], row: &M) -> Result<Cursor> {
+    let values: Vec<Value> = parts.iter().map(|p| row.value_at(p.index)).collect();
+    Cursor::encode(&values)
 }
 
 /// Whether `column` alone is the primary key, or has a unique constraint

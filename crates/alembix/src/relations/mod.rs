@@ -77,7 +77,7 @@
 //! 65,535 on PostgreSQL and MySQL/MariaDB, 32,766 on SQLite.
 //!
 //! Relations follow single-column foreign keys; a multi-column one is an
-//! [`Error::Usage`](crate::Error::Usage), as is a pair of models with no
+//! [`Error::Usage`], as is a pair of models with no
 //! foreign key between them.
 
 mod nested;

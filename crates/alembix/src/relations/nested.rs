@@ -85,21 +85,15 @@ pub struct With<R>(R);
 impl<C: Send + Sync, R: Relation<C>> Nested<C> for With<R> {
     type Item = (C, R::Out);
 
-    fn attach<'a>(
-        &'a self,
-        ex: Exec<'a>,
-        rows: Vec<C>,
-    ) -> impl Future<Output = Result<Vec<(C, R::Out)>>> + Send + 'a
+    async fn attach<'a>(&'a self, ex: Exec<'a>, rows: Vec<C>) -> Result<Vec<(C, R::Out)>>
     where
         C: 'a,
     {
-        async move {
-            if rows.is_empty() {
-                return Ok(Vec::new());
-            }
-            let out = self.0.load(ex, &rows).await?;
-            Ok(rows.into_iter().zip(out).collect())
+        if rows.is_empty() {
+            return Ok(Vec::new());
         }
+        let out = self.0.load(ex, &rows).await?;
+        Ok(rows.into_iter().zip(out).collect())
     }
 }
 

@@ -12,8 +12,7 @@ use crate::error::{Error, Result};
 /// it did not make with an [`Error::Usage`].
 ///
 /// ```
-/// use alembix::query::Cursor;
-/// use sea_query::Value;
+/// use alembix::{Cursor, Value};
 ///
 /// let cursor = Cursor::encode(&[Value::from("2024-05-01"), Value::from(42_i64)])?;
 /// let text = cursor.to_string();
