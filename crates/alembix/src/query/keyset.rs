@@ -60,7 +60,8 @@ impl Part {
 }
 
 /// The columns of a keyset: a [`KeyOrder`] or a tuple of up to four, all
-/// columns of `M`.
+/// columns of `M` (a column of another model does not compile). Implemented
+/// by Alembix only.
 pub trait Keys<M> {
     #[doc(hidden)]
     #[allow(private_interfaces)]
