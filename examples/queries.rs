@@ -10,6 +10,9 @@
 //! cargo run --example queries
 //! ```
 
+// The README spells out the nested result types for the reader.
+#![allow(clippy::type_complexity)]
+
 use alembix::{Db, Error};
 
 // readme: models
@@ -44,6 +47,41 @@ struct User {
     #[column(version)]                      // optimistic locking counter
     version: i32,
 }
+// readme: end
+
+// readme: blog
+use alembix::{Relation, children, parent, through}; // and Model, as above
+
+#[rustfmt::skip]
+#[derive(Model, Debug, Clone)]
+#[model(table = "authors")]
+struct Author { id: i64, name: String }
+#[rustfmt::skip]
+#[derive(Model, Debug, Clone)]
+#[model(table = "posts")]
+struct Post {
+    id: i64,
+    #[column(references = "authors.id")] author_id: i64,
+    title: String,
+    created_at: chrono::NaiveDateTime,
+}
+#[rustfmt::skip]
+#[derive(Model, Debug, Clone)]
+#[model(table = "comments")]
+struct Comment {
+    id: i64,
+    #[column(references = "posts.id")] post_id: i64,
+    #[column(references = "authors.id")] author_id: i64,
+    body: String,
+}
+#[rustfmt::skip]
+#[derive(Model, Debug, Clone)]
+#[model(table = "tags")]
+struct Tag { id: i64, name: String }
+#[rustfmt::skip]
+#[derive(Model, Debug, Clone)]
+#[model(table = "post_tags", primary_key(columns = "post_id, tag_id"))]
+struct PostTag { #[column(references = "posts.id")] post_id: i64, #[column(references = "tags.id")] tag_id: i64 }
 // readme: end
 
 #[tokio::main]
@@ -123,6 +161,71 @@ pub async fn run(db: &Db) -> Result<(), Error> {
     // Or leave a stored row as it is (and get it back).
     let kept = User::upsert_by(User::email).do_nothing().exec(&db, &ann).await?;
     // readme: end
+
+    db.create_all(&[Author::table(), Post::table(), Comment::table(), Tag::table(), PostTag::table()]).await?;
+    let author = Author { id: 0, name: "Ann".into() }.insert(&db).await?;
+    let bob = Author { id: 0, name: "Bob".into() }.insert(&db).await?;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("a date");
+    let mut all_posts = Vec::new();
+    for i in 0..25 {
+        let created_at = day.and_hms_opt(9, i, 0).expect("a time");
+        let post = Post { id: 0, author_id: author.id, title: format!("post {i}"), created_at };
+        all_posts.push(post.insert(&db).await?);
+    }
+    let rust = Tag { id: 0, name: "rust".into() }.insert(&db).await?;
+    let sql = Tag { id: 0, name: "sql".into() }.insert(&db).await?;
+    for post in &all_posts[20..] {
+        Comment { id: 0, post_id: post.id, author_id: bob.id, body: "nice".into() }.insert(&db).await?;
+        PostTag { post_id: post.id, tag_id: rust.id }.insert(&db).await?;
+        PostTag { post_id: post.id, tag_id: sql.id }.insert(&db).await?;
+    }
+    // readme: loading
+    // Posts -> their comments -> each comment's author: 3 statements in all.
+    let posts: Vec<(Post, Vec<(Comment, Option<Author>)>)> = Post::find()
+        .order_by(Post::id.desc())
+        .limit(20)
+        .with(children::<Comment>().with(parent::<Author>()))
+        .all(&db)
+        .await?;
+    for (post, comments) in &posts {
+        for (comment, author) in comments {
+            println!("{}: {} wrote {}", post.title, author.as_ref().map_or("?", |a| &a.name), comment.body);
+        }
+    }
+
+    // Many-to-many: SELECT tags.*, post_tags.* FROM tags JOIN post_tags ON ...
+    // WHERE post_tags.post_id IN (...), grouped per post in the posts' order.
+    let rows: Vec<Post> = Post::find().all(&db).await?;
+    let tags: Vec<Vec<Tag>> = through::<PostTag, Tag>().load(&db, &rows).await?;
+
+    // Two relations at one level: 1 + 2 statements.
+    let with_both: Vec<(Post, (Option<Author>, Vec<Tag>))> = Post::find()
+        .with((parent::<Author>(), through::<PostTag, Tag>()))
+        .all(&db)
+        .await?;
+    // readme: end
+    // readme: keyset
+    use alembix::{Cursor, Page};
+
+    let query = Post::find()
+        .filter(Post::author_id.eq(author.id))
+        .keyset((Post::created_at.desc_key(), Post::id.desc_key())) // directions may be mixed
+        .size(20);
+    let first: Page<Post> = query.clone().fetch(&db).await?;       // first.rows, first.next, first.prev
+    // A cursor is opaque, URL-safe text: put it in a link, parse it back.
+    let link = first.next.as_ref().map(|c| format!("/posts?after={c}"));
+    let after_param = link.as_deref().and_then(|l| l.strip_prefix("/posts?after=")).unwrap_or("");
+    let after: Cursor = after_param.parse()?;                       // Error::Usage when malformed
+    let second = query.clone().after(after).fetch(&db).await?;
+    let back = query.before(second.prev.clone()).fetch(&db).await?; // rows still newest first
+    // readme: end
+    assert_eq!(posts.len(), 20);
+    assert_eq!(posts[0].1.len(), 1);
+    assert_eq!(posts[0].1[0].1.as_ref().map(|a| a.name.as_str()), Some("Bob"));
+    assert_eq!(tags.iter().map(Vec::len).sum::<usize>(), 10);
+    assert_eq!(with_both.len(), 25);
+    assert_eq!((first.rows.len(), second.rows.len(), back.rows.len()), (20, 5, 20));
+    assert_eq!(back.rows[0].id, first.rows[0].id);
     assert_eq!((stored.id, stored.age, stored.nickname.as_deref()), (ann.id, 31, None));
     assert_eq!((kept.id, kept.age), (ann.id, 31));
     assert_eq!(adults.len(), 4);

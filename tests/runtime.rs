@@ -13,6 +13,15 @@ mod crud;
 #[path = "runtime/relations.rs"]
 mod relations;
 
+#[path = "runtime/load_models.rs"]
+mod load_models;
+
+#[path = "runtime/loading.rs"]
+mod loading;
+
+#[path = "runtime/keyset.rs"]
+mod keyset;
+
 #[path = "runtime/tx.rs"]
 mod tx;
 

@@ -109,7 +109,7 @@ pub mod expr;
 pub mod migrate;
 mod model;
 pub mod query;
-mod relations;
+pub mod relations;
 mod types;
 
 pub use alembix_derive::{DbEnum, Model, migrate};
@@ -135,6 +135,11 @@ pub use db::{Db, Exec, PoolOptions, Tx};
 pub use error::{DecodeError, Error, Result};
 pub use expr::{And, Col, Cond, Expr, Operand, OrderBy, Source};
 pub use model::{Key, Model, ModelMeta};
+pub use query::{Cursor, Page};
+pub use relations::{Relation, children, parent, through};
+/// A bound parameter value (sea-query's), as [`Cond::raw`] and
+/// [`Cursor::encode`] take them.
+pub use sea_query::Value;
 pub use types::{DbEnum, DbType};
 
 #[doc(hidden)]

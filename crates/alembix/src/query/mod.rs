@@ -3,11 +3,13 @@
 mod backend;
 mod bulk;
 pub(crate) mod cache;
+mod keyset;
 mod select;
 mod upsert;
 mod write;
 
 pub(crate) use bulk::insert_many;
+pub use keyset::{Cursor, KeyOrder, Keys, Keyset, Page};
 pub use select::{Join, Select};
 pub use upsert::{Columns, Upsert};
 pub use write::{BindValue, DeleteMany, RawQuery, UpdateMany};

@@ -25,7 +25,7 @@ use crate::model::Model;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Select<M> {
-    stmt: SelectStatement,
+    pub(crate) stmt: SelectStatement,
     lock: bool,
     _model: PhantomData<fn() -> M>,
 }

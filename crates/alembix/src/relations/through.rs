@@ -1,0 +1,80 @@
+//! Many-to-many relations through a join model: one statement joining the
+//! join model to the target, filtered by the keys of the rows loaded for.
+
+use alembix_schema::ForeignKey;
+use sea_query::{ExprTrait, IntoIden, Query};
+
+use super::{batch_size, distinct, group, position, single};
+use crate::db::Exec;
+use crate::error::{Error, Result};
+use crate::model::Model;
+
+/// The one foreign key of the join model `J` to `P`'s table.
+fn only_foreign_key<J: Model, P: Model>() -> Result<&'static ForeignKey> {
+    let target = &P::meta().table.name;
+    let found: Vec<&ForeignKey> = J::meta()
+        .table
+        .foreign_keys
+        .iter()
+        .filter(|fk| &fk.ref_table == target)
+        .collect();
+    match found.as_slice() {
+        [fk] => Ok(fk),
+        [] => Err(Error::Usage(format!(
+            "join model {} has no foreign key to `{target}`; a join model needs one \
+             foreign key to each side (#[column(references = \"{target}.<column>\")])",
+            J::meta().rust_name
+        ))),
+        many => Err(Error::Usage(format!(
+            "join model {} has {} foreign keys to `{target}` ({}); the side to load through \
+             is ambiguous",
+            J::meta().rust_name,
+            many.len(),
+            many.iter()
+                .map(|fk| format!("`{}`", fk.columns.join(", ")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+fn column(table: &str, column: &str) -> sea_query::Expr {
+    sea_query::Expr::col((
+        table.to_string().into_iden(),
+        column.to_string().into_iden(),
+    ))
+}
+
+/// The rows of `T` linked to each row of `M` by rows of the join model `J`.
+pub(crate) async fn load_through<M: Model, J: Model, T: Model + Clone>(
+    ex: Exec<'_>,
+    rows: &[M],
+    batch: Option<usize>,
+) -> Result<Vec<Vec<T>>> {
+    let (join_to_row, row_key) = single(only_foreign_key::<J, M>()?)?;
+    let (join_to_target, target_key) = single(only_foreign_key::<J, T>()?)?;
+    let mi = position::<M>(row_key)?;
+    let ji = position::<J>(join_to_row)?;
+    let keys = distinct(rows.iter().map(|r| r.value_at(mi)));
+    if keys.is_empty() {
+        return Ok(rows.iter().map(|_| Vec::new()).collect());
+    }
+    let (jmeta, tmeta) = (J::meta(), T::meta());
+    let on = column(&jmeta.table.name, join_to_target).equals((
+        tmeta.table.name.clone().into_iden(),
+        target_key.to_string().into_iden(),
+    ));
+    let mut pairs: Vec<(T, J)> = Vec::new();
+    for part in keys.chunks(batch_size(&ex, batch)) {
+        let mut stmt = Query::select();
+        stmt.columns(tmeta.qualified_columns())
+            .columns(jmeta.qualified_columns())
+            .from(tmeta.table_ref())
+            .inner_join(jmeta.table_ref(), on.clone())
+            .and_where(column(&jmeta.table.name, join_to_row).is_in(part.iter().cloned()));
+        let (sql, values) = ex.dialect().build_query(&stmt);
+        pairs.extend(ex.fetch_all(sql, values).await?.decode_pairs::<T, J>()?);
+    }
+    let keyed = pairs.into_iter().map(|(t, j)| (j.value_at(ji), t));
+    Ok(group(rows.iter().map(|r| r.value_at(mi)), keyed))
+}
