@@ -18,3 +18,9 @@ mod tx;
 
 #[path = "runtime/types.rs"]
 mod types;
+
+#[path = "runtime/join_models.rs"]
+mod join_models;
+
+#[path = "runtime/joins.rs"]
+mod joins;

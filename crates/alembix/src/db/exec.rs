@@ -3,15 +3,15 @@
 
 use std::sync::atomic::Ordering;
 
+use alembix_driver::RowDecoder;
 use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
 use sea_query::Values;
 
-use super::rows::{ModelAt, Rows};
+use super::rows::Rows;
 use super::{Db, Tx};
 use crate::Backend;
 use crate::error::{Error, Result};
-use crate::model::Model;
 
 pub(crate) use alembix_driver::Done;
 
@@ -124,9 +124,17 @@ impl<'a> Exec<'a> {
         })
     }
 
-    /// The rows of a query as `M`s, decoded one at a time as they arrive.
-    pub(crate) fn stream<M: Model>(self, sql: String, values: Values) -> BoxStream<'a, Result<M>> {
-        let decoder = ModelAt::<M>::new(0);
+    /// The rows of a query read with `decoder`, one at a time as they arrive.
+    pub(crate) fn stream<D>(
+        self,
+        sql: String,
+        values: Values,
+        decoder: D,
+    ) -> BoxStream<'a, Result<D::Output>>
+    where
+        D: RowDecoder<Error = Error> + Send + Sync + 'a,
+        D::Output: Send + 'a,
+    {
         Box::pin(async_stream::try_stream! {
             self.count_query();
             match self {

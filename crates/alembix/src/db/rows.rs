@@ -45,29 +45,6 @@ impl<M: Model> RowDecoder for ModelAt<M> {
     }
 }
 
-/// Reads an `M` and a `P` (columns of `P` after those of `M`) from a row.
-struct PairOf<M, P>(ModelAt<M>, ModelAt<P>);
-
-impl<M: Model, P: Model> RowDecoder for PairOf<M, P> {
-    type Output = (M, P);
-    type Error = Error;
-
-    #[cfg(feature = "postgres")]
-    fn postgres(&self, row: &sqlx::postgres::PgRow) -> Result<(M, P)> {
-        Ok((self.0.postgres(row)?, self.1.postgres(row)?))
-    }
-
-    #[cfg(feature = "mysql")]
-    fn mysql(&self, row: &sqlx::mysql::MySqlRow) -> Result<(M, P)> {
-        Ok((self.0.mysql(row)?, self.1.mysql(row)?))
-    }
-
-    #[cfg(feature = "sqlite")]
-    fn sqlite(&self, row: &sqlx::sqlite::SqliteRow) -> Result<(M, P)> {
-        Ok((self.0.sqlite(row)?, self.1.sqlite(row)?))
-    }
-}
-
 impl Rows {
     /// The number of rows.
     pub(crate) fn len(&self) -> usize {
@@ -77,13 +54,6 @@ impl Rows {
     /// Decodes every row into `M`, reading its columns from `base` on.
     pub(crate) fn decode<M: Model>(&self, base: usize) -> Result<Vec<M>> {
         self.0.decode(&ModelAt::<M>::new(base))
-    }
-
-    /// Decodes every row into an `M` and a `P` (columns of `P` after those of `M`).
-    pub(crate) fn decode_pairs<M: Model, P: Model>(&self) -> Result<Vec<(M, P)>> {
-        let base = M::meta().table.columns.len();
-        self.0
-            .decode(&PairOf(ModelAt::<M>::new(0), ModelAt::<P>::new(base)))
     }
 
     /// The first column of the first row as an `i64`.
