@@ -118,21 +118,21 @@ impl<Q, R> std::fmt::Debug for Joined<Q, R> {
     message = "a query joins at most five models",
     label = "`{X}` would be a sixth model of `{Self}`"
 )]
-pub trait Push<X> {
+pub trait RoomForOneMore<X> {
     /// The longer tuple.
     type Out;
 }
 
-impl<A, X> Push<X> for (A,) {
+impl<A, X> RoomForOneMore<X> for (A,) {
     type Out = (A, X);
 }
-impl<A, B, X> Push<X> for (A, B) {
+impl<A, B, X> RoomForOneMore<X> for (A, B) {
     type Out = (A, B, X);
 }
-impl<A, B, C, X> Push<X> for (A, B, C) {
+impl<A, B, C, X> RoomForOneMore<X> for (A, B, C) {
     type Out = (A, B, C, X);
 }
-impl<A, B, C, D, X> Push<X> for (A, B, C, D) {
+impl<A, B, C, D, X> RoomForOneMore<X> for (A, B, C, D) {
     type Out = (A, B, C, D, X);
 }
 
@@ -216,18 +216,18 @@ impl<Q, R> Joined<Q, R> {
     /// already in the query (either way): an inner join, `B` in each row.
     pub fn join<B: Model>(self) -> Joined<Q::Out, R::Out>
     where
-        Q: Push<B>,
-        R: Push<B>,
+        Q: RoomForOneMore<B>,
+        R: RoomForOneMore<B>,
     {
         self.add::<B, _, _>(JoinType::InnerJoin, On::ForeignKey)
     }
 
     /// Left-joins `B` along its foreign key: `Option<B>` in each row,
     /// `None` where no row of `B` matches.
-    pub fn left_join<B: Model>(self) -> Joined<Q::Out, <R as Push<Option<B>>>::Out>
+    pub fn left_join<B: Model>(self) -> Joined<Q::Out, <R as RoomForOneMore<Option<B>>>::Out>
     where
-        Q: Push<B>,
-        R: Push<Option<B>>,
+        Q: RoomForOneMore<B>,
+        R: RoomForOneMore<Option<B>>,
     {
         self.add::<B, _, _>(JoinType::LeftJoin, On::ForeignKey)
     }
@@ -246,8 +246,8 @@ impl<Q, R> Joined<Q, R> {
     /// ```
     pub fn join_on<B: Model, I>(self, on: Cond<impl Source<Q::Out, I>>) -> Joined<Q::Out, R::Out>
     where
-        Q: Push<B>,
-        R: Push<B>,
+        Q: RoomForOneMore<B>,
+        R: RoomForOneMore<B>,
     {
         self.add::<B, _, _>(JoinType::InnerJoin, On::Cond(on.0))
     }
@@ -256,10 +256,10 @@ impl<Q, R> Joined<Q, R> {
     pub fn left_join_on<B: Model, I>(
         self,
         on: Cond<impl Source<Q::Out, I>>,
-    ) -> Joined<Q::Out, <R as Push<Option<B>>>::Out>
+    ) -> Joined<Q::Out, <R as RoomForOneMore<Option<B>>>::Out>
     where
-        Q: Push<B>,
-        R: Push<Option<B>>,
+        Q: RoomForOneMore<B>,
+        R: RoomForOneMore<Option<B>>,
     {
         self.add::<B, _, _>(JoinType::LeftJoin, On::Cond(on.0))
     }
