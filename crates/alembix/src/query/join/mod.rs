@@ -302,7 +302,11 @@ impl<Q, R> Joined<Q, R> {
 
     /// Reads the given columns or expressions instead of whole models: one
     /// value (rows of its Rust type) or a tuple of up to six (rows of their
-    /// tuple). A column of a left-joined model reads as an `Option`.
+    /// tuple). A column of a left-joined model reads as an `Option` of its
+    /// type (so a nullable one as `Option<Option<T>>`, `None` whether the
+    /// row is missing or the column is NULL). An expression reads as its own
+    /// type: one over a left-joined model fails to decode where the row is
+    /// missing, so select its columns instead.
     ///
     /// ```
     /// # use alembix::Model;
