@@ -63,6 +63,7 @@ struct Post {
     id: i64,
     #[column(references = "authors.id")] author_id: i64,
     title: String,
+    votes: i32,
     created_at: chrono::NaiveDateTime,
 }
 #[rustfmt::skip]
@@ -82,6 +83,10 @@ struct Tag { id: i64, name: String }
 #[derive(Model, Debug, Clone)]
 #[model(table = "post_tags", primary_key(columns = "post_id, tag_id"))]
 struct PostTag { #[column(references = "posts.id")] post_id: i64, #[column(references = "tags.id")] tag_id: i64 }
+#[rustfmt::skip]
+#[derive(Model, Debug, Clone)]
+#[model(table = "badges")]
+struct Badge { id: i64, holder: String, name: String } // no foreign key
 // readme: end
 
 #[tokio::main]
@@ -162,14 +167,14 @@ pub async fn run(db: &Db) -> Result<(), Error> {
     let kept = User::upsert_by(User::email).do_nothing().exec(&db, &ann).await?;
     // readme: end
 
-    db.create_all(&[Author::table(), Post::table(), Comment::table(), Tag::table(), PostTag::table()]).await?;
+    db.create_all(&[Author::table(), Post::table(), Comment::table(), Tag::table(), PostTag::table(), Badge::table()]).await?;
     let author = Author { id: 0, name: "Ann".into() }.insert(&db).await?;
     let bob = Author { id: 0, name: "Bob".into() }.insert(&db).await?;
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("a date");
     let mut all_posts = Vec::new();
     for i in 0..25 {
         let created_at = day.and_hms_opt(9, i, 0).expect("a time");
-        let post = Post { id: 0, author_id: author.id, title: format!("post {i}"), created_at };
+        let post = Post { id: 0, author_id: author.id, title: format!("post {i}"), votes: i as i32, created_at };
         all_posts.push(post.insert(&db).await?);
     }
     let rust = Tag { id: 0, name: "rust".into() }.insert(&db).await?;
@@ -179,6 +184,38 @@ pub async fn run(db: &Db) -> Result<(), Error> {
         PostTag { post_id: post.id, tag_id: rust.id }.insert(&db).await?;
         PostTag { post_id: post.id, tag_id: sql.id }.insert(&db).await?;
     }
+    Badge { id: 0, holder: "Ann".into(), name: "first post".into() }.insert(&db).await?;
+    // readme: joins
+    // comment -> post -> the post's author, in one query. A comment has an
+    // author too, so the join to `Author` says which foreign key it follows.
+    let rows: Vec<(Comment, Post, Author)> = Comment::find()
+        .join::<Post>()
+        .join_on::<Author, _>(Author::id.eq(Post::author_id))
+        .filter(Author::name.eq("Ann").and(Post::votes.ge(10)))
+        .order_by(Post::title.asc())
+        .limit(20)
+        .all(&db)
+        .await?;
+    let n = Comment::find().join::<Post>().filter(Post::votes.ge(10)).count(&db).await?;
+
+    // Authors with their posts, or None for an author without any.
+    let all: Vec<(Author, Option<Post>)> = Author::find().left_join::<Post>().all(&db).await?;
+
+    // Typed columns of several models; a left-joined column reads as an Option.
+    let titles: Vec<(String, String)> = Post::find()
+        .join::<Author>()
+        .columns((Post::title, Author::name))
+        .all(&db)
+        .await?;
+
+    // No foreign key, or several between the same models: give the condition.
+    let badges: Vec<(Author, Badge)> = Author::find()
+        .join_on::<Badge, _>(Badge::holder.eq(Author::name))
+        .all(&db)
+        .await?;
+    // readme: end
+    assert_eq!((rows.len(), n, all.len(), titles.len(), badges.len()), (5, 5, 26, 25, 1));
+    assert!(rows.iter().all(|(c, p, a)| c.post_id == p.id && a.name == "Ann" && p.votes >= 10));
     // readme: loading
     // Posts -> their comments -> each comment's author: 3 statements in all.
     let posts: Vec<(Post, Vec<(Comment, Option<Author>)>)> = Post::find()

@@ -33,3 +33,9 @@ mod trace;
 
 #[path = "runtime/upsert.rs"]
 mod upsert;
+
+#[path = "runtime/join_models.rs"]
+mod join_models;
+
+#[path = "runtime/joins.rs"]
+mod joins;

@@ -3,18 +3,18 @@
 
 use std::sync::atomic::Ordering;
 
+use alembix_driver::RowDecoder;
 use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
 use sea_query::Values;
 
 use tracing::Instrument;
 
-use super::rows::{ModelAt, Rows};
+use super::rows::Rows;
 use super::trace::Traced;
 use super::{Db, Settings, Tx};
 use crate::Backend;
 use crate::error::{Error, Result};
-use crate::model::Model;
 
 pub(crate) use alembix_driver::Done;
 
@@ -147,10 +147,17 @@ impl<'a> Exec<'a> {
         traced.run(run, |n| *n).await
     }
 
-    /// The rows of a query as `M`s, decoded one at a time as they arrive.
-    /// The statement's span covers the whole stream.
-    pub(crate) fn stream<M: Model>(self, sql: String, values: Values) -> BoxStream<'a, Result<M>> {
-        let decoder = ModelAt::<M>::new(0);
+    /// The rows of a query read with `decoder`, one at a time as they arrive.
+    pub(crate) fn stream<D>(
+        self,
+        sql: String,
+        values: Values,
+        decoder: D,
+    ) -> BoxStream<'a, Result<D::Output>>
+    where
+        D: RowDecoder<Error = Error> + Send + Sync + 'a,
+        D::Output: Send + 'a,
+    {
         Box::pin(async_stream::try_stream! {
             let mut traced = self.start(&sql, || Some(values.clone()));
             match self {

@@ -17,6 +17,7 @@ use crate::Backend;
 use crate::error::{Error, Result};
 
 pub use exec::Exec;
+pub(crate) use rows::ModelAt;
 pub use tx::Tx;
 
 /// Pool settings for [`Db::connect_with`].

@@ -6,7 +6,7 @@ use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
 use sea_query::{Query, SelectStatement};
 
-use crate::db::Exec;
+use crate::db::{Exec, ModelAt};
 use crate::error::Result;
 use crate::expr::{Cond, OrderBy, Source};
 use crate::model::Model;
@@ -76,12 +76,9 @@ impl<M: Model> Select<M> {
         self
     }
 
-    /// Joins the model `P` related to `M` by a foreign key (either way).
-    pub fn join<P: Model>(self) -> Join<M, P> {
-        Join {
-            select: self,
-            _parent: PhantomData,
-        }
+    /// The statement and whether it locks, for a join to build on.
+    pub(super) fn into_parts(self) -> (SelectStatement, bool) {
+        (self.stmt, self.lock)
     }
 
     fn statement(&self, exec: &Exec<'_>) -> SelectStatement {
@@ -143,46 +140,6 @@ impl<M: Model> Select<M> {
     pub fn stream<'a>(self, ex: impl Into<Exec<'a>>) -> BoxStream<'a, Result<M>> {
         let ex = ex.into();
         let (sql, values) = ex.dialect().build_query(&self.statement(&ex));
-        ex.stream(sql, values)
-    }
-}
-
-/// Rows of `M` joined with the related rows of `P`. Start one with
-/// `M::find().join::<P>()`; filters may use the columns of both models.
-#[derive(Debug, Clone)]
-pub struct Join<M, P> {
-    select: Select<M>,
-    _parent: PhantomData<fn() -> P>,
-}
-
-impl<M: Model, P: Model> Join<M, P> {
-    /// Keeps the pairs for which `cond` holds.
-    pub fn filter<S: Source<(M, P), I>, I>(mut self, cond: Cond<S>) -> Self {
-        self.select.stmt.and_where(cond.0);
-        self
-    }
-
-    /// Orders the pairs.
-    pub fn order_by<S: Source<(M, P), I>, I>(mut self, order: OrderBy<S>) -> Self {
-        self.select.stmt.order_by_expr(order.expr, order.order);
-        self
-    }
-
-    /// At most `n` pairs.
-    pub fn limit(mut self, n: u64) -> Self {
-        self.select = self.select.limit(n);
-        self
-    }
-
-    /// Every matching pair (an inner join).
-    pub async fn all<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Vec<(M, P)>> {
-        let ex = ex.into();
-        let on = crate::relations::join_condition::<M, P>()?;
-        let mut stmt = self.select.statement(&ex);
-        let pmeta = P::meta();
-        stmt.columns(pmeta.qualified_columns())
-            .inner_join(pmeta.table_ref(), on);
-        let (sql, values) = ex.dialect().build_query(&stmt);
-        ex.fetch_all(sql, values).await?.decode_pairs::<M, P>()
+        ex.stream(sql, values, ModelAt::<M>::new(0))
     }
 }

@@ -311,24 +311,6 @@ fn group<T: Clone>(
     out
 }
 
-/// `ON` condition joining `M` and `P` along a foreign key either way.
-pub(crate) fn join_condition<M: Model, P: Model>() -> Result<sea_query::Expr> {
-    let (child, parent, fk) = match foreign_key::<M, P>() {
-        Ok(fk) => (&M::meta().table, &P::meta().table, fk),
-        Err(_) => (&P::meta().table, &M::meta().table, foreign_key::<P, M>()?),
-    };
-    let mut on: Option<sea_query::Expr> = None;
-    for (c, r) in fk.columns.iter().zip(&fk.ref_columns) {
-        let e = sea_query::Expr::col((child.name.clone().into_iden(), c.clone().into_iden()))
-            .equals((parent.name.clone().into_iden(), r.clone().into_iden()));
-        on = Some(match on {
-            Some(prev) => prev.and(e),
-            None => e,
-        });
-    }
-    on.ok_or_else(|| Error::Usage(format!("foreign key `{}` has no columns", fk.name)))
-}
-
 /// The rows of `C` whose foreign key refers to each row (one `Vec` per row).
 ///
 /// ```
