@@ -18,3 +18,12 @@ mod tx;
 
 #[path = "runtime/types.rs"]
 mod types;
+
+#[path = "runtime/aggr_models.rs"]
+mod aggr_models;
+
+#[path = "runtime/aggregates.rs"]
+mod aggregates;
+
+#[path = "runtime/subqueries.rs"]
+mod subqueries;

@@ -3,10 +3,16 @@
 mod backend;
 mod bulk;
 pub(crate) mod cache;
+mod projected;
 mod select;
+mod tuple;
 mod write;
 
 pub(crate) use bulk::insert_many;
+pub use projected::Projected;
 pub use select::{Join, Select};
+#[doc(hidden)]
+pub use tuple::Labels;
+pub use tuple::{Projection, RowValues, SelectItem, SelectList, Selectable};
 pub use write::{BindValue, DeleteMany, RawQuery, UpdateMany};
 pub(crate) use write::{delete_by_key, find_by_key, insert, save, upsert};

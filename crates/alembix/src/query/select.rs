@@ -25,8 +25,8 @@ use crate::model::Model;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Select<M> {
-    stmt: SelectStatement,
-    lock: bool,
+    pub(crate) stmt: SelectStatement,
+    pub(crate) lock: bool,
     _model: PhantomData<fn() -> M>,
 }
 
