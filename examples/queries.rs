@@ -156,6 +156,12 @@ pub async fn run(db: &Db) -> Result<(), Error> {
         Err(e) => return Err(e),
     }
     // readme: end
+    assert_eq!(adults.len(), 4);
+    assert_eq!(banned, 0);
+    assert_eq!(one.email, "ann@example.com");
+    assert_eq!(with_org.len(), 4);
+    assert_eq!(members[0].len(), 4);
+    assert_eq!(org.map(|o| o.name).as_deref(), Some("Acme"));
     // readme: upsert
     // Insert ann, or on a conflict of the unique `email`, update only her age
     // and nickname; the row comes back as stored (with the id it had).
@@ -216,6 +222,54 @@ pub async fn run(db: &Db) -> Result<(), Error> {
     // readme: end
     assert_eq!((rows.len(), n, all.len(), titles.len(), badges.len()), (5, 5, 26, 25, 1));
     assert!(rows.iter().all(|(c, p, a)| c.post_id == p.id && a.name == "Ann" && p.votes >= 10));
+    // readme: aggregates
+    use alembix::expr::{avg, count, exists, max, not_exists, sum};
+    use alembix::Projection;
+
+    // Per org: members, total and average age, oldest; only orgs of 2 or more.
+    let per_org: Vec<(i64, i64, Option<i64>, Option<f64>, Option<i32>)> = User::find()
+        .select((User::org_id, count(), sum(User::age), avg(User::age), max(User::age)))
+        .group_by(User::org_id)
+        .having(count().ge(2))
+        .order_by(count().desc())
+        .all(&db)
+        .await?;
+
+    #[derive(Projection, Debug)]
+    struct OrgSize { org_id: i64, members: i64 }
+    let sizes: Vec<OrgSize> = User::find()
+        .select((User::org_id, count()))
+        .group_by(User::org_id)
+        .all_as(&db)
+        .await?;
+
+    let orgs_with_users: Vec<i64> = User::find().select(User::org_id).distinct().all(&db).await?;
+
+    // IN (SELECT ...): the subquery selects one column of the column's type.
+    let banned_orgs = Org::find()
+        .filter(Org::id.in_subquery(
+            User::find().filter(User::status.eq(UserStatus::Banned)).select(User::org_id),
+        ))
+        .all(&db)
+        .await?;
+
+    // Correlated EXISTS: the subquery names the outer model, and may then read it.
+    let members = User::find().correlated::<Org>().filter(User::org_id.eq(Org::id));
+    let empty_orgs = Org::find().filter(not_exists(members.clone())).all(&db).await?;
+    let busy_orgs = Org::find().filter(exists(members.filter(User::age.lt(18)))).all(&db).await?;
+
+    // Scalar subqueries: the oldest users.
+    let oldest = User::find()
+        .filter(User::age.eq(User::find().select(max(User::age)).scalar()))
+        .all(&db)
+        .await?;
+    // readme: end
+    assert_eq!(per_org.len(), 1);
+    assert_eq!((per_org[0].0, per_org[0].1), (acme.id, 4));
+    assert_eq!((sizes.len(), sizes[0].members), (1, 4));
+    assert_eq!(orgs_with_users, vec![acme.id]);
+    assert!(banned_orgs.is_empty() && empty_orgs.is_empty() && busy_orgs.is_empty());
+    assert_eq!(oldest.len(), 1);
     // readme: loading
     // Posts -> their comments -> each comment's author: 3 statements in all.
     let posts: Vec<(Post, Vec<(Comment, Option<Author>)>)> = Post::find()
@@ -265,11 +319,5 @@ pub async fn run(db: &Db) -> Result<(), Error> {
     assert_eq!(back.rows[0].id, first.rows[0].id);
     assert_eq!((stored.id, stored.age, stored.nickname.as_deref()), (ann.id, 31, None));
     assert_eq!((kept.id, kept.age), (ann.id, 31));
-    assert_eq!(adults.len(), 4);
-    assert_eq!(banned, 0);
-    assert_eq!(one.email, "ann@example.com");
-    assert_eq!(with_org.len(), 4);
-    assert_eq!(members[0].len(), 4);
-    assert_eq!(org.map(|o| o.name).as_deref(), Some("Acme"));
     Ok(())
 }

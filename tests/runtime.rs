@@ -39,3 +39,12 @@ mod join_models;
 
 #[path = "runtime/joins.rs"]
 mod joins;
+
+#[path = "runtime/aggr_models.rs"]
+mod aggr_models;
+
+#[path = "runtime/aggregates.rs"]
+mod aggregates;
+
+#[path = "runtime/subqueries.rs"]
+mod subqueries;

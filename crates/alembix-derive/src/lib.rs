@@ -1,4 +1,5 @@
-//! `#[derive(Model)]`, `#[derive(DbEnum)]` and `migrate!` for Alembix. Use them through
+//! `#[derive(Model)]`, `#[derive(DbEnum)]`, `#[derive(Projection)]` and
+//! `migrate!` for Alembix. Use them through
 //! the `alembix` crate, which re-exports them; the logic lives in
 //! `alembix-macros-core`.
 
@@ -19,6 +20,16 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 pub fn derive_db_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     alembix_macros_core::expand_db_enum(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Reads a plain struct from a row of selected values, field by field in
+/// order; see `alembix::Projection`.
+#[proc_macro_derive(Projection)]
+pub fn derive_projection(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    alembix_macros_core::expand_projection(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

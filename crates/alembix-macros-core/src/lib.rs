@@ -1,4 +1,5 @@
-//! The logic behind `#[derive(Model)]` and `#[derive(DbEnum)]`: parse a
+//! The logic behind `#[derive(Model)]`, `#[derive(DbEnum)]` and
+//! `#[derive(Projection)]` ([`expand_projection`]): parse a
 //! struct or enum into the schema model ([`parse_model`], [`parse_db_enum`]),
 //! then generate code from that model ([`expand_model`], [`expand_db_enum`]).
 //!
@@ -13,6 +14,7 @@ mod db_enum;
 mod expand;
 mod migrate;
 mod names;
+mod projection;
 mod symbol;
 mod table;
 pub mod types;
@@ -21,3 +23,4 @@ pub use ast::{FieldDef, ModelDef, parse_model};
 pub use db_enum::{EnumDef, parse_db_enum};
 pub use expand::{expand_db_enum, expand_model};
 pub use migrate::expand_migrate;
+pub use projection::expand_projection;

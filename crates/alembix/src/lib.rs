@@ -112,7 +112,7 @@ pub mod query;
 pub mod relations;
 mod types;
 
-pub use alembix_derive::{DbEnum, Model, migrate};
+pub use alembix_derive::{DbEnum, Model, Projection, migrate};
 /// The connection layer: the pool behind [`Db::pool`].
 pub use alembix_driver as driver;
 pub use alembix_schema as schema;
@@ -135,6 +135,7 @@ pub use db::{Db, Exec, PoolOptions, Tx};
 pub use error::{DecodeError, Error, Result};
 pub use expr::{And, Col, Cond, Expr, Operand, OrderBy, Source};
 pub use model::{Key, Model, ModelMeta};
+pub use query::Projection;
 pub use query::{Cursor, Page};
 pub use relations::{Relation, children, parent, through};
 /// A bound parameter value (sea-query's), as [`Cond::raw`] and
@@ -158,6 +159,7 @@ pub mod __private {
     pub use crate::__alembix_keep as __alembix_sqlite;
     pub use crate::expr::Col;
     pub use crate::model::{Model, ModelMeta};
+    pub use crate::query::Projection;
     #[cfg(feature = "mysql")]
     pub use crate::types::decode_enum_mysql;
     #[cfg(feature = "postgres")]

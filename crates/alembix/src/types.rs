@@ -37,12 +37,24 @@ pub trait DbType: Sized + Send + Sync + 'static {
     #[cfg(feature = "sqlite")]
     /// Reads column `index` of a SQLite row.
     fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError>;
+    /// How a computed expression (an aggregate, arithmetic, a scalar
+    /// subquery) read back as `Self` is written in the select list of a
+    /// query on `backend`. The SQL type of a computed value differs between
+    /// backends (`SUM` of a `bigint` is `numeric` on PostgreSQL and
+    /// `DECIMAL` on MySQL/MariaDB), so `i64` casts it to the backend's
+    /// 64-bit integer, `f64` to its double, and `Decimal` to text on SQLite
+    /// (where decimals are stored as text); every other type leaves it as
+    /// it is. Plain columns are never cast.
+    fn result_expr(expr: sea_query::Expr, backend: crate::Backend) -> sea_query::Expr {
+        let _ = backend;
+        expr
+    }
 }
 
 /// `DbType` for types sea-query binds as a `Value` variant and sqlx decodes
 /// on every backend; `sqlite: f` reads the SQLite column with `f` instead.
 macro_rules! native {
-    ($($ty:ty => $variant:ident $(, sqlite: $sqlite:path)?;)*) => {$(
+    ($($ty:ty => $variant:ident $(, sqlite: $sqlite:path)? $(, result: $result:path)?;)*) => {$(
         impl DbType for $ty {
             fn to_value(&self) -> Value {
                 Value::$variant(Some(self.clone().into()))
@@ -62,6 +74,11 @@ macro_rules! native {
             fn decode_sqlite(row: &SqliteRow, index: usize) -> Result<Self, DecodeError> {
                 native!(@sqlite row, index $(, $sqlite)?)
             }
+            $(
+                fn result_expr(expr: sea_query::Expr, backend: crate::Backend) -> sea_query::Expr {
+                    $result(expr, backend)
+                }
+            )?
         }
     )*};
     (@sqlite $row:ident, $index:ident) => { $row.try_get($index) };
@@ -72,9 +89,9 @@ native! {
     bool => Bool;
     i16 => SmallInt;
     i32 => Int;
-    i64 => BigInt;
+    i64 => BigInt, result: cast_i64;
     f32 => Float;
-    f64 => Double;
+    f64 => Double, result: cast_f64;
     String => String;
     Vec<u8> => Bytes;
     chrono::NaiveDate => ChronoDate;
@@ -83,7 +100,40 @@ native! {
     chrono::DateTime<chrono::Utc> => ChronoDateTimeUtc;
     uuid::Uuid => Uuid;
     serde_json::Value => Json;
-    rust_decimal::Decimal => Decimal, sqlite: decimal_from_sqlite;
+    rust_decimal::Decimal => Decimal, sqlite: decimal_from_sqlite, result: cast_decimal;
+}
+
+/// `CAST(expr AS type)`, `type` written as it is (a fixed type name).
+fn cast(expr: sea_query::Expr, type_name: &'static str) -> sea_query::Expr {
+    sea_query::Func::cast_as(expr, sea_query::Alias::new(type_name)).into()
+}
+
+/// A computed `i64`: `SUM` of `bigint` is `numeric` on PostgreSQL, and
+/// `SUM` of any integer is `DECIMAL` on MySQL/MariaDB.
+fn cast_i64(expr: sea_query::Expr, backend: crate::Backend) -> sea_query::Expr {
+    match backend {
+        crate::Backend::Postgres => cast(expr, "BIGINT"),
+        crate::Backend::MySql => cast(expr, "SIGNED"),
+        crate::Backend::Sqlite => expr,
+    }
+}
+
+/// A computed `f64`: the backend's double whatever the expression's type.
+fn cast_f64(expr: sea_query::Expr, backend: crate::Backend) -> sea_query::Expr {
+    match backend {
+        crate::Backend::Postgres => cast(expr, "DOUBLE PRECISION"),
+        crate::Backend::MySql => cast(expr, "DOUBLE"),
+        crate::Backend::Sqlite => cast(expr, "REAL"),
+    }
+}
+
+/// A computed `Decimal`: SQLite computes on the text it stores decimals as
+/// in floating point; the result is read back through its text form.
+fn cast_decimal(expr: sea_query::Expr, backend: crate::Backend) -> sea_query::Expr {
+    match backend {
+        crate::Backend::Sqlite => cast(expr, "TEXT"),
+        _ => expr,
+    }
 }
 
 /// SQLite has no exact decimal: the value is kept as text.
@@ -125,6 +175,9 @@ impl<T: DbType> DbType for Option<T> {
     }
     fn null_value() -> Value {
         T::null_value()
+    }
+    fn result_expr(expr: sea_query::Expr, backend: crate::Backend) -> sea_query::Expr {
+        T::result_expr(expr, backend)
     }
     #[cfg(feature = "postgres")]
     fn decode_pg(row: &PgRow, index: usize) -> Result<Self, DecodeError> {

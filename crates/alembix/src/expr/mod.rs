@@ -19,8 +19,13 @@
 
 use std::marker::PhantomData;
 
+pub mod aggregate;
+mod compare;
 pub mod source;
+pub mod subquery;
+pub use aggregate::{avg, count, count_distinct, max, min, sum};
 pub use source::{And, Merge, Source};
+pub use subquery::{exists, not_exists};
 
 use sea_query::{ExprTrait, IntoIden};
 
@@ -66,6 +71,27 @@ impl<T, S> Expr<T, S> {
     /// The underlying sea-query expression.
     pub fn into_inner(self) -> sea_query::Expr {
         self.inner
+    }
+}
+
+impl<T> Expr<T> {
+    /// An expression of type `T` from raw SQL (with `?` placeholders bound
+    /// to `values` in order), for SQL functions the typed API lacks. The
+    /// SQL is used verbatim, never build it from user input; Alembix trusts
+    /// it to have type `T`.
+    ///
+    /// ```
+    /// # use alembix::{Expr, Model};
+    /// # #[derive(Model, Debug, Clone)] struct User { id: i64, name: String }
+    /// let name_length: Expr<i32> = Expr::raw("LENGTH(name)", []);
+    /// let q = User::find().select((User::id, name_length));
+    /// # let _ = q;
+    /// ```
+    pub fn raw<I>(sql: &'static str, values: I) -> Expr<T>
+    where
+        I: IntoIterator<Item = sea_query::Value>,
+    {
+        Expr::new(sea_query::Expr::cust_with_values(sql, values))
     }
 }
 

@@ -26,7 +26,7 @@ use crate::model::Model;
 #[derive(Debug, Clone)]
 pub struct Select<M> {
     pub(crate) stmt: SelectStatement,
-    lock: bool,
+    pub(crate) lock: bool,
     _model: PhantomData<fn() -> M>,
 }
 
