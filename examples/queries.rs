@@ -266,7 +266,7 @@ pub async fn run(db: &Db) -> Result<(), Error> {
     // readme: end
     assert_eq!(per_org.len(), 1);
     assert_eq!((per_org[0].0, per_org[0].1), (acme.id, 4));
-    assert_eq!((sizes.len(), sizes[0].members), (1, 4));
+    assert_eq!((sizes.len(), sizes[0].org_id, sizes[0].members), (1, acme.id, 4));
     assert_eq!(orgs_with_users, vec![acme.id]);
     assert!(banned_orgs.is_empty() && empty_orgs.is_empty() && busy_orgs.is_empty());
     assert_eq!(oldest.len(), 1);
