@@ -1,0 +1,224 @@
+//! The everyday queries of issue 13 against hand-written sqlx, side by side
+//! on PostgreSQL, MariaDB and SQLite:
+//!
+//! * a three-table join (comments → posts → authors) with a filter, an
+//!   order and a limit, run 1,000 times;
+//! * a nested load of 1,000 posts with their comments (~10 each) and each
+//!   comment's author: one query per level on both sides.
+//!
+//! ```text
+//! cargo run --release -p alembix-bench --bin queries -- [--runs R] [--backend postgres|mariadb|sqlite|all]
+//! ```
+//!
+//! Both sides read the same tables. Every workload runs once as a warm-up,
+//! then `R` times (default 7) with the order of the two sides alternated;
+//! the median of each side is reported, with the ratio alembix/sqlx.
+
+mod data;
+mod side_alembix;
+mod side_sqlx;
+
+use std::time::{Duration, Instant};
+
+type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// How many times the join runs per measurement.
+pub const JOINS: usize = 1_000;
+/// Posts loaded with their comments and authors.
+pub const PARENTS: usize = 1_000;
+
+/// One joined row, as both sides return it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinRow {
+    pub comment_id: i64,
+    pub body: String,
+    pub post_title: String,
+    pub author_name: String,
+}
+
+/// A post with its comments, each with its author: the nested load's result
+/// reduced to what both sides must agree on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Nested {
+    pub post_id: i64,
+    pub comments: Vec<(i64, String)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Backend {
+    Postgres,
+    MariaDb,
+    Sqlite,
+}
+
+impl Backend {
+    fn label(self) -> &'static str {
+        match self {
+            Backend::Postgres => "PostgreSQL",
+            Backend::MariaDb => "MariaDB",
+            Backend::Sqlite => "SQLite",
+        }
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> f64 {
+    v.sort();
+    v[v.len() / 2].as_secs_f64() * 1e3
+}
+
+/// Times `a` (sqlx) and `b` (alembix) alternately, `runs` times after one
+/// warm-up each; medians in ms.
+async fn measure<A, B, FA, FB>(runs: usize, mut a: A, mut b: B) -> Res<(f64, f64)>
+where
+    A: FnMut() -> FA,
+    B: FnMut() -> FB,
+    FA: Future<Output = Res<()>>,
+    FB: Future<Output = Res<()>>,
+{
+    a().await?;
+    b().await?;
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for run in 0..runs {
+        for first in [run % 2 == 0, run % 2 != 0] {
+            let start = Instant::now();
+            if first {
+                a().await?;
+                ta.push(start.elapsed());
+            } else {
+                b().await?;
+                tb.push(start.elapsed());
+            }
+        }
+    }
+    Ok((median(ta), median(tb)))
+}
+
+struct Line {
+    backend: &'static str,
+    workload: String,
+    sqlx: f64,
+    alembix: f64,
+}
+
+async fn bench_backend(backend: Backend, runs: usize, out: &mut Vec<Line>) -> Res<()> {
+    let env = data::Env::setup(backend).await?;
+    let sq = side_sqlx::Sqlx::connect(&env.url).await?;
+    let ax = alembix::Db::connect(&env.url).await?;
+    // Both sides must return the same thing before anything is timed.
+    for k in [0, 7, 33] {
+        let (a, b) = (sq.join(k).await?, side_alembix::join(&ax, k).await?);
+        if a != b || a.is_empty() {
+            return Err(format!("{}: the join results differ for k = {k}", backend.label()).into());
+        }
+    }
+    if sq.nested().await? != side_alembix::nested(&ax).await? {
+        return Err(format!("{}: the nested loads differ", backend.label()).into());
+    }
+    let (s, a) = measure(
+        runs,
+        || async {
+            for k in 0..JOINS {
+                std::hint::black_box(sq.join(k as i32).await?);
+            }
+            Ok(())
+        },
+        || async {
+            for k in 0..JOINS {
+                std::hint::black_box(side_alembix::join(&ax, k as i32).await?);
+            }
+            Ok(())
+        },
+    )
+    .await?;
+    report(
+        backend,
+        format!("3-table join, filter/order/limit, x{JOINS}"),
+        s,
+        a,
+        out,
+    );
+    let (s, a) = measure(
+        runs,
+        || async { std::hint::black_box(sq.nested().await).map(|_| ()) },
+        || async { std::hint::black_box(side_alembix::nested(&ax).await).map(|_| ()) },
+    )
+    .await?;
+    report(
+        backend,
+        format!("nested load of {PARENTS} posts → comments → authors"),
+        s,
+        a,
+        out,
+    );
+    ax.close().await;
+    sq.close().await;
+    env.teardown().await
+}
+
+fn report(backend: Backend, workload: String, sqlx: f64, alembix: f64, out: &mut Vec<Line>) {
+    eprintln!(
+        "{:<10} {:<50} sqlx {:>9.2} ms  alembix {:>9.2} ms  x{:.3}",
+        backend.label(),
+        workload,
+        sqlx,
+        alembix,
+        alembix / sqlx
+    );
+    out.push(Line {
+        backend: backend.label(),
+        workload,
+        sqlx,
+        alembix,
+    });
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = real_main().await {
+        eprintln!("error: {e}");
+        std::process::exit(2);
+    }
+}
+
+async fn real_main() -> Res<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let runs = cli_args::arg("--runs", 7);
+    let which = args
+        .iter()
+        .position(|a| a == "--backend")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+        .unwrap_or("all");
+    let backends: Vec<Backend> = match which {
+        "postgres" => vec![Backend::Postgres],
+        "mariadb" => vec![Backend::MariaDb],
+        "sqlite" => vec![Backend::Sqlite],
+        "all" => vec![Backend::Postgres, Backend::MariaDb, Backend::Sqlite],
+        other => {
+            return Err(
+                format!("unknown backend {other:?}: postgres, mariadb, sqlite or all").into(),
+            );
+        }
+    };
+    let mut lines = Vec::new();
+    for b in backends {
+        bench_backend(b, runs, &mut lines).await?;
+    }
+    println!("\nmedian of {runs} runs after a warm-up, sides alternated\n");
+    println!("| backend | workload | sqlx ms | alembix ms | ratio (alembix/sqlx) |");
+    println!("| --- | --- | ---: | ---: | ---: |");
+    for l in &lines {
+        println!(
+            "| {} | {} | {:.2} | {:.2} | {:.3} |",
+            l.backend,
+            l.workload,
+            l.sqlx,
+            l.alembix,
+            l.alembix / l.sqlx
+        );
+    }
+    Ok(())
+}
+
+#[path = "../cli_args.rs"]
+mod cli_args;
