@@ -401,6 +401,16 @@ async fn order_limit_offset_count_exists(db: Db) {
         .collect();
     assert_eq!(by_two, ["f", "e", "d"]);
     assert_eq!(User::find().count(&db).await.unwrap(), 6);
+    // Paging and DISTINCT apply to what is counted.
+    assert_eq!(User::find().limit(4).count(&db).await.unwrap(), 4);
+    assert_eq!(User::find().offset(4).count(&db).await.unwrap(), 2);
+    let tail = User::find().order_by(User::name.asc()).offset(4).all(&db);
+    let tail: Vec<String> = tail.await.unwrap().into_iter().map(|u| u.name).collect();
+    assert_eq!(tail, ["e", "f"], "an offset without a limit");
+    assert_eq!(User::find().limit(3).offset(5).count(&db).await.unwrap(), 1);
+    let statuses = User::find().select(User::status).distinct();
+    assert_eq!(statuses.all(&db).await.unwrap().len(), 1);
+    assert_eq!(User::find().distinct().count(&db).await.unwrap(), 6);
     assert_eq!(
         User::find()
             .filter(User::age.gt(25))

@@ -22,3 +22,13 @@ pub use tuple::{Projection, RowValues, SelectItem, SelectList, Selectable};
 pub use upsert::{Columns, Upsert};
 pub use write::{BindValue, DeleteMany, RawQuery, UpdateMany};
 pub(crate) use write::{delete_by_key, find_by_key, insert, save};
+
+/// `OFFSET n` on `stmt`. MySQL/MariaDB and SQLite take an `OFFSET` only after
+/// a `LIMIT`: a query with an offset and no limit gets the largest limit all
+/// three backends accept (`i64::MAX` rows), which a later `limit` replaces.
+pub(crate) fn offset(stmt: &mut sea_query::SelectStatement, n: u64, limited: bool) {
+    stmt.offset(n);
+    if !limited {
+        stmt.limit(i64::MAX as u64);
+    }
+}

@@ -50,6 +50,7 @@ pub struct Projected<M, R, O = ()> {
     stmt: SelectStatement,
     items: Vec<SelectItem>,
     lock: bool,
+    limited: bool,
     _marker: PhantomData<Markers<M, R, O>>,
 }
 
@@ -77,6 +78,7 @@ impl<M: Model> Select<M> {
     /// repeated by it).
     pub fn distinct(mut self) -> Self {
         self.stmt.distinct();
+        self.shaped = true;
         self
     }
 }
@@ -89,6 +91,7 @@ impl<M: Model, R, O: Correlation<M>> Projected<M, R, O> {
             stmt,
             items,
             lock: select.lock,
+            limited: select.limited,
             _marker: PhantomData,
         }
     }
@@ -99,6 +102,7 @@ impl<M: Model, R, O: Correlation<M>> Projected<M, R, O> {
             stmt: self.stmt,
             items: list.into_items(),
             lock: self.lock,
+            limited: self.limited,
             _marker: PhantomData,
         }
     }
@@ -143,12 +147,13 @@ impl<M: Model, R, O: Correlation<M>> Projected<M, R, O> {
     /// At most `n` rows.
     pub fn limit(mut self, n: u64) -> Self {
         self.stmt.limit(n);
+        self.limited = true;
         self
     }
 
     /// Skips the first `n` rows.
     pub fn offset(mut self, n: u64) -> Self {
-        self.stmt.offset(n);
+        super::offset(&mut self.stmt, n, self.limited);
         self
     }
 

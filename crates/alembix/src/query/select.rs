@@ -27,6 +27,11 @@ use crate::model::Model;
 pub struct Select<M> {
     pub(crate) stmt: SelectStatement,
     pub(crate) lock: bool,
+    /// `limit`, `offset` or `distinct` was set: `count` counts the rows of
+    /// the query as a subquery, so they apply to what is counted.
+    pub(crate) shaped: bool,
+    /// `limit` was called.
+    pub(crate) limited: bool,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -39,6 +44,8 @@ impl<M: Model> Select<M> {
         Select {
             stmt,
             lock: false,
+            shaped: false,
+            limited: false,
             _model: PhantomData,
         }
     }
@@ -59,12 +66,15 @@ impl<M: Model> Select<M> {
     /// At most `n` rows.
     pub fn limit(mut self, n: u64) -> Self {
         self.stmt.limit(n);
+        self.shaped = true;
+        self.limited = true;
         self
     }
 
     /// Skips the first `n` rows.
     pub fn offset(mut self, n: u64) -> Self {
-        self.stmt.offset(n);
+        super::offset(&mut self.stmt, n, self.limited);
+        self.shaped = true;
         self
     }
 
@@ -102,12 +112,21 @@ impl<M: Model> Select<M> {
         Ok(self.limit(1).all(ex).await?.pop())
     }
 
-    /// The number of matching rows.
+    /// The number of matching rows (after `limit`, `offset` and `distinct`,
+    /// when they are set).
     pub async fn count<'a>(self, ex: impl Into<Exec<'a>>) -> Result<i64> {
         let ex = ex.into();
         let mut stmt = self.stmt.clone();
-        stmt.clear_selects().expr(sea_query::Expr::cust("COUNT(*)"));
         stmt.clear_order_by();
+        if self.shaped {
+            let mut outer = Query::select();
+            outer
+                .expr(sea_query::Expr::cust("COUNT(*)"))
+                .from_subquery(stmt, "alembix_counted");
+            stmt = outer;
+        } else {
+            stmt.clear_selects().expr(sea_query::Expr::cust("COUNT(*)"));
+        }
         let (sql, values) = ex.dialect().build_query(&stmt);
         ex.fetch_all(sql, values).await?.scalar_i64()
     }

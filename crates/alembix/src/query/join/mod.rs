@@ -80,6 +80,8 @@ pub type Join<A, B> = Joined<(A, B), (A, B)>;
 pub struct Joined<Q, R> {
     stmt: SelectStatement,
     lock: bool,
+    /// `limit` was called.
+    limited: bool,
     /// The models read, in query order, each with whether it is left-joined.
     models: Vec<(&'static ModelMeta, bool)>,
     /// The names of the selected values, for decode errors (a selection).
@@ -94,6 +96,7 @@ impl<Q, R> Clone for Joined<Q, R> {
         Joined {
             stmt: self.stmt.clone(),
             lock: self.lock,
+            limited: self.limited,
             models: self.models.clone(),
             names: self.names.clone(),
             error: self.error.clone(),
@@ -144,10 +147,12 @@ enum On {
 
 impl<M: Model> Select<M> {
     fn joined(self) -> Joined<(M,), (M,)> {
+        let limited = self.limited;
         let (stmt, lock) = self.into_parts();
         Joined {
             stmt,
             lock,
+            limited,
             models: vec![(M::meta(), false)],
             names: Vec::new(),
             error: None,
@@ -205,6 +210,7 @@ impl<Q, R> Joined<Q, R> {
         Joined {
             stmt: self.stmt,
             lock: self.lock,
+            limited: self.limited,
             models: self.models,
             names: self.names,
             error: self.error,
@@ -281,12 +287,13 @@ impl<Q, R> Joined<Q, R> {
     /// At most `n` rows.
     pub fn limit(mut self, n: u64) -> Self {
         self.stmt.limit(n);
+        self.limited = true;
         self
     }
 
     /// Skips the first `n` rows.
     pub fn offset(mut self, n: u64) -> Self {
-        self.stmt.offset(n);
+        crate::query::offset(&mut self.stmt, n, self.limited);
         self
     }
 
@@ -335,6 +342,7 @@ impl<Q, R> Joined<Q, R> {
         Joined {
             stmt: self.stmt,
             lock: self.lock,
+            limited: self.limited,
             models: self.models,
             names: self.names,
             error: self.error,
