@@ -230,7 +230,12 @@ impl Connection {
             _ => format!("{insert} ON CONFLICT (name) DO NOTHING"),
         };
         let mut command = me.command.clone();
-        command.truncate(command.char_indices().nth(255).map_or(command.len(), |(i, _)| i));
+        command.truncate(
+            command
+                .char_indices()
+                .nth(255)
+                .map_or(command.len(), |(i, _)| i),
+        );
         let values = vec![
             text(&lease.name),
             text(&lease.owner),
@@ -275,7 +280,11 @@ impl Connection {
             return Ok(false);
         }
         let (_, sql) = self.lease_sql("DELETE FROM {t} WHERE name = $1");
-        Ok(self.execute(sql, Values(vec![text(name)])).await?.rows_affected > 0)
+        Ok(self
+            .execute(sql, Values(vec![text(name)]))
+            .await?
+            .rows_affected
+            > 0)
     }
 
     /// The row of the lock `name`, if any (none without [`LEASE_TABLE`]).

@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use sea_query::Values;
 use sea_query_sqlx::SqlxValues;
 
-use crate::{Connection, Dialect};
 use crate::backend::Backend;
+use crate::{Connection, Dialect};
 
 /// Set once a PostgreSQL pool of this process was opened without a
 /// statement cache (sqlx keeps no per-pool data the driver could read).
@@ -183,6 +183,8 @@ impl Connection {
     }
 }
 
-async fn session_id<DB: Backend>(c: &mut sqlx::pool::PoolConnection<DB>) -> sqlx::Result<Option<i64>> {
+async fn session_id<DB: Backend>(
+    c: &mut sqlx::pool::PoolConnection<DB>,
+) -> sqlx::Result<Option<i64>> {
     DB::session_id(&mut **c).await
 }
