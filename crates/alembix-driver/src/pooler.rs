@@ -10,8 +10,13 @@
 //! these values). Inside a transaction the pooler keeps the client on one
 //! server session. So with the statement cache off (a PostgreSQL URL with
 //! `statement-cache-capacity=0`, or [`PoolOptions::statement_cache`](crate::PoolOptions::statement_cache)
-//! `Some(0)`), PostgreSQL statements use unnamed statements only and a
-//! statement with values outside a transaction runs in one of its own.
+//! `Some(0)`), PostgreSQL statements use unnamed statements only, a
+//! statement with values outside a transaction runs in one of its own, and
+//! one without values goes in the simple protocol.
+//!
+//! The switch is for the whole process (sqlx keeps no per-pool data the
+//! driver could read): a process that also has a direct pool pays the same
+//! extra round trips there, and nothing else changes.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -72,6 +77,12 @@ where
     if !unprepared::<DB>() {
         return run::<DB, _>(p, sql, values, fetch).await;
     }
+    if !fetch && values.0.is_empty() {
+        // No values: the simple protocol, which a pooler passes whole
+        // (and which `CREATE DATABASE` or `VACUUM` needs: no transaction).
+        let raw = sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+        return Ok(Outcome::Done(raw.execute(p).await?));
+    }
     let mut tx = p.begin().await?;
     let out = run::<DB, _>(&mut *tx, sql, values, fetch).await?;
     tx.commit().await?;
@@ -94,6 +105,10 @@ where
     use sqlx::Connection as _;
     if !unprepared::<DB>() || DB::in_transaction(c).await? {
         return run::<DB, _>(&mut **c, sql, values, fetch).await;
+    }
+    if !fetch && values.0.is_empty() {
+        let raw = sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+        return Ok(Outcome::Done(raw.execute(&mut **c).await?));
     }
     let mut tx = (**c).begin().await?;
     let out = run::<DB, _>(&mut *tx, sql, values, fetch).await?;
