@@ -42,9 +42,16 @@ async fn main() {
 
 async fn lookups(url: &str) {
     let db = Db::connect(url).await.expect("connect");
-    db.execute_sql("DROP TABLE IF EXISTS bench_bouncer_users").await.expect("drop");
+    db.execute_sql("DROP TABLE IF EXISTS bench_bouncer_users")
+        .await
+        .expect("drop");
     db.create_all(&[User::table()]).await.expect("create");
-    let rows: Vec<User> = (1..=LOOKUPS).map(|i| User { id: i, name: format!("u{i}") }).collect();
+    let rows: Vec<User> = (1..=LOOKUPS)
+        .map(|i| User {
+            id: i,
+            name: format!("u{i}"),
+        })
+        .collect();
     User::insert_many(&db, &rows).await.expect("insert");
     let mut times: Vec<Duration> = Vec::new();
     for run in 0..=RUNS {
@@ -64,7 +71,9 @@ async fn lookups(url: &str) {
         median.as_secs_f64() * 1e3,
         median.as_secs_f64() * 1e6 / LOOKUPS as f64
     );
-    db.execute_sql("DROP TABLE bench_bouncer_users").await.expect("drop");
+    db.execute_sql("DROP TABLE bench_bouncer_users")
+        .await
+        .expect("drop");
 }
 
 /// 8 clients, 300 statements each with one bound value, in four ways;
@@ -77,11 +86,17 @@ async fn probe(url: &str) {
         ("unnamed (persistent(false))", true, false, false),
         ("unnamed, in a transaction", true, false, true),
     ] {
-        let url = if cache0 { format!("{url}?statement-cache-capacity=0") } else { url.to_string() };
+        let url = if cache0 {
+            format!("{url}?statement-cache-capacity=0")
+        } else {
+            url.to_string()
+        };
         let mut clients = Vec::new();
         for t in 0..8i32 {
             let url = url.clone();
-            clients.push(tokio::spawn(async move { client(&url, t, named, in_tx).await }));
+            clients.push(tokio::spawn(
+                async move { client(&url, t, named, in_tx).await },
+            ));
         }
         let (mut failed, mut wrong) = (0, 0);
         for c in clients {
@@ -101,7 +116,9 @@ async fn client(url: &str, t: i32, named: bool, in_tx: bool) -> (u32, u32) {
         if in_tx {
             sqlx::raw_sql("BEGIN").execute(&mut c).await.expect("begin");
         }
-        let q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(t * 1000 + i).persistent(named);
+        let q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(t * 1000 + i)
+            .persistent(named);
         match q.fetch_one(&mut c).await {
             Ok(r) if r.get::<i32, _>(0) != t * 1000 + i + i % 7 => wrong += 1,
             Ok(_) => {}

@@ -111,7 +111,7 @@ pub enum Holder {
     /// (PostgreSQL backend, MySQL connection: id, user, client).
     Session(String),
     /// The lease row of the table lock.
-    Lease(crate::LeaseRow),
+    Lease(Box<crate::LeaseRow>),
 }
 
 impl std::fmt::Display for Holder {

@@ -31,6 +31,7 @@ use crate::{Connection, Dialect};
 static UNPREPARED: AtomicBool = AtomicBool::new(false);
 
 /// Marks PostgreSQL statements of this process as going through a pooler.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) fn set_unprepared() {
     UNPREPARED.store(true, Ordering::Relaxed);
 }
@@ -52,6 +53,7 @@ pub fn statements_unprepared() -> bool {
 }
 
 /// The `statement-cache-capacity` of a PostgreSQL URL's query, if given.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) fn url_statement_cache(url: &str) -> Option<usize> {
     let query = url.split_once('?')?.1;
     query

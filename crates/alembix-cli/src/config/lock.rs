@@ -58,6 +58,9 @@ mod tests {
         assert_eq!(lock_kind(None).unwrap(), LockKind::Advisory);
         assert_eq!(lock_kind(Some("table".into())).unwrap(), LockKind::Table);
         let e = lock_kind(Some("row".into())).unwrap_err().to_string();
-        assert!(e.contains("`row`") && e.contains("advisory, table"), "{e}");
+        assert!(
+            e.contains("`row`") && e.contains("\"advisory\"") && e.contains("\"table\""),
+            "{e}"
+        );
     }
 }

@@ -112,7 +112,7 @@ impl Session {
         loop {
             let holder = match self.conn.lease_try(&lease, me, LEASE).await? {
                 None => break,
-                Some(row) => row.map(Holder::Lease),
+                Some(row) => row.map(|r| Holder::Lease(Box::new(r))),
             };
             let waited = started.elapsed();
             if waited >= timeout {
