@@ -297,6 +297,12 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: DatabaseAction,
     },
+    /// Show or force-release the migration lock (`lock status`,
+    /// `lock release --force`).
+    Lock {
+        #[command(subcommand)]
+        action: LockAction,
+    },
     /// Print the revision graph for Graphviz or Mermaid (reads files only).
     Graph {
         /// `dot` or `mermaid`.
@@ -325,6 +331,21 @@ pub(crate) enum DatabaseAction {
         /// Do not ask; without a terminal, -y is required.
         #[arg(short = 'y', long)]
         yes: bool,
+    },
+}
+
+/// `alembix lock ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum LockAction {
+    /// Who holds the migration lock (holder, host, pid, acquired,
+    /// expires), or "free".
+    Status,
+    /// Delete the table lock's lease row, whoever holds it (only with
+    /// --force: a run still going loses its lock and stops).
+    Release {
+        /// Really delete the row.
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -53,7 +53,7 @@ pub enum ConfigError {
 
     /// The config file is not valid TOML or has an unknown key.
     #[error(
-        "{}: {message}; the keys are database_url, migrations, version_locations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, connect_timeout, exclude_tables, include_tables, exclude_indexes, exclude_checks, exclude_foreign_keys, exclude_enums, schemas, [lint] allow, [hooks] post_write",
+        "{}: {message}; the keys are database_url, migrations, version_locations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, lock, statement_cache, connect_timeout, exclude_tables, include_tables, exclude_indexes, exclude_checks, exclude_foreign_keys, exclude_enums, schemas, [lint] allow, [hooks] post_write",
         path.display()
     )]
     Syntax {
@@ -101,6 +101,12 @@ pub enum ConfigError {
         locations: String,
     },
 
+    /// `lock` is not one of the lock kinds.
+    #[error(
+        "lock `{0}` is not a migration lock: choose \"advisory\" (the database session's lock, the default) or \"table\" (a lease row in alembix_lock, for PgBouncer or a cluster)"
+    )]
+    Lock(String),
+
     /// A command that connects, without a database URL.
     #[error(
         "no database URL: set `database_url` in alembix.toml, the DATABASE_URL environment variable, or pass --database-url"
@@ -127,6 +133,8 @@ struct Raw {
     statement_timeout: Option<RawDuration>,
     lock_retries: Option<u32>,
     lock_wait: Option<RawDuration>,
+    lock: Option<String>,
+    statement_cache: Option<usize>,
     connect_timeout: Option<RawDuration>,
     exclude_tables: Option<Vec<String>>,
     include_tables: Option<Vec<String>>,
@@ -191,6 +199,8 @@ pub struct Config {
     /// How long to wait for another process's migration lock (default 10
     /// minutes).
     pub lock_wait: Duration,
+    /// Which migration lock runs take (`lock`, default advisory).
+    pub lock: alembix_migrate::LockKind,
     /// How long to wait for the database server to accept a connection
     /// (default 5 s).
     pub connect_timeout: Duration,
@@ -301,6 +311,8 @@ impl Config {
         let (database_url, url_source) = pick_url(url, raw.database_url, &root);
         // A relative SQLite path is relative to the config's directory.
         let database_url = database_url.map(|u| sqlite_relative(&u, &root));
+        // `statement_cache = 0`: through a transaction pooler (PgBouncer).
+        let database_url = database_url.map(|u| with_statement_cache(u, raw.statement_cache));
         let lint_allow = lint_allow(raw.lint)?;
         Ok(Config {
             lint_allow,
@@ -328,6 +340,7 @@ impl Config {
                 .transpose()?,
             lock_retries: raw.lock_retries.unwrap_or(DEFAULT_LOCK_RETRIES),
             lock_wait: duration("lock_wait", raw.lock_wait, DEFAULT_LOCK_WAIT)?,
+            lock: lock_kind(raw.lock)?,
             connect_timeout: duration(
                 "connect_timeout",
                 raw.connect_timeout,
@@ -449,4 +462,6 @@ fn sqlite_relative(url: &str, root: &Path) -> String {
 }
 
 mod duration;
+mod lock;
 use duration::{RawDuration, duration};
+use lock::{lock_kind, with_statement_cache};

@@ -18,7 +18,7 @@ use args::{Cli, Command};
 use commands::{
     Project, autogen, baseline, branches, check, current, database, diff, edit, ensure, erd, graph,
 };
-use commands::{heads, history, init, lint, merge, migrate, revision, show, squash, stamp};
+use commands::{heads, history, init, lint, lock, merge, migrate, revision, show, squash, stamp};
 use output::Out;
 
 pub use config::ConfigError;
@@ -95,7 +95,8 @@ async fn run(cli: Cli) -> error::Res<i32> {
         | Command::Stamp { .. }
         | Command::EnsureVersion { .. }
         | Command::Baseline { .. }
-        | Command::Database { .. }) => write(&p, c).await,
+        | Command::Database { .. }
+        | Command::Lock { .. }) => write(&p, c).await,
         c => inspect(&p, c).await,
     }
 }
@@ -176,6 +177,7 @@ async fn write(p: &Project, command: Command) -> error::Res<i32> {
         Command::EnsureVersion { sql } => ensure::run(p, sql).await,
         Command::Baseline { message } => baseline::run(p, message).await,
         Command::Database { action } => database::run(p, action).await,
+        Command::Lock { action } => lock::run(p, action).await,
         _ => unreachable!("dispatched by run"),
     }
 }

@@ -4,7 +4,8 @@ use sea_query::{Value, Values};
 
 use crate::backend::{Backend, BackendConn, backend_sql};
 use crate::lock::{LockAttempt, LockHolder, MigrationLock};
-use crate::pool::{query, raw_sql};
+use crate::pool::raw_sql;
+use crate::pooler::on_connection;
 use crate::safety::Blocker;
 use crate::{Dialect, Done, Rows};
 
@@ -51,14 +52,14 @@ impl Connection {
     /// Runs one statement with bound values.
     pub async fn execute(&mut self, sql: String, values: Values) -> sqlx::Result<Done> {
         Ok(
-            dispatch!(Connection, self, c => Done::from(query(sql, values).execute(&mut **c).await?)),
+            dispatch!(Connection, self, c => Done::from(on_connection(c, sql, values, false).await?.done())),
         )
     }
 
     /// Runs one query with bound values and returns all its rows.
     pub async fn fetch_all(&mut self, sql: String, values: Values) -> sqlx::Result<Rows> {
         Ok(
-            dispatch!(Connection, self, c => Rows::from(query(sql, values).fetch_all(&mut **c).await?)),
+            dispatch!(Connection, self, c => Rows::from(on_connection(c, sql, values, true).await?.rows())),
         )
     }
 

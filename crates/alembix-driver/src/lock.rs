@@ -110,6 +110,8 @@ pub enum Holder {
     /// A session that recorded nothing, described by the database
     /// (PostgreSQL backend, MySQL connection: id, user, client).
     Session(String),
+    /// The lease row of the table lock.
+    Lease(Box<crate::LeaseRow>),
 }
 
 impl std::fmt::Display for Holder {
@@ -117,6 +119,7 @@ impl std::fmt::Display for Holder {
         match self {
             Holder::Alembix(h) => h.fmt(f),
             Holder::Session(s) => f.write_str(s),
+            Holder::Lease(row) => row.fmt(f),
         }
     }
 }

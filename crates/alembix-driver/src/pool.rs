@@ -9,6 +9,7 @@ use sea_query_sqlx::SqlxValues;
 use sqlx::AssertSqlSafe;
 
 use crate::backend::{self, Backend};
+use crate::pooler::on_pool;
 use crate::{Connection, Dialect, Done, Error, Row, Rows, Transaction, parse_url};
 
 /// Pool settings for [`Pool::connect`].
@@ -35,6 +36,12 @@ pub struct PoolOptions {
     /// `true`); `false` makes a missing file an error, so a typo in the
     /// path is not a new empty database.
     pub sqlite_create: bool,
+    /// PostgreSQL: how many prepared statements each connection keeps
+    /// (`None`: the URL's `statement-cache-capacity`, else sqlx's 100).
+    /// `Some(0)` also makes every PostgreSQL statement of the process
+    /// survive a transaction pooler such as PgBouncer: unnamed statements
+    /// only, each outside a transaction in one of its own.
+    pub statement_cache: Option<usize>,
 }
 
 impl Default for PoolOptions {
@@ -47,6 +54,7 @@ impl Default for PoolOptions {
             max_lifetime: Some(Duration::from_secs(1800)),
             sqlite_wal: true,
             sqlite_create: true,
+            statement_cache: None,
         }
     }
 }
@@ -91,12 +99,14 @@ pub enum Pool {
 }
 
 /// A statement with its values bound, for whichever backend runs it.
+/// Unnamed (not prepared) where statements must survive a pooler.
 pub(crate) fn query<'q, DB>(sql: String, values: Values) -> sqlx::query::Query<'q, DB, SqlxValues>
 where
-    DB: sqlx::Database,
+    DB: Backend,
     SqlxValues: sqlx::IntoArguments<DB>,
 {
     sqlx::query_with(AssertSqlSafe(sql), SqlxValues(values))
+        .persistent(!crate::pooler::unprepared::<DB>())
 }
 
 /// Many statements without parameters, in one round trip.
@@ -126,8 +136,13 @@ impl Pool {
     /// [`server_version_query`](alembix_schema::SqlDialect::server_version_query)
     /// reads it (`16.2`, `10.11.6-MariaDB`, SQLite's library version).
     pub async fn server_version(&self) -> sqlx::Result<String> {
-        let sql = self.dialect().rules().server_version_query();
-        dispatch!(Pool, self, p => sqlx::query_scalar::<_, String>(sql).fetch_one(p).await)
+        // In the simple protocol, which a transaction pooler passes whole
+        // (the query has no parameters).
+        let sql = sqlx::AssertSqlSafe(self.dialect().rules().server_version_query());
+        dispatch!(Pool, self, p => {
+            use sqlx::Row;
+            sqlx::raw_sql(sql).fetch_one(p).await?.try_get::<String, _>(0)
+        })
     }
 
     /// Whether `INSERT ... RETURNING` works here, as the dialect decides
@@ -156,16 +171,24 @@ impl Pool {
 
     /// Runs one statement with bound values.
     pub async fn execute(&self, sql: String, values: Values) -> sqlx::Result<Done> {
-        Ok(dispatch!(Pool, self, p => Done::from(query(sql, values).execute(p).await?)))
+        Ok(dispatch!(Pool, self, p => Done::from(on_pool(p, sql, values, false).await?.done())))
     }
 
     /// Runs one query with bound values and returns all its rows.
     pub async fn fetch_all(&self, sql: String, values: Values) -> sqlx::Result<Rows> {
-        Ok(dispatch!(Pool, self, p => Rows::from(query(sql, values).fetch_all(p).await?)))
+        Ok(dispatch!(Pool, self, p => Rows::from(on_pool(p, sql, values, true).await?.rows())))
     }
 
     /// Runs one query with bound values; its rows as they arrive.
+    /// (Where statements must survive a pooler, the rows are read whole in
+    /// a transaction first.)
     pub fn fetch(&self, sql: String, values: Values) -> BoxStream<'_, sqlx::Result<Row>> {
+        if crate::pooler::statements_unprepared() && self.dialect() == Dialect::Postgres {
+            return futures_util::stream::once(async move { self.fetch_all(sql, values).await })
+                .map_ok(|rows| futures_util::stream::iter(rows.into_rows().into_iter().map(Ok)))
+                .try_flatten()
+                .boxed();
+        }
         dispatch!(Pool, self, p => query(sql, values).fetch(p).map_ok(Row::from).boxed())
     }
 

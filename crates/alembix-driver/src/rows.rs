@@ -105,6 +105,11 @@ impl Rows {
         dispatch!(Rows, self, rows => rows.len())
     }
 
+    /// The rows one by one.
+    pub(crate) fn into_rows(self) -> Vec<Row> {
+        dispatch!(Rows, self, rows => rows.into_iter().map(Row::from).collect())
+    }
+
     /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

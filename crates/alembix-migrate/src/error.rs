@@ -404,6 +404,20 @@ pub enum Error {
         holder: Option<alembix_driver::Holder>,
     },
 
+    /// The run's table lock (lease) can no longer be trusted: the run
+    /// stopped before its next step.
+    #[error(
+        "the migration lock `{name}` (lock = \"table\") was lost: {reason}; the run stopped \
+         before its next step. Check what else migrates this database (`alembix lock status`), \
+         then run the command again"
+    )]
+    LockLost {
+        /// The lock's name.
+        name: String,
+        /// Why it is lost.
+        reason: String,
+    },
+
     /// A bad argument or configuration value.
     #[error("{0}")]
     Usage(String),

@@ -17,7 +17,7 @@ pub mod script_dir;
 pub mod split;
 pub mod step;
 
-pub use alembix_driver::{Holder, LockHolder};
+pub use alembix_driver::{Holder, LEASE_TABLE, LeaseRow, LockHolder, LockKind};
 pub use db::Database;
 pub use error::{Error, Link, Result};
 pub use graph::{BASE, RevisionGraph, describe_versions};

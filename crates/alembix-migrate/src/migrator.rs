@@ -7,7 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use alembix_driver::{Holder, LockHolder};
+use alembix_driver::{Holder, LockHolder, LockKind};
+use alembix_schema::Dialect;
 
 use crate::db::{Database, Limits, ProgressRow, RunContext, Session, TableNames};
 use crate::error::{Error, Result};
@@ -114,8 +115,15 @@ impl Migrator {
                 waited,
             })
         };
-        s.lock(&names, &me, self.settings.lock_wait, &mut waiting)
-            .await?;
+        let table = self.settings.lock_kind == LockKind::Table && s.dialect() != Dialect::Sqlite;
+        if table {
+            let wait = self.settings.lock_wait;
+            s.lock_table(db.pool(), &names.version, &me, wait, &mut waiting)
+                .await?;
+        } else {
+            s.lock(&names, &me, self.settings.lock_wait, &mut waiting)
+                .await?;
+        }
         let rows = async {
             s.ensure_tables(&names).await?;
             s.versions(&names).await
@@ -173,6 +181,7 @@ impl Migrator {
                 step: step.clone(),
                 message: rev.message.clone(),
             });
+            s.check_lease()?;
             let from = if i == 0 { resume.as_ref() } else { None };
             let took = s.run_revision(&cx, step, rev, from, &mut *on_event).await?;
             on_event(&Event::StepFinished {
@@ -405,6 +414,12 @@ async fn finish<T>(mut s: Session, result: Result<T>) -> Result<T> {
     let ended = match s.unlimit().await {
         Ok(()) => s.unlock().await,
         Err(e) => Err(e),
+    };
+    // The lease row is deleted on a connection of its own, whatever
+    // happened to the session's.
+    let ended = match s.release_lease().await {
+        Ok(()) => ended,
+        Err(e) => ended.and(Err(e)),
     };
     match ended {
         Ok(()) => result,

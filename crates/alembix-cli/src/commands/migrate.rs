@@ -108,6 +108,7 @@ pub(crate) async fn run(
         Direction::Up => connect_creating(&p.cfg).await?,
         Direction::Down => connect(&p.cfg).await?,
     };
+    warn_pooler(p, &db).await;
     let mut shown = false;
     if dir == Direction::Down
         && !warnings::confirm_downgrade(p, &db, target, yes, &mut shown).await?
@@ -147,4 +148,21 @@ pub(crate) async fn run(
     }
     db.close().await;
     Ok(0)
+}
+
+/// The warning printed when the advisory lock is configured and a
+/// transaction pooler seems to stand between Alembix and PostgreSQL.
+pub(crate) const POOLER_WARNING: &str = "a transaction pooler (PgBouncer?) seems to stand between alembix and \
+     PostgreSQL: the advisory lock (lock = \"advisory\") does not keep two runs apart through it, \
+     since its session may change between statements. Set lock = \"table\" (and statement_cache = 0 \
+     before PgBouncer 1.21) in alembix.toml, or connect to the server directly; see docs/scaling-out.md";
+
+/// Warns (stderr) when the advisory lock goes through a transaction
+/// pooler; a failed check says nothing.
+pub(crate) async fn warn_pooler(p: &Project, db: &alembix_migrate::Database) {
+    if p.cfg.lock == alembix_migrate::LockKind::Advisory
+        && let Ok(true) = db.pool().behind_pooler().await
+    {
+        p.out.warn(POOLER_WARNING);
+    }
 }

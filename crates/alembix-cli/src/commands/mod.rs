@@ -17,6 +17,7 @@ pub(crate) mod heads;
 pub(crate) mod history;
 pub(crate) mod init;
 pub(crate) mod lint;
+pub(crate) mod lock;
 pub(crate) mod merge;
 pub(crate) mod migrate;
 pub(crate) mod revision;
@@ -74,6 +75,7 @@ impl Project {
             statement_timeout: cfg.statement_timeout,
             lock_retries: cfg.lock_retries,
             command,
+            lock_kind: cfg.lock,
         };
         let (graph, ignored) = RevisionGraph::load_dirs(&cfg.locations())?;
         // Never skipped in silence: a file the user meant as a revision

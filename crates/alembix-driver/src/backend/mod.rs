@@ -158,9 +158,23 @@ pub(crate) trait BackendRow {
 }
 
 /// A backend's sqlx database type.
-pub(crate) trait Backend: sqlx::Database {
+#[allow(async_fn_in_trait)]
+pub(crate) trait Backend: sqlx::Database + sqlx::database::HasStatementCache {
     /// Its dialect.
     const DIALECT: Dialect;
+    /// Whether the server session has a transaction open, one begun with
+    /// raw SQL included (asked only where statements must survive a
+    /// transaction pooler: see `pooler`).
+    async fn in_transaction(c: &mut Self::Connection) -> sqlx::Result<bool> {
+        let _ = c;
+        Ok(false)
+    }
+    /// The server session's id where one tells a pooler apart (PostgreSQL's
+    /// `pg_backend_pid()`, asked in the simple protocol); `None` elsewhere.
+    async fn session_id(c: &mut Self::Connection) -> sqlx::Result<Option<i64>> {
+        let _ = c;
+        Ok(None)
+    }
 }
 
 /// Opens one connection before the pool, so that a server that refuses, a

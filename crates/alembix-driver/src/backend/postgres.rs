@@ -178,6 +178,16 @@ mod live {
             .replacen("postgresql://", "postgres://", 1)
             .parse()
             .map_err(|e| invalid(url, e))?;
+        let cache = opts
+            .statement_cache
+            .or_else(|| crate::pooler::url_statement_cache(url));
+        let options = match cache {
+            Some(n) => options.statement_cache_capacity(n),
+            None => options,
+        };
+        if cache == Some(0) {
+            crate::pooler::set_unprepared();
+        }
         crate::backend::probe::<PgConnection>(url, &options, opts.acquire_timeout).await?;
         let pool = opts
             .sqlx::<Postgres>()
@@ -189,6 +199,21 @@ mod live {
 
     impl Backend for Postgres {
         const DIALECT: Dialect = Dialect::Postgres;
+        /// In its first statement a transaction's start time and the
+        /// statement's are the same; later they differ. Asked in the simple
+        /// protocol, which a pooler passes whole.
+        async fn in_transaction(c: &mut PgConnection) -> sqlx::Result<bool> {
+            let probe = "SELECT CASE WHEN transaction_timestamp() = statement_timestamp() \
+                 THEN 0 ELSE 1 END";
+            let row = sqlx::raw_sql(AssertSqlSafe(probe)).fetch_one(c).await?;
+            Ok(row.try_get::<i32, _>(0)? == 1)
+        }
+
+        async fn session_id(c: &mut PgConnection) -> sqlx::Result<Option<i64>> {
+            let sql = AssertSqlSafe("SELECT pg_backend_pid()");
+            let row = sqlx::raw_sql(sql).fetch_one(c).await?;
+            Ok(Some(i64::from(row.try_get::<i32, _>(0)?)))
+        }
     }
 
     impl BackendConn for PgConnection {

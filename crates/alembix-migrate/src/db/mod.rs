@@ -34,6 +34,7 @@
 mod concurrent;
 mod failure;
 mod kinds;
+mod lease;
 mod limits;
 mod names;
 mod progress;
@@ -63,7 +64,7 @@ pub(crate) use tables::{TableNames, log_table_sql, version_table_sql};
 ///     "postgres://app:***@db/app"
 /// );
 /// ```
-pub use alembix_driver::redact;
+pub use alembix_driver::{Connection, LockAttempt, redact};
 
 /// A database the engine migrates: a pool of one backend.
 #[derive(Debug, Clone)]

@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 pub(crate) struct Session {
     pub(super) conn: Connection,
     lock: Option<MigrationLock>,
+    /// The table lock's lease, renewed while the run lasts.
+    pub(super) lease: Option<super::lease::LeaseHold>,
     /// The limits set for the session around a no-transaction step.
     pub(super) session_limits: Option<Timeouts>,
     /// Limits are set for the whole run and must be put back.
@@ -38,6 +40,7 @@ impl Session {
         Session {
             conn,
             lock: None,
+            lease: None,
             session_limits: None,
             run_limited: false,
         }

@@ -78,6 +78,13 @@ pub struct Settings {
     /// What this run is, as waiting processes see the lock's holder
     /// (`alembix upgrade head`; default: the program's file name).
     pub command: String,
+    /// Which migration lock a run takes (default
+    /// [`LockKind::Advisory`](alembix_driver::LockKind::Advisory)):
+    /// [`LockKind::Table`](alembix_driver::LockKind::Table) for a
+    /// transaction pooler (PgBouncer) or a cluster of several nodes
+    /// (Galera), where a session lock does not hold. SQLite keeps its lock
+    /// file either way.
+    pub lock_kind: alembix_driver::LockKind,
 }
 
 impl Default for Settings {
@@ -90,6 +97,7 @@ impl Default for Settings {
             statement_timeout: None,
             lock_retries: DEFAULT_LOCK_RETRIES,
             command: program_name(),
+            lock_kind: alembix_driver::LockKind::Advisory,
         }
     }
 }
