@@ -24,3 +24,8 @@ pub struct DeployingGuide;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/troubleshooting.md")]
 pub struct TroubleshootingGuide;
+
+/// `docs/replicas.md`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/replicas.md")]
+pub struct ReplicasGuide;

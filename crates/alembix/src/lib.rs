@@ -131,7 +131,7 @@ pub use alembix_schema as schema;
 /// assert_eq!(d.dialect(), Sqlite);
 /// ```
 pub use alembix_schema::Dialect as Backend;
-pub use db::{Db, Exec, PoolOptions, Tx};
+pub use db::{Db, DbBuilder, Exec, PoolOptions, Tx};
 pub use error::{DecodeError, Error, Result};
 pub use expr::{And, Col, Cond, Expr, Operand, OrderBy, Source};
 pub use model::{Key, Model, ModelMeta};

@@ -182,7 +182,8 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         key: K,
     ) -> impl Future<Output = Result<Option<Self>>> + Send + 'a {
         let ex = ex.into();
-        async move { query::find_by_key::<Self>(ex, key.into_values()).await }
+        let route = crate::db::Route::Replica;
+        async move { query::find_by_key::<Self>(ex, key.into_values(), route).await }
     }
 
     /// Inserts the row and returns it as stored (with its generated key and

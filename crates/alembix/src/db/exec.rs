@@ -10,6 +10,7 @@ use sea_query::Values;
 
 use tracing::Instrument;
 
+use super::read;
 use super::rows::Rows;
 use super::trace::Traced;
 use super::{Db, Settings, Tx};
@@ -17,6 +18,26 @@ use crate::Backend;
 use crate::error::{Error, Result};
 
 pub(crate) use alembix_driver::Done;
+
+/// Which server a statement may go to, as the query code knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// A read a replica may serve (outside a transaction, on a `Db` with
+    /// replicas).
+    Replica,
+    /// A read that must see the primary (a locking read, a read back of a
+    /// row just written); not a write.
+    Primary,
+    /// A statement that may write: it moves the session's position.
+    Write,
+}
+
+impl Route {
+    /// The route of a `SELECT`: the primary when it locks rows.
+    pub(crate) fn select(lock: bool) -> Route {
+        if lock { Route::Primary } else { Route::Replica }
+    }
+}
 
 /// Where a query runs: a [`Db`] (a pooled connection) or a [`Tx`].
 /// Every query method takes `impl Into<Exec>`, so pass `&db` or `&tx`.
@@ -79,7 +100,7 @@ impl<'a> Exec<'a> {
 
     /// Counts one statement in the [`Db::queries_run`] counter and opens
     /// its trace span.
-    fn start(&self, sql: &str, values: impl FnOnce() -> Option<Values>) -> Traced {
+    pub(super) fn start(&self, sql: &str, values: impl FnOnce() -> Option<Values>) -> Traced {
         let counter = match self {
             Exec::Db(db) => &db.queries,
             Exec::Tx(tx) => &tx.queries,
@@ -88,16 +109,47 @@ impl<'a> Exec<'a> {
         Traced::start(&self.settings().trace, self.dialect(), sql, values)
     }
 
+    /// Runs a statement that may write and returns its rows.
     pub(crate) async fn fetch_all(&self, sql: String, values: Values) -> Result<Rows> {
+        self.read(sql, values, Route::Write).await
+    }
+
+    /// Runs a query and returns its rows, on a replica where `route` and
+    /// the database allow.
+    pub(crate) async fn read(&self, sql: String, values: Values, route: Route) -> Result<Rows> {
         let traced = self.start(&sql, || Some(values.clone()));
+        let count = |r: &alembix_driver::Rows| r.len() as u64;
+        if let (Exec::Db(db), Route::Replica) = (self, route)
+            && let Some(routing) = &db.routing
+        {
+            let span = traced.span().clone();
+            let run = read::fetch_all(routing, &db.pool, &span, sql, values);
+            return Ok(Rows(traced.run(run, count).await?));
+        }
         let run = async {
             Ok::<_, Error>(match self {
                 Exec::Db(db) => db.pool.fetch_all(sql, values).await?,
                 Exec::Tx(tx) => tx.open().await?.fetch_all(sql, values).await?,
             })
         };
-        let rows = traced.run(run, |r: &alembix_driver::Rows| r.len() as u64);
-        Ok(Rows(rows.await?))
+        let rows = traced.run(run, count).await?;
+        self.done(route).await;
+        Ok(Rows(rows))
+    }
+
+    /// After a statement on the primary: a write moves the session past it.
+    async fn done(&self, route: Route) {
+        if route != Route::Write {
+            return;
+        }
+        match self {
+            Exec::Db(db) => {
+                if let Some(routing) = &db.routing {
+                    routing.note_write(&db.pool).await;
+                }
+            }
+            Exec::Tx(tx) => tx.note_write(),
+        }
     }
 
     pub(crate) async fn execute(&self, sql: String, values: Values) -> Result<Done> {
@@ -108,7 +160,9 @@ impl<'a> Exec<'a> {
                 Exec::Tx(tx) => tx.open().await?.execute(sql, values).await?,
             })
         };
-        traced.run(run, |d: &Done| d.rows_affected).await
+        let done = traced.run(run, |d: &Done| d.rows_affected).await?;
+        self.done(Route::Write).await;
+        Ok(done)
     }
 
     /// Runs raw SQL with no parameters and no results.
@@ -144,20 +198,29 @@ impl<'a> Exec<'a> {
                 ))
             })
         };
-        traced.run(run, |n| *n).await
+        let affected = traced.run(run, |n| *n).await?;
+        self.done(Route::Write).await;
+        Ok(affected)
     }
 
-    /// The rows of a query read with `decoder`, one at a time as they arrive.
+    /// The rows of a query read with `decoder`, one at a time as they
+    /// arrive; on a replica where `route` and the database allow.
     pub(crate) fn stream<D>(
         self,
         sql: String,
         values: Values,
         decoder: D,
+        route: Route,
     ) -> BoxStream<'a, Result<D::Output>>
     where
         D: RowDecoder<Error = Error> + Send + Sync + 'a,
         D::Output: Send + 'a,
     {
+        if let (Exec::Db(db), Route::Replica) = (self, route)
+            && let Some(routing) = &db.routing
+        {
+            return read::stream(self, routing, &db.pool, sql, values, decoder);
+        }
         Box::pin(async_stream::try_stream! {
             let mut traced = self.start(&sql, || Some(values.clone()));
             match self {
@@ -183,7 +246,7 @@ impl<'a> Exec<'a> {
 
 /// The next row of a stream, fetched inside the statement's span; an
 /// error is recorded there.
-async fn next_row<T>(
+pub(super) async fn next_row<T>(
     traced: &mut Traced,
     next: impl std::future::Future<Output = sqlx::Result<Option<T>>>,
 ) -> Result<Option<T>> {

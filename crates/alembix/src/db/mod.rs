@@ -2,8 +2,12 @@
 //! the [`Exec`] handle every query method runs on. The pool, transactions
 //! and how each backend runs SQL come from `alembix-driver`.
 
+mod builder;
 mod exec;
+mod read;
+mod replica;
 mod rows;
+mod session;
 mod trace;
 mod tx;
 
@@ -16,7 +20,9 @@ use alembix_schema::{Schema, Table};
 use crate::Backend;
 use crate::error::{Error, Result};
 
+pub use builder::DbBuilder;
 pub use exec::Exec;
+pub(crate) use exec::Route;
 pub(crate) use rows::ModelAt;
 pub use tx::Tx;
 
@@ -71,6 +77,9 @@ pub struct Db {
     pub(crate) settings: Arc<Settings>,
     /// Statements run so far, shared by clones and transactions of this `Db`.
     pub(crate) queries: Arc<AtomicU64>,
+    /// The read replicas and this handle's session; `None` (and no cost)
+    /// without replicas.
+    pub(crate) routing: Option<replica::Routing>,
 }
 
 /// What the server can do, found once at connect time, and how its
@@ -105,13 +114,7 @@ impl Db {
 
     /// Connects with the given pool options.
     pub async fn connect_with(url: &str, opts: PoolOptions) -> Result<Db> {
-        let driver_opts = alembix_driver::PoolOptions {
-            max_connections: opts.max_connections,
-            min_connections: opts.min_connections,
-            acquire_timeout: opts.acquire_timeout,
-            ..alembix_driver::PoolOptions::default()
-        };
-        let pool = alembix_driver::Pool::connect(url, &driver_opts).await?;
+        let pool = alembix_driver::Pool::connect(url, &driver_options(&opts)).await?;
         let server_version = pool.server_version().await?;
         let returning = pool.dialect().rules().has_returning(&server_version);
         let trace = trace::TraceOptions {
@@ -126,6 +129,7 @@ impl Db {
                 trace,
             }),
             queries: Arc::default(),
+            routing: None,
         })
     }
 
@@ -206,9 +210,12 @@ impl Db {
         self.pool.as_sqlite()
     }
 
-    /// Closes every connection of the pool.
+    /// Closes every connection of the pool (and of the replicas' pools).
     pub async fn close(&self) {
-        self.pool.close().await
+        self.pool.close().await;
+        if let Some(routing) = &self.routing {
+            routing.set.close().await;
+        }
     }
 
     /// Creates the tables (and PostgreSQL enum types and indexes) of these
@@ -278,6 +285,16 @@ impl Db {
     /// Runs raw SQL with no parameters and no results (DDL, session settings).
     pub async fn execute_sql(&self, sql: &str) -> Result<u64> {
         Exec::from(self).execute_sql(sql).await
+    }
+}
+
+/// The driver's pool settings of these.
+fn driver_options(opts: &PoolOptions) -> alembix_driver::PoolOptions {
+    alembix_driver::PoolOptions {
+        max_connections: opts.max_connections,
+        min_connections: opts.min_connections,
+        acquire_timeout: opts.acquire_timeout,
+        ..alembix_driver::PoolOptions::default()
     }
 }
 

@@ -8,7 +8,9 @@
 //! or affected) and `duration_ms` (both recorded when the statement is
 //! done), `db.values` (the bound values, only with
 //! [`PoolOptions::log_values`](super::PoolOptions::log_values)) and `error`
-//! (the error's message, when it failed).
+//! (the error's message, when it failed), and `db.replica` (the index,
+//! from 0 in the order they were added, of the read replica that served
+//! the statement; absent when the primary served it).
 //!
 //! When no subscriber wants the span, it is [`Span::none`]: nothing is
 //! formatted and no clock is read (unless a slow-query threshold is set).
@@ -56,6 +58,7 @@ impl Traced {
             rows = field::Empty,
             duration_ms = field::Empty,
             db.values = field::Empty,
+            db.replica = field::Empty,
             error = field::Empty,
         );
         if opts.log_values

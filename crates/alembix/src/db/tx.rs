@@ -2,10 +2,11 @@
 //! savepoints.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
+use super::replica::Routing;
 use super::{Db, Exec, Settings, trace};
 use crate::Backend;
 use crate::error::{Error, Result};
@@ -35,6 +36,17 @@ pub struct Tx {
     backend: Backend,
     pub(crate) settings: Arc<Settings>,
     pub(crate) queries: Arc<AtomicU64>,
+    /// With replicas: the session a commit that wrote moves on.
+    track: Option<Track>,
+}
+
+/// What a transaction of a `Db` with replicas needs to move the session
+/// past its commit.
+#[derive(Clone)]
+struct Track {
+    routing: Routing,
+    primary: alembix_driver::Pool,
+    wrote: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Tx {
@@ -59,6 +71,18 @@ impl Tx {
             depth: 0,
             settings: db.settings.clone(),
             queries: db.queries.clone(),
+            track: db.routing.as_ref().map(|routing| Track {
+                routing: routing.clone(),
+                primary: db.pool.clone(),
+                wrote: Arc::default(),
+            }),
+        }
+    }
+
+    /// Notes that a statement that may write ran in the transaction.
+    pub(crate) fn note_write(&self) {
+        if let Some(track) = &self.track {
+            track.wrote.store(true, Ordering::Relaxed);
         }
     }
 
@@ -86,7 +110,13 @@ impl Tx {
         }
         let tx = self.take().await?;
         let commit = async { tx.commit().await.map_err(Error::from) };
-        trace::control(&self.settings.trace, self.backend, "COMMIT", commit).await
+        trace::control(&self.settings.trace, self.backend, "COMMIT", commit).await?;
+        if let Some(track) = &self.track
+            && track.wrote.load(Ordering::Relaxed)
+        {
+            track.routing.note_write(&track.primary).await;
+        }
+        Ok(())
     }
 
     /// Rolls back (at depth 0) or rolls back to the savepoint.
@@ -114,6 +144,7 @@ impl Tx {
             backend: self.backend,
             settings: self.settings.clone(),
             queries: self.queries.clone(),
+            track: self.track.clone(),
         };
         nested
             .execute_sql(&format!("SAVEPOINT alembix_sp_{}", nested.depth))

@@ -8,7 +8,7 @@ use sea_query::SelectStatement;
 use super::select::Select;
 use super::tuple::{Labels, Projection, RowValues, RowsOf, SelectItem, SelectList, Selectable};
 use crate::Backend;
-use crate::db::Exec;
+use crate::db::{Exec, Route};
 use crate::error::Result;
 use crate::expr::subquery::{ColumnSubquery, Correlation, Subquery};
 use crate::expr::{Cond, Expr, OrderBy, Source};
@@ -195,7 +195,7 @@ impl<M: Model, T: DbType, O: Correlation<M>> Projected<M, T, O> {
 impl<M: Model, R: RowValues> Projected<M, R, ()> {
     async fn fetch<'a, D: RowValues>(self, ex: Exec<'a>, labels: Labels) -> Result<Vec<D>> {
         let (sql, values) = ex.dialect().build_query(&self.statement(ex.backend()));
-        let rows = ex.fetch_all(sql, values).await?;
+        let rows = ex.read(sql, values, Route::Replica).await?;
         rows.0.decode(&RowsOf::<D>::new(labels))
     }
 

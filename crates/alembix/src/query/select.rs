@@ -6,7 +6,7 @@ use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
 use sea_query::{Query, SelectStatement};
 
-use crate::db::{Exec, ModelAt};
+use crate::db::{Exec, ModelAt, Route};
 use crate::error::Result;
 use crate::expr::{Cond, OrderBy, Source};
 use crate::model::Model;
@@ -128,7 +128,9 @@ impl<M: Model> Select<M> {
             stmt.clear_selects().expr(sea_query::Expr::cust("COUNT(*)"));
         }
         let (sql, values) = ex.dialect().build_query(&stmt);
-        ex.fetch_all(sql, values).await?.scalar_i64()
+        ex.read(sql, values, Route::select(self.lock))
+            .await?
+            .scalar_i64()
     }
 
     /// Whether any row matches.
@@ -139,7 +141,8 @@ impl<M: Model> Select<M> {
             .expr(sea_query::Expr::cust("1"))
             .limit(1);
         let (sql, values) = ex.dialect().build_query(&stmt);
-        Ok(ex.fetch_all(sql, values).await?.len() > 0)
+        let route = Route::select(self.lock);
+        Ok(ex.read(sql, values, route).await?.len() > 0)
     }
 
     /// The matching rows as a stream, decoded one at a time as they arrive:
@@ -159,6 +162,6 @@ impl<M: Model> Select<M> {
     pub fn stream<'a>(self, ex: impl Into<Exec<'a>>) -> BoxStream<'a, Result<M>> {
         let ex = ex.into();
         let (sql, values) = ex.dialect().build_query(&self.statement(&ex));
-        ex.stream(sql, values, ModelAt::<M>::new(0))
+        ex.stream(sql, values, ModelAt::<M>::new(0), Route::select(self.lock))
     }
 }

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use sea_query::{OnConflict, Query, Value};
 
 use super::write::{column_idens, find_by_key, generated_key, insert_columns, returning_clause};
-use crate::db::Exec;
+use crate::db::{Exec, Route};
 use crate::error::{Error, Result};
 use crate::expr::Col;
 use crate::model::{Model, ModelMeta, columns_eq};
@@ -274,9 +274,9 @@ impl<M: Model> Upsert<M> {
             let (sql, values) = ex.dialect().build_query(&select);
             ex.fetch_all(sql, values).await?.decode::<M>(0)?.pop()
         } else if usable {
-            find_by_key::<M>(ex, by_key).await?
+            find_by_key::<M>(ex, by_key, Route::Primary).await?
         } else {
-            find_by_key::<M>(ex, generated_key(row, last_insert_id)?).await?
+            find_by_key::<M>(ex, generated_key(row, last_insert_id)?, Route::Primary).await?
         };
         found.ok_or(Error::NotFound {
             model: meta.rust_name,

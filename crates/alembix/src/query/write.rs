@@ -7,7 +7,7 @@ use alembix_schema::Dialect;
 use sea_query::{ExprTrait, IntoIden, Query, QueryStatementWriter, Value, Values};
 
 use super::cache::Statements;
-use crate::db::Exec;
+use crate::db::{Exec, Route};
 use crate::error::{Error, Result};
 use crate::expr::{Col, Cond, Operand, Source};
 use crate::model::{Model, ModelMeta, key_cond};
@@ -36,7 +36,12 @@ fn by_key_sql<M: Model, S: QueryStatementWriter>(
         .clone())
 }
 
-pub(crate) async fn find_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<Option<M>> {
+/// The row of `M` with this key; `route` says whether a replica may read it.
+pub(crate) async fn find_by_key<M: Model>(
+    ex: Exec<'_>,
+    key: Vec<Value>,
+    route: Route,
+) -> Result<Option<M>> {
     let select = |meta: &ModelMeta, cond| {
         Query::select()
             .columns(meta.qualified_columns())
@@ -45,7 +50,7 @@ pub(crate) async fn find_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Resu
             .to_owned()
     };
     let sql = by_key_sql::<M, _>(&ex, &key, |s| &s.find_by_key, select)?;
-    Ok(ex.fetch_all(sql, Values(key)).await?.decode(0)?.pop())
+    Ok(ex.read(sql, Values(key), route).await?.decode(0)?.pop())
 }
 
 /// Column positions written by an insert of `row`: all, or all but an
@@ -138,9 +143,11 @@ pub(crate) async fn insert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
     // MySQL: no RETURNING; read the row back by its key.
     let done = ex.execute(sql, Values(values)).await?;
     let key = generated_key(row, done.last_insert_id)?;
-    find_by_key::<M>(ex, key).await?.ok_or(Error::NotFound {
-        model: meta.rust_name,
-    })
+    find_by_key::<M>(ex, key, Route::Primary)
+        .await?
+        .ok_or(Error::NotFound {
+            model: meta.rust_name,
+        })
 }
 
 pub(crate) fn generated_key<M: Model>(row: &M, last_insert_id: Option<i64>) -> Result<Vec<Value>> {
@@ -184,7 +191,7 @@ pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
     let dialect = ex.dialect();
     if meta.primary_key.len() == meta.table.columns.len() {
         // Nothing but key columns: nothing to write, but the row must exist.
-        return match find_by_key::<M>(ex, row.key_values()).await? {
+        return match find_by_key::<M>(ex, row.key_values(), Route::Primary).await? {
             Some(_) => Ok(()),
             None => Err(Error::NotFound {
                 model: meta.rust_name,

@@ -5,7 +5,7 @@ use alembix_schema::ForeignKey;
 use sea_query::{ExprTrait, IntoIden, Query};
 
 use super::{batch_size, distinct, group, position, single};
-use crate::db::Exec;
+use crate::db::{Exec, Route};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
@@ -73,7 +73,8 @@ pub(crate) async fn load_through<M: Model, J: Model, T: Model + Clone>(
             .inner_join(jmeta.table_ref(), on.clone())
             .and_where(column(&jmeta.table.name, join_to_row).is_in(part.iter().cloned()));
         let (sql, values) = ex.dialect().build_query(&stmt);
-        pairs.extend(ex.fetch_all(sql, values).await?.decode_pairs::<T, J>()?);
+        let rows = ex.read(sql, values, Route::Replica).await?;
+        pairs.extend(rows.decode_pairs::<T, J>()?);
     }
     let keyed = pairs.into_iter().map(|(t, j)| (j.value_at(ji), t));
     Ok(group(rows.iter().map(|r| r.value_at(mi)), keyed))

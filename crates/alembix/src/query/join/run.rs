@@ -9,7 +9,7 @@ use sea_query::{LockType, SelectStatement};
 use super::Joined;
 use super::row::{RowShape, ShapeDecoder};
 use crate::Backend;
-use crate::db::Exec;
+use crate::db::{Exec, Route};
 use crate::error::{Error, Result};
 
 impl<Q, R: RowShape> Joined<Q, R> {
@@ -62,7 +62,9 @@ impl<Q, R: RowShape> Joined<Q, R> {
         stmt.expr(sea_query::Expr::cust("COUNT(*)"))
             .from_subquery(inner, "alembix_counted");
         let (sql, values) = ex.dialect().build_query(&stmt);
-        ex.fetch_all(sql, values).await?.scalar_i64()
+        ex.read(sql, values, Route::select(self.lock))
+            .await?
+            .scalar_i64()
     }
 
     /// Whether any row matches.
@@ -74,7 +76,8 @@ impl<Q, R: RowShape> Joined<Q, R> {
             .clear_order_by()
             .limit(1);
         let (sql, values) = ex.dialect().build_query(&stmt);
-        Ok(ex.fetch_all(sql, values).await?.len() > 0)
+        let route = Route::select(self.lock);
+        Ok(ex.read(sql, values, route).await?.len() > 0)
     }
 
     /// The matching rows as a stream, decoded one at a time as they arrive.
@@ -83,7 +86,7 @@ impl<Q, R: RowShape> Joined<Q, R> {
         match self.statement(&ex) {
             Ok(stmt) => {
                 let (sql, values) = ex.dialect().build_query(&stmt);
-                ex.stream(sql, values, self.decoder())
+                ex.stream(sql, values, self.decoder(), Route::select(self.lock))
             }
             Err(e) => Box::pin(futures_util::stream::once(async { Err(e) })),
         }
