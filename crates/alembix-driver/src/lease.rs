@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use sea_query::{Value, Values};
 
-use crate::{Connection, Dialect, LockHolder, backend_sql};
+use crate::{Connection, LockHolder, backend_sql};
 
 /// The table that holds the leases.
 pub const LEASE_TABLE: &str = "alembix_lock";
@@ -161,15 +161,6 @@ fn run_id() -> String {
     format!("{a:016x}{:016x}", h.finish())
 }
 
-/// The database's clock in milliseconds since 1970 (UTC).
-fn now_ms(d: Dialect) -> &'static str {
-    match d {
-        Dialect::Postgres => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS bigint)",
-        Dialect::MySql => "CAST(UNIX_TIMESTAMP(NOW(6)) * 1000 AS SIGNED)",
-        Dialect::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
-    }
-}
-
 fn text(s: &str) -> Value {
     Value::String(Some(s.to_string()))
 }
@@ -183,22 +174,24 @@ fn time(ms: i64) -> DateTime<Utc> {
 }
 
 impl Connection {
-    fn lease_sql(&self, body: &str) -> (Dialect, String) {
+    /// `body` for this backend: `{t}` the lease table, `{now}` the
+    /// database's clock in milliseconds, `$n` the placeholders.
+    fn lease_sql(&self, body: &str) -> String {
         let d = self.dialect();
         let sql = backend_sql(d);
         let mut out = body
             .replace("{t}", &d.quote_ident(LEASE_TABLE))
-            .replace("{now}", now_ms(d));
+            .replace("{now}", sql.now_millis);
         for n in (1..=6).rev() {
             out = out.replace(&format!("${n}"), &sql.placeholder(n));
         }
-        (d, out)
+        out
     }
 
     /// Creates [`LEASE_TABLE`] when missing (another process creating it
     /// at the same moment is no error).
     pub async fn ensure_lease_table(&mut self) -> sqlx::Result<()> {
-        let (_, sql) = self.lease_sql(
+        let sql = self.lease_sql(
             "CREATE TABLE IF NOT EXISTS {t} (name varchar(191) NOT NULL PRIMARY KEY, \
              owner varchar(64) NOT NULL, host varchar(255) NOT NULL, pid bigint NOT NULL, \
              command varchar(255) NOT NULL, acquired_at bigint NOT NULL, expires_at bigint NOT NULL)",
@@ -219,16 +212,13 @@ impl Connection {
         me: &LockHolder,
         duration: Duration,
     ) -> sqlx::Result<Option<Option<LeaseRow>>> {
-        let (_, steal) = self.lease_sql("DELETE FROM {t} WHERE name = $1 AND expires_at < {now}");
+        let steal = self.lease_sql("DELETE FROM {t} WHERE name = $1 AND expires_at < {now}");
         self.execute(steal, Values(vec![text(&lease.name)])).await?;
-        let (d, insert) = self.lease_sql(
+        let insert = self.lease_sql(
             "INSERT INTO {t} (name, owner, host, pid, command, acquired_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, {now}, {now} + $6)",
         );
-        let insert = match d {
-            Dialect::MySql => insert.replacen("INSERT INTO", "INSERT IGNORE INTO", 1),
-            _ => format!("{insert} ON CONFLICT (name) DO NOTHING"),
-        };
+        let insert = (backend_sql(self.dialect()).insert_unless_exists)(&insert, "name");
         let mut command = me.command.clone();
         command.truncate(
             command
@@ -254,12 +244,13 @@ impl Connection {
     /// row is no longer the run's (it ran out and another run took it, or
     /// it was released by force).
     pub async fn lease_renew(&mut self, lease: &Lease, duration: Duration) -> sqlx::Result<bool> {
-        // MySQL counts changed rows only: the value always changes there.
-        let set = match self.dialect() {
-            Dialect::MySql => "GREATEST(expires_at + 1, {now} + $1)",
-            _ => "{now} + $1",
+        // Where only changed rows are counted, the value always changes.
+        let set = if backend_sql(self.dialect()).counts_changed_rows {
+            "GREATEST(expires_at + 1, {now} + $1)"
+        } else {
+            "{now} + $1"
         };
-        let (_, sql) = self.lease_sql(&format!(
+        let sql = self.lease_sql(&format!(
             "UPDATE {{t}} SET expires_at = {set} WHERE name = $2 AND owner = $3"
         ));
         let values = vec![millis(duration), text(&lease.name), text(&lease.owner)];
@@ -268,7 +259,7 @@ impl Connection {
 
     /// Deletes the run's row of `lease`; false when it was not there.
     pub async fn lease_release(&mut self, lease: &Lease) -> sqlx::Result<bool> {
-        let (_, sql) = self.lease_sql("DELETE FROM {t} WHERE name = $1 AND owner = $2");
+        let sql = self.lease_sql("DELETE FROM {t} WHERE name = $1 AND owner = $2");
         let values = vec![text(&lease.name), text(&lease.owner)];
         Ok(self.execute(sql, Values(values)).await?.rows_affected == 1)
     }
@@ -279,7 +270,7 @@ impl Connection {
         if !self.table_exists(LEASE_TABLE).await? {
             return Ok(false);
         }
-        let (_, sql) = self.lease_sql("DELETE FROM {t} WHERE name = $1");
+        let sql = self.lease_sql("DELETE FROM {t} WHERE name = $1");
         Ok(self
             .execute(sql, Values(vec![text(name)]))
             .await?
@@ -292,7 +283,7 @@ impl Connection {
         if !self.table_exists(LEASE_TABLE).await? {
             return Ok(None);
         }
-        let (_, sql) = self.lease_sql(
+        let sql = self.lease_sql(
             "SELECT owner, host, pid, command, acquired_at, expires_at, {now} FROM {t} WHERE name = $1",
         );
         let rows = self.fetch_all(sql, Values(vec![text(name)])).await?;

@@ -183,7 +183,9 @@ impl Pool {
     /// (Where statements must survive a pooler, the rows are read whole in
     /// a transaction first.)
     pub fn fetch(&self, sql: String, values: Values) -> BoxStream<'_, sqlx::Result<Row>> {
-        if crate::pooler::statements_unprepared() && self.dialect() == Dialect::Postgres {
+        if crate::pooler::statements_unprepared()
+            && crate::backend_sql(self.dialect()).unprepared_under_pooler
+        {
             return futures_util::stream::once(async move { self.fetch_all(sql, values).await })
                 .map_ok(|rows| futures_util::stream::iter(rows.into_rows().into_iter().map(Ok)))
                 .try_flatten()

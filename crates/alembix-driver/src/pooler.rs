@@ -23,8 +23,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use sea_query::Values;
 use sea_query_sqlx::SqlxValues;
 
+use crate::Connection;
 use crate::backend::Backend;
-use crate::{Connection, Dialect};
 
 /// Set once a PostgreSQL pool of this process was opened without a
 /// statement cache (sqlx keeps no per-pool data the driver could read).
@@ -38,7 +38,7 @@ pub(crate) fn set_unprepared() {
 
 /// Whether statements of `DB` must survive a transaction pooler.
 pub(crate) fn unprepared<DB: Backend>() -> bool {
-    DB::DIALECT == Dialect::Postgres && UNPREPARED.load(Ordering::Relaxed)
+    crate::backend_sql(DB::DIALECT).unprepared_under_pooler && UNPREPARED.load(Ordering::Relaxed)
 }
 
 /// Whether PostgreSQL statements of this process run unprepared, in a
@@ -168,7 +168,8 @@ impl crate::Pool {
     /// one after the other, are given the same one (the pooler hands the
     /// session the first statement freed to the next). Without a pooler
     /// two connections are two sessions and this is never true; under a
-    /// busy pooler it may miss. Always false off PostgreSQL.
+    /// busy pooler it may miss. Always false on backends without such
+    /// poolers (`BackendSql::unprepared_under_pooler`: PostgreSQL only).
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -177,7 +178,7 @@ impl crate::Pool {
     /// # Ok::<_, alembix_driver::Error>(()) }).unwrap();
     /// ```
     pub async fn behind_pooler(&self) -> sqlx::Result<bool> {
-        if self.dialect() != Dialect::Postgres {
+        if !crate::backend_sql(self.dialect()).unprepared_under_pooler {
             return Ok(false);
         }
         let (mut a, mut b) = (self.acquire().await?, self.acquire().await?);

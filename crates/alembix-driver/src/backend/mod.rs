@@ -69,6 +69,54 @@ pub struct BackendSql {
     pub invalid_index: Option<&'static str>,
     /// The statement that ends the session of an id a [`Blocker`] names.
     pub end_session: fn(i64) -> String,
+    /// The database's clock in milliseconds since 1970 (UTC), as a 64-bit
+    /// integer (the times of the lease table).
+    pub now_millis: &'static str,
+    /// Turns an `INSERT INTO ... VALUES (...)` into one that inserts
+    /// nothing where a row with the same value in the unique column named
+    /// by the second argument exists (`ON CONFLICT (key) DO NOTHING`;
+    /// MySQL/MariaDB `INSERT IGNORE`).
+    pub insert_unless_exists: fn(&str, &str) -> String,
+    /// Whether an `UPDATE`'s count of affected rows counts only the rows
+    /// whose values changed, not every row it matched (MySQL/MariaDB): an
+    /// update that must tell whether it found its row then has to change
+    /// a value.
+    pub counts_changed_rows: bool,
+    /// Whether the migration lock of `lock = "advisory"` is a server
+    /// session lock (PostgreSQL's advisory lock, MySQL/MariaDB `GET_LOCK`):
+    /// it ends only with its session, cannot be released from outside, and
+    /// a transaction pooler or a multi-primary cluster may not keep it,
+    /// which `lock = "table"` (a lease row) is for. Where not (SQLite's
+    /// lock file and write transaction, on the one host of the file), runs
+    /// take that lock whichever kind is set.
+    pub session_lock: bool,
+    /// The migration lock as `alembix lock status` names it.
+    pub lock_mechanism: &'static str,
+    /// Whether statements must run unprepared (see `pooler`) once a pool
+    /// of this backend is opened with the statement cache off: a
+    /// transaction pooler (PgBouncer) may stand between the client and the
+    /// server. Only such backends' pools are probed by
+    /// [`Pool::behind_pooler`](crate::Pool::behind_pooler).
+    pub unprepared_under_pooler: bool,
+    /// How far a primary has written and a replica has replayed, where
+    /// replicas tell it (read-your-writes and `max_lag` by position);
+    /// `None` where they do not (a write then pins the session's reads to
+    /// the primary).
+    pub replica_positions: Option<ReplicaPositions>,
+}
+
+/// The queries that place a read replica against its primary, as one
+/// number that only grows (PostgreSQL: WAL positions).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct ReplicaPositions {
+    /// On the primary: one row, one 64-bit integer, the position at or
+    /// past the end of every write that has returned.
+    pub written: &'static str,
+    /// On a replica: one row, the position it has replayed (0 when it is
+    /// not a replica) and how far behind the primary it is in
+    /// milliseconds (0 when it has replayed all it received).
+    pub replayed_and_lag_ms: &'static str,
 }
 
 impl BackendSql {
@@ -94,6 +142,8 @@ impl BackendSql {
 /// use alembix_driver::{Dialect, backend_sql};
 /// assert_eq!(backend_sql(Dialect::MySql).begin_script, "START TRANSACTION");
 /// assert!(backend_sql(Dialect::Sqlite).lock_is_transaction);
+/// assert!(backend_sql(Dialect::MySql).session_lock && !backend_sql(Dialect::Sqlite).session_lock);
+/// assert!(backend_sql(Dialect::Postgres).replica_positions.is_some());
 /// ```
 pub fn backend_sql(dialect: Dialect) -> &'static BackendSql {
     match dialect {
@@ -115,6 +165,11 @@ pub(crate) fn failure_kind(db: &dyn sqlx::error::DatabaseError) -> Option<Failur
     }
     let _ = db;
     None
+}
+
+/// `ON CONFLICT (key) DO NOTHING` after the insert.
+pub(crate) fn on_conflict_do_nothing(insert: &str, key: &str) -> String {
+    format!("{insert} ON CONFLICT ({key}) DO NOTHING")
 }
 
 /// No limits set, nothing to put back (SQLite).

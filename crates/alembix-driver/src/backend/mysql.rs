@@ -22,6 +22,13 @@ pub(crate) const SQL: BackendSql = BackendSql {
     reset_timeouts,
     invalid_index: None,
     end_session: |id| format!("KILL {id}"),
+    now_millis: "CAST(UNIX_TIMESTAMP(NOW(6)) * 1000 AS SIGNED)",
+    insert_unless_exists: |insert, _| insert.replacen("INSERT INTO", "INSERT IGNORE INTO", 1),
+    counts_changed_rows: true,
+    session_lock: true,
+    lock_mechanism: "session lock (GET_LOCK)",
+    unprepared_under_pooler: false,
+    replica_positions: None,
 };
 
 /// `lock_wait_timeout` (metadata locks, whole seconds) for the run; DDL

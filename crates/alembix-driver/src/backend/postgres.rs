@@ -2,7 +2,7 @@
 
 use alembix_schema::Dialect;
 
-use super::BackendSql;
+use super::{BackendSql, ReplicaPositions};
 use crate::safety::{TimeoutScope, Timeouts, millis};
 
 pub(crate) const SQL: BackendSql = BackendSql {
@@ -24,7 +24,30 @@ pub(crate) const SQL: BackendSql = BackendSql {
         "SELECT COUNT(*) FROM pg_index WHERE indexrelid = to_regclass($1) AND NOT indisvalid",
     ),
     end_session: |id| format!("SELECT pg_terminate_backend({id})"),
+    now_millis: "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS bigint)",
+    insert_unless_exists: super::on_conflict_do_nothing,
+    counts_changed_rows: false,
+    session_lock: true,
+    lock_mechanism: "advisory lock (pg_advisory_lock)",
+    unprepared_under_pooler: true,
+    replica_positions: Some(ReplicaPositions {
+        written: WAL_WRITTEN,
+        replayed_and_lag_ms: WAL_REPLAYED,
+    }),
 };
+
+/// The end of the WAL written so far on the primary, as a number
+/// (`pg_lsn` minus `0/0`). The insert position is read rather than the
+/// write position: it is at or past the end of every commit that has
+/// returned, even with `synchronous_commit = off`.
+const WAL_WRITTEN: &str = "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint";
+
+/// How far a standby has replayed (0 when it is not a standby) and how
+/// far behind it is in milliseconds (0 when it has replayed all it
+/// received).
+const WAL_REPLAYED: &str = "SELECT COALESCE((pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint, 0), \
+     COALESCE((EXTRACT(EPOCH FROM CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() \
+     THEN interval '0' ELSE now() - pg_last_xact_replay_timestamp() END) * 1000)::bigint, 0)";
 
 /// `SET LOCAL` in a transaction, `SET` for a session (`0`: no limit);
 /// nothing for a run (each step sets its own).

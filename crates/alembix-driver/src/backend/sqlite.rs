@@ -21,6 +21,13 @@ pub(crate) const SQL: BackendSql = BackendSql {
     reset_timeouts: super::no_reset,
     invalid_index: None,
     end_session: |_| String::new(),
+    now_millis: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+    insert_unless_exists: super::on_conflict_do_nothing,
+    counts_changed_rows: false,
+    session_lock: false,
+    lock_mechanism: "lock file",
+    unprepared_under_pooler: false,
+    replica_positions: None,
 };
 
 /// How long a connection waits for a database another one is writing.
