@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use alembix_driver::{Holder, LockHolder, LockKind};
-use alembix_schema::Dialect;
 
 use crate::db::{Database, Limits, ProgressRow, RunContext, Session, TableNames};
 use crate::error::{Error, Result};
@@ -115,7 +114,8 @@ impl Migrator {
                 waited,
             })
         };
-        let table = self.settings.lock_kind == LockKind::Table && s.dialect() != Dialect::Sqlite;
+        // Without a session lock (SQLite) the run's lock serves either kind.
+        let table = self.settings.lock_kind == LockKind::Table && s.sql().session_lock;
         if table {
             let wait = self.settings.lock_wait;
             s.lock_table(db.pool(), &names.version, &me, wait, &mut waiting)

@@ -1,8 +1,8 @@
 //! `alembix lock status|release --force`: the migration lock as the
 //! database shows it.
 
+use alembix_migrate::db::backend_sql;
 use alembix_migrate::{Error as EngineError, Holder, LEASE_TABLE, LeaseRow, LockHolder, LockKind};
-use alembix_schema::Dialect;
 use chrono::{DateTime, Utc};
 
 use super::Project;
@@ -21,6 +21,7 @@ pub(crate) async fn run(p: &Project, action: LockAction) -> Res<i32> {
         .into());
     }
     let db = connect(&p.cfg).await?;
+    let sql = backend_sql(db.dialect());
     let name = &p.cfg.version_table;
     let mut c = db.pool().acquire().await.map_err(EngineError::from)?;
     let code = match action {
@@ -30,8 +31,10 @@ pub(crate) async fn run(p: &Project, action: LockAction) -> Res<i32> {
                 Some(row) => print_lease(&row),
                 None => println!("table lock ({LEASE_TABLE}): free"),
             }
-            if p.cfg.lock == LockKind::Advisory || db.dialect() == Dialect::Sqlite {
-                print_advisory(&mut c, name, db.dialect()).await?;
+            // Without a session lock (SQLite) runs take the lock file whichever
+            // kind is set.
+            if p.cfg.lock == LockKind::Advisory || !sql.session_lock {
+                print_advisory(&mut c, name, sql.lock_mechanism).await?;
             }
             0
         }
@@ -45,7 +48,7 @@ pub(crate) async fn run(p: &Project, action: LockAction) -> Res<i32> {
                 }
                 None => println!("table lock ({LEASE_TABLE}): free, nothing to release"),
             }
-            if p.cfg.lock == LockKind::Advisory && db.dialect() != Dialect::Sqlite {
+            if p.cfg.lock == LockKind::Advisory && sql.session_lock {
                 eprintln!(
                     "note: a session lock (lock = \"advisory\") cannot be released from outside; \
                      it ends with its session (see `alembix lock status` for the holder)"
@@ -83,17 +86,13 @@ fn print_lease(row: &LeaseRow) {
     }
 }
 
-/// The session lock: tried once and put back at once when free.
+/// The session lock (`what`, as the backend names it): tried once and put
+/// back at once when free.
 async fn print_advisory(
     c: &mut alembix_migrate::db::Connection,
     name: &str,
-    dialect: Dialect,
+    what: &str,
 ) -> Res<()> {
-    let what = match dialect {
-        Dialect::Postgres => "advisory lock (pg_advisory_lock)",
-        Dialect::MySql => "session lock (GET_LOCK)",
-        Dialect::Sqlite => "lock file",
-    };
     let me = LockHolder::this_process("alembix lock status");
     match c.try_lock(name, &me).await.map_err(EngineError::from)? {
         alembix_migrate::db::LockAttempt::Taken(lock) => {

@@ -66,6 +66,10 @@ pub(crate) use tables::{TableNames, log_table_sql, version_table_sql};
 /// ```
 pub use alembix_driver::{Connection, LockAttempt, redact};
 
+/// The SQL facts of a backend (the migration lock's kind and name among
+/// them).
+pub use alembix_driver::{BackendSql, backend_sql};
+
 /// A database the engine migrates: a pool of one backend.
 #[derive(Debug, Clone)]
 pub struct Database {

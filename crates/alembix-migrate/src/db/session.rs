@@ -51,7 +51,7 @@ impl Session {
     }
 
     /// What the backend's SQL looks like.
-    pub(super) fn sql(&self) -> &'static BackendSql {
+    pub(crate) fn sql(&self) -> &'static BackendSql {
         backend_sql(self.dialect())
     }
 
