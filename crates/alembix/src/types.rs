@@ -108,32 +108,27 @@ fn cast(expr: sea_query::Expr, type_name: &'static str) -> sea_query::Expr {
     sea_query::Func::cast_as(expr, sea_query::Alias::new(type_name)).into()
 }
 
-/// A computed `i64`: `SUM` of `bigint` is `numeric` on PostgreSQL, and
-/// `SUM` of any integer is `DECIMAL` on MySQL/MariaDB.
-fn cast_i64(expr: sea_query::Expr, backend: crate::Backend) -> sea_query::Expr {
-    match backend {
-        crate::Backend::Postgres => cast(expr, "BIGINT"),
-        crate::Backend::MySql => cast(expr, "SIGNED"),
-        crate::Backend::Sqlite => expr,
+/// `expr`, cast to `type_name` when there is one.
+fn cast_to(expr: sea_query::Expr, type_name: Option<&'static str>) -> sea_query::Expr {
+    match type_name {
+        Some(t) => cast(expr, t),
+        None => expr,
     }
+}
+
+/// A computed `i64` (see `Capabilities::integer_result_cast`).
+fn cast_i64(expr: sea_query::Expr, backend: crate::Backend) -> sea_query::Expr {
+    cast_to(expr, backend.caps().integer_result_cast)
 }
 
 /// A computed `f64`: the backend's double whatever the expression's type.
 fn cast_f64(expr: sea_query::Expr, backend: crate::Backend) -> sea_query::Expr {
-    match backend {
-        crate::Backend::Postgres => cast(expr, "DOUBLE PRECISION"),
-        crate::Backend::MySql => cast(expr, "DOUBLE"),
-        crate::Backend::Sqlite => cast(expr, "REAL"),
-    }
+    cast(expr, backend.caps().double_result_cast)
 }
 
-/// A computed `Decimal`: SQLite computes on the text it stores decimals as
-/// in floating point; the result is read back through its text form.
+/// A computed `Decimal` (see `Capabilities::decimal_result_cast`).
 fn cast_decimal(expr: sea_query::Expr, backend: crate::Backend) -> sea_query::Expr {
-    match backend {
-        crate::Backend::Sqlite => cast(expr, "TEXT"),
-        _ => expr,
-    }
+    cast_to(expr, backend.caps().decimal_result_cast)
 }
 
 /// SQLite has no exact decimal: the value is kept as text.

@@ -72,6 +72,26 @@ pub struct Capabilities {
     /// Whether `SELECT ... FOR UPDATE` locks rows (SQLite locks the whole
     /// database on write and has no such clause).
     pub row_locks: bool,
+    /// Whether `FOR UPDATE` may lock the rows of an outer join's nullable
+    /// side; where not (PostgreSQL refuses it), a locking query with an
+    /// outer join names the tables of its inner side (`FOR UPDATE OF t`).
+    pub locks_outer_join_nullable_side: bool,
+    /// The type a computed `i64` (a `SUM`, say) is cast to so that it reads
+    /// back as a 64-bit integer (`SUM` of `bigint` is `numeric` on
+    /// PostgreSQL, `SUM` of any integer `DECIMAL` on MySQL/MariaDB);
+    /// `None`: read as it is (SQLite).
+    pub integer_result_cast: Option<&'static str>,
+    /// The type a computed `f64` is cast to: the backend's double,
+    /// whatever the expression's type.
+    pub double_result_cast: &'static str,
+    /// The type a computed decimal is cast to; `None`: read as it is.
+    /// SQLite, which has no exact decimal and stores decimals as text,
+    /// computes on them in floating point: the result is read back
+    /// through its text form (`TEXT`).
+    pub decimal_result_cast: Option<&'static str>,
+    /// Whether a database can have read replicas (servers can; a SQLite
+    /// database is one file).
+    pub read_replicas: bool,
     /// Whether many rows are best inserted as one array parameter per
     /// column (`INSERT ... SELECT * FROM UNNEST($1::int8[], ...)`).
     pub insert_from_arrays: bool,
@@ -250,6 +270,11 @@ impl Capabilities {
         max_bind_params: 65_535,
         numbered_placeholders: false,
         row_locks: true,
+        locks_outer_join_nullable_side: true,
+        integer_result_cast: Some("BIGINT"),
+        double_result_cast: "DOUBLE PRECISION",
+        decimal_result_cast: None,
+        read_replicas: true,
         insert_from_arrays: false,
         dollar_quoting: false,
         escape_string_prefix: false,

@@ -28,6 +28,8 @@ const CAPS: Capabilities = Capabilities {
     has_partial_and_expression_indexes: false,
     always_returns: false,
     upsert_targets_key: false,
+    integer_result_cast: Some("SIGNED"),
+    double_result_cast: "DOUBLE",
     drop_index_names_table: true,
     mysql_comments: true,
     delimiter_command: true,

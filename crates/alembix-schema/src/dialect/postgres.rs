@@ -23,6 +23,7 @@ const CAPS: Capabilities = Capabilities {
     comments_by_statement: true,
     numbered_placeholders: true,
     insert_from_arrays: true,
+    locks_outer_join_nullable_side: false,
     dollar_quoting: true,
     escape_string_prefix: true,
     nested_comments: true,

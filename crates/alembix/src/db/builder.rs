@@ -128,12 +128,13 @@ impl DbBuilder {
         if self.replicas.is_empty() {
             return Ok(backend);
         }
-        if backend == Backend::Sqlite {
+        if !backend.caps().read_replicas {
             return Err(Error::Usage(
                 "SQLite has no read replicas: a SQLite database is one file".into(),
             ));
         }
-        if self.max_lag.is_some() && backend != Backend::Postgres {
+        let positions = alembix_driver::backend_sql(backend).replica_positions;
+        if self.max_lag.is_some() && positions.is_none() {
             return Err(Error::Usage(
                 "max_lag is only measured on PostgreSQL replicas".into(),
             ));

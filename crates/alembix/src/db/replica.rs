@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use alembix_driver::{Pool, Values};
+use alembix_driver::{Pool, ReplicaPositions, Values, backend_sql};
 
 use crate::Backend;
 use crate::error::{Error, Result};
@@ -21,24 +21,12 @@ pub(crate) const PINNED: u64 = u64::MAX;
 /// before a read that needs them asks again.
 const STATUS_TTL: Duration = Duration::from_millis(10);
 
-/// PostgreSQL: the end of the WAL written so far on the primary, as a
-/// number (`pg_lsn` minus `0/0`). The insert position is read rather than
-/// the write position: it is at or past the end of every commit that has
-/// returned, even with `synchronous_commit = off`.
-const PG_POSITION: &str = "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint";
-
-/// PostgreSQL: how far a standby has replayed (0 when it is not a
-/// standby) and how far behind it is in milliseconds (0 when it has
-/// replayed all it received).
-const PG_STATUS: &str = "SELECT COALESCE((pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint, 0), \
-     COALESCE((EXTRACT(EPOCH FROM CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() \
-     THEN interval '0' ELSE now() - pg_last_xact_replay_timestamp() END) * 1000)::bigint, 0)";
-
 /// The replicas of a database and how to treat them.
 pub(crate) struct Replicas {
     pub(crate) list: Vec<Replica>,
     next: AtomicUsize,
-    backend: Backend,
+    /// How the backend's servers tell their positions, if they do.
+    positions: Option<ReplicaPositions>,
     opts: alembix_driver::PoolOptions,
     max_lag: Option<Duration>,
     retry_after: Duration,
@@ -134,7 +122,7 @@ impl Replicas {
         Ok(Replicas {
             list,
             next: AtomicUsize::new(0),
-            backend,
+            positions: backend_sql(backend).replica_positions,
             opts,
             max_lag,
             retry_after,
@@ -216,11 +204,18 @@ impl Replicas {
         (st.replay >= required && lag_ok).then_some(pool)
     }
 
-    /// A replica's replay position and lag (PostgreSQL; other backends
-    /// have no status to read and never ask).
+    /// A replica's replay position and lag (where replicas tell them;
+    /// reads on other backends need no position and no `max_lag`, so
+    /// never ask).
     async fn status(&self, pool: &Pool) -> sqlx::Result<(u64, i64)> {
+        let Some(positions) = self.positions else {
+            return Ok((0, 0));
+        };
         let rows = pool
-            .fetch_all(PG_STATUS.to_string(), Values(Vec::new()))
+            .fetch_all(
+                positions.replayed_and_lag_ms.to_string(),
+                Values(Vec::new()),
+            )
             .await?;
         Ok((rows.get_i64(0, 0)?.max(0) as u64, rows.get_i64(0, 1)?))
     }
@@ -237,19 +232,19 @@ impl Routing {
         }
     }
 
-    /// Records a write just done on the primary: PostgreSQL reads the
-    /// primary's WAL position (a read then needs a replica at or past it);
-    /// elsewhere, or when the position cannot be read, the session reads
-    /// from the primary from now on.
+    /// Records a write just done on the primary: where replicas tell
+    /// their positions (PostgreSQL's WAL), reads the primary's (a read then
+    /// needs a replica at or past it); elsewhere, or when the position
+    /// cannot be read, the session reads from the primary from now on.
     pub(crate) async fn note_write(&self, primary: &Pool) {
-        let position = match self.set.backend {
-            Backend::Postgres => primary
-                .fetch_all(PG_POSITION.to_string(), Values(Vec::new()))
+        let position = match self.set.positions {
+            Some(positions) => primary
+                .fetch_all(positions.written.to_string(), Values(Vec::new()))
                 .await
                 .and_then(|rows| rows.get_i64(0, 0))
                 .map(|lsn| lsn.max(0) as u64)
                 .unwrap_or(PINNED),
-            _ => PINNED,
+            None => PINNED,
         };
         self.session.fetch_max(position, Ordering::AcqRel);
     }

@@ -8,7 +8,6 @@ use sea_query::{LockType, SelectStatement};
 
 use super::Joined;
 use super::row::{RowShape, ShapeDecoder};
-use crate::Backend;
 use crate::db::{Exec, Route};
 use crate::error::{Error, Result};
 
@@ -22,7 +21,7 @@ impl<Q, R: RowShape> Joined<Q, R> {
         let backend = ex.dialect();
         if self.lock && backend.caps().row_locks {
             let outer = self.models.iter().any(|(_, left)| *left);
-            if outer && backend == Backend::Postgres {
+            if outer && !backend.caps().locks_outer_join_nullable_side {
                 let inner = self.models.iter().filter(|(_, left)| !left);
                 stmt.lock_with_tables(LockType::Update, inner.map(|(m, _)| m.table_ref()));
             } else {
