@@ -202,6 +202,13 @@ async fn nested_load_is_one_statement_per_level(db: Db) {
     })
     .await;
     assert_eq!(sent.len(), 3, "posts, comments, authors");
+    // PostgreSQL binds the keys as one array (`= ANY($1)`), the others as
+    // one parameter per key (`IN (?, ?, ...)`).
+    for sql in &sent.sql()[1..] {
+        let array = sql.contains("= ANY($1)");
+        assert_eq!(array, db.backend() == Backend::Postgres, "{sql}");
+        assert_eq!(!array, sql.contains(" IN ("), "{sql}");
+    }
     assert_eq!(posts.len(), 12);
     for (i, (post, comments)) in posts.iter().enumerate() {
         assert_eq!(post, &blog.posts[i]);

@@ -95,6 +95,11 @@ pub struct Capabilities {
     /// Whether many rows are best inserted as one array parameter per
     /// column (`INSERT ... SELECT * FROM UNNEST($1::int8[], ...)`).
     pub insert_from_arrays: bool,
+    /// Whether a list of keys can travel as one array parameter
+    /// (`col = ANY($1)`), so that a relation load sends one parameter
+    /// whatever the number of keys, and its statement text (and prepared
+    /// statement) is the same for every load.
+    pub array_params: bool,
     /// Whether `$$ ... $$` and `$tag$ ... $tag$` quote text (statement
     /// splitting; PostgreSQL).
     pub dollar_quoting: bool,
@@ -276,6 +281,7 @@ impl Capabilities {
         decimal_result_cast: None,
         read_replicas: true,
         insert_from_arrays: false,
+        array_params: false,
         dollar_quoting: false,
         escape_string_prefix: false,
         nested_comments: false,

@@ -24,6 +24,7 @@ const CAPS: Capabilities = Capabilities {
     numbered_placeholders: true,
     insert_from_arrays: true,
     locks_outer_join_nullable_side: false,
+    array_params: true,
     dollar_quoting: true,
     escape_string_prefix: true,
     nested_comments: true,

@@ -2,7 +2,8 @@
 //! join model, and nested eager loading with one statement per level.
 //!
 //! The loaders take the rows already fetched and load the related rows of
-//! all of them at once, with `WHERE key IN (...)`; [`children`], [`parent`]
+//! all of them at once, with `WHERE key IN (...)` (`= ANY($1)` where keys
+//! travel as one array); [`children`], [`parent`]
 //! and [`through`] describe a relation to load, and `.with(...)` nests
 //! another one under it:
 //!
@@ -72,9 +73,12 @@
 //! Each relation is one statement for all the rows it is loaded for (none
 //! when there are no keys), so a nested load is one statement per level
 //! plus the root query. Keys are deduplicated; rows whose key is NULL get no
-//! related rows. A key list longer than the backend's bind-parameter limit
-//! is split into batches of at most that many keys, one statement each:
-//! 65,535 on PostgreSQL and MySQL/MariaDB, 32,766 on SQLite.
+//! related rows. On PostgreSQL integer, text and UUID keys travel as one
+//! array parameter (`key = ANY($1)`); elsewhere each key is a parameter
+//! (`key IN (?, ?, ...)`). A key list longer than the backend's
+//! bind-parameter limit is split into batches of at most that many keys,
+//! one statement each: 65,535 on PostgreSQL and MySQL/MariaDB, 32,766 on
+//! SQLite.
 //!
 //! Relations follow single-column foreign keys; a multi-column one is an
 //! [`Error::Usage`], as is a pair of models with no
@@ -132,13 +136,23 @@ fn single(fk: &ForeignKey) -> Result<(&str, &str)> {
 }
 
 /// A hashable form of a key value; integers of every width compare equal.
-fn value_key(v: &Value) -> Option<String> {
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Int(i64),
+    Text(String),
+    Uuid(uuid::Uuid),
+    /// Any other kind, by its debug form.
+    Other(String),
+}
+
+/// The key of a value; `None` for NULL.
+fn value_key(v: &Value) -> Option<Key> {
     Some(match v {
-        Value::SmallInt(Some(n)) => n.to_string(),
-        Value::Int(Some(n)) => n.to_string(),
-        Value::BigInt(Some(n)) => n.to_string(),
-        Value::String(Some(s)) => format!("s:{s}"),
-        Value::Uuid(Some(u)) => format!("u:{u}"),
+        Value::SmallInt(Some(n)) => Key::Int(i64::from(*n)),
+        Value::Int(Some(n)) => Key::Int(i64::from(*n)),
+        Value::BigInt(Some(n)) => Key::Int(*n),
+        Value::String(Some(s)) => Key::Text(s.clone()),
+        Value::Uuid(Some(u)) => Key::Uuid(*u),
         Value::SmallInt(None)
         | Value::Int(None)
         | Value::BigInt(None)
@@ -146,7 +160,7 @@ fn value_key(v: &Value) -> Option<String> {
         | Value::Uuid(None) => {
             return None;
         }
-        other => format!("{other:?}"),
+        other => Key::Other(format!("{other:?}")),
     })
 }
 
@@ -168,13 +182,48 @@ async fn load_in<T: Model>(
     let chunk = batch_size(&ex, batch);
     let table = T::meta().table.name.clone();
     for part in keys.chunks(chunk) {
-        let cond = crate::expr::Cond::<()>::new(
-            sea_query::Expr::col((table.clone().into_iden(), column.to_string().into_iden()))
-                .is_in(part.iter().cloned()),
-        );
+        let col = sea_query::Expr::col((table.clone().into_iden(), column.to_string().into_iden()));
+        let cond = crate::expr::Cond::<()>::new(key_in(&ex, col, part));
         out.extend(T::find().filter(cond).all(ex).await?);
     }
     Ok(out)
+}
+
+/// `col IN (k1, k2, ...)`, or `col = ANY($1)` with the keys in one array
+/// parameter where the backend binds arrays (`array_params`) and the keys
+/// are of a kind an array carries: one parameter instead of one per key.
+fn key_in(ex: &Exec<'_>, col: sea_query::Expr, keys: &[Value]) -> sea_query::Expr {
+    if ex.dialect().caps().array_params
+        && let Some(array) = key_array(keys)
+    {
+        return col.eq(sea_query::Func::cust("ANY").arg(sea_query::Expr::val(array)));
+    }
+    col.is_in(keys.iter().cloned())
+}
+
+/// The keys as one array value, when they are all of one integer, text or
+/// UUID kind and none is NULL.
+fn key_array(keys: &[Value]) -> Option<Value> {
+    use sea_query::ArrayType;
+    let kind = match keys.first()? {
+        Value::SmallInt(Some(_)) => ArrayType::SmallInt,
+        Value::Int(Some(_)) => ArrayType::Int,
+        Value::BigInt(Some(_)) => ArrayType::BigInt,
+        Value::String(Some(_)) => ArrayType::String,
+        Value::Uuid(Some(_)) => ArrayType::Uuid,
+        _ => return None,
+    };
+    let same = keys.iter().all(|k| {
+        matches!(
+            (k, &kind),
+            (Value::SmallInt(Some(_)), ArrayType::SmallInt)
+                | (Value::Int(Some(_)), ArrayType::Int)
+                | (Value::BigInt(Some(_)), ArrayType::BigInt)
+                | (Value::String(Some(_)), ArrayType::String)
+                | (Value::Uuid(Some(_)), ArrayType::Uuid)
+        )
+    });
+    same.then(|| Value::Array(kind, Some(Box::new(keys.to_vec()))))
 }
 
 fn distinct(values: impl Iterator<Item = Value>) -> Vec<Value> {
@@ -226,7 +275,7 @@ async fn load_parents_in<C: Model, P: Model + Clone>(
         return Ok(rows.iter().map(|_| None).collect());
     }
     let parents: Vec<P> = load_in(ex, ref_col, keys, batch).await?;
-    let by_key: HashMap<String, usize> = parents
+    let by_key: HashMap<Key, usize> = parents
         .iter()
         .enumerate()
         .filter_map(|(i, p)| value_key(&p.value_at(pi)).map(|k| (k, i)))
@@ -291,7 +340,7 @@ fn group<T: Clone>(
     items: impl Iterator<Item = (Value, T)>,
 ) -> Vec<Vec<T>> {
     let mut out: Vec<Vec<T>> = Vec::with_capacity(parent_keys.len());
-    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut index: HashMap<Key, Vec<usize>> = HashMap::new();
     for (i, key) in parent_keys.enumerate() {
         out.push(Vec::new());
         if let Some(k) = value_key(&key) {

@@ -71,7 +71,11 @@ pub(crate) async fn load_through<M: Model, J: Model, T: Model + Clone>(
             .columns(jmeta.qualified_columns())
             .from(tmeta.table_ref())
             .inner_join(jmeta.table_ref(), on.clone())
-            .and_where(column(&jmeta.table.name, join_to_row).is_in(part.iter().cloned()));
+            .and_where(super::key_in(
+                &ex,
+                column(&jmeta.table.name, join_to_row),
+                part,
+            ));
         let (sql, values) = ex.dialect().build_query(&stmt);
         let rows = ex.read(sql, values, Route::Replica).await?;
         pairs.extend(rows.decode_pairs::<T, J>()?);
