@@ -69,6 +69,32 @@ pub struct BackendSql {
     pub invalid_index: Option<&'static str>,
     /// The statement that ends the session of an id a [`Blocker`] names.
     pub end_session: fn(i64) -> String,
+    /// The statements of read-your-writes on read replicas; `None` where
+    /// the backend has none (SQLite).
+    pub replicas: Option<ReplicaSql>,
+}
+
+/// The statements that tell how far a primary's writes and a replica's
+/// replay have gone, as text of the form
+/// [`ReplicaPositions`](alembix_schema::dialect::ReplicaPositions) names
+/// (PostgreSQL's LSN, MariaDB's GTID list).
+///
+/// ```
+/// use alembix_driver::{Dialect, backend_sql};
+/// let sql = backend_sql(Dialect::MySql).replicas.unwrap();
+/// assert!(sql.write_position.contains("@@gtid_binlog_pos"));
+/// assert!(backend_sql(Dialect::Sqlite).replicas.is_none());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ReplicaSql {
+    /// Read on the primary after a write, on the connection that wrote
+    /// (after the `COMMIT` of a transaction): how far the primary's log
+    /// has gone, one row of one text column.
+    pub write_position: &'static str,
+    /// Read on a replica: how far it has replayed (text, as
+    /// `write_position` writes it) and how far behind the primary it is in
+    /// milliseconds (`NULL` where that is not measured).
+    pub replica_status: &'static str,
 }
 
 impl BackendSql {
@@ -174,6 +200,15 @@ pub(crate) trait Backend: sqlx::Database + sqlx::database::HasStatementCache {
     async fn session_id(c: &mut Self::Connection) -> sqlx::Result<Option<i64>> {
         let _ = c;
         Ok(None)
+    }
+    /// Commits the open transaction on the server and leaves the
+    /// connection able to run statements of its own before sqlx's commit
+    /// (which then sends a `COMMIT` the server ignores); false, having
+    /// done nothing, where that second `COMMIT` is not silent (PostgreSQL
+    /// warns of it) or not needed.
+    async fn commit_in_place(c: &mut Self::Connection) -> sqlx::Result<bool> {
+        let _ = c;
+        Ok(false)
     }
 }
 

@@ -21,6 +21,7 @@ pub(crate) const SQL: BackendSql = BackendSql {
     reset_timeouts: super::no_reset,
     invalid_index: None,
     end_session: |_| String::new(),
+    replicas: None,
 };
 
 /// How long a connection waits for a database another one is writing.

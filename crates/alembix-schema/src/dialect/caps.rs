@@ -118,6 +118,41 @@ pub struct Capabilities {
     /// existing table takes, where the server can do it without copying
     /// the table or blocking writes (see [`OnlineAlter`]).
     pub online_alter: OnlineAlter,
+    /// How the read replicas of every server of this backend say how far
+    /// they have replayed the primary's writes; where the server decides
+    /// (MariaDB or MySQL), see
+    /// [`SqlDialect::replica_positions`](super::SqlDialect::replica_positions).
+    pub replica_positions: ReplicaPositions,
+    /// Whether a replica says how far behind the primary it is in time
+    /// (the runtime's `max_lag`; PostgreSQL).
+    pub replica_lag: bool,
+}
+
+/// How a backend's read replicas say how far they have replayed the
+/// primary's writes, which decides whether a handle that wrote may read
+/// from a replica (read-your-writes).
+///
+/// ```
+/// use alembix_schema::{Dialect, dialect::ReplicaPositions};
+/// let rules = Dialect::MySql.rules();
+/// assert_eq!(rules.replica_positions("10.11.6-MariaDB"), ReplicaPositions::DomainGtids);
+/// assert_eq!(rules.replica_positions("8.0.36"), ReplicaPositions::Unmeasured);
+/// assert_eq!(Dialect::Sqlite.caps().replica_positions, ReplicaPositions::NoReplicas);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplicaPositions {
+    /// No read replicas (SQLite: a database is one file).
+    NoReplicas,
+    /// Replicas whose position is not compared with a write's: a handle
+    /// that wrote reads from the primary (MySQL, whose GTID sets of
+    /// `uuid:interval` Alembix does not compare).
+    Unmeasured,
+    /// One write-ahead log position for the whole server (PostgreSQL's
+    /// LSN, `16/B374D848`).
+    WalLsn,
+    /// The last GTID of each replication domain (MariaDB's GTID lists of
+    /// `domain-server-sequence`, `0-1-42,1-2-7`).
+    DomainGtids,
 }
 
 /// How the server can carry out one kind of `ALTER` without a table copy:
@@ -265,5 +300,7 @@ impl Capabilities {
         maintenance_database: Some(""),
         batched_backfill: false,
         online_alter: OnlineAlter::NONE,
+        replica_positions: ReplicaPositions::Unmeasured,
+        replica_lag: false,
     };
 }

@@ -2,7 +2,7 @@
 
 use sea_query::ColumnDef;
 
-use super::{Capabilities, Dialect, SqlDialect};
+use super::{Capabilities, Dialect, ReplicaPositions, SqlDialect};
 use crate::model::{Column, ColumnType};
 use crate::op::ColumnChange;
 use crate::render::{TableName, label_list};
@@ -31,6 +31,7 @@ const CAPS: Capabilities = Capabilities {
     inline_auto_increment_key: true,
     integer_keys_are_64_bit: true,
     maintenance_database: None,
+    replica_positions: ReplicaPositions::NoReplicas,
     ..Capabilities::STANDARD
 };
 
