@@ -63,7 +63,7 @@ mod tx;
 mod url;
 
 pub use alembix_schema::Dialect;
-pub use backend::{BackendSql, ReplicaPositions, backend_sql};
+pub use backend::{BackendSql, ReplicaSql, backend_sql};
 pub use conn::Connection;
 pub use error::Error;
 pub use lease::{LEASE_TABLE, Lease, LeaseRow, LockKind};

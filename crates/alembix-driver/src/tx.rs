@@ -35,6 +35,12 @@ fn dialect_of<DB: Backend>(_: &sqlx::Transaction<'static, DB>) -> Dialect {
     DB::DIALECT
 }
 
+async fn commit_in_place<DB: Backend>(
+    t: &mut sqlx::Transaction<'static, DB>,
+) -> sqlx::Result<bool> {
+    DB::commit_in_place(&mut **t).await
+}
+
 impl Transaction {
     /// The dialect of the backend.
     pub fn dialect(&self) -> Dialect {
@@ -44,6 +50,26 @@ impl Transaction {
     /// Commits.
     pub async fn commit(self) -> sqlx::Result<()> {
         dispatch!(Transaction, self, t => t.commit().await)
+    }
+
+    /// Commits on the server, keeping the connection for statements of its
+    /// own (in autocommit) until [`commit`](Transaction::commit) or drop
+    /// hands it back to the pool: what was written can then be asked about
+    /// on the connection that wrote it. True where the backend does this
+    /// (MySQL/MariaDB, whose later `COMMIT` finds no transaction and does
+    /// nothing); false, having done nothing, elsewhere (PostgreSQL would
+    /// warn of that second `COMMIT`; SQLite has no replicas to ask for).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let pool = alembix_driver::Pool::connect("sqlite::memory:", &Default::default()).await?;
+    /// let mut tx = pool.begin().await?;
+    /// assert!(!tx.commit_in_place().await?);
+    /// tx.commit().await?;
+    /// # Ok::<_, alembix_driver::Error>(()) }).unwrap();
+    /// ```
+    pub async fn commit_in_place(&mut self) -> sqlx::Result<bool> {
+        dispatch!(Transaction, self, t => commit_in_place(t).await)
     }
 
     /// Rolls back.

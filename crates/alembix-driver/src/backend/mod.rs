@@ -98,25 +98,32 @@ pub struct BackendSql {
     /// server. Only such backends' pools are probed by
     /// [`Pool::behind_pooler`](crate::Pool::behind_pooler).
     pub unprepared_under_pooler: bool,
-    /// How far a primary has written and a replica has replayed, where
-    /// replicas tell it (read-your-writes and `max_lag` by position);
-    /// `None` where they do not (a write then pins the session's reads to
-    /// the primary).
-    pub replica_positions: Option<ReplicaPositions>,
+    /// The statements of read-your-writes on read replicas; `None` where
+    /// the backend has none (SQLite).
+    pub replicas: Option<ReplicaSql>,
 }
 
-/// The queries that place a read replica against its primary, as one
-/// number that only grows (PostgreSQL: WAL positions).
+/// The statements that tell how far a primary's writes and a replica's
+/// replay have gone, as text of the form
+/// [`ReplicaPositions`](alembix_schema::dialect::ReplicaPositions) names
+/// (PostgreSQL's LSN, MariaDB's GTID list).
+///
+/// ```
+/// use alembix_driver::{Dialect, backend_sql};
+/// let sql = backend_sql(Dialect::MySql).replicas.unwrap();
+/// assert!(sql.write_position.contains("@@gtid_binlog_pos"));
+/// assert!(backend_sql(Dialect::Sqlite).replicas.is_none());
+/// ```
 #[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub struct ReplicaPositions {
-    /// On the primary: one row, one 64-bit integer, the position at or
-    /// past the end of every write that has returned.
-    pub written: &'static str,
-    /// On a replica: one row, the position it has replayed (0 when it is
-    /// not a replica) and how far behind the primary it is in
-    /// milliseconds (0 when it has replayed all it received).
-    pub replayed_and_lag_ms: &'static str,
+pub struct ReplicaSql {
+    /// Read on the primary after a write, on the connection that wrote
+    /// (after the `COMMIT` of a transaction): how far the primary's log
+    /// has gone, one row of one text column.
+    pub write_position: &'static str,
+    /// Read on a replica: how far it has replayed (text, as
+    /// `write_position` writes it) and how far behind the primary it is in
+    /// milliseconds (`NULL` where that is not measured).
+    pub replica_status: &'static str,
 }
 
 impl BackendSql {
@@ -229,6 +236,15 @@ pub(crate) trait Backend: sqlx::Database + sqlx::database::HasStatementCache {
     async fn session_id(c: &mut Self::Connection) -> sqlx::Result<Option<i64>> {
         let _ = c;
         Ok(None)
+    }
+    /// Commits the open transaction on the server and leaves the
+    /// connection able to run statements of its own before sqlx's commit
+    /// (which then sends a `COMMIT` the server ignores); false, having
+    /// done nothing, where that second `COMMIT` is not silent (PostgreSQL
+    /// warns of it) or not needed.
+    async fn commit_in_place(c: &mut Self::Connection) -> sqlx::Result<bool> {
+        let _ = c;
+        Ok(false)
     }
 }
 

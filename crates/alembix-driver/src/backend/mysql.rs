@@ -2,7 +2,7 @@
 
 use alembix_schema::Dialect;
 
-use super::BackendSql;
+use super::{BackendSql, ReplicaSql};
 use crate::safety::{TimeoutScope, Timeouts, seconds};
 
 pub(crate) const SQL: BackendSql = BackendSql {
@@ -28,7 +28,15 @@ pub(crate) const SQL: BackendSql = BackendSql {
     session_lock: true,
     lock_mechanism: "session lock (GET_LOCK)",
     unprepared_under_pooler: false,
-    replica_positions: None,
+    // MariaDB's GTIDs (MySQL's are not compared: see
+    // `SqlDialect::replica_positions`). The binary log's position is read
+    // rather than the session's `@@last_gtid`: it covers every replication
+    // domain, and a statement that wrote nothing. The replica's lag is
+    // not measured (`Seconds_Behind_Master` is only in `SHOW SLAVE STATUS`).
+    replicas: Some(ReplicaSql {
+        write_position: "SELECT CAST(@@gtid_binlog_pos AS CHAR)",
+        replica_status: "SELECT CAST(@@gtid_slave_pos AS CHAR), CAST(NULL AS SIGNED)",
+    }),
 };
 
 /// `lock_wait_timeout` (metadata locks, whole seconds) for the run; DDL
@@ -144,6 +152,12 @@ mod live {
 
     impl Backend for MySql {
         const DIALECT: Dialect = Dialect::MySql;
+
+        /// A `COMMIT` with no transaction open does nothing, silently.
+        async fn commit_in_place(c: &mut MySqlConnection) -> sqlx::Result<bool> {
+            sqlx::raw_sql(AssertSqlSafe("COMMIT")).execute(c).await?;
+            Ok(true)
+        }
     }
 
     impl BackendConn for MySqlConnection {

@@ -2,7 +2,7 @@
 
 use alembix_schema::Dialect;
 
-use super::{BackendSql, ReplicaPositions};
+use super::{BackendSql, ReplicaSql};
 use crate::safety::{TimeoutScope, Timeouts, millis};
 
 pub(crate) const SQL: BackendSql = BackendSql {
@@ -30,24 +30,17 @@ pub(crate) const SQL: BackendSql = BackendSql {
     session_lock: true,
     lock_mechanism: "advisory lock (pg_advisory_lock)",
     unprepared_under_pooler: true,
-    replica_positions: Some(ReplicaPositions {
-        written: WAL_WRITTEN,
-        replayed_and_lag_ms: WAL_REPLAYED,
+    // The WAL insert position rather than the write position: it is at or
+    // past the end of every commit that has returned, even with
+    // `synchronous_commit = off`. A standby's lag is zero when it has
+    // replayed all it received.
+    replicas: Some(ReplicaSql {
+        write_position: "SELECT pg_current_wal_insert_lsn()::text",
+        replica_status: "SELECT COALESCE(pg_last_wal_replay_lsn(), '0/0'::pg_lsn)::text, \
+            COALESCE((EXTRACT(EPOCH FROM CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() \
+            THEN interval '0' ELSE now() - pg_last_xact_replay_timestamp() END) * 1000)::bigint, 0)",
     }),
 };
-
-/// The end of the WAL written so far on the primary, as a number
-/// (`pg_lsn` minus `0/0`). The insert position is read rather than the
-/// write position: it is at or past the end of every commit that has
-/// returned, even with `synchronous_commit = off`.
-const WAL_WRITTEN: &str = "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint";
-
-/// How far a standby has replayed (0 when it is not a standby) and how
-/// far behind it is in milliseconds (0 when it has replayed all it
-/// received).
-const WAL_REPLAYED: &str = "SELECT COALESCE((pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint, 0), \
-     COALESCE((EXTRACT(EPOCH FROM CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() \
-     THEN interval '0' ELSE now() - pg_last_xact_replay_timestamp() END) * 1000)::bigint, 0)";
 
 /// `SET LOCAL` in a transaction, `SET` for a session (`0`: no limit);
 /// nothing for a run (each step sets its own).
@@ -378,6 +371,24 @@ mod live {
                 .execute(pool)
                 .await?;
             Ok(Some(done.rows_affected()))
+        }
+    }
+
+    impl Connection {
+        /// [`Pool::execute_postgres`] on this connection.
+        pub async fn execute_postgres(
+            &mut self,
+            sql: String,
+            args: PgArguments,
+        ) -> sqlx::Result<Option<u64>> {
+            match self {
+                Connection::Postgres(c) => {
+                    let q = sqlx::query_with(AssertSqlSafe(sql), args);
+                    Ok(Some(q.execute(&mut **c).await?.rows_affected()))
+                }
+                #[allow(unreachable_patterns)]
+                _ => Ok(None),
+            }
         }
     }
 

@@ -27,7 +27,7 @@ pub(crate) const SQL: BackendSql = BackendSql {
     session_lock: false,
     lock_mechanism: "lock file",
     unprepared_under_pooler: false,
-    replica_positions: None,
+    replicas: None,
 };
 
 /// How long a connection waits for a database another one is writing.

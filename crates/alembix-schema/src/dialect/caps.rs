@@ -89,9 +89,6 @@ pub struct Capabilities {
     /// computes on them in floating point: the result is read back
     /// through its text form (`TEXT`).
     pub decimal_result_cast: Option<&'static str>,
-    /// Whether a database can have read replicas (servers can; a SQLite
-    /// database is one file).
-    pub read_replicas: bool,
     /// Whether many rows are best inserted as one array parameter per
     /// column (`INSERT ... SELECT * FROM UNNEST($1::int8[], ...)`).
     pub insert_from_arrays: bool,
@@ -143,6 +140,41 @@ pub struct Capabilities {
     /// existing table takes, where the server can do it without copying
     /// the table or blocking writes (see [`OnlineAlter`]).
     pub online_alter: OnlineAlter,
+    /// How the read replicas of every server of this backend say how far
+    /// they have replayed the primary's writes; where the server decides
+    /// (MariaDB or MySQL), see
+    /// [`SqlDialect::replica_positions`](super::SqlDialect::replica_positions).
+    pub replica_positions: ReplicaPositions,
+    /// Whether a replica says how far behind the primary it is in time
+    /// (the runtime's `max_lag`; PostgreSQL).
+    pub replica_lag: bool,
+}
+
+/// How a backend's read replicas say how far they have replayed the
+/// primary's writes, which decides whether a handle that wrote may read
+/// from a replica (read-your-writes).
+///
+/// ```
+/// use alembix_schema::{Dialect, dialect::ReplicaPositions};
+/// let rules = Dialect::MySql.rules();
+/// assert_eq!(rules.replica_positions("10.11.6-MariaDB"), ReplicaPositions::DomainGtids);
+/// assert_eq!(rules.replica_positions("8.0.36"), ReplicaPositions::Unmeasured);
+/// assert_eq!(Dialect::Sqlite.caps().replica_positions, ReplicaPositions::NoReplicas);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplicaPositions {
+    /// No read replicas (SQLite: a database is one file).
+    NoReplicas,
+    /// Replicas whose position is not compared with a write's: a handle
+    /// that wrote reads from the primary (MySQL, whose GTID sets of
+    /// `uuid:interval` Alembix does not compare).
+    Unmeasured,
+    /// One write-ahead log position for the whole server (PostgreSQL's
+    /// LSN, `16/B374D848`).
+    WalLsn,
+    /// The last GTID of each replication domain (MariaDB's GTID lists of
+    /// `domain-server-sequence`, `0-1-42,1-2-7`).
+    DomainGtids,
 }
 
 /// How the server can carry out one kind of `ALTER` without a table copy:
@@ -279,7 +311,6 @@ impl Capabilities {
         integer_result_cast: Some("BIGINT"),
         double_result_cast: "DOUBLE PRECISION",
         decimal_result_cast: None,
-        read_replicas: true,
         insert_from_arrays: false,
         array_params: false,
         dollar_quoting: false,
@@ -296,5 +327,7 @@ impl Capabilities {
         maintenance_database: Some(""),
         batched_backfill: false,
         online_alter: OnlineAlter::NONE,
+        replica_positions: ReplicaPositions::Unmeasured,
+        replica_lag: false,
     };
 }

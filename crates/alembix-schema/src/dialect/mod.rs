@@ -25,7 +25,7 @@ use sea_query::{
     SqliteQueryBuilder, Values,
 };
 
-pub use caps::{Capabilities, OnlineAlgorithm, OnlineAlter};
+pub use caps::{Capabilities, OnlineAlgorithm, OnlineAlter, ReplicaPositions};
 pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
@@ -168,6 +168,19 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     /// ```
     fn has_returning(&self, _server_version: &str) -> bool {
         self.caps().always_returns
+    }
+
+    /// How the read replicas of a server that answered `server_version`
+    /// say how far they have replayed (the one place that decides it):
+    /// [`Capabilities::replica_positions`] where every server of the
+    /// backend is alike; MariaDB's GTIDs are compared, MySQL's are not.
+    ///
+    /// ```
+    /// use alembix_schema::{Dialect, dialect::ReplicaPositions};
+    /// assert_eq!(Dialect::Postgres.rules().replica_positions("16.2"), ReplicaPositions::WalLsn);
+    /// ```
+    fn replica_positions(&self, _server_version: &str) -> ReplicaPositions {
+        self.caps().replica_positions
     }
 
     /// The SQL type of a column type (the table in the crate docs).

@@ -3,7 +3,7 @@
 use sea_query::{ColumnDef, Table as SqTable};
 
 use super::OnlineAlgorithm::{Inplace, Instant};
-use super::{Capabilities, CompoundBodies, Dialect, OnlineAlter, SqlDialect};
+use super::{Capabilities, CompoundBodies, Dialect, OnlineAlter, ReplicaPositions, SqlDialect};
 use crate::model::{Column, ColumnType, Table};
 use crate::op::ColumnChange;
 use crate::render::{TableName, column_def};
@@ -64,6 +64,11 @@ const ONLINE_ALTER: OnlineAlter = OnlineAlter {
     table_comment: Some(Inplace),
 };
 
+/// Whether a server's version is MariaDB's (`10.11.6-MariaDB-0+deb12u1`).
+fn is_mariadb(server_version: &str) -> bool {
+    server_version.to_ascii_lowercase().contains("mariadb")
+}
+
 impl SqlDialect for MySql {
     fn dialect(&self) -> Dialect {
         Dialect::MySql
@@ -80,8 +85,17 @@ impl SqlDialect for MySql {
     /// MariaDB has `RETURNING` from 10.5 (its version says `MariaDB`);
     /// MySQL has none.
     fn has_returning(&self, server_version: &str) -> bool {
-        server_version.to_ascii_lowercase().contains("mariadb")
-            && super::version_at_least(server_version, (10, 5))
+        is_mariadb(server_version) && super::version_at_least(server_version, (10, 5))
+    }
+
+    /// MariaDB's GTIDs (one sequence per replication domain, from 10.0)
+    /// are compared; MySQL's (`uuid:interval` sets) are not.
+    fn replica_positions(&self, server_version: &str) -> ReplicaPositions {
+        if is_mariadb(server_version) {
+            ReplicaPositions::DomainGtids
+        } else {
+            CAPS.replica_positions
+        }
     }
 
     fn column_type(&self, ty: &ColumnType) -> String {
@@ -188,7 +202,7 @@ impl SqlDialect for MySql {
 
 #[cfg(test)]
 mod returning_tests {
-    use super::{MySql, SqlDialect};
+    use super::{MySql, ReplicaPositions, SqlDialect};
 
     #[test]
     fn returning_from_mariadb_10_5() {
@@ -198,5 +212,17 @@ mod returning_tests {
         assert!(!MySql.has_returning("10.4.32-MariaDB"));
         assert!(!MySql.has_returning("8.0.36"));
         assert!(!MySql.has_returning("9.1.0"));
+    }
+
+    #[test]
+    fn gtids_compared_on_mariadb_only() {
+        assert_eq!(
+            MySql.replica_positions("11.4.2-MariaDB-log"),
+            ReplicaPositions::DomainGtids
+        );
+        assert_eq!(
+            MySql.replica_positions("8.4.0"),
+            ReplicaPositions::Unmeasured
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use sea_query::ColumnDef;
 
-use super::{Capabilities, CompoundBodies, Dialect, SqlDialect};
+use super::{Capabilities, CompoundBodies, Dialect, ReplicaPositions, SqlDialect};
 use crate::model::{Column, ColumnType};
 use crate::op::ColumnChange;
 use crate::render::{TableName, column_comment};
@@ -34,6 +34,8 @@ const CAPS: Capabilities = Capabilities {
     has_timestamptz: true,
     maintenance_database: Some("postgres"),
     batched_backfill: true,
+    replica_positions: ReplicaPositions::WalLsn,
+    replica_lag: true,
     ..Capabilities::STANDARD
 };
 

@@ -2,7 +2,7 @@
 
 use sea_query::ColumnDef;
 
-use super::{Capabilities, Dialect, SqlDialect};
+use super::{Capabilities, Dialect, ReplicaPositions, SqlDialect};
 use crate::model::{Column, ColumnType};
 use crate::op::ColumnChange;
 use crate::render::{TableName, label_list};
@@ -31,10 +31,10 @@ const CAPS: Capabilities = Capabilities {
     integer_result_cast: None,
     double_result_cast: "REAL",
     decimal_result_cast: Some("TEXT"),
-    read_replicas: false,
     inline_auto_increment_key: true,
     integer_keys_are_64_bit: true,
     maintenance_database: None,
+    replica_positions: ReplicaPositions::NoReplicas,
     ..Capabilities::STANDARD
 };
 

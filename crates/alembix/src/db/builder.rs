@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use super::replica::{Replicas, Routing};
 use super::{Db, PoolOptions};
+use alembix_schema::dialect::ReplicaPositions;
+
 use crate::Backend;
 use crate::error::{Error, Result};
 
@@ -50,7 +52,8 @@ impl DbBuilder {
     }
 
     /// Adds a read replica (a server of the same backend as the primary;
-    /// PostgreSQL or MySQL/MariaDB).
+    /// PostgreSQL or MySQL/MariaDB; MariaDB replicas replicate by GTID,
+    /// `MASTER_USE_GTID=slave_pos`, for read-your-writes).
     pub fn replica(mut self, url: &str) -> Self {
         self.replicas.push(url.to_string());
         self
@@ -102,8 +105,12 @@ impl DbBuilder {
         if self.replicas.is_empty() {
             return Ok(db);
         }
+        // MariaDB's GTIDs are compared, MySQL's are not: the primary's
+        // version decides.
+        let kind = backend.rules().replica_positions(db.server_version());
         let set = Replicas::connect(
             backend,
+            kind,
             self.replicas,
             super::driver_options(&self.opts),
             self.max_lag,
@@ -128,16 +135,15 @@ impl DbBuilder {
         if self.replicas.is_empty() {
             return Ok(backend);
         }
-        if !backend.caps().read_replicas {
-            return Err(Error::Usage(
-                "SQLite has no read replicas: a SQLite database is one file".into(),
-            ));
+        let caps = backend.caps();
+        if caps.replica_positions == ReplicaPositions::NoReplicas {
+            return Err(Error::Usage(format!("{} has no read replicas", caps.title)));
         }
-        let positions = alembix_driver::backend_sql(backend).replica_positions;
-        if self.max_lag.is_some() && positions.is_none() {
-            return Err(Error::Usage(
-                "max_lag is only measured on PostgreSQL replicas".into(),
-            ));
+        if self.max_lag.is_some() && !caps.replica_lag {
+            return Err(Error::Usage(format!(
+                "max_lag is not measured on {} replicas (PostgreSQL only)",
+                caps.title
+            )));
         }
         for url in &self.replicas {
             if backend_of(url)? != backend {

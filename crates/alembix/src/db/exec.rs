@@ -3,7 +3,7 @@
 
 use std::sync::atomic::Ordering;
 
-use alembix_driver::RowDecoder;
+use alembix_driver::{Connection, RowDecoder};
 use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
 use sea_query::Values;
@@ -126,26 +126,57 @@ impl<'a> Exec<'a> {
             let run = read::fetch_all(routing, &db.pool, &span, sql, values);
             return Ok(Rows(traced.run(run, count).await?));
         }
+        let mut writer = None;
         let run = async {
             Ok::<_, Error>(match self {
-                Exec::Db(db) => db.pool.fetch_all(sql, values).await?,
+                Exec::Db(db) => match self.writer(route, &mut writer).await? {
+                    Some(conn) => conn.fetch_all(sql, values).await?,
+                    None => db.pool.fetch_all(sql, values).await?,
+                },
                 Exec::Tx(tx) => tx.open().await?.fetch_all(sql, values).await?,
             })
         };
         let rows = traced.run(run, count).await?;
-        self.done(route).await;
+        self.done(route, writer).await;
         Ok(Rows(rows))
     }
 
-    /// After a statement on the primary: a write moves the session past it.
-    async fn done(&self, route: Route) {
+    /// For a write on a `Db` whose replicas compare positions: a connection
+    /// of the primary, held in `slot` to run the statement and then read
+    /// the position it reached there. `None` otherwise (the pool runs the
+    /// statement).
+    async fn writer<'w>(
+        &self,
+        route: Route,
+        slot: &'w mut Option<Connection>,
+    ) -> Result<Option<&'w mut Connection>> {
+        match self {
+            Exec::Db(db)
+                if route == Route::Write
+                    && db.routing.as_ref().is_some_and(|r| r.measures_writes()) =>
+            {
+                Ok(Some(slot.insert(db.pool.acquire().await?)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// After a statement on the primary: a write moves the session past
+    /// it, with the position read on the connection that wrote.
+    async fn done(&self, route: Route, writer: Option<Connection>) {
         if route != Route::Write {
             return;
         }
         match self {
             Exec::Db(db) => {
                 if let Some(routing) = &db.routing {
-                    routing.note_write(&db.pool).await;
+                    let read = match (routing.position_query(), writer) {
+                        (Some(sql), Some(mut conn)) => {
+                            Some(conn.fetch_all(sql, Values(Vec::new())).await)
+                        }
+                        _ => None,
+                    };
+                    routing.note_write(read);
                 }
             }
             Exec::Tx(tx) => tx.note_write(),
@@ -154,14 +185,18 @@ impl<'a> Exec<'a> {
 
     pub(crate) async fn execute(&self, sql: String, values: Values) -> Result<Done> {
         let traced = self.start(&sql, || Some(values.clone()));
+        let mut writer = None;
         let run = async {
             Ok::<_, Error>(match self {
-                Exec::Db(db) => db.pool.execute(sql, values).await?,
+                Exec::Db(db) => match self.writer(Route::Write, &mut writer).await? {
+                    Some(conn) => conn.execute(sql, values).await?,
+                    None => db.pool.execute(sql, values).await?,
+                },
                 Exec::Tx(tx) => tx.open().await?.execute(sql, values).await?,
             })
         };
         let done = traced.run(run, |d: &Done| d.rows_affected).await?;
-        self.done(Route::Write).await;
+        self.done(Route::Write, writer).await;
         Ok(done)
     }
 
@@ -183,9 +218,13 @@ impl<'a> Exec<'a> {
         values: impl FnOnce() -> Values,
     ) -> Result<u64> {
         let traced = self.start(&sql, || Some(values()));
+        let mut writer = None;
         let run = async {
             let affected = match self {
-                Exec::Db(db) => db.pool.execute_postgres(sql, args).await?,
+                Exec::Db(db) => match self.writer(Route::Write, &mut writer).await? {
+                    Some(conn) => conn.execute_postgres(sql, args).await?,
+                    None => db.pool.execute_postgres(sql, args).await?,
+                },
                 Exec::Tx(tx) => tx.open().await?.execute_postgres(sql, args).await?,
             };
             affected.ok_or_else(|| {
@@ -199,7 +238,7 @@ impl<'a> Exec<'a> {
             })
         };
         let affected = traced.run(run, |n| *n).await?;
-        self.done(Route::Write).await;
+        self.done(Route::Write, writer).await;
         Ok(affected)
     }
 

@@ -4,6 +4,7 @@
 
 mod builder;
 mod exec;
+mod position;
 mod read;
 mod replica;
 mod rows;

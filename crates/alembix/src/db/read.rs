@@ -7,7 +7,8 @@ use futures_util::stream::BoxStream;
 use tracing::Span;
 
 use super::exec::{Exec, next_row};
-use super::replica::{PINNED, Routing, unreachable};
+use super::position::Position;
+use super::replica::{Routing, unreachable};
 use crate::error::{Error, Result};
 
 /// What a failed read on a replica means: `Some(true)` the replica cannot
@@ -40,9 +41,9 @@ pub(super) async fn fetch_all(
     values: Values,
 ) -> Result<alembix_driver::Rows> {
     let required = routing.required();
-    if required != PINNED {
+    if required != Position::Primary {
         for (i, r) in routing.set.order() {
-            let Some(pool) = routing.set.usable(r, required).await else {
+            let Some(pool) = routing.set.usable(r, &required).await else {
                 continue;
             };
             match pool.fetch_all(sql.clone(), values.clone()).await {
@@ -80,9 +81,9 @@ where
         let mut traced = ex.start(&sql, || Some(values.clone()));
         let required = routing.required();
         let mut served = false;
-        if required != PINNED {
+        if required != Position::Primary {
             for (i, r) in routing.set.order() {
-                let Some(pool) = routing.set.usable(r, required).await else {
+                let Some(pool) = routing.set.usable(r, &required).await else {
                     continue;
                 };
                 let mut rows = pool.fetch(sql.clone(), values.clone());

@@ -4,18 +4,16 @@
 //! A [`Db`](super::Db) built with replicas carries a [`Routing`]; one built
 //! without carries none, and its statements never come here.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use alembix_driver::{Pool, ReplicaPositions, Values, backend_sql};
+use alembix_driver::{Pool, ReplicaSql, Rows, Values};
+use alembix_schema::dialect::ReplicaPositions;
 
+use super::position::Position;
 use crate::Backend;
-use crate::error::{Error, Result};
-
-/// The position of a session that must read from the primary for ever
-/// (a write on a backend whose replicas cannot tell how far they are).
-pub(crate) const PINNED: u64 = u64::MAX;
+use crate::error::Result;
 
 /// How long a replica's replay position and lag, once read, are trusted
 /// before a read that needs them asks again.
@@ -25,8 +23,10 @@ const STATUS_TTL: Duration = Duration::from_millis(10);
 pub(crate) struct Replicas {
     pub(crate) list: Vec<Replica>,
     next: AtomicUsize,
-    /// How the backend's servers tell their positions, if they do.
-    positions: Option<ReplicaPositions>,
+    /// The kind of the primary's positions, as its dialect and version say.
+    pub(crate) kind: ReplicaPositions,
+    /// The statements that read positions, where they are compared.
+    sql: Option<ReplicaSql>,
     opts: alembix_driver::PoolOptions,
     max_lag: Option<Duration>,
     retry_after: Duration,
@@ -44,8 +44,8 @@ struct State {
     pool: Option<Pool>,
     /// Skipped until then (its connection failed).
     down_until: Option<Instant>,
-    /// The highest replay position seen (replay only moves forward).
-    replay: u64,
+    /// The furthest replay position seen (replay only moves forward).
+    replay: Position,
     /// The replication lag last seen, in milliseconds.
     lag_ms: i64,
     /// When `replay` and `lag_ms` were read.
@@ -72,7 +72,7 @@ impl std::fmt::Debug for Replicas {
 #[derive(Debug, Clone)]
 pub(crate) struct Routing {
     pub(crate) set: Arc<Replicas>,
-    pub(crate) session: Arc<AtomicU64>,
+    pub(crate) session: Arc<Mutex<Position>>,
     pub(crate) pinned: bool,
 }
 
@@ -97,9 +97,11 @@ pub(crate) fn unreachable(e: &sqlx::Error) -> bool {
 
 impl Replicas {
     /// Connects to each replica; one that does not answer is marked down
-    /// (and tried again after `retry_after`), not an error.
+    /// (and tried again after `retry_after`), not an error. `kind` is how
+    /// the primary's positions are compared (from its dialect and version).
     pub(crate) async fn connect(
         backend: Backend,
+        kind: ReplicaPositions,
         urls: Vec<String>,
         opts: alembix_driver::PoolOptions,
         max_lag: Option<Duration>,
@@ -119,10 +121,17 @@ impl Replicas {
                 state: Mutex::new(state),
             });
         }
+        let measured = matches!(
+            kind,
+            ReplicaPositions::WalLsn | ReplicaPositions::DomainGtids
+        );
         Ok(Replicas {
             list,
             next: AtomicUsize::new(0),
-            positions: backend_sql(backend).replica_positions,
+            kind,
+            sql: alembix_driver::backend_sql(backend)
+                .replicas
+                .filter(|_| measured),
             opts,
             max_lag,
             retry_after,
@@ -158,7 +167,7 @@ impl Replicas {
     /// The pool of a replica that may serve a read needing position
     /// `required`: up, at or past `required`, within `max_lag`. `None`
     /// when it may not (a replica that cannot be reached is marked down).
-    pub(crate) async fn usable(&self, r: &Replica, required: u64) -> Option<Pool> {
+    pub(crate) async fn usable(&self, r: &Replica, required: &Position) -> Option<Pool> {
         let (pool, need_status) = {
             let mut st = r.state.lock().unwrap();
             let now = Instant::now();
@@ -170,7 +179,7 @@ impl Replicas {
                 st.down_until = Some(now + self.retry_after);
             }
             let stale = st.checked.is_none_or(|t| now - t >= STATUS_TTL);
-            let wanted = required > st.replay || self.max_lag.is_some();
+            let wanted = !required.reached_by(&st.replay) || self.max_lag.is_some();
             (st.pool.clone(), wanted && stale)
         };
         let pool = match pool {
@@ -187,7 +196,7 @@ impl Replicas {
             match self.status(&pool).await {
                 Ok((replay, lag_ms)) => {
                     let mut st = r.state.lock().unwrap();
-                    st.replay = st.replay.max(replay);
+                    st.replay.advance(replay);
                     st.lag_ms = lag_ms;
                     st.checked = Some(Instant::now());
                 }
@@ -201,85 +210,62 @@ impl Replicas {
         let lag_ok = self
             .max_lag
             .is_none_or(|max| st.lag_ms <= max.as_millis() as i64);
-        (st.replay >= required && lag_ok).then_some(pool)
+        (required.reached_by(&st.replay) && lag_ok).then_some(pool)
     }
 
-    /// A replica's replay position and lag (where replicas tell them;
-    /// reads on other backends need no position and no `max_lag`, so
-    /// never ask).
-    async fn status(&self, pool: &Pool) -> sqlx::Result<(u64, i64)> {
-        let Some(positions) = self.positions else {
-            return Ok((0, 0));
+    /// A replica's replay position (nothing when it says none this
+    /// primary's positions compare with) and lag in milliseconds (0 where
+    /// not measured). Asked only where positions are compared or `max_lag`
+    /// is set.
+    async fn status(&self, pool: &Pool) -> sqlx::Result<(Position, i64)> {
+        let Some(sql) = &self.sql else {
+            return Ok((Position::Start, 0));
         };
-        let rows = pool
-            .fetch_all(
-                positions.replayed_and_lag_ms.to_string(),
-                Values(Vec::new()),
-            )
-            .await?;
-        Ok((rows.get_i64(0, 0)?.max(0) as u64, rows.get_i64(0, 1)?))
+        let sql = sql.replica_status.to_string();
+        let rows = pool.fetch_all(sql, Values(Vec::new())).await?;
+        let replay = rows
+            .get_opt_string(0, 0)?
+            .and_then(|text| Position::from_server(self.kind, &text))
+            .unwrap_or_default();
+        Ok((replay, rows.get_opt_i64(0, 1)?.unwrap_or(0)))
     }
 }
 
 impl Routing {
-    /// The position a read must find on a replica; [`PINNED`] when it
-    /// must go to the primary.
-    pub(crate) fn required(&self) -> u64 {
+    /// The position a read must find on a replica;
+    /// [`Position::Primary`] when it must go to the primary.
+    pub(crate) fn required(&self) -> Position {
         if self.pinned {
-            PINNED
+            Position::Primary
         } else {
-            self.session.load(Ordering::Acquire)
+            self.session.lock().unwrap().clone()
         }
     }
 
-    /// Records a write just done on the primary: where replicas tell
-    /// their positions (PostgreSQL's WAL), reads the primary's (a read then
-    /// needs a replica at or past it); elsewhere, or when the position
-    /// cannot be read, the session reads from the primary from now on.
-    pub(crate) async fn note_write(&self, primary: &Pool) {
-        let position = match self.set.positions {
-            Some(positions) => primary
-                .fetch_all(positions.written.to_string(), Values(Vec::new()))
-                .await
-                .and_then(|rows| rows.get_i64(0, 0))
-                .map(|lsn| lsn.max(0) as u64)
-                .unwrap_or(PINNED),
-            None => PINNED,
-        };
-        self.session.fetch_max(position, Ordering::AcqRel);
+    /// Whether a write's position is read (and a replica's compared with
+    /// it), rather than the session reading from the primary after it.
+    pub(crate) fn measures_writes(&self) -> bool {
+        self.set.sql.is_some()
     }
-}
 
-/// A session position as a token: PostgreSQL's LSN text (`16/B374D848`).
-pub(crate) fn token(position: u64) -> String {
-    format!("{:X}/{:X}", position >> 32, position & 0xFFFF_FFFF)
-}
+    /// The statement that reads a write's position on the primary, on the
+    /// connection that wrote; `None` where positions are not compared (a
+    /// session that writes then reads from the primary).
+    pub(crate) fn position_query(&self) -> Option<String> {
+        self.set.sql.map(|sql| sql.write_position.to_string())
+    }
 
-/// The position of a token made by [`token`].
-pub(crate) fn parse_token(token: &str) -> Result<u64> {
-    let bad = || {
-        Error::Usage(format!(
-            "`{token}` is not a session token of Db::session_token"
-        ))
-    };
-    let (hi, lo) = token.trim().split_once('/').ok_or_else(bad)?;
-    let hi = u32::from_str_radix(hi, 16).map_err(|_| bad())?;
-    let lo = u32::from_str_radix(lo, 16).map_err(|_| bad())?;
-    Ok(((hi as u64) << 32) | lo as u64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_round_trip() {
-        for p in [0, 1, 0x16_B374_D848, PINNED] {
-            assert_eq!(parse_token(&token(p)).unwrap(), p);
-        }
-        assert_eq!(token(0x16_B374_D848), "16/B374D848");
-        for bad in ["", "16", "x/1", "1/2/3", "100000000/0"] {
-            assert!(parse_token(bad).is_err(), "{bad}");
-        }
+    /// Records a write just done on the primary, with what
+    /// [`position_query`](Routing::position_query) read after it: reads
+    /// then need a replica at or past that position. Without a position
+    /// (not compared here, the query failed, or the server has no log to
+    /// say one) the session reads from the primary from now on.
+    pub(crate) fn note_write(&self, read: Option<sqlx::Result<Rows>>) {
+        let position = read
+            .and_then(|rows| rows.ok()?.get_opt_string(0, 0).ok()?)
+            .and_then(|text| Position::from_server(self.set.kind, &text))
+            .filter(|p| !p.is_empty())
+            .unwrap_or(Position::Primary);
+        self.session.lock().unwrap().advance(position);
     }
 }

@@ -2,11 +2,12 @@
 //! handle to the primary, and the session position that gives
 //! read-your-writes.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use super::replica::{self, Routing};
+use super::position::Position;
+use super::replica::Routing;
 use super::{Db, DbBuilder};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 impl Db {
     /// A builder for a [`Db`] with read replicas (see [`DbBuilder`]).
@@ -81,7 +82,7 @@ impl Db {
     /// # Ok::<_, alembix::Error>(()) }).unwrap();
     /// ```
     pub fn new_session(&self) -> Db {
-        self.at_position(0)
+        self.at_position(Position::Start)
     }
 
     /// The session's position as opaque text, to hand to
@@ -92,16 +93,23 @@ impl Db {
     /// position. A write through the handle outside a transaction, or a
     /// transaction started from it that wrote and committed, moves the
     /// position past the write (PostgreSQL: the primary's
-    /// `pg_current_wal_insert_lsn()`, read after the statement or the
-    /// commit; one extra round trip per write, only on a `Db` with
-    /// replicas). A read through the handle then goes to a replica only
-    /// when its `pg_last_wal_replay_lsn()` is at or past that position (read
-    /// again when it is not, at most every 10 ms), else to the primary: it
-    /// sees its own writes, and everything the primary had committed before
-    /// them. Writes through other handles, or outside Alembix, are not
-    /// waited for. On MySQL/MariaDB a handle that has written reads from the
-    /// primary for the rest of its life (its token then says so too).
-    /// Without replicas the token is always `0/0`.
+    /// `pg_current_wal_insert_lsn()`; MariaDB: its `@@gtid_binlog_pos`, on
+    /// the connection that wrote; read after the statement or the commit;
+    /// one extra round trip per write, only on a `Db` with replicas). A
+    /// read through the handle then goes to a replica only when it has
+    /// replayed that position (PostgreSQL: its `pg_last_wal_replay_lsn()`
+    /// is at or past it; MariaDB: its `@@gtid_slave_pos` is, in every
+    /// replication domain of it), read again when it has not, at most every
+    /// 10 ms; else to the primary: it sees its own writes, and everything
+    /// the primary had committed before them. Writes through other handles,
+    /// or outside Alembix, are not waited for. On MySQL a handle that has
+    /// written reads from the primary for the rest of its life (its token,
+    /// `FFFFFFFF/FFFFFFFF`, then says so too).
+    ///
+    /// The token is the LSN (`16/B374D848`) on PostgreSQL and the GTID
+    /// list (`0-1-42,7-1-3`: `domain-server-sequence` per domain) on
+    /// MariaDB; `0/0` until the session writes, and always without
+    /// replicas.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -112,27 +120,45 @@ impl Db {
     /// # Ok::<_, alembix::Error>(()) }).unwrap();
     /// ```
     pub fn session_token(&self) -> String {
-        let position = self
-            .routing
+        self.routing
             .as_ref()
-            .map_or(0, |r| r.session.load(std::sync::atomic::Ordering::Acquire));
-        replica::token(position)
+            .map_or(Position::Start, |r| r.session.lock().unwrap().clone())
+            .token()
     }
 
     /// A handle with a session of its own that starts at `token`'s position
     /// (from [`Db::session_token`]): its reads see the writes of the session
-    /// that made the token. A token that is not one is an
-    /// [`Error::Usage`](crate::Error::Usage).
+    /// that made the token. A token that is not one, or (with replicas)
+    /// one of another kind of primary (a MariaDB GTID list for a
+    /// PostgreSQL primary, say), is an [`Error::Usage`](crate::Error::Usage).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let db = alembix::Db::connect("sqlite::memory:").await?;
+    /// assert!(db.with_session("16/B374D848").is_ok());
+    /// assert!(db.with_session("0-1-42,1-2-7").is_ok());
+    /// assert!(db.with_session("yesterday").is_err());
+    /// # Ok::<_, alembix::Error>(()) }).unwrap();
+    /// ```
     pub fn with_session(&self, token: &str) -> Result<Db> {
-        Ok(self.at_position(replica::parse_token(token)?))
+        let position = Position::from_token(token)?;
+        if let Some(r) = &self.routing
+            && !position.fits(r.set.kind)
+        {
+            return Err(Error::Usage(format!(
+                "`{token}` is not a session token of this database, whose tokens are {}",
+                Position::token_form(r.set.kind)
+            )));
+        }
+        Ok(self.at_position(position))
     }
 
-    fn at_position(&self, position: u64) -> Db {
+    fn at_position(&self, position: Position) -> Db {
         let mut db = self.clone();
         if let Some(r) = &mut db.routing {
             *r = Routing {
                 set: r.set.clone(),
-                session: Arc::new(position.into()),
+                session: Arc::new(Mutex::new(position)),
                 pinned: r.pinned,
             };
         }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use alembix_driver::Values;
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
 use super::replica::Routing;
@@ -47,6 +48,27 @@ struct Track {
     routing: Routing,
     primary: alembix_driver::Pool,
     wrote: Arc<AtomicBool>,
+}
+
+impl Track {
+    /// Moves the session past a transaction that wrote and committed: its
+    /// position is read on `kept`, the connection that committed (then
+    /// handed back to the pool), or where the backend could not keep it, on
+    /// the primary's pool (PostgreSQL's LSN is the server's, whatever the
+    /// session).
+    async fn committed(&self, kept: Option<alembix_driver::Transaction>) {
+        let read = match (self.routing.position_query(), kept) {
+            (Some(sql), Some(mut conn)) => {
+                let read = conn.fetch_all(sql, Values(Vec::new())).await;
+                // Nothing left to commit: the server ignores this one.
+                let _ = conn.commit().await;
+                Some(read)
+            }
+            (Some(sql), None) => Some(self.primary.fetch_all(sql, Values(Vec::new())).await),
+            (None, _) => None,
+        };
+        self.routing.note_write(read);
+    }
 }
 
 impl std::fmt::Debug for Tx {
@@ -108,13 +130,25 @@ impl Tx {
             let sql = format!("RELEASE SAVEPOINT alembix_sp_{}", self.depth);
             return self.execute_sql(&sql).await.map(drop);
         }
-        let tx = self.take().await?;
-        let commit = async { tx.commit().await.map_err(Error::from) };
-        trace::control(&self.settings.trace, self.backend, "COMMIT", commit).await?;
-        if let Some(track) = &self.track
-            && track.wrote.load(Ordering::Relaxed)
-        {
-            track.routing.note_write(&track.primary).await;
+        let mut tx = self.take().await?;
+        let wrote = self
+            .track
+            .as_ref()
+            .filter(|t| t.wrote.load(Ordering::Relaxed));
+        // Where the write's position is read: on the connection that
+        // committed, when the backend can keep it past the commit.
+        let keep = wrote.is_some_and(|t| t.routing.measures_writes());
+        let commit = async {
+            if keep && tx.commit_in_place().await? {
+                return Ok(Some(tx));
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(None)
+        };
+        let commit = async { commit.await.map_err(Error::from) };
+        let kept = trace::control(&self.settings.trace, self.backend, "COMMIT", commit).await?;
+        if let Some(track) = wrote {
+            track.committed(kept).await;
         }
         Ok(())
     }
