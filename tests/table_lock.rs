@@ -13,14 +13,20 @@ use std::time::{Duration, Instant};
 use alembix::Backend;
 use cli::{Cli, rid};
 
-/// The lease row of the version table's lock, written as another process
-/// would: `expires_in_ms` from the database's clock (negative: expired).
-async fn plant_lease(t: &Cli, expires_in_ms: i64) {
-    let now = match t.backend() {
+/// The database's clock in milliseconds since 1970, as the lease rows
+/// store it.
+fn now_ms(t: &Cli) -> &'static str {
+    match t.backend() {
         Backend::Postgres => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS bigint)",
         Backend::MySql => "CAST(UNIX_TIMESTAMP(NOW(6)) * 1000 AS SIGNED)",
         _ => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
-    };
+    }
+}
+
+/// The lease row of the version table's lock, written as another process
+/// would: `expires_in_ms` from the database's clock (negative: expired).
+async fn plant_lease(t: &Cli, expires_in_ms: i64) {
+    let now = now_ms(t);
     let create = "CREATE TABLE IF NOT EXISTS alembix_lock (name varchar(191) NOT NULL PRIMARY KEY, \
         owner varchar(64) NOT NULL, host varchar(255) NOT NULL, pid bigint NOT NULL, \
         command varchar(255) NOT NULL, acquired_at bigint NOT NULL, expires_at bigint NOT NULL)";
@@ -174,7 +180,42 @@ async fn bad_lock_value_is_refused(t: Cli) {
     );
 }
 
+/// `lock_lease` out of range or not a duration: exit 2 before anything
+/// runs, naming the key and what to write; the shortest lease is accepted.
+async fn bad_lock_lease_is_refused(t: Cli) {
+    table_lock_project(&t);
+    for (value, says) in [
+        ("\"500ms\"", "lock_lease `500ms` must be at least 1 s"),
+        ("0", "lock_lease `0` must be at least 1 s"),
+        ("\"25h\"", "lock_lease `25h` must be at most 24 h"),
+        ("\"soon\"", "lock_lease `soon` is not a duration"),
+        ("-5", "lock_lease `-5` is not a duration"),
+    ] {
+        let cfg = t.path().join("alembix.toml");
+        let kept = std::fs::read_to_string(&cfg).unwrap();
+        t.append_config(&format!("lock_lease = {value}\n"));
+        let out = t.run(&["upgrade", "head"]).expect(2);
+        std::fs::write(&cfg, kept).unwrap();
+        assert!(
+            out.stderr.starts_with("error: ") && out.stderr.contains(says),
+            "{value}: {}",
+            out.stderr
+        );
+        // What to write instead.
+        assert!(
+            out.stderr.contains("\"30s\"") || out.stderr.contains("\"5s\""),
+            "{value}: {}",
+            out.stderr
+        );
+        assert!(t.versions().await.is_empty(), "nothing ran with {value}");
+    }
+    t.append_config("lock_lease = \"1s\"\n");
+    t.run(&["upgrade", "head"]).ok();
+    assert_eq!(t.versions().await, vec![rid("a1")]);
+}
+
 cli_tests!(
+    bad_lock_lease_is_refused,
     run_takes_and_releases,
     second_run_waits_for_a_live_lease,
     expired_lease_is_taken_over,
