@@ -23,6 +23,10 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = alembix_migrate::DEFAULT_LOCK_TIMEOUT
 /// `lock_retries` says otherwise.
 pub const DEFAULT_LOCK_RETRIES: u32 = alembix_migrate::DEFAULT_LOCK_RETRIES;
 
+/// How long the table lock's lease lasts unless `lock_lease` says
+/// otherwise.
+pub const DEFAULT_LOCK_LEASE: Duration = alembix_migrate::DEFAULT_LOCK_LEASE;
+
 /// How long to wait for a connection unless `connect_timeout` says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -53,7 +57,7 @@ pub enum ConfigError {
 
     /// The config file is not valid TOML or has an unknown key.
     #[error(
-        "{}: {message}; the keys are database_url, migrations, version_locations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, lock, statement_cache, connect_timeout, exclude_tables, include_tables, exclude_indexes, exclude_checks, exclude_foreign_keys, exclude_enums, schemas, [lint] allow, [hooks] post_write",
+        "{}: {message}; the keys are database_url, migrations, version_locations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, lock, lock_lease, statement_cache, connect_timeout, exclude_tables, include_tables, exclude_indexes, exclude_checks, exclude_foreign_keys, exclude_enums, schemas, [lint] allow, [hooks] post_write",
         path.display()
     )]
     Syntax {
@@ -82,8 +86,8 @@ pub enum ConfigError {
         "{key} `{value}` is not a duration: write a number of seconds or a number with a unit, like \"5s\", \"500ms\", \"2m\" or \"1h\""
     )]
     Duration {
-        /// `lock_timeout`, `statement_timeout`, `lock_wait` or
-        /// `connect_timeout`.
+        /// `lock_timeout`, `statement_timeout`, `lock_wait`, `lock_lease`
+        /// or `connect_timeout`.
         key: &'static str,
         /// The value given.
         value: String,
@@ -106,6 +110,17 @@ pub enum ConfigError {
         "lock `{0}` is not a migration lock: choose \"advisory\" (the database session's lock, the default) or \"table\" (a lease row in alembix_lock, for PgBouncer or a cluster)"
     )]
     Lock(String),
+
+    /// `lock_lease` is a duration out of the accepted range.
+    #[error(
+        "lock_lease `{value}` {why}; write a duration from \"1s\" to \"24h\", like lock_lease = \"30s\" (the default)"
+    )]
+    LockLease {
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        why: String,
+    },
 
     /// A command that connects, without a database URL.
     #[error(
@@ -134,6 +149,7 @@ struct Raw {
     lock_retries: Option<u32>,
     lock_wait: Option<RawDuration>,
     lock: Option<String>,
+    lock_lease: Option<RawDuration>,
     statement_cache: Option<usize>,
     connect_timeout: Option<RawDuration>,
     exclude_tables: Option<Vec<String>>,
@@ -201,6 +217,9 @@ pub struct Config {
     pub lock_wait: Duration,
     /// Which migration lock runs take (`lock`, default advisory).
     pub lock: alembix_migrate::LockKind,
+    /// How long the table lock's lease lasts unless renewed (`lock_lease`,
+    /// default 30 s, 1 s to 24 h; renewed every third of it).
+    pub lock_lease: Duration,
     /// How long to wait for the database server to accept a connection
     /// (default 5 s).
     pub connect_timeout: Duration,
@@ -341,6 +360,7 @@ impl Config {
             lock_retries: raw.lock_retries.unwrap_or(DEFAULT_LOCK_RETRIES),
             lock_wait: duration("lock_wait", raw.lock_wait, DEFAULT_LOCK_WAIT)?,
             lock: lock_kind(raw.lock)?,
+            lock_lease: lock_lease(raw.lock_lease)?,
             connect_timeout: duration(
                 "connect_timeout",
                 raw.connect_timeout,
@@ -464,4 +484,4 @@ fn sqlite_relative(url: &str, root: &Path) -> String {
 mod duration;
 mod lock;
 use duration::{RawDuration, duration};
-use lock::{lock_kind, with_statement_cache};
+use lock::{lock_kind, lock_lease, with_statement_cache};

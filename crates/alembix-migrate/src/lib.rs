@@ -23,8 +23,9 @@ pub use error::{Error, Link, Result};
 pub use graph::{BASE, RevisionGraph, describe_versions};
 pub use halfway::{HalfWay, NextStatement};
 pub use migrator::{
-    DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT, DEFAULT_LOG_TABLE,
-    DEFAULT_VERSION_TABLE, Drift, Event, LogDirection, LogEntry, Migrator, RunOptions, Settings,
+    DEFAULT_LOCK_LEASE, DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT,
+    DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE, Drift, Event, LogDirection, LogEntry, MAX_LOCK_LEASE,
+    MIN_LOCK_LEASE, Migrator, RunOptions, Settings, check_lock_lease,
 };
 pub use revision::Revision;
 pub use step::{Direction, Step, VersionChange};

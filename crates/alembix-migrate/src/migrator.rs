@@ -20,8 +20,9 @@ mod settings;
 
 pub use events::Event;
 pub use settings::{
-    DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT, DEFAULT_LOG_TABLE,
-    DEFAULT_VERSION_TABLE, RunOptions, Settings,
+    DEFAULT_LOCK_LEASE, DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT,
+    DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE, MAX_LOCK_LEASE, MIN_LOCK_LEASE, RunOptions, Settings,
+    check_lock_lease,
 };
 
 /// Where a run reports its [`Event`]s.
@@ -106,6 +107,11 @@ impl Migrator {
     /// version table; the session must go to [`finish`] whatever happens.
     async fn begin(&self, db: &Database, on_event: Events<'_>) -> Result<(Session, Vec<String>)> {
         let names = self.names();
+        if self.settings.lock_kind == LockKind::Table {
+            let lease = self.settings.lock_lease;
+            check_lock_lease(lease)
+                .map_err(|why| Error::Usage(format!("lock_lease {lease:?} {why}")))?;
+        }
         let mut s = db.session().await?;
         let me = LockHolder::this_process(self.settings.command.clone());
         let mut waiting = |holder: Option<&Holder>, waited: Duration| {
@@ -117,8 +123,8 @@ impl Migrator {
         // Without a session lock (SQLite) the run's lock serves either kind.
         let table = self.settings.lock_kind == LockKind::Table && s.sql().session_lock;
         if table {
-            let wait = self.settings.lock_wait;
-            s.lock_table(db.pool(), &names.version, &me, wait, &mut waiting)
+            let limits = (self.settings.lock_wait, self.settings.lock_lease);
+            s.lock_table(db.pool(), &names.version, &me, limits, &mut waiting)
                 .await?;
         } else {
             s.lock(&names, &me, self.settings.lock_wait, &mut waiting)

@@ -8,11 +8,11 @@
 use std::time::Duration;
 
 use alembix_migrate::{
-    DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT, DEFAULT_LOG_TABLE,
-    DEFAULT_VERSION_TABLE, Database, Migrator, RevisionGraph, Settings,
+    DEFAULT_LOCK_LEASE, DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT,
+    DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE, Database, Migrator, RevisionGraph, Settings,
 };
 
-pub use alembix_migrate::{Direction, Step};
+pub use alembix_migrate::{Direction, LockKind, Step};
 
 use crate::db::Db;
 use crate::error::Result;
@@ -48,6 +48,8 @@ pub struct EmbeddedMigrations {
     lock_timeout: Duration,
     statement_timeout: Option<Duration>,
     lock_retries: u32,
+    lock_kind: LockKind,
+    lock_lease: Duration,
 }
 
 impl EmbeddedMigrations {
@@ -56,7 +58,7 @@ impl EmbeddedMigrations {
     /// [`DEFAULT_LOG_TABLE`], a wait of 10 minutes for another process's
     /// migration lock, and the statements' limits of `alembix.toml`'s
     /// defaults (`lock_timeout` 5 s, no `statement_timeout`,
-    /// `lock_retries` 5).
+    /// `lock_retries` 5), and the advisory migration lock.
     pub const fn new(files: &'static [(&'static str, &'static str)]) -> Self {
         EmbeddedMigrations {
             files,
@@ -66,6 +68,8 @@ impl EmbeddedMigrations {
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             statement_timeout: None,
             lock_retries: DEFAULT_LOCK_RETRIES,
+            lock_kind: LockKind::Advisory,
+            lock_lease: DEFAULT_LOCK_LEASE,
         }
     }
 
@@ -142,6 +146,50 @@ impl EmbeddedMigrations {
         self
     }
 
+    /// Which migration lock the runs take (default
+    /// [`LockKind::Advisory`], the database session's lock; `lock` in
+    /// `alembix.toml`): [`LockKind::Table`] takes a lease row in
+    /// `alembix_lock` instead, for a transaction pooler (PgBouncer) or a
+    /// cluster of several nodes; see [`Settings::lock_kind`].
+    ///
+    /// ```
+    /// use alembix::migrate::{EmbeddedMigrations, LockKind};
+    /// static M: EmbeddedMigrations = EmbeddedMigrations::new(&[]).lock_kind(LockKind::Table);
+    /// assert_eq!(M.migrator().unwrap().settings.lock_kind, LockKind::Table);
+    /// ```
+    pub const fn lock_kind(mut self, kind: LockKind) -> Self {
+        self.lock_kind = kind;
+        self
+    }
+
+    /// How long the table lock's lease lasts unless renewed (default 30 s;
+    /// `lock_lease` in `alembix.toml`; used with [`LockKind::Table`]
+    /// only). A run renews it every third of this length; an instance
+    /// killed while it migrates keeps the others waiting until the lease
+    /// has run out. From 1 s to 24 h: [`upgrade`](EmbeddedMigrations::upgrade)
+    /// fails with a usage error otherwise; see [`Settings::lock_lease`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use alembix::migrate::{EmbeddedMigrations, LockKind};
+    /// static M: EmbeddedMigrations = EmbeddedMigrations::new(&[])
+    ///     .lock_kind(LockKind::Table)
+    ///     .lock_lease(Duration::from_secs(10));
+    /// assert_eq!(M.migrator().unwrap().settings.lock_lease, Duration::from_secs(10));
+    ///
+    /// // Too short to be renewed reliably: refused before the lock is taken.
+    /// static SHORT: EmbeddedMigrations = M.lock_lease(Duration::from_millis(100));
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let db = alembix::Db::connect("sqlite::memory:").await?;
+    /// let e = SHORT.upgrade(&db, "head").await.unwrap_err();
+    /// assert!(e.to_string().contains("lock_lease 100ms must be at least 1 s"), "{e}");
+    /// # Ok::<_, alembix::Error>(()) }).unwrap();
+    /// ```
+    pub const fn lock_lease(mut self, lease: Duration) -> Self {
+        self.lock_lease = lease;
+        self
+    }
+
     /// The embedded `(file name, file text)` pairs.
     pub fn files(&self) -> &'static [(&'static str, &'static str)] {
         self.files
@@ -161,6 +209,8 @@ impl EmbeddedMigrations {
             lock_timeout: self.lock_timeout,
             statement_timeout: self.statement_timeout,
             lock_retries: self.lock_retries,
+            lock_kind: self.lock_kind,
+            lock_lease: self.lock_lease,
             ..Settings::default()
         };
         Ok(Migrator::new(self.graph()?, settings))

@@ -38,6 +38,8 @@ pub(crate) fn run(explicit: Option<&Path>, dir: Option<&Path>, url: Option<&str>
          # statement_timeout = \"10m\"                    # how long one statement may run (PostgreSQL; default: no limit)\n\
          # lock_retries = 5                              # tries again after a lock timeout, with backoff\n\
          # lock_wait = \"10m\"                            # wait for another migration's lock\n\
+         # lock = \"advisory\"                            # \"table\": a lease row in alembix_lock (PgBouncer, clusters)\n\
+         # lock_lease = \"30s\"                           # lock = \"table\": a killed run's lease runs out after this\n\
          # connect_timeout = \"5s\"                       # wait for the server to accept a connection\n\
          # exclude_tables = []                           # globs of tables autogen leaves alone\n"
     );

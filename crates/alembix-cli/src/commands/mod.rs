@@ -76,6 +76,7 @@ impl Project {
             lock_retries: cfg.lock_retries,
             command,
             lock_kind: cfg.lock,
+            lock_lease: cfg.lock_lease,
         };
         let (graph, ignored) = RevisionGraph::load_dirs(&cfg.locations())?;
         // Never skipped in silence: a file the user meant as a revision

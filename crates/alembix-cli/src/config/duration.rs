@@ -3,16 +3,53 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::de::{self, Deserialize, Deserializer, Visitor};
 
 use super::ConfigError;
 
-/// A duration as written: seconds, or text with a unit.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// A duration as written: seconds, or text with a unit. Any other number
+/// (negative, fractional) is kept as text, so that a bad one is reported
+/// by [`duration`] naming its key (`1.5` reads as 1.5 s).
+#[derive(Debug)]
 pub(super) enum RawDuration {
     Seconds(u64),
     Text(String),
+}
+
+impl RawDuration {
+    /// The value as written in the file.
+    pub(super) fn written(&self) -> String {
+        match self {
+            RawDuration::Seconds(s) => s.to_string(),
+            RawDuration::Text(t) => t.clone(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawDuration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawDuration, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = RawDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a duration: a number of seconds or text like \"30s\" or \"500ms\"")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawDuration, E> {
+                Ok(RawDuration::Seconds(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDuration, E> {
+                Ok(u64::try_from(v)
+                    .map_or_else(|_| RawDuration::Text(v.to_string()), RawDuration::Seconds))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDuration, E> {
+                Ok(RawDuration::Text(v.to_string()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDuration, E> {
+                Ok(RawDuration::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A configured duration or the default.

@@ -1,8 +1,11 @@
-//! The `lock` and `statement_cache` keys.
+//! The `lock`, `lock_lease` and `statement_cache` keys.
+
+use std::time::Duration;
 
 use alembix_migrate::LockKind;
 
 use super::ConfigError;
+use super::duration::{RawDuration, duration};
 
 /// `lock = "advisory" | "table"` (default advisory).
 pub(super) fn lock_kind(value: Option<String>) -> Result<LockKind, ConfigError> {
@@ -10,6 +13,19 @@ pub(super) fn lock_kind(value: Option<String>) -> Result<LockKind, ConfigError> 
         None => Ok(LockKind::default()),
         Some(v) => v.parse().map_err(|_| ConfigError::Lock(v)),
     }
+}
+
+/// `lock_lease = "30s"` (default [`alembix_migrate::DEFAULT_LOCK_LEASE`]):
+/// a duration from [`alembix_migrate::MIN_LOCK_LEASE`] to
+/// [`alembix_migrate::MAX_LOCK_LEASE`].
+pub(super) fn lock_lease(value: Option<RawDuration>) -> Result<Duration, ConfigError> {
+    let written = value.as_ref().map(RawDuration::written);
+    let lease = duration("lock_lease", value, alembix_migrate::DEFAULT_LOCK_LEASE)?;
+    alembix_migrate::check_lock_lease(lease).map_err(|why| ConfigError::LockLease {
+        value: written.unwrap_or_default(),
+        why,
+    })?;
+    Ok(lease)
 }
 
 /// A PostgreSQL URL with `statement-cache-capacity=N` added when
@@ -51,6 +67,30 @@ mod tests {
         );
         assert_eq!(pg("mysql://h/db", Some(0)), "mysql://h/db");
         assert_eq!(pg("postgres://h/db", None), "postgres://h/db");
+    }
+
+    #[test]
+    fn lock_lease_is_a_duration_in_range() {
+        let lease = |v: RawDuration| lock_lease(Some(v)).map_err(|e| e.to_string());
+        assert_eq!(lock_lease(None).unwrap(), Duration::from_secs(30));
+        assert_eq!(
+            lease(RawDuration::Text("2s".into())).unwrap(),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            lease(RawDuration::Seconds(90)).unwrap(),
+            Duration::from_secs(90)
+        );
+        for (bad, says) in [
+            (RawDuration::Seconds(0), "at least 1 s"),
+            (RawDuration::Text("500ms".into()), "at least 1 s"),
+            (RawDuration::Text("2d".into()), "is not a duration"),
+            (RawDuration::Text("-1".into()), "is not a duration"),
+            (RawDuration::Text("25h".into()), "at most 24 h"),
+        ] {
+            let e = lease(bad).unwrap_err();
+            assert!(e.starts_with("lock_lease `") && e.contains(says), "{e}");
+        }
     }
 
     #[test]

@@ -10,9 +10,6 @@ use alembix_driver::{Holder, Lease, LockHolder, Pool};
 use super::session::Session;
 use crate::error::{Error, Result};
 
-/// How long a lease lasts unless renewed.
-pub(crate) const LEASE: Duration = Duration::from_secs(30);
-
 /// The first wait between two tries of the lease, and the longest.
 const FIRST_WAIT: Duration = Duration::from_millis(50);
 const LONGEST_WAIT: Duration = Duration::from_secs(1);
@@ -94,15 +91,16 @@ async fn renew(pool: Pool, lease: Lease, duration: Duration, renewals: Arc<Mutex
 }
 
 impl Session {
-    /// Takes the lease of `name` as `me`, trying with backoff up to
-    /// `timeout` (a lease that ran out is taken over); `waiting` hears of
-    /// each failed try with the holder.
+    /// Takes the lease of `name` as `me` for `duration` (renewed every
+    /// third of it), trying with backoff up to `timeout` (a lease that ran
+    /// out is taken over); `waiting` hears of each failed try with the
+    /// holder.
     pub(crate) async fn lock_table(
         &mut self,
         pool: &Pool,
         name: &str,
         me: &LockHolder,
-        timeout: Duration,
+        (timeout, duration): (Duration, Duration),
         waiting: &mut (dyn FnMut(Option<&Holder>, Duration) + Send),
     ) -> Result<()> {
         self.conn.ensure_lease_table().await?;
@@ -110,7 +108,7 @@ impl Session {
         let started = Instant::now();
         let mut wait = FIRST_WAIT;
         loop {
-            let holder = match self.conn.lease_try(&lease, me, LEASE).await? {
+            let holder = match self.conn.lease_try(&lease, me, duration).await? {
                 None => break,
                 Some(row) => row.map(|r| Holder::Lease(Box::new(r))),
             };
@@ -126,11 +124,16 @@ impl Session {
             last_ok: Instant::now(),
             lost: None,
         }));
-        let task = tokio::spawn(renew(pool.clone(), lease.clone(), LEASE, renewals.clone()));
+        let task = tokio::spawn(renew(
+            pool.clone(),
+            lease.clone(),
+            duration,
+            renewals.clone(),
+        ));
         self.lease = Some(LeaseHold {
             lease,
             pool: pool.clone(),
-            duration: LEASE,
+            duration,
             renewals,
             task,
         });

@@ -21,6 +21,50 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 /// configured otherwise ([`Settings::lock_retries`]).
 pub const DEFAULT_LOCK_RETRIES: u32 = 5;
 
+/// How long the table lock's lease lasts unless configured otherwise
+/// ([`Settings::lock_lease`]).
+pub const DEFAULT_LOCK_LEASE: Duration = Duration::from_secs(30);
+
+/// The shortest lease accepted ([`Settings::lock_lease`]): the lease is
+/// renewed every third of its length, so below 1 s a renewal would be due
+/// every few hundred milliseconds and one slow round trip to the database
+/// (a new connection, a busy server) would lose the lease and stop the run.
+pub const MIN_LOCK_LEASE: Duration = Duration::from_secs(1);
+
+/// The longest lease accepted ([`Settings::lock_lease`]): a run killed
+/// outside Alembix's control blocks every other run until its lease runs
+/// out, and the lease is added to the database's clock in milliseconds;
+/// more than a day is a mistake, not a choice.
+pub const MAX_LOCK_LEASE: Duration = Duration::from_secs(24 * 3600);
+
+/// Whether `lease` is a lease length a run accepts: `Ok` from
+/// [`MIN_LOCK_LEASE`] to [`MAX_LOCK_LEASE`], else why not.
+///
+/// ```
+/// use std::time::Duration;
+/// use alembix_migrate::check_lock_lease;
+/// assert!(check_lock_lease(Duration::from_secs(2)).is_ok());
+/// assert!(check_lock_lease(Duration::from_millis(500)).unwrap_err().contains("at least 1 s"));
+/// assert!(check_lock_lease(Duration::from_secs(2 * 86400)).unwrap_err().contains("at most 24 h"));
+/// ```
+pub fn check_lock_lease(lease: Duration) -> Result<(), String> {
+    if lease < MIN_LOCK_LEASE {
+        return Err(format!(
+            "must be at least {} s: the lease is renewed every third of it, and a shorter \
+             one is lost to one slow round trip to the database",
+            MIN_LOCK_LEASE.as_secs()
+        ));
+    }
+    if lease > MAX_LOCK_LEASE {
+        return Err(format!(
+            "must be at most {} h: a killed run keeps every other run waiting until its \
+             lease runs out",
+            MAX_LOCK_LEASE.as_secs() / 3600
+        ));
+    }
+    Ok(())
+}
+
 /// Names and limits the engine uses.
 ///
 /// ```
@@ -31,6 +75,7 @@ pub const DEFAULT_LOCK_RETRIES: u32 = 5;
 /// assert_eq!(s.lock_wait, Duration::from_secs(600));
 /// assert_eq!(s.lock_timeout, Duration::from_secs(5));
 /// assert_eq!((s.statement_timeout, s.lock_retries), (None, 5));
+/// assert_eq!(s.lock_lease, Duration::from_secs(30));
 ///
 /// // A deploy that may wait a minute for another deploy, and whose DDL
 /// // gives up on a busy table after 2 s, three times at most.
@@ -85,6 +130,29 @@ pub struct Settings {
     /// (Galera), where a session lock does not hold. SQLite keeps its lock
     /// file either way.
     pub lock_kind: alembix_driver::LockKind,
+    /// How long the table lock's lease lasts unless renewed (default
+    /// [`DEFAULT_LOCK_LEASE`], 30 s; from [`MIN_LOCK_LEASE`] to
+    /// [`MAX_LOCK_LEASE`], else the run fails with
+    /// [`Error::Usage`](crate::Error::Usage) before it takes the lock).
+    /// The run renews it every third of this length; a run killed outside
+    /// Alembix's control (`kill -9`, a lost machine) keeps the next run
+    /// waiting until it has run out, and a run whose renewals fail for
+    /// this long stops before its next revision. Used with
+    /// [`LockKind::Table`](alembix_driver::LockKind::Table) only.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use alembix_migrate::{LockKind, Settings};
+    /// // A killed deploy blocks the next one for 9 s at most; a live one
+    /// // renews its lease every 3 s.
+    /// let s = Settings {
+    ///     lock_kind: LockKind::Table,
+    ///     lock_lease: Duration::from_secs(9),
+    ///     ..Settings::default()
+    /// };
+    /// assert_eq!(s.lock_lease / 3, Duration::from_secs(3));
+    /// ```
+    pub lock_lease: Duration,
 }
 
 impl Default for Settings {
@@ -98,6 +166,7 @@ impl Default for Settings {
             lock_retries: DEFAULT_LOCK_RETRIES,
             command: program_name(),
             lock_kind: alembix_driver::LockKind::Advisory,
+            lock_lease: DEFAULT_LOCK_LEASE,
         }
     }
 }
