@@ -374,6 +374,43 @@ async fn an_unreachable_replica_is_skipped() {
     .await;
 }
 
+/// The servers named in `alembix.toml` (`database_url`, `replica_urls`):
+/// reads go to the replica the file names. (The environment's
+/// `DATABASE_URL` would win over the file: the test runs only without it.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_from_alembix_toml() {
+    if std::env::var_os("DATABASE_URL").is_some()
+        || std::env::var_os("DATABASE_REPLICA_URLS").is_some()
+    {
+        panic!(
+            "unset DATABASE_URL and DATABASE_REPLICA_URLS to run this test: they win over the file"
+        );
+    }
+    with_database(|primary, replica| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("alembix.toml");
+        let toml = format!(
+            "database_url = \"{primary}\"\nreplica_urls = [\"{replica}\"]\nlock = \"table\"\n"
+        );
+        std::fs::write(&path, toml).unwrap();
+        let db = Db::builder_from_config(&path)
+            .unwrap()
+            .options(quick())
+            .connect()
+            .await
+            .unwrap();
+        assert_eq!(db.replica_count(), 1);
+        let (_, by) = served(note(1, "one").insert(&db)).await;
+        assert_eq!(by, [None], "the insert goes to the primary");
+        caught_up().await;
+        let (rows, by) = served(Note::find().all(&db.new_session())).await;
+        assert_eq!(rows.unwrap(), [note(1, "one")]);
+        assert_eq!(by, [Some(0)], "the replica of replica_urls serves");
+        db.close().await;
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn replicas_are_refused_where_they_cannot_be() {
     let err = Db::builder("sqlite::memory:")

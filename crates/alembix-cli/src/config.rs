@@ -57,7 +57,7 @@ pub enum ConfigError {
 
     /// The config file is not valid TOML or has an unknown key.
     #[error(
-        "{}: {message}; the keys are database_url, migrations, version_locations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, lock, lock_lease, statement_cache, connect_timeout, exclude_tables, include_tables, exclude_indexes, exclude_checks, exclude_foreign_keys, exclude_enums, schemas, [lint] allow, [hooks] post_write",
+        "{}: {message}; the keys are database_url, replica_urls, migrations, version_locations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, lock, lock_lease, statement_cache, connect_timeout, exclude_tables, include_tables, exclude_indexes, exclude_checks, exclude_foreign_keys, exclude_enums, schemas, [lint] allow, [hooks] post_write",
         path.display()
     )]
     Syntax {
@@ -138,6 +138,10 @@ pub fn working_dir() -> Result<PathBuf, ConfigError> {
 #[serde(deny_unknown_fields)]
 struct Raw {
     database_url: Option<String>,
+    /// The read replicas of the runtime (`Db::builder_from_config`);
+    /// migrations run on the primary only, so the command never uses them.
+    #[serde(rename = "replica_urls")]
+    _replica_urls: Option<Vec<String>>,
     migrations: Option<String>,
     version_locations: Option<Vec<String>>,
     models: Option<Vec<String>>,

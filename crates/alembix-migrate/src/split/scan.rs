@@ -136,7 +136,9 @@ impl Scanner<'_> {
     fn flush(&mut self, end: usize) {
         if let Some(from) = self.content.take() {
             let text = self.sql[from..end].trim_end_matches(|c: char| c.is_ascii_whitespace());
-            if !text.is_empty() {
+            // Only blanks (Unicode ones too, which SQL does not count as
+            // whitespace but which carry no statement): nothing to run.
+            if !text.trim().is_empty() {
                 let line = self.lines.at(self.b, from);
                 self.out.push(Statement {
                     sql: text.to_string(),

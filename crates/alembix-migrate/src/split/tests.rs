@@ -249,3 +249,11 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn unicode_blanks_are_no_statement() {
+    for d in [Postgres, MySql, Sqlite] {
+        assert_split("\u{2000}", d, &[]);
+        assert_split("SELECT 1;\u{2000}\n;\u{3000}", d, &["SELECT 1"]);
+    }
+}

@@ -51,6 +51,18 @@ impl DbBuilder {
         }
     }
 
+    /// The primary's URL.
+    #[cfg(test)]
+    pub(super) fn primary_url(&self) -> &str {
+        &self.primary
+    }
+
+    /// The replicas' URLs, in the order they were added.
+    #[cfg(test)]
+    pub(super) fn replica_urls(&self) -> &[String] {
+        &self.replicas
+    }
+
     /// Adds a read replica (a server of the same backend as the primary;
     /// PostgreSQL or MySQL/MariaDB; MariaDB replicas replicate by GTID,
     /// `MASTER_USE_GTID=slave_pos`, for read-your-writes).

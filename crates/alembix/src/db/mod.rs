@@ -3,6 +3,7 @@
 //! and how each backend runs SQL come from `alembix-driver`.
 
 mod builder;
+mod config;
 mod exec;
 mod position;
 mod read;
