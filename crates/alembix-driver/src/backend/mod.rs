@@ -150,7 +150,7 @@ impl BackendSql {
 /// assert_eq!(backend_sql(Dialect::MySql).begin_script, "START TRANSACTION");
 /// assert!(backend_sql(Dialect::Sqlite).lock_is_transaction);
 /// assert!(backend_sql(Dialect::MySql).session_lock && !backend_sql(Dialect::Sqlite).session_lock);
-/// assert!(backend_sql(Dialect::Postgres).replica_positions.is_some());
+/// assert!(backend_sql(Dialect::Postgres).replicas.is_some() && backend_sql(Dialect::Sqlite).replicas.is_none());
 /// ```
 pub fn backend_sql(dialect: Dialect) -> &'static BackendSql {
     match dialect {
