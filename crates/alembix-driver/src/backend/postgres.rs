@@ -234,55 +234,114 @@ mod live {
 
     impl BackendConn for PgConnection {
         async fn try_lock(&mut self, key: &str, me: &LockHolder) -> sqlx::Result<LockAttempt> {
-            let (taken, app): (bool, String) = sqlx::query_as(
-                "SELECT pg_try_advisory_lock($1), current_setting('application_name')",
-            )
-            .bind(lock_key(key))
-            .fetch_one(&mut *self)
-            .await?;
-            if !taken {
-                return Ok(LockAttempt::Busy(holder(self, key).await?));
-            }
-            let mut lock = MigrationLock::new(key);
-            lock.restore = Some(app);
-            set_application_name(self, &application_name(me)).await?;
-            Ok(LockAttempt::Taken(lock))
+            let pinned = pin(self).await?;
+            let out = try_lock(self, key, me).await;
+            unpin(self, pinned, out.is_ok()).await?;
+            out
         }
 
         async fn unlock(&mut self, lock: MigrationLock) -> sqlx::Result<()> {
-            sqlx::query("SELECT pg_advisory_unlock($1)")
-                .bind(lock_key(&lock.key))
-                .execute(&mut *self)
-                .await?;
-            if let Some(app) = &lock.restore {
-                set_application_name(self, app).await?;
-            }
-            Ok(())
+            let pinned = pin(self).await?;
+            let out = unlock(self, lock).await;
+            unpin(self, pinned, out.is_ok()).await?;
+            out
         }
 
         async fn blockers(&mut self, relations: &[String]) -> sqlx::Result<Vec<crate::Blocker>> {
-            let mut out: Vec<crate::Blocker> = Vec::new();
-            for relation in relations {
-                let rows: Vec<(i32, String, f64, String, String, String)> =
-                    sqlx::query_as(BLOCKERS)
-                        .bind(relation)
-                        .fetch_all(&mut *self)
-                        .await?;
-                for row in rows {
-                    let b = blocker(relation, row);
-                    match out.iter_mut().find(|o| o.id == b.id) {
-                        Some(seen) => seen.detail.push_str(&format!(", on {relation} too")),
-                        None => out.push(b),
-                    }
+            let pinned = pin(self).await?;
+            let out = blockers(self, relations).await;
+            unpin(self, pinned, out.is_ok()).await?;
+            out
+        }
+    }
+
+    /// Whether statements with bound values must run unnamed in a
+    /// transaction (a transaction pooler may stand in front: see
+    /// `pooler`); then `BEGIN`, so that the pooler keeps one server
+    /// session until [`unpin`]. A session lock taken this way still
+    /// outlives the transaction, on whichever session the pooler gave.
+    async fn pin(c: &mut PgConnection) -> sqlx::Result<bool> {
+        if !crate::pooler::statements_unprepared() {
+            return Ok(false);
+        }
+        sqlx::raw_sql(AssertSqlSafe("BEGIN"))
+            .execute(&mut *c)
+            .await?;
+        Ok(true)
+    }
+
+    /// Ends what [`pin`] began: `COMMIT` after success, else `ROLLBACK`.
+    async fn unpin(c: &mut PgConnection, pinned: bool, ok: bool) -> sqlx::Result<()> {
+        if pinned {
+            let end = if ok { "COMMIT" } else { "ROLLBACK" };
+            sqlx::raw_sql(AssertSqlSafe(end)).execute(&mut *c).await?;
+        }
+        Ok(())
+    }
+
+    /// Named (cached) statements, unless they must run unnamed.
+    fn named() -> bool {
+        !crate::pooler::statements_unprepared()
+    }
+
+    async fn try_lock(
+        c: &mut PgConnection,
+        key: &str,
+        me: &LockHolder,
+    ) -> sqlx::Result<LockAttempt> {
+        let (taken, app): (bool, String) =
+            sqlx::query_as("SELECT pg_try_advisory_lock($1), current_setting('application_name')")
+                .bind(lock_key(key))
+                .persistent(named())
+                .fetch_one(&mut *c)
+                .await?;
+        if !taken {
+            return Ok(LockAttempt::Busy(holder(c, key).await?));
+        }
+        let mut lock = MigrationLock::new(key);
+        lock.restore = Some(app);
+        set_application_name(c, &application_name(me)).await?;
+        Ok(LockAttempt::Taken(lock))
+    }
+
+    async fn unlock(c: &mut PgConnection, lock: MigrationLock) -> sqlx::Result<()> {
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(lock_key(&lock.key))
+            .persistent(named())
+            .execute(&mut *c)
+            .await?;
+        if let Some(app) = &lock.restore {
+            set_application_name(c, app).await?;
+        }
+        Ok(())
+    }
+
+    async fn blockers(
+        c: &mut PgConnection,
+        relations: &[String],
+    ) -> sqlx::Result<Vec<crate::Blocker>> {
+        let mut out: Vec<crate::Blocker> = Vec::new();
+        for relation in relations {
+            let rows: Vec<(i32, String, f64, String, String, String)> = sqlx::query_as(BLOCKERS)
+                .bind(relation)
+                .persistent(named())
+                .fetch_all(&mut *c)
+                .await?;
+            for row in rows {
+                let b = blocker(relation, row);
+                match out.iter_mut().find(|o| o.id == b.id) {
+                    Some(seen) => seen.detail.push_str(&format!(", on {relation} too")),
+                    None => out.push(b),
                 }
             }
-            Ok(out)
         }
+        Ok(out)
     }
 
     async fn set_application_name(c: &mut PgConnection, name: &str) -> sqlx::Result<()> {
         sqlx::query("SELECT set_config('application_name', $1, false)")
             .bind(name)
+            .persistent(named())
             .execute(c)
             .await
             .map(drop)
@@ -294,6 +353,7 @@ mod live {
         let row: Option<(i32, String, String, Option<chrono::DateTime<chrono::Utc>>)> =
             sqlx::query_as(HOLDER)
                 .bind(lock_key(key))
+                .persistent(named())
                 .fetch_optional(c)
                 .await?;
         Ok(
