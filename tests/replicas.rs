@@ -11,16 +11,10 @@ mod common;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use alembix::{Db, Model, PoolOptions};
 use futures_util::{FutureExt, TryStreamExt};
-use tracing::field::{Field, Visit};
-use tracing::instrument::WithSubscriber;
-use tracing::span::{Attributes, Id, Record};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-use tracing_subscriber::registry::LookupSpan;
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "notes")]
@@ -188,46 +182,8 @@ where
 /// The `db.replica` field of each statement `fut` sent: `None` for the
 /// primary.
 async fn served<F: Future>(fut: F) -> (F::Output, Vec<Option<u64>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let layer = ServedBy(seen.clone());
-    let subscriber = tracing_subscriber::registry().with(layer);
-    let out = fut.with_subscriber(subscriber).await;
-    let seen = seen.lock().unwrap().iter().map(|s: &Slot| s.1).collect();
-    (out, seen)
-}
-
-/// A statement span's id and `db.replica`.
-struct Slot(Id, Option<u64>);
-
-struct ServedBy(Arc<Mutex<Vec<Slot>>>);
-
-struct ReplicaField(Option<u64>);
-
-impl Visit for ReplicaField {
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        if field.name() == "db.replica" {
-            self.0 = Some(value);
-        }
-    }
-    fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
-}
-
-impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> Layer<S> for ServedBy {
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _: Context<'_, S>) {
-        if attrs.metadata().name() == "alembix.statement" {
-            self.0.lock().unwrap().push(Slot(id.clone(), None));
-        }
-    }
-
-    fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
-        let mut field = ReplicaField(None);
-        values.record(&mut field);
-        if let Some(i) = field.0
-            && let Some(slot) = self.0.lock().unwrap().iter_mut().rev().find(|s| s.0 == *id)
-        {
-            slot.1 = Some(i);
-        }
-    }
+    let (out, sent) = common::trace::capture(fut).await;
+    (out, sent.iter().map(|s| s.replica).collect())
 }
 
 fn note(id: i64, body: &str) -> Note {

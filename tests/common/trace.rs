@@ -40,6 +40,9 @@ pub struct Statement {
     pub values: Option<String>,
     /// `error`: the error's message, when the statement failed.
     pub error: Option<String>,
+    /// `db.replica`: the read replica that served the statement (its
+    /// index); `None` for the primary.
+    pub replica: Option<u64>,
 }
 
 /// One `alembix::slow_query` warning.
@@ -143,6 +146,7 @@ impl Visit for StatementFields<'_> {
     fn record_u64(&mut self, field: &Field, value: u64) {
         match field.name() {
             "rows" => self.0.rows = Some(value),
+            "db.replica" => self.0.replica = Some(value),
             _ => self.record_debug(field, &value),
         }
     }
