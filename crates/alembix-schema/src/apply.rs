@@ -39,12 +39,30 @@ impl Schema {
                     e.values = to.clone();
                 }
             }
-            other => {
-                let Some(name) = other.table() else { return };
-                if let Some(t) = self.tables.iter_mut().find(|t| t.name == name) {
-                    apply_to_table(t, other);
-                }
+            Op::AttachPartition { table, partition } => {
+                let standalone = crate::model::partition_table_name(table, &partition.name);
+                self.tables.retain(|x| x.name != standalone);
+                self.apply_in_table(op);
             }
+            Op::DetachPartition { table, partition } => {
+                self.apply_in_table(op);
+                let Some(parent) = self.tables.iter().find(|t| &t.name == table) else {
+                    return;
+                };
+                // The detached table keeps the columns it shared.
+                let mut t = Table::new(parent.partition_table_name(&partition.name));
+                t.columns = parent.columns.clone();
+                self.tables.push(t);
+            }
+            other => self.apply_in_table(other),
+        }
+    }
+
+    /// Applies an op that acts inside the table it names.
+    fn apply_in_table(&mut self, op: &Op) {
+        let Some(name) = op.table() else { return };
+        if let Some(t) = self.tables.iter_mut().find(|t| t.name == name) {
+            apply_to_table(t, op);
         }
     }
 
@@ -93,6 +111,12 @@ fn apply_to_table(t: &mut Table, op: &Op) {
         Op::AddPrimaryKey { primary_key, .. } => t.primary_key = Some(primary_key.clone()),
         Op::DropPrimaryKey { .. } => t.primary_key = None,
         Op::AlterTableComment { to, .. } => t.comment = to.clone(),
+        Op::CreatePartition { partition, .. } | Op::AttachPartition { partition, .. } => {
+            t.partitions.push(partition.clone())
+        }
+        Op::DropPartition { partition, .. } | Op::DetachPartition { partition, .. } => {
+            t.partitions.retain(|p| p.name != partition.name)
+        }
         _ => {}
     }
 }

@@ -47,8 +47,8 @@ pub mod sql_type;
 pub use apply::apply_op;
 pub use dialect::{SqlDialect, UnknownScheme};
 pub use model::{
-    Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema,
-    Table, UniqueConstraint,
+    Check, Column, ColumnType, EnumType, ForeignKey, Index, Partition, PrimaryKey,
+    ReferentialAction, Schema, Table, UniqueConstraint, partition_table_name,
 };
 pub use op::{ColumnChange, Op, column_changes};
 pub use plan::{RenderedPlan, StatefulRender, render_plan};

@@ -68,6 +68,51 @@ pub struct Table {
     /// a rename is detected as a rename and not as drop + create.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed_from: Vec<String>,
+    /// The partition key of a partitioned table (PostgreSQL), as written
+    /// after `PARTITION BY`: `RANGE (created_at)`, `LIST (region)`,
+    /// `HASH (id)`. `None` for a plain table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
+    /// The partitions of a partitioned table, in the table's schema. They
+    /// share the table's columns and are never tables of their own in a
+    /// [`Schema`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partitions: Vec<Partition>,
+}
+
+/// One partition of a partitioned table: `CREATE TABLE <name> PARTITION OF
+/// <table> <bound>`.
+///
+/// ```
+/// use alembix_schema::{Partition, Table};
+/// let mut t = Table::new("events");
+/// t.partition_by = Some("RANGE (created_at)".into());
+/// t.partitions.push(Partition::new("events_default", "DEFAULT"));
+/// assert!(t.partitions[0].is_default());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partition {
+    /// The partition's (bare) name; it lives in its table's schema.
+    pub name: String,
+    /// The bound as PostgreSQL prints it: `FOR VALUES FROM (...) TO (...)`,
+    /// `FOR VALUES IN (...)`, `FOR VALUES WITH (modulus 4, remainder 0)` or
+    /// `DEFAULT`.
+    pub bound: String,
+}
+
+impl Partition {
+    /// A partition with this name and bound.
+    pub fn new(name: impl Into<String>, bound: impl Into<String>) -> Self {
+        Partition {
+            name: name.into(),
+            bound: bound.into(),
+        }
+    }
+
+    /// Whether this is the default partition (rows no other bound takes).
+    pub fn is_default(&self) -> bool {
+        self.bound.trim().eq_ignore_ascii_case("DEFAULT")
+    }
 }
 
 impl Table {
@@ -99,12 +144,38 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// The partition with this name, if any.
+    pub fn partition(&self, name: &str) -> Option<&Partition> {
+        self.partitions.iter().find(|p| p.name == name)
+    }
+
+    /// The name a partition of this table has as a table of its own
+    /// (`schema.partition` when this table's name is schema-qualified).
+    ///
+    /// ```
+    /// use alembix_schema::Table;
+    /// assert_eq!(Table::new("audit.events").partition_table_name("events_1"), "audit.events_1");
+    /// assert_eq!(Table::new("events").partition_table_name("events_1"), "events_1");
+    /// ```
+    pub fn partition_table_name(&self, partition: &str) -> String {
+        partition_table_name(&self.name, partition)
+    }
+
     /// The table name qualified with its schema, for messages.
     pub fn qualified_name(&self) -> String {
         match &self.schema {
             Some(s) => format!("{s}.{}", self.name),
             None => self.name.clone(),
         }
+    }
+}
+
+/// The name partition `partition` of table `parent` (a name as ops give
+/// it, possibly `schema.table`) has as a table of its own.
+pub fn partition_table_name(parent: &str, partition: &str) -> String {
+    match parent.split_once('.') {
+        Some((schema, _)) => format!("{schema}.{partition}"),
+        None => partition.to_string(),
     }
 }
 

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint,
+    Check, Column, EnumType, ForeignKey, Index, Partition, PrimaryKey, Table, UniqueConstraint,
 };
 
 /// One schema operation.
@@ -120,6 +120,31 @@ pub enum Op {
         from: Option<String>,
         to: Option<String>,
     },
+    /// A new, empty partition of an existing partitioned table (PostgreSQL).
+    CreatePartition {
+        /// The partitioned table.
+        table: String,
+        partition: Partition,
+    },
+    /// A partition detached and dropped with its rows.
+    DropPartition {
+        /// The partitioned table.
+        table: String,
+        partition: Partition,
+    },
+    /// An existing table (named as the partition, in the partitioned
+    /// table's schema) attached as a partition.
+    AttachPartition {
+        /// The partitioned table.
+        table: String,
+        partition: Partition,
+    },
+    /// A partition detached: it stays as a table of its own, rows kept.
+    DetachPartition {
+        /// The partitioned table.
+        table: String,
+        partition: Partition,
+    },
 }
 
 /// What an [`Op::AlterColumn`] changes.
@@ -199,6 +224,10 @@ impl Op {
             Op::DropEnum { .. } => "drop_enum",
             Op::AlterEnum { .. } => "alter_enum",
             Op::AlterTableComment { .. } => "alter_table_comment",
+            Op::CreatePartition { .. } => "create_partition",
+            Op::DropPartition { .. } => "drop_partition",
+            Op::AttachPartition { .. } => "attach_partition",
+            Op::DetachPartition { .. } => "detach_partition",
         }
     }
 
@@ -221,7 +250,11 @@ impl Op {
             | Op::DropCheck { table, .. }
             | Op::AddPrimaryKey { table, .. }
             | Op::DropPrimaryKey { table, .. }
-            | Op::AlterTableComment { table, .. } => Some(table),
+            | Op::AlterTableComment { table, .. }
+            | Op::CreatePartition { table, .. }
+            | Op::DropPartition { table, .. }
+            | Op::AttachPartition { table, .. }
+            | Op::DetachPartition { table, .. } => Some(table),
             Op::CreateEnum { .. } | Op::DropEnum { .. } | Op::AlterEnum { .. } => None,
         }
     }
@@ -273,6 +306,10 @@ impl Op {
                 from: to,
                 to: from,
             },
+            Op::CreatePartition { table, partition } => Op::DropPartition { table, partition },
+            Op::DropPartition { table, partition } => Op::CreatePartition { table, partition },
+            Op::AttachPartition { table, partition } => Op::DetachPartition { table, partition },
+            Op::DetachPartition { table, partition } => Op::AttachPartition { table, partition },
         }
     }
 }

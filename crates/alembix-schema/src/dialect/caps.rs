@@ -115,6 +115,10 @@ pub struct Capabilities {
     /// Whether indexes can be built and dropped without blocking writes
     /// (`CREATE/DROP INDEX CONCURRENTLY`; lint asks for it on existing tables).
     pub concurrent_indexes: bool,
+    /// Whether tables can be declared partitioned (`PARTITION BY`, `CREATE
+    /// TABLE ... PARTITION OF`, `ATTACH`/`DETACH PARTITION`; PostgreSQL).
+    /// Elsewhere a model declaring partitioning is an error.
+    pub partitioned_tables: bool,
     /// Whether constraints can be added unchecked and validated later
     /// (`NOT VALID` / `VALIDATE CONSTRAINT`, `ADD ... UNIQUE USING INDEX`, a
     /// validated `IS NOT NULL` check before `SET NOT NULL`).
@@ -320,6 +324,7 @@ impl Capabilities {
         delimiter_command: false,
         compound_bodies: CompoundBodies::Trigger,
         concurrent_indexes: false,
+        partitioned_tables: false,
         deferred_validation: false,
         has_timestamptz: false,
         integer_keys_are_64_bit: false,

@@ -30,6 +30,7 @@ const CAPS: Capabilities = Capabilities {
     nested_comments: true,
     compound_bodies: CompoundBodies::Atomic,
     concurrent_indexes: true,
+    partitioned_tables: true,
     deferred_validation: true,
     has_timestamptz: true,
     maintenance_database: Some("postgres"),

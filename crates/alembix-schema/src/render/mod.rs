@@ -18,6 +18,7 @@
 //! rather than a panic.
 
 mod alter;
+mod partition;
 mod quote;
 mod schema;
 mod table;
@@ -33,6 +34,7 @@ use crate::model::ReferentialAction;
 use crate::op::Op;
 
 pub(crate) use alter::effective_changes;
+pub(crate) use partition::{detach_partition, drop_detached};
 pub use quote::DEFAULT_PG_SCHEMA;
 pub use schema::{create_schema, drop_schema};
 pub(crate) use table::{column_comment, column_def, create_index_as, label_list};
@@ -211,6 +213,10 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
         | Op::DropCheck { .. }
         | Op::AddPrimaryKey { .. }
         | Op::DropPrimaryKey { .. } => render_constraint_op(op, d),
+        Op::CreatePartition { .. }
+        | Op::DropPartition { .. }
+        | Op::AttachPartition { .. }
+        | Op::DetachPartition { .. } => partition::partition_op(op, d),
     }
 }
 

@@ -142,8 +142,10 @@ pub(crate) fn create_table(t: &Table, d: Dialect, deferred_fks: &[&str]) -> Rend
         items.push(check_clause(c, d));
     }
     let mut sql = format!("CREATE TABLE {} (\n  {}\n)", tn.sql(d), items.join(",\n  "));
+    sql.push_str(&super::partition::partition_by_clause(t, d)?);
     sql.push_str(&d.rules().table_options(t));
     let mut out = vec![sql];
+    out.extend(super::partition::create_partitions(t, d));
     if d.caps().comments_by_statement {
         if t.comment.is_some() {
             out.extend(table_comment(tn, t.comment.as_deref(), d));

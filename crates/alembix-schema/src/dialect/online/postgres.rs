@@ -9,7 +9,9 @@ use crate::model::{Column, Schema, Table, UniqueConstraint};
 use crate::naming;
 use crate::op::Op;
 use crate::plan::{Fill, OnlineDdl, OnlineOp, Staged};
-use crate::render::{RenderError, TableName, create_index_as, render_op};
+use crate::render::{
+    RenderError, TableName, create_index_as, detach_partition, drop_detached, render_op,
+};
 
 const D: Dialect = Dialect::Postgres;
 
@@ -61,6 +63,18 @@ impl OnlineDdl for Postgres {
             {
                 now(set_not_null(table, from, to, state)?)
             }
+            Op::DetachPartition { table, partition } if concurrent_detach(table, state) => {
+                now(vec![Staged::no_tx(detach_partition(
+                    table,
+                    &partition.name,
+                    D,
+                    true,
+                ))])
+            }
+            Op::DropPartition { table, partition } if concurrent_detach(table, state) => now(vec![
+                Staged::no_tx(detach_partition(table, &partition.name, D, true)),
+                Staged::tx(drop_detached(table, &partition.name, D)).after_commit(),
+            ]),
             _ => OnlineOp::plain(plain),
         })
     }
@@ -74,6 +88,14 @@ impl OnlineDdl for Postgres {
             _ => vec![Staged::tx(fill.update(D))],
         }
     }
+}
+
+/// Whether a partition of `table` can be detached `CONCURRENTLY`
+/// (PostgreSQL 14 and later): not while the table has a default partition.
+fn concurrent_detach(table: &str, state: &Schema) -> bool {
+    state
+        .table(table)
+        .is_some_and(|t| !t.partitions.iter().any(|p| p.is_default()))
 }
 
 /// The primary key's columns, when the table has one.
