@@ -39,7 +39,52 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>) -> Result<Key, Reported> {
     let (key_columns, key) = resolve_key(cx, cont);
     check_auto_increment(cx, cont, &key_columns);
     check_constraint_columns(cx, cont);
+    check_partitions(cx, cont);
     key
+}
+
+/// Partitions need a partition key; their names are distinct and differ
+/// from the table's; at most one is the default partition.
+fn check_partitions(cx: &Ctxt, cont: &Container<'_>) {
+    let parts = &cont.attrs.partitions;
+    let error = |span, message: String| {
+        cx.syn_error(Place::Model, syn::Error::new(span, message));
+    };
+    if cont.attrs.partition_by.is_none()
+        && let Some(p) = parts.first()
+    {
+        error(
+            p.span,
+            format!(
+                "partition `{}` needs the table's partition key: add `partition_by = \"RANGE (column)\"` (or `LIST (...)`, `HASH (...)`) to #[model(...)]",
+                p.name
+            ),
+        );
+    }
+    let mut defaults = 0;
+    for (i, p) in parts.iter().enumerate() {
+        if p.name == cont.table || parts[..i].iter().any(|q| q.name == p.name) {
+            error(
+                p.span,
+                format!(
+                    "partition name `{}` is used twice (a partition is a table of its own); give each partition its own name",
+                    p.name
+                ),
+            );
+        }
+        if p.bound.trim().eq_ignore_ascii_case("default") {
+            defaults += 1;
+            if defaults == 2 {
+                error(
+                    p.span,
+                    format!(
+                        "partition `{}` is a second default partition; a table has at most one",
+                        p.name
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// A table name from the struct name, or a column name from the field

@@ -20,6 +20,7 @@ mod table;
 pub mod types;
 
 pub use ast::{FieldDef, ModelDef, parse_model};
+pub use attr::partition_attributes;
 pub use db_enum::{EnumDef, parse_db_enum};
 pub use expand::{expand_db_enum, expand_model};
 pub use migrate::expand_migrate;

@@ -98,6 +98,12 @@ pub const COLUMNS: Symbol = Symbol("columns");
 pub const EXPR: Symbol = Symbol("expr");
 /// Option of `index(...)`: the predicate of a partial index.
 pub const WHERE: Symbol = Symbol("where");
+/// Key of `#[model]`: the partition key of a partitioned table.
+pub const PARTITION_BY: Symbol = Symbol("partition_by");
+/// Key of `#[model]`: one partition of a partitioned table.
+pub const PARTITION: Symbol = Symbol("partition");
+/// Option of `partition(...)`.
+pub const BOUND: Symbol = Symbol("bound");
 /// Key of `#[db_enum]` on the enum.
 pub const RENAME_ALL: Symbol = Symbol("rename_all");
 /// Key of `#[db_enum]` on a variant.
@@ -134,8 +140,12 @@ pub const MODEL_KEYS: &[Symbol] = &[
     PRIMARY_KEY,
     RENAMED_FROM,
     COMMENT,
+    PARTITION_BY,
+    PARTITION,
 ];
 
+/// Options of `#[model(partition(...))]`.
+pub const PARTITION_KEYS: &[Symbol] = &[NAME, BOUND];
 /// Options of `#[model(index(...))]`.
 pub const INDEX_KEYS: &[Symbol] = &[COLUMNS, NAME, UNIQUE, EXPR, WHERE];
 /// Options of `#[model(unique(...))]`.

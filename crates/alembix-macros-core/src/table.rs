@@ -3,7 +3,7 @@
 //! and the key arrives resolved.
 
 use alembix_schema::{
-    Check, Column, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint, naming,
+    Check, Column, ForeignKey, Index, Partition, PrimaryKey, Table, UniqueConstraint, naming,
 };
 
 use crate::ast::{Container, FieldDef, ModelDef};
@@ -40,6 +40,13 @@ fn table(cont: &Container<'_>, key: &Key) -> Table {
     table.schema = cont.attrs.schema.clone();
     table.comment = cont.attrs.comment.clone();
     table.renamed_from = cont.attrs.renamed_from.clone();
+    table.partition_by = cont.attrs.partition_by.clone();
+    table.partitions = cont
+        .attrs
+        .partitions
+        .iter()
+        .map(|p| Partition::new(p.name.clone(), p.bound.clone()))
+        .collect();
     table.columns = columns(cont, key);
     table.primary_key = Some(PrimaryKey {
         name: naming::primary_key_name(&table.name),

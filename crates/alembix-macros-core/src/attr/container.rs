@@ -4,7 +4,10 @@ use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
-use super::{Attr, Scope, column_list, lit_bool_or_true, lit_name, lit_str, parse_attrs, sql_text};
+use super::{
+    Attr, PartitionAttr, Scope, column_list, lit_bool_or_true, lit_name, lit_str, parse_attrs,
+    sql_text,
+};
 use crate::ctxt::{Ctxt, Place};
 use crate::symbol::{self, Symbol};
 
@@ -26,6 +29,10 @@ pub struct Container {
     pub uniques: Vec<UniqueAttr>,
     /// Every `check(...)`, in order.
     pub checks: Vec<CheckAttr>,
+    /// `partition_by = "..."`.
+    pub partition_by: Option<String>,
+    /// Every `partition(...)`, in order.
+    pub partitions: Vec<PartitionAttr>,
 }
 
 /// `primary_key(columns = "a, b")`.
@@ -86,6 +93,8 @@ struct Builder {
     indexes: Vec<IndexAttr>,
     uniques: Vec<UniqueAttr>,
     checks: Vec<CheckAttr>,
+    partition_by: Attr<String>,
+    partitions: Vec<PartitionAttr>,
 }
 
 impl Container {
@@ -101,6 +110,8 @@ impl Container {
             indexes: Vec::new(),
             uniques: Vec::new(),
             checks: Vec::new(),
+            partition_by: Attr::none(symbol::PARTITION_BY),
+            partitions: Vec::new(),
         };
         parse_attrs(cx, Place::Container, symbol::MODEL, attrs, |scope, meta| {
             b.parse_key(scope, meta)
@@ -114,6 +125,8 @@ impl Container {
             indexes: b.indexes,
             uniques: b.uniques,
             checks: b.checks,
+            partition_by: b.partition_by.get(),
+            partitions: b.partitions,
         }
     }
 }
@@ -144,6 +157,12 @@ impl Builder {
             Ok(())
         } else if *path == symbol::CHECK {
             self.checks.push(check(meta)?);
+            Ok(())
+        } else if *path == symbol::PARTITION_BY {
+            self.partition_by
+                .set(scope, meta, |m| sql_text(m, symbol::PARTITION_BY))
+        } else if *path == symbol::PARTITION {
+            self.partitions.push(super::partition::partition(meta)?);
             Ok(())
         } else {
             Err(super::unknown_key(meta, symbol::MODEL, symbol::MODEL_KEYS))

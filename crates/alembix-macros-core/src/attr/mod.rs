@@ -9,11 +9,13 @@
 
 mod container;
 mod field;
+mod partition;
 #[cfg(test)]
 mod tests;
 
 pub use container::{Container, IndexTarget};
 pub use field::Field;
+pub use partition::{PartitionAttr, partition_attributes};
 
 use syn::meta::ParseNestedMeta;
 

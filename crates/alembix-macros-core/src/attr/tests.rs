@@ -42,7 +42,7 @@ fn every_listed_column_key_is_parsed() {
 
 #[test]
 fn every_listed_model_key_is_parsed() {
-    let ok: [syn::DeriveInput; 8] = [
+    let ok: [syn::DeriveInput; 10] = [
         syn::parse_quote!(
             #[model(table = "t")]
             struct S;
@@ -73,6 +73,14 @@ fn every_listed_model_key_is_parsed() {
         ),
         syn::parse_quote!(
             #[model(comment = "c")]
+            struct S;
+        ),
+        syn::parse_quote!(
+            #[model(partition_by = "RANGE (a)")]
+            struct S;
+        ),
+        syn::parse_quote!(
+            #[model(partition(name = "s_1", bound = "DEFAULT"))]
             struct S;
         ),
     ];
