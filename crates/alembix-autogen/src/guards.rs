@@ -144,3 +144,63 @@ fn same_type(
         rules.column_type(&r.ty)
     ))
 }
+
+/// Refuses models that declare partitioning (`partition_by`,
+/// `partition(...)`) on a backend without partitioned tables.
+///
+/// ```
+/// use alembix_autogen::guards::partitioning_supported;
+/// use alembix_schema::{Dialect, Schema, Table};
+/// let mut t = Table::new("events");
+/// t.partition_by = Some("RANGE (created_at)".into());
+/// let models = Schema { tables: vec![t], ..Default::default() };
+/// assert!(partitioning_supported(&models, &[], Dialect::Postgres).is_ok());
+/// let err = partitioning_supported(&models, &[], Dialect::MySql).unwrap_err();
+/// assert!(err.to_string().contains("PostgreSQL only"));
+/// ```
+pub fn partitioning_supported(models: &Schema, sites: &[Site], dialect: Dialect) -> Result<()> {
+    if dialect.caps().partitioned_tables {
+        return Ok(());
+    }
+    match models
+        .tables
+        .iter()
+        .find(|t| t.partition_by.is_some() || !t.partitions.is_empty())
+    {
+        Some(t) => Err(Error::Refused(format!(
+            "{}: table `{}` declares partitioning, which Alembix manages on PostgreSQL only, not on {}; remove `partition_by` and `partition(...)` from its #[model(...)]",
+            place(sites, &t.name, None),
+            t.name,
+            dialect.caps().title
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a changed partition key of an existing table (`current` the
+/// database, `target` the models, both as the database spells them): a
+/// plain table becoming partitioned, a partitioned one becoming plain, or
+/// another key. PostgreSQL cannot change it in place; the rows must be
+/// copied into a new table, which is a revision to write by hand.
+pub fn partition_key_unchanged(current: &Schema, target: &Schema, sites: &[Site]) -> Result<()> {
+    for t in &target.tables {
+        let Some(c) = current.table(&t.name) else {
+            continue;
+        };
+        if c.partition_by == t.partition_by {
+            continue;
+        }
+        let spell = |k: &Option<String>| match k {
+            Some(k) => format!("partitioned by {k}"),
+            None => "not partitioned".to_string(),
+        };
+        return Err(Error::Refused(format!(
+            "{}: table `{}` is {} in the database but {} in the model; PostgreSQL cannot change a table's partitioning in place (every row must move). Write the change by hand (`alembix revision -m ...`: create the new table, copy the rows, swap the names), or keep the model as the database has it",
+            place(sites, &t.name, None),
+            t.name,
+            spell(&c.partition_by),
+            spell(&t.partition_by),
+        )));
+    }
+    Ok(())
+}

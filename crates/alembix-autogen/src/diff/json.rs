@@ -64,6 +64,13 @@ fn op_json(op: &Op) -> Value {
             v["name"] = json!(enum_type.name)
         }
         Op::AlterEnum { name, .. } => v["name"] = json!(name),
+        Op::CreatePartition { partition, .. }
+        | Op::DropPartition { partition, .. }
+        | Op::AttachPartition { partition, .. }
+        | Op::DetachPartition { partition, .. } => {
+            v["name"] = json!(partition.name);
+            v["bound"] = json!(partition.bound);
+        }
         _ => {}
     }
     v

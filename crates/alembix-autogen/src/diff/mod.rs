@@ -16,6 +16,7 @@ mod filter;
 mod json;
 mod keys;
 mod order;
+mod partitions;
 mod tables;
 mod warnings;
 
@@ -124,6 +125,7 @@ pub fn diff(
         columns::diff_columns(&cx, cur, tgt, &mt, &mut ch);
         keys::diff_keys(&cx, cur, tgt, &mt, &mut ch);
         tables::diff_comment(&cx, cur, tgt, &mt, &mut ch);
+        partitions::diff_partitions(&cx, cur, tgt, &mt, &mut ch);
     }
     let notes = std::mem::take(&mut ch.notes);
     let mut ops = order::ordered(ch, &current);

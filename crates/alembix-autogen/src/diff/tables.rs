@@ -34,6 +34,8 @@ pub(super) fn pair_tables<'a>(cx: &Cx<'a>, ch: &mut Changes) -> Vec<(&'a Table, 
                 pairs.push((c, t));
                 used_current.insert(&c.name);
             }
+            // A partition being detached becomes this table.
+            None if super::partitions::is_partition_of(current, &t.name) => {}
             None => {
                 if !t.renamed_from.is_empty() {
                     ch.notes.push(super::columns::unmatched_rename(
@@ -53,7 +55,11 @@ pub(super) fn pair_tables<'a>(cx: &Cx<'a>, ch: &mut Changes) -> Vec<(&'a Table, 
         }
     }
     for c in &current.tables {
-        if !used_current.contains(c.name.as_str()) && !cx.excluded(&c.name) {
+        // A table being attached as a partition stays.
+        if !used_current.contains(c.name.as_str())
+            && !cx.excluded(&c.name)
+            && !super::partitions::is_partition_of(target, &c.name)
+        {
             ch.table_drops.push(c.clone());
         }
     }

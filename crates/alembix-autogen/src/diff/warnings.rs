@@ -12,6 +12,13 @@ pub(super) fn warnings(ops: &[Op], d: Dialect) -> Vec<(usize, String)> {
             Op::DropTable { table } => {
                 warnings.push((i, format!("drops table `{}` and its rows", table.name)))
             }
+            Op::DropPartition { table, partition } => warnings.push((
+                i,
+                format!(
+                    "drops partition `{}` of `{table}` and its rows (declare a model for it to keep it as a table of its own)",
+                    partition.name
+                ),
+            )),
             Op::DropColumn { table, column } => warnings.push((
                 i,
                 format!("drops column `{table}.{}` and its values", column.name),

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use alembix_schema::{
-    Check, Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema,
-    Table, UniqueConstraint,
+    Check, Column, ColumnType, EnumType, ForeignKey, Index, Partition, PrimaryKey,
+    ReferentialAction, Schema, Table, UniqueConstraint,
 };
 use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
@@ -141,21 +141,33 @@ async fn read_enums(conn: &mut sqlx::PgConnection) -> Result<Enums> {
     Ok(enums)
 }
 
-/// The tables of `opts.schemas` with their comments, still without columns.
+/// The tables of `opts.schemas` with their comments and partition keys,
+/// still without columns; partitions are folded into their tables.
 async fn read_tables(conn: &mut sqlx::PgConnection, opts: &IntrospectOptions) -> Result<Tables> {
     count_query();
     let table_rows = sqlx::query(
-        "SELECT c.oid::int8, c.relname::text, obj_description(c.oid, 'pg_class'), n.nspname::text
+        "SELECT c.oid::int8, c.relname::text, obj_description(c.oid, 'pg_class'), n.nspname::text,
+                CASE WHEN pt.partrelid IS NOT NULL THEN pg_get_partkeydef(c.oid) END,
+                inh.inhparent::int8, pg_get_expr(c.relpartbound, c.oid)
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
+         LEFT JOIN pg_inherits inh ON inh.inhrelid = c.oid AND c.relispartition
          WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1)",
     )
     .bind(&opts.schemas)
     .fetch_all(&mut *conn)
     .await?;
     let mut tables = Tables::new();
+    let mut partitions: Vec<(i64, Partition)> = Vec::new();
     for r in table_rows {
         let bare: String = r.try_get(1)?;
         let schema: String = r.try_get(3)?;
+        if let Some(parent) = r.try_get::<Option<i64>, _>(5)? {
+            let bound: Option<String> = r.try_get(6)?;
+            let bound = bound.unwrap_or_else(|| "DEFAULT".into());
+            partitions.push((parent, Partition::new(bare, bound)));
+            continue;
+        }
         if schema == super::DEFAULT_PG_SCHEMA && opts.exclude_tables.contains(&bare) {
             continue;
         }
@@ -167,9 +179,23 @@ async fn read_tables(conn: &mut sqlx::PgConnection, opts: &IntrospectOptions) ->
         let name = super::qualified(&schema, &bare);
         let mut t = Table::new(name);
         t.comment = r.try_get(2)?;
+        t.partition_by = r.try_get(4)?;
         tables.insert(r.try_get(0)?, t);
     }
+    fold_partitions(&mut tables, partitions);
     Ok(tables)
+}
+
+/// Each partition goes to its table's list, never a table of its own (its
+/// columns, inherited keys, constraints and indexes are its table's).
+/// Partitions of a partition (sub-partitioning) are not read.
+fn fold_partitions(tables: &mut Tables, mut partitions: Vec<(i64, Partition)>) {
+    partitions.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    for (parent, partition) in partitions {
+        if let Some(t) = tables.get_mut(&parent) {
+            t.partitions.push(partition);
+        }
+    }
 }
 
 /// The columns of every table, in their order.

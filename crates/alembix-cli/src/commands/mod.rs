@@ -191,6 +191,7 @@ pub(crate) async fn compare(
     }
     let (models, sites) = alembix_autogen::scan::scan_with_sites(&cfg.root, &cfg.models)?;
     alembix_autogen::guards::foreign_key_targets(&models, &sites, db.dialect())?;
+    alembix_autogen::guards::partitioning_supported(&models, &sites, db.dialect())?;
     let opts = alembix_autogen::diff::DiffOptions {
         exclude_tables: cfg.exclude_tables.clone(),
         schemas: cfg.schemas.clone(),
@@ -206,6 +207,7 @@ pub(crate) async fn compare(
     }
     use alembix_autogen::guards;
     guards::foreign_key_types(&d.target, &sites, db.dialect())?;
+    guards::partition_key_unchanged(&d.current, &d.target, &sites)?;
     if refuse.unfilled {
         guards::not_null_needs_value(&d.ops, &sites)?;
     }

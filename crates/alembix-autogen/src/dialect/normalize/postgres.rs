@@ -40,6 +40,7 @@ pub(super) async fn normalize_postgres(db: &Database, target: &Schema) -> Result
     enum_ddl(target, &mut scratch.ddl)?;
     default_tables(target, &mut scratch);
     check_tables(target, &mut scratch)?;
+    partition_tables(target, &mut scratch);
     let mut out = target.clone();
     let pool = db.pool().as_postgres().expect("dialect says PostgreSQL");
     let mut conn = pool.acquire().await?;
@@ -143,6 +144,32 @@ fn check_tables(target: &Schema, scratch: &mut Scratch) -> Result<()> {
     Ok(())
 }
 
+/// Partitioned tables: `p<n>` with the columns of model table `n` and its
+/// partition key, its partitions `p<n>_<j>`, so that PostgreSQL spells the
+/// key and the bounds.
+fn partition_tables(target: &Schema, scratch: &mut Scratch) {
+    for (ti, t) in target.tables.iter().enumerate() {
+        let Some(key) = &t.partition_by else {
+            continue;
+        };
+        let cols: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| format!("{} {}", q(&c.name), c.ty.to_sql(D)))
+            .collect();
+        scratch.ddl.push(format!(
+            "CREATE TABLE p{ti} ({}) PARTITION BY {key}",
+            cols.join(", ")
+        ));
+        for (j, p) in t.partitions.iter().enumerate() {
+            scratch.ddl.push(format!(
+                "CREATE TABLE p{ti}_{j} PARTITION OF p{ti} {}",
+                p.bound
+            ));
+        }
+    }
+}
+
 /// Creates the scratch schema in `tx` and reads the rewritten texts back
 /// into `out`.
 async fn read_back(tx: &mut PgConnection, scratch: &Scratch, out: &mut Schema) -> Result<()> {
@@ -164,7 +191,7 @@ async fn read_back(tx: &mut PgConnection, scratch: &Scratch, out: &mut Schema) -
             if ddl.len() == 1 {
                 &stmt
             } else {
-                "(one of the models' defaults, checks or expression and partial indexes)"
+                "(one of the models' defaults, checks, expression and partial indexes, partition keys or partition bounds)"
             },
         ));
     }
@@ -172,6 +199,9 @@ async fn read_back(tx: &mut PgConnection, scratch: &Scratch, out: &mut Schema) -
     read_checks(tx, &name, out).await?;
     if !scratch.special_indexes.is_empty() {
         read_indexes(tx, &name, &scratch.special_indexes, out).await?;
+    }
+    if out.tables.iter().any(|t| t.partition_by.is_some()) {
+        read_partitions(tx, &name, out).await?;
     }
     Ok::<_, Error>(())
 }
@@ -259,6 +289,38 @@ async fn read_indexes(
             ix.columns = read.columns;
             ix.expr = read.expr;
             ix.predicate = read.predicate;
+        }
+    }
+    Ok(())
+}
+
+/// The partition keys and bounds as PostgreSQL prints them.
+async fn read_partitions(tx: &mut PgConnection, scratch: &str, out: &mut Schema) -> Result<()> {
+    let sql = "SELECT c.relname::text,
+                CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+                pg_get_expr(c.relpartbound, c.oid)
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND (c.relkind = 'p' OR c.relispartition)";
+    let rows = scratch_rows(tx, sql, scratch).await?;
+    for r in rows {
+        let name: String = r.try_get(0)?;
+        let Some(rest) = name.strip_prefix('p') else {
+            continue;
+        };
+        match rest.split_once('_') {
+            None => {
+                if let (Ok(ti), Some(key)) = (rest.parse::<usize>(), r.try_get(1)?) {
+                    out.tables[ti].partition_by = Some(key);
+                }
+            }
+            Some((ti, j)) => {
+                let (Ok(ti), Ok(j)) = (ti.parse::<usize>(), j.parse::<usize>()) else {
+                    continue;
+                };
+                if let Some(bound) = r.try_get::<Option<String>, _>(2)? {
+                    out.tables[ti].partitions[j].bound = bound;
+                }
+            }
         }
     }
     Ok(())

@@ -63,14 +63,6 @@ impl OnlineDdl for Postgres {
             {
                 now(set_not_null(table, from, to, state)?)
             }
-            Op::DetachPartition { table, partition } if concurrent_detach(table, state) => {
-                now(vec![Staged::no_tx(detach_partition(
-                    table,
-                    &partition.name,
-                    D,
-                    true,
-                ))])
-            }
             Op::DropPartition { table, partition } if concurrent_detach(table, state) => now(vec![
                 Staged::no_tx(detach_partition(table, &partition.name, D, true)),
                 Staged::tx(drop_detached(table, &partition.name, D)).after_commit(),
@@ -90,8 +82,11 @@ impl OnlineDdl for Postgres {
     }
 }
 
-/// Whether a partition of `table` can be detached `CONCURRENTLY`
-/// (PostgreSQL 14 and later): not while the table has a default partition.
+/// Whether a partition of `table` that is dropped afterwards can be
+/// detached `CONCURRENTLY` (PostgreSQL 14 and later): not while the table
+/// has a default partition. A partition detached to stay a table of its
+/// own is detached plainly (a brief lock, no scan): `CONCURRENTLY` would
+/// leave a copy of its bound behind as a check constraint.
 fn concurrent_detach(table: &str, state: &Schema) -> bool {
     state
         .table(table)
