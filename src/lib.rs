@@ -25,6 +25,11 @@ pub struct DeployingGuide;
 #[doc = include_str!("../docs/troubleshooting.md")]
 pub struct TroubleshootingGuide;
 
+/// `docs/partitions.md`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/partitions.md")]
+pub struct PartitionsGuide;
+
 /// `docs/replicas.md`.
 #[cfg(doctest)]
 #[doc = include_str!("../docs/replicas.md")]
