@@ -21,6 +21,8 @@ mod tables;
 mod warnings;
 
 #[cfg(test)]
+mod partition_tests;
+#[cfg(test)]
 mod tests;
 
 use alembix_migrate::{DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE};
