@@ -80,8 +80,8 @@ pub struct Table {
     pub partitions: Vec<Partition>,
 }
 
-/// One partition of a partitioned table: `CREATE TABLE <name> PARTITION OF
-/// <table> <bound>`.
+/// One partition of a partitioned table: `CREATE TABLE name PARTITION OF
+/// table bound`.
 ///
 /// ```
 /// use alembix_schema::{Partition, Table};
