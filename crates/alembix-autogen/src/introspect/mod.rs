@@ -11,7 +11,10 @@
 //!   primary keys, unique constraints, foreign keys (actions) and checks
 //!   from `pg_constraint`; indexes that back no constraint, an expression
 //!   index with its key list and a partial index with its condition as
-//!   `pg_get_indexdef`/`pg_get_expr` print them.
+//!   `pg_get_indexdef`/`pg_get_expr` print them; a partitioned table's key
+//!   (`pg_get_partkeydef`) and its partitions (`pg_inherits`, bounds as
+//!   `pg_get_expr(relpartbound)` prints them) as part of that table, never
+//!   as tables of their own (partitions of a partition are not read).
 //! * MySQL/MariaDB (`information_schema` of the current database): columns
 //!   (`COLUMN_TYPE`, defaults as the server prints them, `auto_increment`,
 //!   comments), constraints, key columns, referential actions, checks,
