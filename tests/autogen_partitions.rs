@@ -141,7 +141,14 @@ async fn sample_schema_is_one_partitioned_table(t: Cli) {
         ("events_default", "DEFAULT"),
     ];
     let other = OTHER.replace("use alembix::Model;", "");
-    t.models(&events("RANGE (created_at)", &declared, &other));
+    let listed = events("RANGE (created_at)", &declared, &other);
+    t.models(&listed);
+    assert_eq!(diff(&t), json!([]));
+    // The same partitions from the monthly template.
+    t.models(&listed.replace(
+        &format!("partition(name = \"events_2026_01\", bound = \"{JAN}\")"),
+        "partition_monthly(from = \"2026-01\", to = \"2026-02\")",
+    ));
     assert_eq!(diff(&t), json!([]));
     // Without the model the table goes as one, partitions with it.
     t.models(OTHER);

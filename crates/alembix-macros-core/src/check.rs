@@ -46,7 +46,7 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>) -> Result<Key, Reported> {
 /// Partitions need a partition key; their names are distinct and differ
 /// from the table's; at most one is the default partition.
 fn check_partitions(cx: &Ctxt, cont: &Container<'_>) {
-    let parts = &cont.attrs.partitions;
+    let parts = &cont.attrs.all_partitions(&cont.table);
     let error = |span, message: String| {
         cx.syn_error(Place::Model, syn::Error::new(span, message));
     };
@@ -63,6 +63,10 @@ fn check_partitions(cx: &Ctxt, cont: &Container<'_>) {
     }
     let mut defaults = 0;
     for (i, p) in parts.iter().enumerate() {
+        let fix = "give the table a shorter name or the partition a shorter `name`";
+        if let Some(message) = names::too_long("partition name", &p.name, fix) {
+            error(p.span, message);
+        }
         if p.name == cont.table || parts[..i].iter().any(|q| q.name == p.name) {
             error(
                 p.span,

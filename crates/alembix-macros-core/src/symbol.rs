@@ -104,6 +104,12 @@ pub const PARTITION_BY: Symbol = Symbol("partition_by");
 pub const PARTITION: Symbol = Symbol("partition");
 /// Option of `partition(...)`.
 pub const BOUND: Symbol = Symbol("bound");
+/// Key of `#[model]`: monthly range partitions over a span of months.
+pub const PARTITION_MONTHLY: Symbol = Symbol("partition_monthly");
+/// Option of `partition_monthly(...)`: the first month.
+pub const FROM: Symbol = Symbol("from");
+/// Option of `partition_monthly(...)`: the month after the last.
+pub const TO: Symbol = Symbol("to");
 /// Key of `#[db_enum]` on the enum.
 pub const RENAME_ALL: Symbol = Symbol("rename_all");
 /// Key of `#[db_enum]` on a variant.
@@ -142,10 +148,13 @@ pub const MODEL_KEYS: &[Symbol] = &[
     COMMENT,
     PARTITION_BY,
     PARTITION,
+    PARTITION_MONTHLY,
 ];
 
 /// Options of `#[model(partition(...))]`.
 pub const PARTITION_KEYS: &[Symbol] = &[NAME, BOUND];
+/// Options of `#[model(partition_monthly(...))]`.
+pub const PARTITION_MONTHLY_KEYS: &[Symbol] = &[FROM, TO];
 /// Options of `#[model(index(...))]`.
 pub const INDEX_KEYS: &[Symbol] = &[COLUMNS, NAME, UNIQUE, EXPR, WHERE];
 /// Options of `#[model(unique(...))]`.

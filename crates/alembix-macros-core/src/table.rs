@@ -43,9 +43,9 @@ fn table(cont: &Container<'_>, key: &Key) -> Table {
     table.partition_by = cont.attrs.partition_by.clone();
     table.partitions = cont
         .attrs
-        .partitions
-        .iter()
-        .map(|p| Partition::new(p.name.clone(), p.bound.clone()))
+        .all_partitions(&cont.table)
+        .into_iter()
+        .map(|p| Partition::new(p.name, p.bound))
         .collect();
     table.columns = columns(cont, key);
     table.primary_key = Some(PrimaryKey {

@@ -94,3 +94,69 @@ fn partition_options_are_checked() {
         assert!(err.contains(expected), "{items}: {err}");
     }
 }
+
+#[test]
+fn monthly_partitions_are_generated_over_the_span() {
+    let t = model(
+        r#"partition_by = "RANGE (created_at)",
+           partition_monthly(from = "2025-11", to = "2026-02"),
+           partition(name = "events_default", bound = "DEFAULT")"#,
+    )
+    .unwrap();
+    assert_eq!(
+        t.partitions,
+        [
+            Partition::new(
+                "events_2025_11",
+                "FOR VALUES FROM ('2025-11-01') TO ('2025-12-01')"
+            ),
+            Partition::new(
+                "events_2025_12",
+                "FOR VALUES FROM ('2025-12-01') TO ('2026-01-01')"
+            ),
+            Partition::new(
+                "events_2026_01",
+                "FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')"
+            ),
+            Partition::new("events_default", "DEFAULT"),
+        ]
+    );
+    // Written back, the generated partitions are listed one by one.
+    let back = model(&partition_attributes(&t).join(", ")).unwrap();
+    assert_eq!(back.partitions, t.partitions);
+}
+
+#[test]
+fn monthly_options_are_checked() {
+    let key = r#"partition_by = "RANGE (created_at)""#;
+    let cases = [
+        (
+            r#"partition_monthly(from = "2026-01")"#,
+            "partition_monthly needs `from",
+        ),
+        (
+            r#"partition_monthly(from = "2026-1", to = "2026-03")"#,
+            "`2026-1` is not a month",
+        ),
+        (
+            r#"partition_monthly(from = "2026-13", to = "2027-03")"#,
+            "`2026-13` is not a month",
+        ),
+        (
+            r#"partition_monthly(from = "2026-03", to = "2026-03")"#,
+            "needs `to` after `from`",
+        ),
+        (
+            r#"partition_monthly(from = "2026-01", to = "2026-03", every = "2")"#,
+            "unknown `partition_monthly` option `every`; expected from, to",
+        ),
+        (
+            r#"partition_monthly(from = "2026-01", to = "2026-03"), partition(name = "events_2026_02", bound = "DEFAULT")"#,
+            "partition name `events_2026_02` is used twice",
+        ),
+    ];
+    for (items, expected) in cases {
+        let err = model(&format!("{key}, {items}")).unwrap_err();
+        assert!(err.contains(expected), "{items}: {err}");
+    }
+}

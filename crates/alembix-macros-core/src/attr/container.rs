@@ -5,8 +5,8 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
 use super::{
-    Attr, PartitionAttr, Scope, column_list, lit_bool_or_true, lit_name, lit_str, parse_attrs,
-    sql_text,
+    Attr, MonthlyAttr, PartitionAttr, Scope, column_list, lit_bool_or_true, lit_name, lit_str,
+    parse_attrs, sql_text,
 };
 use crate::ctxt::{Ctxt, Place};
 use crate::symbol::{self, Symbol};
@@ -33,6 +33,17 @@ pub struct Container {
     pub partition_by: Option<String>,
     /// Every `partition(...)`, in order.
     pub partitions: Vec<PartitionAttr>,
+    /// Every `partition_monthly(...)`, in order.
+    pub monthly: Vec<MonthlyAttr>,
+}
+
+impl Container {
+    /// The partitions of table `table` (its bare name): those generated
+    /// by each `partition_monthly(...)`, then each `partition(...)`.
+    pub fn all_partitions(&self, table: &str) -> Vec<PartitionAttr> {
+        let generated = self.monthly.iter().flat_map(|m| m.partitions(table));
+        generated.chain(self.partitions.iter().cloned()).collect()
+    }
 }
 
 /// `primary_key(columns = "a, b")`.
@@ -95,6 +106,7 @@ struct Builder {
     checks: Vec<CheckAttr>,
     partition_by: Attr<String>,
     partitions: Vec<PartitionAttr>,
+    monthly: Vec<MonthlyAttr>,
 }
 
 impl Container {
@@ -112,6 +124,7 @@ impl Container {
             checks: Vec::new(),
             partition_by: Attr::none(symbol::PARTITION_BY),
             partitions: Vec::new(),
+            monthly: Vec::new(),
         };
         parse_attrs(cx, Place::Container, symbol::MODEL, attrs, |scope, meta| {
             b.parse_key(scope, meta)
@@ -127,6 +140,7 @@ impl Container {
             checks: b.checks,
             partition_by: b.partition_by.get(),
             partitions: b.partitions,
+            monthly: b.monthly,
         }
     }
 }
@@ -163,6 +177,9 @@ impl Builder {
                 .set(scope, meta, |m| sql_text(m, symbol::PARTITION_BY))
         } else if *path == symbol::PARTITION {
             self.partitions.push(super::partition::partition(meta)?);
+            Ok(())
+        } else if *path == symbol::PARTITION_MONTHLY {
+            self.monthly.push(super::partition::monthly(meta)?);
             Ok(())
         } else {
             Err(super::unknown_key(meta, symbol::MODEL, symbol::MODEL_KEYS))

@@ -15,7 +15,7 @@ mod tests;
 
 pub use container::{Container, IndexTarget};
 pub use field::Field;
-pub use partition::{PartitionAttr, partition_attributes};
+pub use partition::{MonthlyAttr, PartitionAttr, partition_attributes};
 
 use syn::meta::ParseNestedMeta;
 

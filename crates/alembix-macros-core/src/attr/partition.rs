@@ -10,6 +10,7 @@ use super::{lit_name, sql_text};
 use crate::symbol;
 
 /// `partition(name = "...", bound = "...")`.
+#[derive(Clone)]
 pub struct PartitionAttr {
     /// The partition's table name.
     pub name: String,
@@ -49,6 +50,95 @@ pub(super) fn partition(meta: &ParseNestedMeta<'_>) -> syn::Result<PartitionAttr
         bound,
         span: meta.path.span(),
     })
+}
+
+/// `partition_monthly(from = "YYYY-MM", to = "YYYY-MM")`: one range
+/// partition per month from `from` up to, not including, `to`.
+pub struct MonthlyAttr {
+    /// The first month, as `(year, month)`.
+    pub from: (i32, u32),
+    /// The month after the last, as `(year, month)`.
+    pub to: (i32, u32),
+    /// The `partition_monthly` key, where errors point.
+    pub span: Span,
+}
+
+/// Months one template may span (a century).
+const MAX_MONTHS: i32 = 1200;
+
+/// `partition_monthly(...)`.
+pub(super) fn monthly(meta: &ParseNestedMeta<'_>) -> syn::Result<MonthlyAttr> {
+    let (mut from, mut to) = (None, None);
+    meta.parse_nested_meta(|inner| {
+        if inner.path == symbol::FROM {
+            from = Some(year_month(&inner)?);
+        } else if inner.path == symbol::TO {
+            to = Some(year_month(&inner)?);
+        } else {
+            return Err(inner.error(format!(
+                "unknown `partition_monthly` option `{}`; expected {}",
+                super::meta_key(&inner),
+                symbol::join(symbol::PARTITION_MONTHLY_KEYS)
+            )));
+        }
+        Ok(())
+    })?;
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(meta.error(
+            "partition_monthly needs `from = \"YYYY-MM\"` (the first month) and `to = \"YYYY-MM\"` (the month after the last)",
+        ));
+    };
+    let months = month_index(to) - month_index(from);
+    if months <= 0 || months > MAX_MONTHS {
+        return Err(meta.error(format!(
+            "partition_monthly needs `to` after `from`, at most {MAX_MONTHS} months later"
+        )));
+    }
+    Ok(MonthlyAttr {
+        from,
+        to,
+        span: meta.path.span(),
+    })
+}
+
+/// `"YYYY-MM"` as `(year, month)`.
+fn year_month(meta: &ParseNestedMeta<'_>) -> syn::Result<(i32, u32)> {
+    let lit: syn::LitStr = meta.value()?.parse()?;
+    let text = lit.value();
+    let parsed = text.split_once('-').and_then(|(y, m)| {
+        let ok = y.len() == 4 && m.len() == 2;
+        let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
+        (ok && (1..=12).contains(&m)).then_some((y, m))
+    });
+    parsed.ok_or_else(|| {
+        syn::Error::new(
+            lit.span(),
+            format!("`{text}` is not a month; write it as \"YYYY-MM\" (\"2026-01\")"),
+        )
+    })
+}
+
+fn month_index((y, m): (i32, u32)) -> i32 {
+    y * 12 + m as i32 - 1
+}
+
+impl MonthlyAttr {
+    /// The partitions of table `table` (its bare name): `<table>_YYYY_MM`,
+    /// `FOR VALUES FROM ('YYYY-MM-01') TO ('<next month>-01')`.
+    pub fn partitions(&self, table: &str) -> Vec<PartitionAttr> {
+        let day = |i: i32| format!("{:04}-{:02}-01", i.div_euclid(12), i.rem_euclid(12) + 1);
+        (month_index(self.from)..month_index(self.to))
+            .map(|i| PartitionAttr {
+                name: format!(
+                    "{table}_{:04}_{:02}",
+                    i.div_euclid(12),
+                    i.rem_euclid(12) + 1
+                ),
+                bound: format!("FOR VALUES FROM ('{}') TO ('{}')", day(i), day(i + 1)),
+                span: self.span,
+            })
+            .collect()
+    }
 }
 
 /// A table's partitioning as items of its `#[model(...)]` attribute:

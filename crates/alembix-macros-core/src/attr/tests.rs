@@ -42,7 +42,7 @@ fn every_listed_column_key_is_parsed() {
 
 #[test]
 fn every_listed_model_key_is_parsed() {
-    let ok: [syn::DeriveInput; 10] = [
+    let ok: [syn::DeriveInput; 11] = [
         syn::parse_quote!(
             #[model(table = "t")]
             struct S;
@@ -81,6 +81,10 @@ fn every_listed_model_key_is_parsed() {
         ),
         syn::parse_quote!(
             #[model(partition(name = "s_1", bound = "DEFAULT"))]
+            struct S;
+        ),
+        syn::parse_quote!(
+            #[model(partition_monthly(from = "2026-01", to = "2026-02"))]
             struct S;
         ),
     ];
