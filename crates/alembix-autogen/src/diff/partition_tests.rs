@@ -7,6 +7,12 @@ use super::{DiffOptions, diff};
 const JAN: &str = "FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')";
 const FEB: &str = "FOR VALUES FROM ('2026-02-01') TO ('2026-03-01')";
 
+/// The backend with partitioned tables (PostgreSQL).
+fn partitioning() -> Dialect {
+    let d = Dialect::ALL.iter().find(|d| d.caps().partitioned_tables);
+    *d.expect("a backend with partitioned tables")
+}
+
 fn table(name: &str) -> Table {
     Table::new(name)
         .column(Column::new("id", ColumnType::BigInt))
@@ -30,7 +36,7 @@ fn schema(tables: Vec<Table>) -> Schema {
 /// `(kind, name)` of each op, and the warnings.
 fn ops(current: Vec<Table>, target: Vec<Table>) -> (Vec<(String, String)>, Vec<String>) {
     let (c, t) = (schema(current), schema(target));
-    let d = diff(&c, &t, &t, Dialect::Postgres, &DiffOptions::default());
+    let d = diff(&c, &t, &t, partitioning(), &DiffOptions::default());
     let json = super::ops_json(&d.ops);
     let ops = json
         .as_array()
