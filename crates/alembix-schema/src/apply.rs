@@ -39,12 +39,37 @@ impl Schema {
                     e.values = to.clone();
                 }
             }
+            Op::CreateObject { .. }
+            | Op::DropObject { .. }
+            | Op::ReplaceObject { .. }
+            | Op::RenameObject { .. } => self.apply_to_objects(op),
             other => {
                 let Some(name) = other.table() else { return };
                 if let Some(t) = self.tables.iter_mut().find(|t| t.name == name) {
                     apply_to_table(t, other);
                 }
             }
+        }
+    }
+
+    fn apply_to_objects(&mut self, op: &Op) {
+        let same = |a: &crate::objects::SqlObject, kind, name: &str| a.kind == kind && a.name == name;
+        match op {
+            Op::CreateObject { object } => self.objects.push(object.clone()),
+            Op::DropObject { object } => self
+                .objects
+                .retain(|o| !same(o, object.kind, &object.name)),
+            Op::ReplaceObject { to, .. } => {
+                if let Some(o) = self.objects.iter_mut().find(|o| same(o, to.kind, &to.name)) {
+                    *o = to.clone();
+                }
+            }
+            Op::RenameObject { object, from } => {
+                if let Some(o) = self.objects.iter_mut().find(|o| same(o, object.kind, from)) {
+                    *o = object.clone();
+                }
+            }
+            _ => {}
         }
     }
 

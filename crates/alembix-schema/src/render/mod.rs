@@ -18,6 +18,7 @@
 //! rather than a panic.
 
 mod alter;
+mod objects;
 mod quote;
 mod schema;
 mod table;
@@ -33,6 +34,7 @@ use crate::model::ReferentialAction;
 use crate::op::Op;
 
 pub(crate) use alter::effective_changes;
+pub use objects::or_replace;
 pub use quote::DEFAULT_PG_SCHEMA;
 pub use schema::{create_schema, drop_schema};
 pub(crate) use table::{column_comment, column_def, create_index_as, label_list};
@@ -203,6 +205,10 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             to.as_deref(),
             d,
         )),
+        Op::CreateObject { object } => objects::create_object(object, d),
+        Op::DropObject { object } => objects::drop_object(object, d),
+        Op::ReplaceObject { from, to } => objects::replace_object(from, to, d),
+        Op::RenameObject { object, from } => objects::rename_object(object, from, d),
         Op::AddUnique { .. }
         | Op::DropUnique { .. }
         | Op::AddForeignKey { .. }
