@@ -125,7 +125,9 @@ async fn objects_round_trip(t: Cli) {
     // The trigger back, and a view around a type change of a column it reads.
     let with_trigger = models("varchar(255)", &[FUNCTION, &renamed_view, TRIGGER]);
     step(&t, &renamed, &with_trigger, &["create_trigger trg_users_touch"], "trigger");
-    let retyped = models("varchar(300)", &[FUNCTION, &renamed_view, TRIGGER]);
+    // A type SQLite tells apart from `varchar(255)` (it compares affinities).
+    let new_type = if pg(&t) { "varchar(300)" } else { "integer" };
+    let retyped = models(new_type, &[FUNCTION, &renamed_view, TRIGGER]);
     step(
         &t,
         &with_trigger,
@@ -141,7 +143,7 @@ async fn objects_round_trip(t: Cli) {
     );
 
     // Everything declared dropped.
-    let bare = models("varchar(300)", &[]);
+    let bare = models(new_type, &[]);
     let mut expected = vec!["drop_trigger trg_users_touch", "drop_view live_users"];
     if pg(&t) {
         expected.push("drop_function touch_updated_at");
