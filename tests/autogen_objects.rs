@@ -79,7 +79,11 @@ fn step(t: &Cli, prev: &str, next: &str, expected: &[&str], msg: &str) {
     assert_eq!(ops(t), Vec::<String>::new(), "{msg}: diff after downgrade");
     t.run(&["upgrade"]).ok();
     t.models(next);
-    assert_eq!(ops(t), Vec::<String>::new(), "{msg}: diff after upgrade again");
+    assert_eq!(
+        ops(t),
+        Vec::<String>::new(),
+        "{msg}: diff after upgrade again"
+    );
 }
 
 async fn objects_round_trip(t: Cli) {
@@ -94,7 +98,10 @@ async fn objects_round_trip(t: Cli) {
     t.run(&["autogen", "-m", "create"]).ok();
     let text = revision(&t, "_create");
     if pg(&t) {
-        assert!(text.contains("-- statement: begin\nCREATE OR REPLACE FUNCTION touch_updated_at()"), "{text}");
+        assert!(
+            text.contains("-- statement: begin\nCREATE OR REPLACE FUNCTION touch_updated_at()"),
+            "{text}"
+        );
     }
     t.run(&["upgrade"]).ok();
     assert_eq!(ops(&t), Vec::<String>::new(), "diff after create");
@@ -112,7 +119,13 @@ async fn objects_round_trip(t: Cli) {
     // A changed view and a dropped trigger.
     let view2 = VIEW.replace("SELECT id, email", "SELECT id, email, status");
     let changed = models("varchar(255)", &[FUNCTION, &view2]);
-    step(&t, &all, &changed, &["drop_trigger trg_users_touch", "replace_view active_users"], "change");
+    step(
+        &t,
+        &all,
+        &changed,
+        &["drop_trigger trg_users_touch", "replace_view active_users"],
+        "change",
+    );
 
     // A renamed view.
     let renamed_view = view2.replace(
@@ -120,11 +133,23 @@ async fn objects_round_trip(t: Cli) {
         "view \"live_users\" (renamed_from = \"active_users\")",
     );
     let renamed = models("varchar(255)", &[FUNCTION, &renamed_view]);
-    step(&t, &changed, &renamed, &["rename_view live_users"], "rename");
+    step(
+        &t,
+        &changed,
+        &renamed,
+        &["rename_view live_users"],
+        "rename",
+    );
 
     // The trigger back, and a view around a type change of a column it reads.
     let with_trigger = models("varchar(255)", &[FUNCTION, &renamed_view, TRIGGER]);
-    step(&t, &renamed, &with_trigger, &["create_trigger trg_users_touch"], "trigger");
+    step(
+        &t,
+        &renamed,
+        &with_trigger,
+        &["create_trigger trg_users_touch"],
+        "trigger",
+    );
     // A type SQLite tells apart from `varchar(255)` (it compares affinities).
     let new_type = if pg(&t) { "varchar(300)" } else { "integer" };
     let retyped = models(new_type, &[FUNCTION, &renamed_view, TRIGGER]);

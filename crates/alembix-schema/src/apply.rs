@@ -53,12 +53,13 @@ impl Schema {
     }
 
     fn apply_to_objects(&mut self, op: &Op) {
-        let same = |a: &crate::objects::SqlObject, kind, name: &str| a.kind == kind && a.name == name;
+        let same =
+            |a: &crate::objects::SqlObject, kind, name: &str| a.kind == kind && a.name == name;
         match op {
             Op::CreateObject { object } => self.objects.push(object.clone()),
-            Op::DropObject { object } => self
-                .objects
-                .retain(|o| !same(o, object.kind, &object.name)),
+            Op::DropObject { object } => {
+                self.objects.retain(|o| !same(o, object.kind, &object.name))
+            }
             Op::ReplaceObject { to, .. } => {
                 if let Some(o) = self.objects.iter_mut().find(|o| same(o, to.kind, &to.name)) {
                     *o = to.clone();
@@ -161,6 +162,7 @@ mod tests {
                 name: "mood".into(),
                 values: vec!["a".into()],
             }],
+            ..Default::default()
         }
     }
 

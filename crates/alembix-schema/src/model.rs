@@ -39,8 +39,14 @@ impl Schema {
     }
 
     /// The declared object of this kind and name, if any.
-    pub fn object(&self, kind: crate::objects::ObjectKind, name: &str) -> Option<&crate::objects::SqlObject> {
-        self.objects.iter().find(|o| o.kind == kind && o.name == name)
+    pub fn object(
+        &self,
+        kind: crate::objects::ObjectKind,
+        name: &str,
+    ) -> Option<&crate::objects::SqlObject> {
+        self.objects
+            .iter()
+            .find(|o| o.kind == kind && o.name == name)
     }
 }
 

@@ -104,12 +104,17 @@ pub(super) fn place(table_ops: Vec<Op>, ch: ObjectChanges, driver: &dyn DiffDriv
     // Names whose dependents must go first: changed tables, and views
     // dropped or replaced (found again for each view that has to go).
     let mut changed = changed_tables(&table_ops, driver);
-    changed.extend(drops.iter().filter(|o| o.kind.is_view()).map(|o| o.name.clone()));
+    changed.extend(
+        drops
+            .iter()
+            .filter(|o| o.kind.is_view())
+            .map(|o| o.name.clone()),
+    );
     let mut late: Vec<SqlObject> = creates;
     let mut late_replaces = Vec::new();
     for (from, to) in replaces {
-        let affected = reads_tables(&from)
-            && changed.iter().any(|n| from.mentions(n) || to.mentions(n));
+        let affected =
+            reads_tables(&from) && changed.iter().any(|n| from.mentions(n) || to.mentions(n));
         if affected || from.kind.is_view() {
             changed.insert(from.name.clone());
         }
@@ -134,13 +139,22 @@ pub(super) fn place(table_ops: Vec<Op>, ch: ObjectChanges, driver: &dyn DiffDriv
             late.push(o);
         }
     }
-    let early_kinds = |o: &SqlObject| matches!(o.kind, ObjectKind::Extension | ObjectKind::Sequence);
+    let early_kinds =
+        |o: &SqlObject| matches!(o.kind, ObjectKind::Extension | ObjectKind::Sequence);
     let mut ops: Vec<Op> = Vec::new();
     let (early_creates, late): (Vec<_>, Vec<_>) = late.into_iter().partition(early_kinds);
-    ops.extend(creation_order(early_creates).into_iter().map(|object| Op::CreateObject { object }));
+    ops.extend(
+        creation_order(early_creates)
+            .into_iter()
+            .map(|object| Op::CreateObject { object }),
+    );
     let (early_replaces, late_replaces): (Vec<_>, Vec<_>) =
         late_replaces.into_iter().partition(|(f, _)| early_kinds(f));
-    ops.extend(early_replaces.into_iter().map(|(from, to)| Op::ReplaceObject { from, to }));
+    ops.extend(
+        early_replaces
+            .into_iter()
+            .map(|(from, to)| Op::ReplaceObject { from, to }),
+    );
     let (late_drops, drops): (Vec<_>, Vec<_>) = drops.into_iter().partition(early_kinds);
     let mut drops = creation_order(drops);
     drops.reverse();
@@ -150,7 +164,11 @@ pub(super) fn place(table_ops: Vec<Op>, ch: ObjectChanges, driver: &dyn DiffDriv
     ops.extend(late_ops(late, late_replaces));
     let mut late_drops = creation_order(late_drops);
     late_drops.reverse();
-    ops.extend(late_drops.into_iter().map(|object| Op::DropObject { object }));
+    ops.extend(
+        late_drops
+            .into_iter()
+            .map(|object| Op::DropObject { object }),
+    );
     ops
 }
 

@@ -19,7 +19,8 @@ const VIEWS: &str = "SELECT c.relname::text, c.relkind::text, pg_get_viewdef(c.o
                    AND d.objid = c.oid AND d.deptype = 'e')";
 
 /// Functions and procedures of schema `$1`, not members of an extension.
-const ROUTINES: &str = "SELECT p.proname::text, p.prokind::text, pg_get_functiondef(p.oid), quote_ident(n.nspname)
+const ROUTINES: &str =
+    "SELECT p.proname::text, p.prokind::text, pg_get_functiondef(p.oid), quote_ident(n.nspname)
  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE n.nspname = $1 AND p.prokind IN ('f', 'p')
    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
@@ -52,7 +53,11 @@ pub(crate) async fn read_objects(conn: &mut PgConnection, schema: &str) -> Resul
             _ => ObjectKind::View,
         };
         let def: String = r.try_get(2)?;
-        out.push(SqlObject::new(kind, r.try_get::<String, _>(0)?, view_query(&def)));
+        out.push(SqlObject::new(
+            kind,
+            r.try_get::<String, _>(0)?,
+            view_query(&def),
+        ));
     }
     for r in rows(conn, ROUTINES, schema).await? {
         let kind = match r.try_get::<String, _>(1)?.as_str() {
@@ -70,7 +75,11 @@ pub(crate) async fn read_objects(conn: &mut PgConnection, schema: &str) -> Resul
     }
     for r in rows(conn, SEQUENCES, schema).await? {
         let def: String = r.try_get(1)?;
-        out.push(SqlObject::new(ObjectKind::Sequence, r.try_get::<String, _>(0)?, def));
+        out.push(SqlObject::new(
+            ObjectKind::Sequence,
+            r.try_get::<String, _>(0)?,
+            def,
+        ));
     }
     Ok(out)
 }
@@ -82,7 +91,13 @@ pub(crate) async fn read_extensions(conn: &mut PgConnection) -> Result<Vec<SqlOb
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
-        .map(|r| Ok(SqlObject::new(ObjectKind::Extension, r.try_get::<String, _>(0)?, "")))
+        .map(|r| {
+            Ok(SqlObject::new(
+                ObjectKind::Extension,
+                r.try_get::<String, _>(0)?,
+                "",
+            ))
+        })
         .collect()
 }
 

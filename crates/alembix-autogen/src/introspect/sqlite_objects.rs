@@ -52,11 +52,17 @@ pub(crate) fn view_query(sql: &str) -> String {
                 b')' => depth = depth.saturating_sub(1),
                 b'a' | b'A'
                     if depth == 0
-                        && bytes.get(i + 1).is_some_and(|c| c.eq_ignore_ascii_case(&b's'))
+                        && bytes
+                            .get(i + 1)
+                            .is_some_and(|c| c.eq_ignore_ascii_case(&b's'))
                         && (i == 0 || !word(bytes[i - 1]))
                         && !bytes.get(i + 2).is_some_and(|&c| word(c)) =>
                 {
-                    return sql[i + 2..].trim().trim_end_matches(';').trim_end().to_string();
+                    return sql[i + 2..]
+                        .trim()
+                        .trim_end_matches(';')
+                        .trim_end()
+                        .to_string();
                 }
                 _ => {}
             },

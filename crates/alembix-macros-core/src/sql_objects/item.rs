@@ -12,7 +12,10 @@ use super::sequence::{SEQUENCE_OPTIONS, sequence_option};
 pub(super) fn parse_item(input: ParseStream) -> syn::Result<(SqlObject, Span)> {
     let kind = parse_kind(input)?;
     let name: LitStr = input.parse().map_err(|e| {
-        syn::Error::new(e.span(), format!("expected the {kind}'s name as a string literal"))
+        syn::Error::new(
+            e.span(),
+            format!("expected the {kind}'s name as a string literal"),
+        )
     })?;
     let span = name.span();
     let mut object = SqlObject::new(kind, name.value(), "");
@@ -94,7 +97,10 @@ fn option(
     match k.as_str() {
         "renamed_from" => {
             if object.kind == ObjectKind::Extension {
-                return Err(syn::Error::new(key.span(), "an extension cannot be renamed"));
+                return Err(syn::Error::new(
+                    key.span(),
+                    "an extension cannot be renamed",
+                ));
             }
             object.renamed_from.push(content.parse::<LitStr>()?.value());
         }
@@ -186,7 +192,7 @@ pub(super) fn check(o: &SqlObject, span: Span) -> Result<(), Vec<syn::Error>> {
             "trigger \"{name}\" needs its table: `trigger \"{name}\" on \"table\" = \"CREATE TRIGGER ...\"`"
         )),
         (k, Some(_)) if k != ObjectKind::Trigger => {
-            err(format!("`on \"table\"` applies to triggers only"))
+            err("`on \"table\"` applies to triggers only".to_string())
         }
         _ => {}
     }
@@ -195,5 +201,9 @@ pub(super) fn check(o: &SqlObject, span: Span) -> Result<(), Vec<syn::Error>> {
     {
         err(format!("{} has no {kind}s", d.caps().title));
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }

@@ -52,15 +52,13 @@ pub fn parse_sql_objects(tokens: TokenStream) -> syn::Result<Vec<SqlObject>> {
         while !input.is_empty() {
             match item::parse_item(input) {
                 Ok((object, span)) => {
-                    let dup = objects
-                        .iter()
-                        .any(|o| {
-                            o.kind == object.kind
-                                && o.name == object.name
-                                && (o.backend.is_none()
-                                    || object.backend.is_none()
-                                    || o.backend == object.backend)
-                        });
+                    let dup = objects.iter().any(|o| {
+                        o.kind == object.kind
+                            && o.name == object.name
+                            && (o.backend.is_none()
+                                || object.backend.is_none()
+                                || o.backend == object.backend)
+                    });
                     if dup {
                         errors.push(syn::Error::new(
                             span,

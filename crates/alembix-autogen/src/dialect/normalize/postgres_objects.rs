@@ -42,7 +42,10 @@ async fn spell(
     let scratch = scratch_name();
     let mut ddl = vec![
         format!("CREATE SCHEMA {}", D.quote_ident(&scratch)),
-        format!("SET LOCAL search_path = {}, public", D.quote_ident(&scratch)),
+        format!(
+            "SET LOCAL search_path = {}, public",
+            D.quote_ident(&scratch)
+        ),
     ];
     // Tables of other schemas exist there already; the objects read
     // those as they are.
