@@ -176,6 +176,73 @@ async fn objects_round_trip(t: Cli) {
     step(&t, &retyped, &bare, &expected, "drop");
 }
 
+/// PostgreSQL's extensions, sequences and materialized views.
+async fn postgres_only_kinds(t: Cli) {
+    let bare = models("varchar(255)", &[]);
+    t.models(&bare);
+    t.run(&["autogen", "-m", "base"]).ok();
+    t.run(&["upgrade"]).ok();
+    let v1_objects = r#"
+    extension "pgcrypto";
+    sequence "invoice_no" (start = 1000);
+    materialized view "user_count" = "SELECT count(*) AS n FROM users";
+"#;
+    let v1 = models("varchar(255)", &[v1_objects]);
+    step(
+        &t,
+        &bare,
+        &v1,
+        &[
+            "create_extension pgcrypto",
+            "create_sequence invoice_no",
+            "create_materialized_view user_count",
+        ],
+        "kinds",
+    );
+    let next = cli::strings(&t.db, "SELECT CAST(nextval('invoice_no') AS text)").await;
+    assert_eq!(next, vec!["1000"]);
+    let v2_objects = v1_objects
+        .replace("(start = 1000)", "(start = 1000, increment = 5)")
+        .replace("count(*) AS n", "count(*) AS total");
+    let v2 = models("varchar(255)", &[&v2_objects]);
+    step(
+        &t,
+        &v1,
+        &v2,
+        &[
+            "alter_sequence invoice_no",
+            "replace_materialized_view user_count",
+        ],
+        "alter",
+    );
+    step(
+        &t,
+        &v2,
+        &bare,
+        &[
+            "drop_materialized_view user_count",
+            "drop_sequence invoice_no",
+            "drop_extension pgcrypto",
+        ],
+        "drop kinds",
+    );
+}
+
+/// A kind SQLite lacks, declared without `backend`, is refused (exit 2).
+async fn missing_kind_is_refused(t: Cli) {
+    t.models(&models(
+        "varchar(255)",
+        &["materialized view \"m\" = \"SELECT 1\";"],
+    ));
+    let out = t.run(&["diff"]).expect(2);
+    assert!(
+        out.stderr
+            .contains("materialized view \"m\" is declared in `sql_objects!`, but SQLite has no materialized views"),
+        "{}",
+        out.stderr
+    );
+}
+
 /// The text of the revision whose file name contains `part`.
 fn revision(t: &Cli, part: &str) -> String {
     let file = std::fs::read_dir(t.migrations())
@@ -198,6 +265,22 @@ async fn objects_round_trip_postgres() {
 async fn objects_round_trip_sqlite() {
     common::run_with_url(Kind::Sqlite, Default::default(), |db, url| {
         objects_round_trip(Cli::new(db, url))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_only_kinds_postgres() {
+    common::run_with_url(Kind::Postgres, Default::default(), |db, url| {
+        postgres_only_kinds(Cli::new(db, url))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_kind_is_refused_sqlite() {
+    common::run_with_url(Kind::Sqlite, Default::default(), |db, url| {
+        missing_kind_is_refused(Cli::new(db, url))
     })
     .await;
 }

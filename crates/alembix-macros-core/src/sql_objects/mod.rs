@@ -93,3 +93,6 @@ pub fn expand_sql_objects(tokens: TokenStream) -> syn::Result<TokenStream> {
     parse_sql_objects(tokens)?;
     Ok(TokenStream::new())
 }
+
+#[cfg(test)]
+mod tests;
