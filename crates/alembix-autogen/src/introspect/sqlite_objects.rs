@@ -32,7 +32,7 @@ pub(crate) async fn read_objects(conn: &mut SqliteConnection) -> Result<Vec<SqlO
 /// The query of a `CREATE VIEW ... AS query` statement: the text after the
 /// first `AS` outside quotes and parentheses (a column list may precede it).
 ///
-/// ```ignore
+/// ```text
 /// assert_eq!(view_query(r#"CREATE VIEW "v" ("a") AS SELECT 1"#), "SELECT 1");
 /// ```
 pub(crate) fn view_query(sql: &str) -> String {
