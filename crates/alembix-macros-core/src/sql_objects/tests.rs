@@ -49,7 +49,10 @@ fn every_kind_parses() {
         objects[1].definition,
         "AS integer INCREMENT BY -2 START WITH 1000 CYCLE"
     );
-    assert_eq!(objects[3].backend, Some(Dialect::Postgres));
+    assert_eq!(
+        objects[3].backend,
+        Some("postgres".parse::<Dialect>().unwrap())
+    );
     assert_eq!(objects[6].table.as_deref(), Some("users"));
     assert_eq!(objects[7].renamed_from, vec!["old_v2".to_string()]);
 }
@@ -62,7 +65,7 @@ fn render_then_parse_gives_the_objects_back() {
         "SELECT id,\n    email\n   FROM users\n  WHERE status = 'a\"#b'",
     );
     view.renamed_from.push("old".into());
-    view.backend = Some(Dialect::Sqlite);
+    view.backend = Some("sqlite".parse().unwrap());
     let objects = vec![
         SqlObject::new(ObjectKind::Extension, "pgcrypto", ""),
         SqlObject::new(
