@@ -30,7 +30,8 @@ pub(super) fn sequence_option(key: &str, content: ParseStream) -> syn::Result<St
 }
 
 /// The options clause for `(key, value)` options, in the fixed order of
-/// [`SEQUENCE_OPTIONS`] (the last of a repeated key wins).
+/// `data_type, increment, min, max, start, cache, cycle` (the last of a
+/// repeated key wins).
 ///
 /// ```
 /// use alembix_macros_core::sequence_definition;
