@@ -226,3 +226,77 @@ pub(crate) fn creation_order(mut objects: Vec<SqlObject>) -> Vec<SqlObject> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use alembix_schema::{Column, ColumnType, Dialect, ObjectKind, Schema, SqlObject, Table};
+
+    use crate::diff::{DiffOptions, diff, downgrade};
+
+    fn users(email: ColumnType) -> Table {
+        Table::new("users")
+            .column(Column::new("id", ColumnType::BigInt))
+            .column(Column::new("email", email))
+    }
+
+    fn kinds(ops: &[alembix_schema::Op]) -> Vec<&'static str> {
+        ops.iter().map(|o| o.kind()).collect()
+    }
+
+    #[test]
+    fn views_go_around_a_column_type_change_and_back() {
+        let view = SqlObject::new(ObjectKind::View, "v", "SELECT email FROM users");
+        let outer = SqlObject::new(ObjectKind::View, "w", "SELECT email FROM v");
+        let cur = Schema {
+            tables: vec![users(ColumnType::Varchar(Some(10)))],
+            objects: vec![view.clone(), outer.clone()],
+            ..Default::default()
+        };
+        let tgt = Schema {
+            tables: vec![users(ColumnType::Varchar(Some(20)))],
+            ..cur.clone()
+        };
+        let d = diff(&cur, &tgt, &tgt, Dialect::Postgres, &DiffOptions::default());
+        assert_eq!(
+            kinds(&d.ops),
+            [
+                "drop_view",
+                "drop_view",
+                "alter_column",
+                "create_view",
+                "create_view"
+            ]
+        );
+        let names: Vec<&str> = d
+            .ops
+            .iter()
+            .filter_map(|o| o.object().map(|x| x.name.as_str()))
+            .collect();
+        assert_eq!(names, ["w", "v", "v", "w"], "dependents first, then back");
+        let mut after = cur.clone();
+        for op in &d.ops {
+            after.apply(op);
+        }
+        for op in &downgrade(&d.ops) {
+            after.apply(op);
+        }
+        after.objects.sort_by(|a, b| a.name.cmp(&b.name));
+        assert_eq!(after, cur, "the downgrade is the exact inverse");
+    }
+
+    #[test]
+    fn an_unrelated_change_leaves_views_alone() {
+        let view = SqlObject::new(ObjectKind::View, "v", "SELECT id FROM orgs");
+        let cur = Schema {
+            tables: vec![users(ColumnType::Varchar(Some(10)))],
+            objects: vec![view],
+            ..Default::default()
+        };
+        let tgt = Schema {
+            tables: vec![users(ColumnType::Varchar(Some(20)))],
+            ..cur.clone()
+        };
+        let d = diff(&cur, &tgt, &tgt, Dialect::Postgres, &DiffOptions::default());
+        assert_eq!(kinds(&d.ops), ["alter_column"]);
+    }
+}
