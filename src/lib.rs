@@ -15,6 +15,11 @@ pub struct ComingFromAlembicGuide;
 #[doc = include_str!("../docs/coming-from-seaorm-diesel-sqlx.md")]
 pub struct ComingFromSeaOrmDieselSqlxGuide;
 
+/// `docs/declared-objects.md`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/declared-objects.md")]
+pub struct DeclaredObjectsGuide;
+
 /// `docs/deploying.md`.
 #[cfg(doctest)]
 #[doc = include_str!("../docs/deploying.md")]

@@ -4,7 +4,7 @@
 mod sections;
 
 use alembix_migrate::Database;
-use alembix_schema::{Dialect, Op, Schema};
+use alembix_schema::{Dialect, Op, Schema, SqlObject};
 
 use crate::diff::{Diff, DiffOptions, diff};
 use crate::error::{Error, Result};
@@ -92,6 +92,7 @@ pub async fn compare(
 /// the foreign keys pointing at it likewise); elsewhere a schema is an error.
 fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
     let mut out = models.clone();
+    out.objects = objects_for(&models.objects, dialect)?;
     for t in &mut out.tables {
         if t.name.contains('.') {
             return Err(Error::DottedTableName {
@@ -128,6 +129,31 @@ fn qualify_models(models: &Schema, dialect: Dialect) -> Result<Schema> {
                 f.ref_table = qualified(&schema, &f.ref_table);
             }
         }
+    }
+    Ok(out)
+}
+
+/// The declared objects for this backend: those declared for another
+/// (`backend = "..."`) left out; one of a kind the backend lacks is an error.
+fn objects_for(objects: &[SqlObject], dialect: Dialect) -> Result<Vec<SqlObject>> {
+    let mut out = Vec::new();
+    for o in objects {
+        if o.backend.is_some_and(|b| b != dialect) {
+            continue;
+        }
+        if !dialect.caps().object_kinds.contains(&o.kind) {
+            return Err(Error::Usage(format!(
+                "{} \"{}\" is declared in `sql_objects!`, but {} has no {}s: give it `backend = \"...\"` naming the backends that have them, or remove it",
+                o.kind,
+                o.name,
+                dialect.caps().title,
+                o.kind
+            )));
+        }
+        out.push(SqlObject {
+            backend: None,
+            ..o.clone()
+        });
     }
     Ok(out)
 }

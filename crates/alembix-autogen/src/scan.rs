@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use alembix_macros_core::{EnumDef, ModelDef, parse_db_enum, parse_model};
-use alembix_schema::{ColumnType, Schema, Table};
+use alembix_macros_core::{EnumDef, ModelDef, parse_db_enum, parse_model, parse_sql_objects};
+use alembix_schema::{ColumnType, Schema, SqlObject, Table};
 
 use crate::error::{Error, Result};
 
@@ -79,14 +79,39 @@ fn error_at(file: &Path, e: &syn::Error) -> Error {
     ))
 }
 
-fn collect(
-    items: &[syn::Item],
-    file: &Path,
-    models: &mut Vec<Found<ModelDef>>,
-    enums: &mut Vec<Found<EnumDef>>,
-) -> Result<()> {
+/// What the scanned files declare.
+#[derive(Default)]
+struct Declared {
+    models: Vec<Found<ModelDef>>,
+    enums: Vec<Found<EnumDef>>,
+    /// `sql_objects!` objects with the file and line of each.
+    objects: Vec<(SqlObject, PathBuf, usize)>,
+}
+
+/// Whether a macro call is `sql_objects!` (by its last path segment).
+fn is_sql_objects(mac: &syn::Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "sql_objects")
+}
+
+fn collect(items: &[syn::Item], file: &Path, found: &mut Declared) -> Result<()> {
     for item in items {
         match item {
+            syn::Item::Macro(m) if is_sql_objects(&m.mac) => {
+                let line = m
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .map_or(0, |s| s.ident.span().start().line);
+                let parsed =
+                    parse_sql_objects(m.mac.tokens.clone()).map_err(|e| error_at(file, &e))?;
+                found
+                    .objects
+                    .extend(parsed.into_iter().map(|o| (o, file.to_path_buf(), line)));
+            }
             syn::Item::Struct(s) if derives(&s.attrs, "Model") => {
                 let input: syn::DeriveInput = s.clone().into();
                 let def = parse_model(&input).map_err(|e| error_at(file, &e))?;
@@ -96,7 +121,7 @@ fn collect(
                     .filter_map(|f| f.ident.as_ref())
                     .map(|i| (i.to_string(), i.span().start().line))
                     .collect();
-                models.push(Found {
+                found.models.push(Found {
                     item: def,
                     file: file.to_path_buf(),
                     line: s.ident.span().start().line,
@@ -106,7 +131,7 @@ fn collect(
             syn::Item::Enum(en) if derives(&en.attrs, "DbEnum") => {
                 let input: syn::DeriveInput = en.clone().into();
                 let def = parse_db_enum(&input).map_err(|e| error_at(file, &e))?;
-                enums.push(Found {
+                found.enums.push(Found {
                     item: def,
                     file: file.to_path_buf(),
                     line: en.ident.span().start().line,
@@ -115,7 +140,7 @@ fn collect(
             }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
-                    collect(inner, file, models, enums)?;
+                    collect(inner, file, found)?;
                 }
             }
             _ => {}
@@ -164,14 +189,18 @@ pub fn scan(root: &Path, globs: &[String]) -> Result<Schema> {
 /// [`scan`], with where each model is declared (in the schema's table order).
 pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Site>)> {
     let files = model_files(root, globs)?;
-    let mut models = Vec::new();
-    let mut enums = Vec::new();
+    let mut found = Declared::default();
     for file in &files {
         let text = std::fs::read_to_string(file)
             .map_err(|e| Error::Scan(format!("{}: {e}", file.display())))?;
         let parsed = syn::parse_file(&text).map_err(|e| error_at(file, &e))?;
-        collect(&parsed.items, file, &mut models, &mut enums)?;
+        collect(&parsed.items, file, &mut found)?;
     }
+    let Declared {
+        models,
+        enums,
+        objects,
+    } = found;
     let mut schema = Schema::default();
     let mut sites = Vec::new();
     for m in &models {
@@ -236,5 +265,25 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
             }
         }
     }
+    schema.objects = unique_objects(objects)?;
     Ok((schema, sites))
+}
+
+/// The declared objects, each (kind, name, backend) once across the files.
+fn unique_objects(objects: Vec<(SqlObject, PathBuf, usize)>) -> Result<Vec<SqlObject>> {
+    for (i, (o, file, line)) in objects.iter().enumerate() {
+        if let Some((_, f2, l2)) = objects[..i]
+            .iter()
+            .find(|(x, _, _)| x.kind == o.kind && x.name == o.name && x.backend == o.backend)
+        {
+            return Err(Error::Scan(format!(
+                "{} \"{}\" is declared twice: at {}:{l2} and at {}:{line}",
+                o.kind,
+                o.name,
+                f2.display(),
+                file.display()
+            )));
+        }
+    }
+    Ok(objects.into_iter().map(|(o, _, _)| o).collect())
 }

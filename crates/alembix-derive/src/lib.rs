@@ -43,3 +43,14 @@ pub fn migrate(input: TokenStream) -> TokenStream {
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
+
+/// Declares schema objects (views, materialized views, functions,
+/// procedures, triggers, sequences, extensions) that autogen manages beside
+/// the tables; checked at compile time, expands to nothing. See the
+/// `alembix` crate docs.
+#[proc_macro]
+pub fn sql_objects(input: TokenStream) -> TokenStream {
+    alembix_macros_core::expand_sql_objects(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

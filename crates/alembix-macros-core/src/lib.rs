@@ -15,6 +15,7 @@ mod expand;
 mod migrate;
 mod names;
 mod projection;
+mod sql_objects;
 mod symbol;
 mod table;
 pub mod types;
@@ -25,3 +26,6 @@ pub use db_enum::{EnumDef, parse_db_enum};
 pub use expand::{expand_db_enum, expand_model};
 pub use migrate::expand_migrate;
 pub use projection::expand_projection;
+pub use sql_objects::{
+    expand_sql_objects, parse_sql_objects, render_sql_objects, sequence_definition,
+};

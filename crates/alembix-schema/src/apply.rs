@@ -44,6 +44,10 @@ impl Schema {
                 self.tables.retain(|x| x.name != standalone);
                 self.apply_in_table(op);
             }
+            Op::CreateObject { .. }
+            | Op::DropObject { .. }
+            | Op::ReplaceObject { .. }
+            | Op::RenameObject { .. } => self.apply_to_objects(op),
             Op::DetachPartition { table, partition } => {
                 self.apply_in_table(op);
                 let Some(parent) = self.tables.iter().find(|t| &t.name == table) else {
@@ -63,6 +67,28 @@ impl Schema {
         let Some(name) = op.table() else { return };
         if let Some(t) = self.tables.iter_mut().find(|t| t.name == name) {
             apply_to_table(t, op);
+        }
+    }
+
+    fn apply_to_objects(&mut self, op: &Op) {
+        let same =
+            |a: &crate::objects::SqlObject, kind, name: &str| a.kind == kind && a.name == name;
+        match op {
+            Op::CreateObject { object } => self.objects.push(object.clone()),
+            Op::DropObject { object } => {
+                self.objects.retain(|o| !same(o, object.kind, &object.name))
+            }
+            Op::ReplaceObject { to, .. } => {
+                if let Some(o) = self.objects.iter_mut().find(|o| same(o, to.kind, &to.name)) {
+                    *o = to.clone();
+                }
+            }
+            Op::RenameObject { object, from } => {
+                if let Some(o) = self.objects.iter_mut().find(|o| same(o, object.kind, from)) {
+                    *o = object.clone();
+                }
+            }
+            _ => {}
         }
     }
 
@@ -160,6 +186,7 @@ mod tests {
                 name: "mood".into(),
                 values: vec!["a".into()],
             }],
+            ..Default::default()
         }
     }
 

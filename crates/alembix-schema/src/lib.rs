@@ -39,6 +39,7 @@ pub mod apply;
 pub mod dialect;
 pub mod model;
 pub mod naming;
+pub mod objects;
 pub mod op;
 pub mod plan;
 pub mod render;
@@ -50,6 +51,7 @@ pub use model::{
     Check, Column, ColumnType, EnumType, ForeignKey, Index, Partition, PrimaryKey,
     ReferentialAction, Schema, Table, UniqueConstraint, partition_table_name,
 };
+pub use objects::{ObjectKind, SqlObject};
 pub use op::{ColumnChange, Op, column_changes};
 pub use plan::{RenderedPlan, StatefulRender, render_plan};
 pub use render::{

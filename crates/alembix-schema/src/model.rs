@@ -21,6 +21,10 @@ pub struct Schema {
     /// SQLite an enum lives in its column type only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumType>,
+    /// Declared objects: views, functions, triggers, sequences, extensions
+    /// (see [`crate::objects`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<crate::objects::SqlObject>,
 }
 
 impl Schema {
@@ -32,6 +36,17 @@ impl Schema {
     /// The enum type with this name, if any.
     pub fn enum_type(&self, name: &str) -> Option<&EnumType> {
         self.enums.iter().find(|e| e.name == name)
+    }
+
+    /// The declared object of this kind and name, if any.
+    pub fn object(
+        &self,
+        kind: crate::objects::ObjectKind,
+        name: &str,
+    ) -> Option<&crate::objects::SqlObject> {
+        self.objects
+            .iter()
+            .find(|o| o.kind == kind && o.name == name)
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{
     Check, Column, EnumType, ForeignKey, Index, Partition, PrimaryKey, Table, UniqueConstraint,
 };
+use crate::objects::{ObjectKind, SqlObject};
 
 /// One schema operation.
 ///
@@ -145,6 +146,26 @@ pub enum Op {
         table: String,
         partition: Partition,
     },
+    /// A declared object created (`create_view`, `create_function`, ...).
+    CreateObject {
+        object: SqlObject,
+    },
+    /// A declared object dropped (`drop_view`, ...).
+    DropObject {
+        object: SqlObject,
+    },
+    /// A declared object given a new definition (`replace_view`,
+    /// `replace_function`, `replace_trigger`, `alter_sequence`, ...).
+    ReplaceObject {
+        from: SqlObject,
+        to: SqlObject,
+    },
+    /// A declared object renamed (`rename_view`, ...): `object` under its new
+    /// name, `from` its old name.
+    RenameObject {
+        object: SqlObject,
+        from: String,
+    },
 }
 
 /// What an [`Op::AlterColumn`] changes.
@@ -228,6 +249,21 @@ impl Op {
             Op::DropPartition { .. } => "drop_partition",
             Op::AttachPartition { .. } => "attach_partition",
             Op::DetachPartition { .. } => "detach_partition",
+            Op::CreateObject { object } => object_op_name("create", object.kind),
+            Op::DropObject { object } => object_op_name("drop", object.kind),
+            Op::ReplaceObject { to, .. } => object_op_name("replace", to.kind),
+            Op::RenameObject { object, .. } => object_op_name("rename", object.kind),
+        }
+    }
+
+    /// The declared object the op acts on (under its new name), if any.
+    pub fn object(&self) -> Option<&SqlObject> {
+        match self {
+            Op::CreateObject { object }
+            | Op::DropObject { object }
+            | Op::RenameObject { object, .. }
+            | Op::ReplaceObject { to: object, .. } => Some(object),
+            _ => None,
         }
     }
 
@@ -255,7 +291,13 @@ impl Op {
             | Op::DropPartition { table, .. }
             | Op::AttachPartition { table, .. }
             | Op::DetachPartition { table, .. } => Some(table),
-            Op::CreateEnum { .. } | Op::DropEnum { .. } | Op::AlterEnum { .. } => None,
+            Op::CreateEnum { .. }
+            | Op::DropEnum { .. }
+            | Op::AlterEnum { .. }
+            | Op::CreateObject { .. }
+            | Op::DropObject { .. }
+            | Op::ReplaceObject { .. }
+            | Op::RenameObject { .. } => None,
         }
     }
 
@@ -310,6 +352,50 @@ impl Op {
             Op::DropPartition { table, partition } => Op::CreatePartition { table, partition },
             Op::AttachPartition { table, partition } => Op::DetachPartition { table, partition },
             Op::DetachPartition { table, partition } => Op::AttachPartition { table, partition },
+            Op::CreateObject { object } => Op::DropObject { object },
+            Op::DropObject { object } => Op::CreateObject { object },
+            Op::ReplaceObject { from, to } => Op::ReplaceObject { from: to, to: from },
+            Op::RenameObject { mut object, from } => {
+                let new = std::mem::replace(&mut object.name, from);
+                Op::RenameObject { object, from: new }
+            }
         }
+    }
+}
+
+/// `create_view`, `alter_sequence`, ...: the contract name of an op on a
+/// declared object. A sequence's new definition is `alter_sequence`.
+fn object_op_name(verb: &str, kind: ObjectKind) -> &'static str {
+    use ObjectKind::*;
+    match (verb, kind) {
+        ("create", Extension) => "create_extension",
+        ("create", Sequence) => "create_sequence",
+        ("create", Function) => "create_function",
+        ("create", Procedure) => "create_procedure",
+        ("create", View) => "create_view",
+        ("create", MaterializedView) => "create_materialized_view",
+        ("create", Trigger) => "create_trigger",
+        ("drop", Extension) => "drop_extension",
+        ("drop", Sequence) => "drop_sequence",
+        ("drop", Function) => "drop_function",
+        ("drop", Procedure) => "drop_procedure",
+        ("drop", View) => "drop_view",
+        ("drop", MaterializedView) => "drop_materialized_view",
+        ("drop", Trigger) => "drop_trigger",
+        ("replace", Sequence) => "alter_sequence",
+        ("replace", Extension) => "alter_extension",
+        ("replace", Function) => "replace_function",
+        ("replace", Procedure) => "replace_procedure",
+        ("replace", View) => "replace_view",
+        ("replace", MaterializedView) => "replace_materialized_view",
+        ("replace", Trigger) => "replace_trigger",
+        ("rename", Extension) => "rename_extension",
+        ("rename", Sequence) => "rename_sequence",
+        ("rename", Function) => "rename_function",
+        ("rename", Procedure) => "rename_procedure",
+        ("rename", View) => "rename_view",
+        ("rename", MaterializedView) => "rename_materialized_view",
+        ("rename", Trigger) => "rename_trigger",
+        _ => "unknown",
     }
 }

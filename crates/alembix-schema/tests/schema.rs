@@ -65,6 +65,7 @@ fn company() -> Schema {
             name: "status".into(),
             values: vec!["open".into(), "closed".into()],
         }],
+        ..Default::default()
     }
 }
 
@@ -126,6 +127,7 @@ fn chains_and_three_table_cycles() {
             table("z", &[("x_id", "x")]),
         ],
         enums: vec![],
+        ..Default::default()
     };
     let sql = create_schema(&schema, Dialect::Postgres).unwrap();
     let created: Vec<&str> = sql

@@ -112,7 +112,7 @@ pub mod query;
 pub mod relations;
 mod types;
 
-pub use alembix_derive::{DbEnum, Model, Projection, migrate};
+pub use alembix_derive::{DbEnum, Model, Projection, migrate, sql_objects};
 /// The connection layer: the pool behind [`Db::pool`].
 pub use alembix_driver as driver;
 pub use alembix_schema as schema;

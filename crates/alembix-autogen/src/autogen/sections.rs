@@ -80,9 +80,9 @@ pub fn render_sections_with(d: &Diff, dialect: Dialect, opts: &RenderOptions) ->
             .filter(|(at, _)| *at == i)
             .map(|(_, w)| w.as_str())
             .collect();
-        up.op(&warnings, stmts);
+        up.op(&warnings, stmts, unsplit(&d.ops[i]));
     }
-    up.op(&[], &up_plan.tail);
+    up.op(&[], &up_plan.tail, false);
     let mut after = d.current.clone();
     for op in &d.ops {
         after.apply(op);
@@ -95,9 +95,9 @@ pub fn render_sections_with(d: &Diff, dialect: Dialect, opts: &RenderOptions) ->
         let drops =
             matches!(rev, Op::DropTable { .. } | Op::DropColumn { .. }) && !stmts.is_empty();
         let warnings: &[&str] = if drops { &[warning.as_str()] } else { &[] };
-        down.op(warnings, stmts);
+        down.op(warnings, stmts, unsplit(rev));
     }
-    down.op(&[], &down_plan.tail);
+    down.op(&[], &down_plan.tail, false);
     let (mut up, mut down) = (up.text, down.text);
     let own = up_plan.own_transaction || down_plan.own_transaction;
     if own {
@@ -109,6 +109,12 @@ pub fn render_sections_with(d: &Diff, dialect: Dialect, opts: &RenderOptions) ->
         downgrade: down,
         transactional: !own,
     })
+}
+
+/// Whether the op's statements are sent whole: the bodies of functions,
+/// procedures and triggers.
+fn unsplit(op: &Op) -> bool {
+    op.object().is_some_and(|o| o.kind.is_statement())
 }
 
 /// A section being written: its text and the kind of the step it is in
@@ -123,7 +129,9 @@ struct Section {
 impl Section {
     /// One op's statements, its warnings right before the first of them
     /// (after a step marker the statement needs).
-    fn op(&mut self, warnings: &[&str], stmts: &[Staged]) {
+    /// `whole`: statements holding a body with `;` go between
+    /// `-- statement: begin` / `end` lines, so that no splitter cuts them.
+    fn op(&mut self, warnings: &[&str], stmts: &[Staged], whole: bool) {
         if let Some(first) = stmts.first() {
             self.marker(first);
         }
@@ -134,8 +142,14 @@ impl Section {
             if k > 0 {
                 self.marker(s);
             }
-            self.text.push_str(s.sql.trim_end_matches(';'));
-            self.text.push_str(";\n");
+            let sql = s.sql.trim_end_matches(';');
+            if whole && sql.contains(';') {
+                self.text
+                    .push_str(&format!("-- statement: begin\n{sql}\n-- statement: end\n"));
+            } else {
+                self.text.push_str(sql);
+                self.text.push_str(";\n");
+            }
             self.transactional = Some(s.transactional);
         }
     }

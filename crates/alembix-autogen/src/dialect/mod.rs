@@ -98,6 +98,22 @@ pub trait DiffDriver: Send + Sync + std::fmt::Debug {
         let _ = model;
         Cow::Borrowed(side)
     }
+
+    /// Whether the views and triggers that read the op's table survive it
+    /// as they are; when not, they are dropped before the op and created
+    /// again after it. Default: anything but dropping or renaming a table
+    /// or a column, or changing a column's type.
+    fn keeps_dependents(&self, op: &alembix_schema::Op) -> bool {
+        use alembix_schema::Op;
+        match op {
+            Op::DropTable { .. }
+            | Op::RenameTable { .. }
+            | Op::DropColumn { .. }
+            | Op::RenameColumn { .. } => false,
+            Op::AlterColumn { from, to, .. } => from.ty == to.ty,
+            _ => true,
+        }
+    }
 }
 
 /// The driver for a backend.

@@ -13,6 +13,19 @@ impl DiffDriver for Sqlite {
         Dialect::Sqlite
     }
 
+    /// What SQLite cannot do in place rebuilds the table, which drops its
+    /// triggers and cannot rename it back under a view that reads it.
+    fn keeps_dependents(&self, op: &alembix_schema::Op) -> bool {
+        let default = !matches!(
+            op,
+            alembix_schema::Op::DropTable { .. }
+                | alembix_schema::Op::RenameTable { .. }
+                | alembix_schema::Op::DropColumn { .. }
+                | alembix_schema::Op::RenameColumn { .. }
+        );
+        default && alembix_schema::render_op(op, Dialect::Sqlite).is_ok()
+    }
+
     /// SQLite keeps the text as written: compare it as SQLite reads it.
     fn same_index_sql(&self, a: Option<&str>, b: Option<&str>) -> bool {
         a.map(sqlite_canon) == b.map(sqlite_canon)

@@ -71,7 +71,22 @@ fn op_json(op: &Op) -> Value {
             v["name"] = json!(partition.name);
             v["bound"] = json!(partition.bound);
         }
+        Op::CreateObject { object }
+        | Op::DropObject { object }
+        | Op::ReplaceObject { to: object, .. } => object_json(&mut v, object),
+        Op::RenameObject { object, from } => {
+            object_json(&mut v, object);
+            v["from"] = json!(from);
+        }
         _ => {}
     }
     v
+}
+
+/// A declared object's `name`, and a trigger's `table`.
+fn object_json(v: &mut Value, object: &alembix_schema::SqlObject) {
+    v["name"] = json!(object.name);
+    if let Some(t) = &object.table {
+        v["table"] = json!(t);
+    }
 }

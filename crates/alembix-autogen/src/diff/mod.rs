@@ -15,6 +15,7 @@ mod enums;
 mod filter;
 mod json;
 mod keys;
+mod objects;
 mod order;
 mod partitions;
 mod tables;
@@ -32,6 +33,7 @@ use crate::dialect::{DiffDriver, driver};
 
 pub use filter::ObjectFilters;
 pub use json::ops_json;
+pub(crate) use objects::creation_order;
 pub use order::downgrade;
 
 /// What the comparison leaves alone.
@@ -130,7 +132,9 @@ pub fn diff(
         partitions::diff_partitions(&cx, cur, tgt, &mt, &mut ch);
     }
     let notes = std::mem::take(&mut ch.notes);
+    let objects = objects::diff_objects(&current, &target);
     let mut ops = order::ordered(ch, &current);
+    ops = objects::place(ops, objects, driver);
     ops.retain(|op| opts.filters.keeps(op));
     Diff {
         warnings: warnings::warnings(&ops, d),

@@ -19,6 +19,7 @@ fn schema(tables: Vec<Table>) -> Schema {
     Schema {
         tables,
         enums: vec![],
+        ..Default::default()
     }
 }
 
@@ -67,6 +68,7 @@ fn with_mood(values: &[&str], named: bool) -> Schema {
         } else {
             vec![]
         },
+        ..Default::default()
     }
 }
 
@@ -633,6 +635,7 @@ fn postgres_enums_are_created_first_and_dropped_last() {
             name: "old".into(),
             values: vec!["x".into()],
         }],
+        ..Default::default()
     };
     let out = run(&cur, &with_mood(&["ok"], true), PG);
     assert_eq!(
@@ -738,6 +741,7 @@ fn the_downgrade_is_the_exact_inverse() {
     let cur = Schema {
         tables: vec![users, child("posts", "users"), id_table("gone")],
         enums: vec![mood_enum(&["a", "b"])],
+        ..Default::default()
     };
     let mut email = Column::new("email", ColumnType::Varchar(Some(200))).nullable();
     email.renamed_from.push("mail".into());
@@ -748,6 +752,7 @@ fn the_downgrade_is_the_exact_inverse() {
     let tgt = Schema {
         tables: vec![new_users, id_table("posts"), fresh],
         enums: vec![mood_enum(&["a", "c"])],
+        ..Default::default()
     };
     let out = run(&cur, &tgt, PG);
     let after = applied(&cur, &out.ops);

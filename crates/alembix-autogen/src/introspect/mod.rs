@@ -34,8 +34,12 @@
 pub(crate) mod mysql;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres_objects;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite_objects;
 #[cfg(feature = "sqlite")]
 mod sqlite_sql;
 
@@ -180,4 +184,7 @@ pub(crate) fn tidy(schema: &mut Schema) {
         t.checks.sort_by(|a, b| a.name.cmp(&b.name));
     }
     schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
+    schema
+        .objects
+        .sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
 }

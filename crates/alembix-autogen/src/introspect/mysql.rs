@@ -122,6 +122,7 @@ pub(crate) async fn read_mysql(
     let mut schema = Schema {
         tables: tables.into_values().collect(),
         enums: Vec::new(),
+        ..Default::default()
     };
     tidy(&mut schema);
     Ok(schema)

@@ -87,12 +87,15 @@ pub(crate) async fn read_postgres(
     read_columns(conn, ns, &enums, &mut tables).await?;
     read_constraints(conn, ns, &mut tables).await?;
     read_indexes(conn, ns, &mut tables).await?;
+    let mut objects = super::postgres_objects::read_objects(conn, super::DEFAULT_PG_SCHEMA).await?;
+    objects.extend(super::postgres_objects::read_extensions(conn).await?);
     let mut schema = Schema {
         tables: tables.into_values().collect(),
         enums: enums
             .into_iter()
             .map(|(name, values)| EnumType { name, values })
             .collect(),
+        objects,
     };
     tidy(&mut schema);
     Ok(schema)

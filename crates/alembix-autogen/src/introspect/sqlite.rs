@@ -84,6 +84,7 @@ pub(crate) async fn read_sqlite(
     let mut schema = Schema {
         tables: tables.into_values().map(|(t, _)| t).collect(),
         enums: Vec::new(),
+        objects: super::sqlite_objects::read_objects(conn).await?,
     };
     tidy(&mut schema);
     Ok(schema)

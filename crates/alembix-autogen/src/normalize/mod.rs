@@ -45,6 +45,12 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
         ..IntrospectOptions::default()
     };
     let mut out = crate::dialect::normalize::in_scratch(db, target, &opts).await?;
+    out.objects = crate::dialect::normalize::objects_in_scratch(db, target).await?;
+    for o in &mut out.objects {
+        if let Some(model) = target.object(o.kind, &o.name) {
+            o.renamed_from = model.renamed_from.clone();
+        }
+    }
     for t in &mut out.tables {
         if let Some(model) = target.table(&t.name) {
             t.renamed_from = model.renamed_from.clone();

@@ -3,6 +3,7 @@
 //! with that backend's differences.
 
 use super::CompoundBodies;
+use crate::objects::ObjectKind;
 
 /// A backend's capabilities and lexical rules. Each backend module holds one
 /// constant, built from [`Capabilities::STANDARD`] with its differences.
@@ -53,6 +54,8 @@ pub struct Capabilities {
     /// Whether a single-column auto-increment key is declared inline in its
     /// column (`PRIMARY KEY AUTOINCREMENT`) rather than as a table constraint.
     pub inline_auto_increment_key: bool,
+    /// The kinds of declared objects the backend has (views, triggers, ...).
+    pub object_kinds: &'static [crate::objects::ObjectKind],
     /// Whether `INSERT/UPDATE/DELETE ... RETURNING` is available on every
     /// server of this backend. Where it is not, the server's version
     /// decides (see [`SqlDialect::has_returning`](super::SqlDialect::has_returning):
@@ -304,6 +307,7 @@ impl Capabilities {
         alters_in_place: true,
         has_partial_and_expression_indexes: true,
         drop_index_names_table: false,
+        object_kinds: &[ObjectKind::View, ObjectKind::Trigger],
         inline_auto_increment_key: false,
         always_returns: true,
         upsert_targets_key: true,

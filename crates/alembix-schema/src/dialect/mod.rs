@@ -245,6 +245,24 @@ pub trait SqlDialect: Send + Sync + std::fmt::Debug {
     fn drop_cycle_foreign_key(&self, _table_sql: &str, _name: &str) -> Option<String> {
         None
     }
+
+    /// `DROP TRIGGER` of a declared trigger (standard SQL: the trigger's
+    /// name alone; PostgreSQL names its table too).
+    fn drop_trigger(&self, trigger: &crate::objects::SqlObject) -> String {
+        format!("DROP TRIGGER {}", self.dialect().quote_ident(&trigger.name))
+    }
+
+    /// The statement that renames a declared object in place (`object`
+    /// under its new name), or `None` when it is dropped and created again.
+    fn rename_object(&self, _object: &crate::objects::SqlObject, _from: &str) -> Option<String> {
+        None
+    }
+
+    /// Whether a function or procedure is replaced in place with `CREATE OR
+    /// REPLACE` (else it is dropped and created again).
+    fn replaces_routines(&self) -> bool {
+        false
+    }
 }
 
 /// Whether a version string (`10.11.6-MariaDB`, `3.45.1`) is at least

@@ -5,6 +5,7 @@ use sea_query::{ColumnDef, Table as SqTable};
 use super::OnlineAlgorithm::{Inplace, Instant};
 use super::{Capabilities, CompoundBodies, Dialect, OnlineAlter, ReplicaPositions, SqlDialect};
 use crate::model::{Column, ColumnType, Table};
+use crate::objects::ObjectKind;
 use crate::op::ColumnChange;
 use crate::render::{TableName, column_def};
 
@@ -36,6 +37,12 @@ const CAPS: Capabilities = Capabilities {
     compound_bodies: CompoundBodies::Compound,
     online_alter_clauses: true,
     online_alter: ONLINE_ALTER,
+    object_kinds: &[
+        ObjectKind::Function,
+        ObjectKind::Procedure,
+        ObjectKind::View,
+        ObjectKind::Trigger,
+    ],
     ..Capabilities::STANDARD
 };
 

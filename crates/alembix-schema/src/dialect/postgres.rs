@@ -4,6 +4,7 @@ use sea_query::ColumnDef;
 
 use super::{Capabilities, CompoundBodies, Dialect, ReplicaPositions, SqlDialect};
 use crate::model::{Column, ColumnType};
+use crate::objects::{ObjectKind, SqlObject};
 use crate::op::ColumnChange;
 use crate::render::{TableName, column_comment};
 
@@ -37,6 +38,15 @@ const CAPS: Capabilities = Capabilities {
     batched_backfill: true,
     replica_positions: ReplicaPositions::WalLsn,
     replica_lag: true,
+    object_kinds: &[
+        ObjectKind::Extension,
+        ObjectKind::Sequence,
+        ObjectKind::Function,
+        ObjectKind::Procedure,
+        ObjectKind::View,
+        ObjectKind::MaterializedView,
+        ObjectKind::Trigger,
+    ],
     ..Capabilities::STANDARD
 };
 
@@ -112,6 +122,34 @@ impl SqlDialect for Postgres {
             "ALTER TABLE IF EXISTS {table_sql} DROP CONSTRAINT IF EXISTS {}",
             Dialect::Postgres.quote_ident(name)
         ))
+    }
+
+    fn drop_trigger(&self, trigger: &SqlObject) -> String {
+        let d = Dialect::Postgres;
+        format!(
+            "DROP TRIGGER {} ON {}",
+            d.quote_ident(&trigger.name),
+            TableName::bare(trigger.table.as_deref().unwrap_or_default()).sql(d)
+        )
+    }
+
+    fn rename_object(&self, object: &SqlObject, from: &str) -> Option<String> {
+        let d = Dialect::Postgres;
+        let on = match (object.kind, &object.table) {
+            (ObjectKind::Trigger, Some(t)) => format!(" ON {}", TableName::bare(t).sql(d)),
+            (ObjectKind::Extension, _) => return None,
+            _ => String::new(),
+        };
+        Some(format!(
+            "ALTER {} {}{on} RENAME TO {}",
+            object.kind.sql_keyword(),
+            d.quote_ident(from),
+            d.quote_ident(&object.name)
+        ))
+    }
+
+    fn replaces_routines(&self) -> bool {
+        true
     }
 }
 

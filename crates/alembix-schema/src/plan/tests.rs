@@ -42,6 +42,7 @@ fn posts(with_index: bool) -> Schema {
     Schema {
         tables: vec![t],
         enums: vec![],
+        ..Default::default()
     }
 }
 

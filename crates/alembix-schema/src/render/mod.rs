@@ -19,6 +19,7 @@
 
 mod alter;
 mod partition;
+mod objects;
 mod quote;
 mod schema;
 mod table;
@@ -35,6 +36,7 @@ use crate::op::Op;
 
 pub(crate) use alter::effective_changes;
 pub(crate) use partition::{detach_partition, drop_detached};
+pub use objects::or_replace;
 pub use quote::DEFAULT_PG_SCHEMA;
 pub use schema::{create_schema, drop_schema};
 pub(crate) use table::{column_comment, column_def, create_index_as, label_list};
@@ -205,6 +207,10 @@ fn render_op_inner(op: &Op, d: Dialect) -> Rendered {
             to.as_deref(),
             d,
         )),
+        Op::CreateObject { object } => objects::create_object(object, d),
+        Op::DropObject { object } => objects::drop_object(object, d),
+        Op::ReplaceObject { from, to } => objects::replace_object(from, to, d),
+        Op::RenameObject { object, from } => objects::rename_object(object, from, d),
         Op::AddUnique { .. }
         | Op::DropUnique { .. }
         | Op::AddForeignKey { .. }

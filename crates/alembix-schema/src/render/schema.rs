@@ -133,7 +133,7 @@ fn schema_error(op: &'static str, dialect: Dialect, message: String) -> RenderEr
 ///     ref_table: "orgs".into(), ref_schema: None, ref_columns: vec!["id".into()],
 ///     on_delete: ReferentialAction::Cascade, on_update: ReferentialAction::NoAction,
 /// });
-/// let schema = Schema { tables: vec![users, orgs], enums: vec![] };
+/// let schema = Schema { tables: vec![users, orgs], ..Default::default() };
 /// let sql = create_schema(&schema, Sqlite).unwrap();
 /// assert!(sql[0].starts_with(r#"CREATE TABLE "orgs""#));
 /// assert!(sql[1].starts_with(r#"CREATE TABLE "users""#));
@@ -187,7 +187,7 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, R
 ///
 /// ```
 /// use alembix_schema::{drop_schema, Column, ColumnType, Dialect::*, Schema, Table};
-/// let schema = Schema { tables: vec![Table::new("a").column(Column::new("id", ColumnType::Integer))], enums: vec![] };
+/// let schema = Schema { tables: vec![Table::new("a").column(Column::new("id", ColumnType::Integer))], ..Default::default() };
 /// assert_eq!(drop_schema(&schema, MySql).unwrap(), vec!["DROP TABLE IF EXISTS `a`"]);
 /// ```
 pub fn drop_schema(schema: &Schema, dialect: Dialect) -> Result<Vec<String>, RenderError> {

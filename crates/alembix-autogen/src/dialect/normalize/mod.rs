@@ -6,13 +6,15 @@
 mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_objects;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 use alembix_migrate::Database;
-use alembix_schema::{Dialect, Schema};
+use alembix_schema::{Dialect, Schema, SqlObject};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::introspect::{IntrospectOptions, not_built};
 
 /// The models created in the backend's scratch place and read back.
@@ -31,5 +33,23 @@ pub(crate) async fn in_scratch(
         Dialect::Sqlite => sqlite::normalize_sqlite(target, opts).await,
         #[allow(unreachable_patterns)]
         other => Err(not_built(other)),
+    }
+}
+
+/// The models' declared objects as the backend spells them (created in its
+/// scratch place and read back).
+pub(crate) async fn objects_in_scratch(db: &Database, target: &Schema) -> Result<Vec<SqlObject>> {
+    if target.objects.is_empty() {
+        return Ok(Vec::new());
+    }
+    match db.dialect() {
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => postgres_objects::normalize_pg_objects(db, target).await,
+        #[cfg(feature = "sqlite")]
+        Dialect::Sqlite => sqlite::normalize_sqlite_objects(target).await,
+        other => Err(Error::Usage(format!(
+            "declared objects (`sql_objects!`) are not compared on {} yet: give them `backend = \"postgres\"` or `backend = \"sqlite\"`",
+            other.caps().title
+        ))),
     }
 }

@@ -57,6 +57,7 @@ fn enum_ddl(target: &Schema, ddl: &mut Vec<String>) -> Result<()> {
     let enums = Schema {
         tables: Vec::new(),
         enums: target.enums.clone(),
+        ..Default::default()
     };
     ddl.extend(create_schema(&enums, D)?);
     for t in &target.tables {

@@ -1,6 +1,6 @@
 //! SQLite: in-memory scratch databases of up to 250 tables each.
 
-use alembix_schema::{Dialect, Schema, create_schema};
+use alembix_schema::{Dialect, Op, Schema, SqlObject, create_schema, render_op};
 use sqlx::{AssertSqlSafe, Connection};
 
 use crate::error::Result;
@@ -20,6 +20,7 @@ pub(super) async fn normalize_sqlite(target: &Schema, opts: &IntrospectOptions) 
         let part = Schema {
             tables: chunk.to_vec(),
             enums: target.enums.clone(),
+            ..Default::default()
         };
         let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await?;
         for stmt in create_schema(&part, Dialect::Sqlite)? {
@@ -34,4 +35,28 @@ pub(super) async fn normalize_sqlite(target: &Schema, opts: &IntrospectOptions) 
         conn.close().await?;
     }
     Ok(out)
+}
+
+/// The declared objects as SQLite keeps them: one in-memory database with
+/// every table, then the objects in creation order, read back.
+pub(super) async fn normalize_sqlite_objects(target: &Schema) -> Result<Vec<SqlObject>> {
+    let tables = Schema {
+        tables: target.tables.clone(),
+        enums: target.enums.clone(),
+        ..Default::default()
+    };
+    let mut ddl = create_schema(&tables, Dialect::Sqlite)?;
+    for object in crate::diff::creation_order(target.objects.clone()) {
+        ddl.extend(render_op(&Op::CreateObject { object }, Dialect::Sqlite)?);
+    }
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await?;
+    for stmt in &ddl {
+        sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
+            .execute(&mut conn)
+            .await
+            .map_err(|e| scratch_error(e, stmt))?;
+    }
+    let read = crate::introspect::sqlite_objects::read_objects(&mut conn).await?;
+    conn.close().await?;
+    Ok(read)
 }
