@@ -4,6 +4,7 @@ use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
+use super::foreign_key::{ForeignKeyAttr, foreign_key};
 use super::{Attr, Scope, column_list, lit_bool_or_true, lit_name, lit_str, parse_attrs, sql_text};
 use crate::ctxt::{Ctxt, Place};
 use crate::symbol::{self, Symbol};
@@ -26,6 +27,8 @@ pub struct Container {
     pub uniques: Vec<UniqueAttr>,
     /// Every `check(...)`, in order.
     pub checks: Vec<CheckAttr>,
+    /// Every `foreign_key(...)`, in order.
+    pub foreign_keys: Vec<ForeignKeyAttr>,
 }
 
 /// `primary_key(columns = "a, b")`.
@@ -86,6 +89,7 @@ struct Builder {
     indexes: Vec<IndexAttr>,
     uniques: Vec<UniqueAttr>,
     checks: Vec<CheckAttr>,
+    foreign_keys: Vec<ForeignKeyAttr>,
 }
 
 impl Container {
@@ -101,6 +105,7 @@ impl Container {
             indexes: Vec::new(),
             uniques: Vec::new(),
             checks: Vec::new(),
+            foreign_keys: Vec::new(),
         };
         parse_attrs(cx, Place::Container, symbol::MODEL, attrs, |scope, meta| {
             b.parse_key(scope, meta)
@@ -114,6 +119,7 @@ impl Container {
             indexes: b.indexes,
             uniques: b.uniques,
             checks: b.checks,
+            foreign_keys: b.foreign_keys,
         }
     }
 }
@@ -144,6 +150,9 @@ impl Builder {
             Ok(())
         } else if *path == symbol::CHECK {
             self.checks.push(check(meta)?);
+            Ok(())
+        } else if *path == symbol::FOREIGN_KEY {
+            self.foreign_keys.push(foreign_key(meta)?);
             Ok(())
         } else {
             Err(super::unknown_key(meta, symbol::MODEL, symbol::MODEL_KEYS))

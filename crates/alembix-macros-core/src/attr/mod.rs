@@ -9,6 +9,7 @@
 
 mod container;
 mod field;
+mod foreign_key;
 #[cfg(test)]
 mod tests;
 
