@@ -10,6 +10,8 @@ mod common;
 mod compile;
 #[path = "models_generate/ddl.rs"]
 mod ddl;
+#[path = "models_generate/scale.rs"]
+mod scale;
 
 use alembix::Backend;
 use cli::Cli;
@@ -81,3 +83,30 @@ async fn hand_written(t: Cli) {
 }
 
 cli_tests!(hand_written);
+
+/// 1,000 tables on PostgreSQL and SQLite (MariaDB's DDL for that many
+/// tables takes minutes): `diff` is empty; the SQLite output is compiled.
+async fn thousand_tables(t: Cli) {
+    scale::create(&t.db, 1000).await;
+    let source = generate_clean(&t, &[]);
+    assert_eq!(source.matches("alembix::Model)]").count(), 1000);
+    if t.backend() == Backend::Sqlite {
+        compile::assert_compiles("gen_thousand_sqlite", &t.path().join("src/models.rs"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousand_tables_postgres() {
+    common::run_with_url(common::Kind::Postgres, Default::default(), |db, url| {
+        thousand_tables(Cli::new(db, url))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousand_tables_sqlite() {
+    common::run_with_url(common::Kind::Sqlite, Default::default(), |db, url| {
+        thousand_tables(Cli::new(db, url))
+    })
+    .await;
+}
