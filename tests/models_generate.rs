@@ -141,3 +141,37 @@ async fn thousand_tables_sqlite() {
     })
     .await;
 }
+
+/// What a user can get wrong: exit 2 with a message, nothing written.
+async fn refusals(t: Cli) {
+    let out = t.run(&["models", "generate"]).expect(2);
+    assert!(out.stderr.contains("holds no table"), "{}", out.stderr);
+    t.db.execute_sql("CREATE TABLE keep (id integer PRIMARY KEY)")
+        .await
+        .unwrap();
+    let out = t.run(&["models", "generate", "--tables", "[x"]).expect(2);
+    assert!(
+        out.stderr.contains("bad table pattern `[x`"),
+        "{}",
+        out.stderr
+    );
+    let out = t
+        .run(&["models", "generate", "--tables", "nope_*"])
+        .expect(2);
+    assert!(out.stderr.contains("no table matches"), "{}", out.stderr);
+    let out = t
+        .run(&["models", "generate", "-o", "missing/dir/models.rs"])
+        .expect(2);
+    assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
+    assert!(!t.path().join("missing").exists());
+    let out = t.run(&["models", "generate"]).ok();
+    assert!(out.stdout.contains("pub struct Keep {"), "{}", out.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_sqlite() {
+    common::run_with_url(common::Kind::Sqlite, Default::default(), |db, url| {
+        refusals(Cli::new(db, url))
+    })
+    .await;
+}
