@@ -3,10 +3,10 @@
 //! read by the same introspection autogen uses, such that `alembix diff`
 //! with the output as the models finds nothing.
 //!
-//! The pieces: [`idents`] turns database names into Rust names, [`types`]
-//! maps column types, [`model`] writes a table's struct (one small function
-//! per kind of key or constraint), [`enums`] the enums, [`relations`] the
-//! relation helpers, [`extras`] the schema's other objects; this module
+//! The pieces: `idents` turns database names into Rust names, `types`
+//! maps column types, `model` writes a table's struct (one small function
+//! per kind of key or constraint), `enums` the enums, `relations` the
+//! relation helpers, `extras` the schema's other objects; this module
 //! chooses the names and lays the items out in one file or a module tree,
 //! formatted with `prettyplease`.
 //!
