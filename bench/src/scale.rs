@@ -9,6 +9,13 @@
 //! cargo run --release -p alembix-bench --bin scale -- --backend mysql --tables 100,1000 --runs 5
 //! cargo run --release -p alembix-bench --bin scale -- --backend sqlite --tables 100,1000,5000 --runs 5
 //! ```
+//!
+//! `--generate` times `alembix models generate -o models.rs` (introspection,
+//! code generation, formatting) on the same schemas instead of `check`:
+//!
+//! ```text
+//! cargo run --release -p alembix-bench --bin scale -- --generate --tables 1000 --runs 5
+//! ```
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -191,7 +198,15 @@ async fn main() -> Res<()> {
     let mut sizes = vec![100usize, 1000, 5000];
     let mut runs = 5usize;
     let mut backend = "postgres".to_string();
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let generate = args.iter().any(|a| a == "--generate");
+    args.retain(|a| a != "--generate");
+    let command: &[&str] = if generate {
+        &["models", "generate", "-o", "generated.rs"]
+    } else {
+        &["check"]
+    };
+    let what = command[..command.len().min(2)].join(" ");
     let mut i = 0;
     while i < args.len() {
         let value = args
@@ -208,7 +223,7 @@ async fn main() -> Res<()> {
             "--backend" => backend = value.clone(),
             other => {
                 return Err(format!(
-                    "unknown argument {other}; use --backend postgres|mysql|sqlite --tables 100,1000 --runs 5"
+                    "unknown argument {other}; use --backend postgres|mysql|sqlite --tables 100,1000 --runs 5 [--generate]"
                 )
                 .into());
             }
@@ -216,13 +231,16 @@ async fn main() -> Res<()> {
         i += 2;
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bin = root.join("target/release/alembix");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let bin = target.join("release/alembix");
     if !bin.exists() {
         return Err("build the CLI first: cargo build --release -p alembix-cli".into());
     }
-    println!("`alembix check` on {backend}");
+    println!("`alembix {what}` on {backend}");
     println!();
-    println!("| tables | alembix check (median of {runs}) | per table |");
+    println!("| tables | alembix {what} (median of {runs}) | per table |");
     println!("| ---: | ---: | ---: |");
     for n in sizes {
         let dir = tempfile::tempdir()?;
@@ -244,13 +262,13 @@ async fn main() -> Res<()> {
             for _ in 0..runs + 1 {
                 let start = Instant::now();
                 let out = Command::new(&bin)
-                    .arg("check")
+                    .args(command)
                     .current_dir(dir.path())
                     .output()?;
                 let took = start.elapsed();
                 if !out.status.success() {
                     return Err(format!(
-                        "alembix check failed ({:?}):\n{}{}",
+                        "alembix {what} failed ({:?}):\n{}{}",
                         out.status.code(),
                         String::from_utf8_lossy(&out.stdout),
                         String::from_utf8_lossy(&out.stderr)

@@ -3,6 +3,7 @@
 //! the two into ops, and write revisions.
 
 pub mod autogen;
+pub mod codegen;
 pub mod dialect;
 pub mod diff;
 pub mod error;

@@ -309,6 +309,11 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: PictureFormat,
     },
+    /// Write `#[derive(Model)]` source for the live database (`models generate`).
+    Models {
+        #[command(subcommand)]
+        action: ModelsAction,
+    },
     /// Print the models' tables and foreign keys for Graphviz or Mermaid
     /// (reads the model files only).
     Erd {
@@ -319,6 +324,31 @@ pub(crate) enum Command {
     /// How to name a revision: the TARGET forms, with examples.
     #[command(long_about = TARGETS_HELP)]
     Targets,
+}
+
+/// What `alembix models` does.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ModelsAction {
+    /// Write one `#[derive(Model)]` struct per table and one
+    /// `#[derive(DbEnum)]` per enum of the live database, such that `alembix
+    /// diff` is empty with them as the models.
+    Generate {
+        /// A `.rs` file, or a directory that gets a module per table and
+        /// `mod.rs`; standard output when absent.
+        #[arg(short, long)]
+        output: Option<std::path::PathBuf>,
+        /// Only the tables matching this glob (`*`, `?`; repeatable; a table
+        /// outside PostgreSQL's `public` is matched as `schema.table`).
+        #[arg(long = "tables", value_name = "GLOB")]
+        tables: Vec<String>,
+        /// Leave out the tables matching this glob (repeatable).
+        #[arg(long = "exclude", value_name = "GLOB")]
+        exclude: Vec<String>,
+        /// Also write `parent_*()`/`children_*()` relation helpers along
+        /// single-column foreign keys.
+        #[arg(long = "with-relations")]
+        with_relations: bool,
+    },
 }
 
 /// What `alembix database` does.

@@ -18,7 +18,9 @@ use args::{Cli, Command};
 use commands::{
     Project, autogen, baseline, branches, check, current, database, diff, edit, ensure, erd, graph,
 };
-use commands::{heads, history, init, lint, lock, merge, migrate, revision, show, squash, stamp};
+use commands::{
+    heads, history, init, lint, lock, merge, migrate, models, revision, show, squash, stamp,
+};
 use output::Out;
 
 pub use config::ConfigError;
@@ -82,6 +84,26 @@ async fn run(cli: Cli) -> error::Res<i32> {
     if let Command::Targets = &cli.command {
         print!("{}", args::TARGETS_HELP);
         return Ok(0);
+    }
+    if let Command::Models {
+        action:
+            args::ModelsAction::Generate {
+                output,
+                tables,
+                exclude,
+                with_relations,
+            },
+    } = cli.command
+    {
+        // Adopting a database needs no script directory yet.
+        let cfg = config::Config::load(cli.config.as_deref(), cli.database_url)?;
+        let opts = models::Options {
+            output,
+            tables,
+            exclude,
+            with_relations,
+        };
+        return models::run(&cfg, &Out::new(), &opts).await;
     }
     let p = Project::load(cli.config.as_deref(), cli.database_url, command_line())?;
     match cli.command {

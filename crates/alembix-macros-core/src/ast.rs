@@ -229,7 +229,11 @@ impl<'a> Field<'a> {
             index,
             ident,
             ty,
-            column: attrs.name.clone().unwrap_or_else(|| ident.to_string()),
+            // A raw field (`r#type`) is column `type`.
+            column: attrs
+                .name
+                .clone()
+                .unwrap_or_else(|| syn::ext::IdentExt::unraw(ident).to_string()),
             attrs,
             field_type,
             nullable: unwrapped.nullable,

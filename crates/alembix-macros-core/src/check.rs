@@ -236,7 +236,12 @@ fn check_constraint_columns(cx: &Ctxt, cont: &Container<'_>) {
         // An expression's columns are the database's to check.
         IndexTarget::Expr(_) => (symbol::INDEX, &[][..]),
     });
-    for (what, columns) in uniques.chain(indexes) {
+    let foreign_keys = cont
+        .attrs
+        .foreign_keys
+        .iter()
+        .map(|fk| (symbol::FOREIGN_KEY, &fk.columns[..]));
+    for (what, columns) in uniques.chain(indexes).chain(foreign_keys) {
         for c in columns {
             if !cont.fields.iter().any(|f| &f.column == c) {
                 cx.error_spanned_by(

@@ -92,6 +92,14 @@ pub const TABLE: Symbol = Symbol("table");
 pub const SCHEMA: Symbol = Symbol("schema");
 /// Key of `#[model]`.
 pub const CHECK: Symbol = Symbol("check");
+/// Key of `#[model]`: a foreign key over one or more columns.
+pub const FOREIGN_KEY: Symbol = Symbol("foreign_key");
+/// Option of `foreign_key(...)`: the referenced table.
+pub const REF_TABLE: Symbol = Symbol("ref_table");
+/// Option of `foreign_key(...)`: the referenced columns.
+pub const REF_COLUMNS: Symbol = Symbol("ref_columns");
+/// Option of `foreign_key(...)`: the referenced table's schema.
+pub const REF_SCHEMA: Symbol = Symbol("ref_schema");
 /// Option of `primary_key(...)`, `index(...)` and `unique(...)`.
 pub const COLUMNS: Symbol = Symbol("columns");
 /// Option of `index(...)` and `check(...)`.
@@ -143,6 +151,7 @@ pub const MODEL_KEYS: &[Symbol] = &[
     INDEX,
     UNIQUE,
     CHECK,
+    FOREIGN_KEY,
     PRIMARY_KEY,
     RENAMED_FROM,
     COMMENT,
@@ -159,6 +168,16 @@ pub const PARTITION_MONTHLY_KEYS: &[Symbol] = &[FROM, TO];
 pub const INDEX_KEYS: &[Symbol] = &[COLUMNS, NAME, UNIQUE, EXPR, WHERE];
 /// Options of `#[model(unique(...))]`.
 pub const UNIQUE_KEYS: &[Symbol] = &[COLUMNS, NAME];
+/// Options of `#[model(foreign_key(...))]`.
+pub const FOREIGN_KEY_KEYS: &[Symbol] = &[
+    COLUMNS,
+    REF_TABLE,
+    REF_COLUMNS,
+    REF_SCHEMA,
+    NAME,
+    ON_DELETE,
+    ON_UPDATE,
+];
 /// Options of `#[model(check(...))]`.
 pub const CHECK_KEYS: &[Symbol] = &[NAME, EXPR];
 

@@ -160,6 +160,20 @@ fn foreign_keys(cont: &Container<'_>) -> Vec<ForeignKey> {
             on_delete: r.on_delete,
             on_update: r.on_update,
         })
+        .chain(cont.attrs.foreign_keys.iter().map(|fk| {
+            let columns: Vec<&str> = fk.columns.iter().map(String::as_str).collect();
+            ForeignKey {
+                name: fk.name.clone().unwrap_or_else(|| {
+                    naming::foreign_key_name(&cont.table, &columns, &fk.ref_table)
+                }),
+                columns: fk.columns.clone(),
+                ref_table: fk.ref_table.clone(),
+                ref_schema: fk.ref_schema.clone(),
+                ref_columns: fk.ref_columns.clone(),
+                on_delete: fk.on_delete,
+                on_update: fk.on_update,
+            }
+        }))
         .collect()
 }
 

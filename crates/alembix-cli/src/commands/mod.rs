@@ -20,6 +20,7 @@ pub(crate) mod lint;
 pub(crate) mod lock;
 pub(crate) mod merge;
 pub(crate) mod migrate;
+pub(crate) mod models;
 pub(crate) mod revision;
 pub(crate) mod show;
 pub(crate) mod squash;

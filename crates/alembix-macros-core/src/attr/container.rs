@@ -4,6 +4,7 @@ use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 
+use super::foreign_key::{ForeignKeyAttr, foreign_key};
 use super::{
     Attr, MonthlyAttr, PartitionAttr, Scope, column_list, lit_bool_or_true, lit_name, lit_str,
     parse_attrs, sql_text,
@@ -29,6 +30,8 @@ pub struct Container {
     pub uniques: Vec<UniqueAttr>,
     /// Every `check(...)`, in order.
     pub checks: Vec<CheckAttr>,
+    /// Every `foreign_key(...)`, in order.
+    pub foreign_keys: Vec<ForeignKeyAttr>,
     /// `partition_by = "..."`.
     pub partition_by: Option<String>,
     /// Every `partition(...)`, in order.
@@ -107,6 +110,7 @@ struct Builder {
     partition_by: Attr<String>,
     partitions: Vec<PartitionAttr>,
     monthly: Vec<MonthlyAttr>,
+    foreign_keys: Vec<ForeignKeyAttr>,
 }
 
 impl Container {
@@ -125,6 +129,7 @@ impl Container {
             partition_by: Attr::none(symbol::PARTITION_BY),
             partitions: Vec::new(),
             monthly: Vec::new(),
+            foreign_keys: Vec::new(),
         };
         parse_attrs(cx, Place::Container, symbol::MODEL, attrs, |scope, meta| {
             b.parse_key(scope, meta)
@@ -141,6 +146,7 @@ impl Container {
             partition_by: b.partition_by.get(),
             partitions: b.partitions,
             monthly: b.monthly,
+            foreign_keys: b.foreign_keys,
         }
     }
 }
@@ -180,6 +186,9 @@ impl Builder {
             Ok(())
         } else if *path == symbol::PARTITION_MONTHLY {
             self.monthly.push(super::partition::monthly(meta)?);
+            Ok(())
+        } else if *path == symbol::FOREIGN_KEY {
+            self.foreign_keys.push(foreign_key(meta)?);
             Ok(())
         } else {
             Err(super::unknown_key(meta, symbol::MODEL, symbol::MODEL_KEYS))

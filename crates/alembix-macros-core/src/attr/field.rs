@@ -198,7 +198,7 @@ impl Builder {
 
 /// `on_delete = "..."` / `on_update = "..."`; a bad action points at the
 /// literal.
-fn action(meta: &ParseNestedMeta<'_>, key: Symbol) -> syn::Result<ReferentialAction> {
+pub(super) fn action(meta: &ParseNestedMeta<'_>, key: Symbol) -> syn::Result<ReferentialAction> {
     let lit: syn::LitStr = meta.value()?.parse()?;
     ReferentialAction::parse(&lit.value()).ok_or_else(|| {
         syn::Error::new_spanned(

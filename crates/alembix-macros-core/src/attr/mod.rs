@@ -9,6 +9,7 @@
 
 mod container;
 mod field;
+mod foreign_key;
 mod partition;
 #[cfg(test)]
 mod tests;

@@ -42,7 +42,7 @@ fn every_listed_column_key_is_parsed() {
 
 #[test]
 fn every_listed_model_key_is_parsed() {
-    let ok: [syn::DeriveInput; 11] = [
+    let ok: [syn::DeriveInput; 12] = [
         syn::parse_quote!(
             #[model(table = "t")]
             struct S;
@@ -61,6 +61,16 @@ fn every_listed_model_key_is_parsed() {
         ),
         syn::parse_quote!(
             #[model(check(expr = "a > 0"))]
+            struct S;
+        ),
+        syn::parse_quote!(
+            #[model(foreign_key(
+                columns = "a, b",
+                ref_table = "t",
+                ref_columns = "x, y",
+                name = "fk",
+                on_delete = "cascade"
+            ))]
             struct S;
         ),
         syn::parse_quote!(
@@ -140,4 +150,20 @@ fn backfill_is_parsed_and_kept_once() {
     assert_eq!(f.backfill.as_deref(), Some("'anon'"));
     let (_, res) = field(syn::parse_quote!(#[column(backfill = "1", backfill = "2")] n: i32));
     assert!(res.is_err());
+}
+
+#[test]
+fn foreign_key_needs_matching_column_lists() {
+    let (_, res) = container(syn::parse_quote!(
+        #[model(foreign_key(columns = "a, b", ref_table = "t", ref_columns = "x"))]
+        struct S;
+    ));
+    let err = res.unwrap_err().to_string();
+    assert!(err.contains("same number of columns"), "{err}");
+    let (_, res) = container(syn::parse_quote!(
+        #[model(foreign_key(columns = "a", ref_columns = "x"))]
+        struct S;
+    ));
+    let err = res.unwrap_err().to_string();
+    assert!(err.contains("needs `columns"), "{err}");
 }

@@ -18,8 +18,8 @@
 //! rather than a panic.
 
 mod alter;
-mod partition;
 mod objects;
+mod partition;
 mod quote;
 mod schema;
 mod table;
@@ -35,8 +35,8 @@ use crate::model::ReferentialAction;
 use crate::op::Op;
 
 pub(crate) use alter::effective_changes;
-pub(crate) use partition::{detach_partition, drop_detached};
 pub use objects::or_replace;
+pub(crate) use partition::{detach_partition, drop_detached};
 pub use quote::DEFAULT_PG_SCHEMA;
 pub use schema::{create_schema, drop_schema};
 pub(crate) use table::{column_comment, column_def, create_index_as, label_list};

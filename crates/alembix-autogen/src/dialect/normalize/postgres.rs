@@ -175,8 +175,10 @@ fn partition_tables(target: &Schema, scratch: &mut Scratch) {
 /// into `out`.
 async fn read_back(tx: &mut PgConnection, scratch: &Scratch, out: &mut Schema) -> Result<()> {
     let name = scratch_name();
+    // `public` stays on the path behind the scratch schema, so that types
+    // the models name by `sql_type` (domains, extension types) resolve.
     sqlx::raw_sql(AssertSqlSafe(format!(
-        "CREATE SCHEMA \"{name}\"; SET LOCAL search_path TO \"{name}\""
+        "CREATE SCHEMA \"{name}\"; SET LOCAL search_path TO \"{name}\", public"
     )))
     .execute(&mut *tx)
     .await?;

@@ -1,0 +1,68 @@
+//! Compiling generated models: a scratch library crate per case that
+//! depends on the workspace's `alembix` by path, built with
+//! `#![deny(warnings)]` into one target directory shared by every case (so
+//! the dependencies are built once per machine, not per case).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The target directory the scratch crates share, next to the test's own.
+fn shared_target() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("generated-models")
+}
+
+/// Builds `models` (a generated `.rs` file or module directory) as module
+/// `models` of a library crate named `case`; panics with the compiler's
+/// output when it does not compile cleanly.
+pub fn assert_compiles(case: &str, models: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = shared_target().join("crates").join(case);
+    let src = dir.join("src");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&src).unwrap();
+    let alembix = root.join("crates/alembix");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{case}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\nalembix = {{ path = {alembix:?} }}\nchrono = \"0.4\"\nuuid = \"1\"\n\
+             rust_decimal = \"1\"\nserde_json = \"1\"\n\n[workspace]\n"
+        ),
+    )
+    .unwrap();
+    // The workspace's lock file pins the same versions (and needs no network).
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let lib = if models.is_dir() {
+        copy_dir(models, &src.join("models"));
+        "#![deny(warnings)]\npub mod models;\n".to_string()
+    } else {
+        std::fs::copy(models, src.join("models.rs")).unwrap();
+        "#![deny(warnings)]\npub mod models;\n".to_string()
+    };
+    std::fs::write(src.join("lib.rs"), lib).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["build", "--quiet", "--offline"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", shared_target().join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("run cargo build");
+    assert!(
+        out.status.success(),
+        "{case}: the generated models do not compile cleanly:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
