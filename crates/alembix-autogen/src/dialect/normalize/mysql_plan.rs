@@ -188,9 +188,10 @@ impl Plan {
             }
             let n = self.actions.len();
             let col = format!("a{n}");
+            // Nullable: `SET NULL` needs it.
             child
                 .columns
-                .push(Column::new(col.clone(), ColumnType::BigInt));
+                .push(Column::new(col.clone(), ColumnType::BigInt).nullable());
             child.foreign_keys.push(ForeignKey {
                 name: format!("f{n}"),
                 columns: vec![col],
