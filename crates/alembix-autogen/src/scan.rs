@@ -79,8 +79,10 @@ fn error_at(file: &Path, e: &syn::Error) -> Error {
     ))
 }
 
+/// Turns the items of one file into models and enums. The items are
+/// taken by value: each struct becomes the derive's input without a copy.
 fn collect(
-    items: &[syn::Item],
+    items: Vec<syn::Item>,
     file: &Path,
     models: &mut Vec<Found<ModelDef>>,
     enums: &mut Vec<Found<EnumDef>>,
@@ -88,33 +90,35 @@ fn collect(
     for item in items {
         match item {
             syn::Item::Struct(s) if derives(&s.attrs, "Model") => {
-                let input: syn::DeriveInput = s.clone().into();
-                let def = parse_model(&input).map_err(|e| error_at(file, &e))?;
                 let fields = s
                     .fields
                     .iter()
                     .filter_map(|f| f.ident.as_ref())
                     .map(|i| (i.to_string(), i.span().start().line))
                     .collect();
+                let line = s.ident.span().start().line;
+                let input: syn::DeriveInput = s.into();
+                let def = parse_model(&input).map_err(|e| error_at(file, &e))?;
                 models.push(Found {
                     item: def,
                     file: file.to_path_buf(),
-                    line: s.ident.span().start().line,
+                    line,
                     fields,
                 });
             }
             syn::Item::Enum(en) if derives(&en.attrs, "DbEnum") => {
-                let input: syn::DeriveInput = en.clone().into();
+                let line = en.ident.span().start().line;
+                let input: syn::DeriveInput = en.into();
                 let def = parse_db_enum(&input).map_err(|e| error_at(file, &e))?;
                 enums.push(Found {
                     item: def,
                     file: file.to_path_buf(),
-                    line: en.ident.span().start().line,
+                    line,
                     fields: Vec::new(),
                 });
             }
             syn::Item::Mod(m) => {
-                if let Some((_, inner)) = &m.content {
+                if let Some((_, inner)) = m.content {
                     collect(inner, file, models, enums)?;
                 }
             }
@@ -170,7 +174,7 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
         let text = std::fs::read_to_string(file)
             .map_err(|e| Error::Scan(format!("{}: {e}", file.display())))?;
         let parsed = syn::parse_file(&text).map_err(|e| error_at(file, &e))?;
-        collect(&parsed.items, file, &mut models, &mut enums)?;
+        collect(parsed.items, file, &mut models, &mut enums)?;
     }
     let mut schema = Schema::default();
     let mut sites = Vec::new();
