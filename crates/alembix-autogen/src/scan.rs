@@ -2,10 +2,11 @@
 //! with syn, every `#[derive(Model)]` struct and `#[derive(DbEnum)]` enum
 //! turned into tables with the very functions the derive macro uses.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use alembix_macros_core::{EnumDef, ModelDef, parse_db_enum, parse_model};
-use alembix_schema::{ColumnType, Schema, Table};
+use alembix_schema::{ColumnType, Schema};
 
 use crate::error::{Error, Result};
 
@@ -178,6 +179,8 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
     }
     let mut schema = Schema::default();
     let mut sites = Vec::new();
+    // (table, schema) → its index: a duplicate is found without a walk.
+    let mut declared: HashMap<(String, Option<String>), usize> = HashMap::new();
     for m in &models {
         let table = m
             .item
@@ -201,11 +204,8 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
                 }
                 err
             })?;
-        if let Some(other) = schema
-            .tables
-            .iter()
-            .position(|t: &Table| t.name == table.name && t.schema == table.schema)
-        {
+        let key = (table.name.clone(), table.schema.clone());
+        if let Some(&other) = declared.get(&key) {
             let o = &models[other];
             return Err(Error::Scan(format!(
                 "table `{}` is declared twice: by {} ({}:{}) and by {} ({}:{})",
@@ -218,6 +218,7 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
                 m.line
             )));
         }
+        declared.insert(key, schema.tables.len());
         sites.push(Site {
             table: table.name.clone(),
             schema: table.schema.clone(),
@@ -228,17 +229,21 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
         schema.tables.push(table);
     }
     // Named enum types used by the columns (PostgreSQL creates them).
-    for t in &schema.tables.clone() {
+    let mut enums = Vec::new();
+    for t in &schema.tables {
         for c in &t.columns {
             if let ColumnType::Enum { name, values } = &c.ty
-                && schema.enum_type(name).is_none()
+                && !enums
+                    .iter()
+                    .any(|e: &alembix_schema::EnumType| &e.name == name)
             {
-                schema.enums.push(alembix_schema::EnumType {
+                enums.push(alembix_schema::EnumType {
                     name: name.clone(),
                     values: values.clone(),
                 });
             }
         }
     }
+    schema.enums = enums;
     Ok((schema, sites))
 }
