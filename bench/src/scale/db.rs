@@ -82,7 +82,10 @@ impl Scratch {
                     .execute(&mut admin)
                     .await?;
             }
-            Backend::Sqlite => {} // `mode=rwc` creates the file
+            Backend::Sqlite => {
+                // An empty file is an empty database; `autogen` wants one.
+                std::fs::File::create(&self.file)?;
+            }
         }
         Ok(())
     }
@@ -135,8 +138,9 @@ impl Scratch {
         match self.backend {
             Backend::Postgres => {
                 let mut conn = PgConnection::connect(&self.url).await?;
-                // In pieces: one batch of 5,000 tables runs out of lock slots.
-                for chunk in ddl.chunks(500) {
+                // In pieces: one batch of thousands of tables runs out of
+                // lock slots (shared with every other session of the server).
+                for chunk in ddl.chunks(100) {
                     let sql = chunk.join(";\n");
                     sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await?;
                 }
