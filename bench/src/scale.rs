@@ -1,27 +1,34 @@
-//! Scale of `alembix check`: generated schemas of N tables (10 columns, 2
-//! indexes and 1–2 foreign keys each), created from generated model files,
-//! then `alembix check` timed as users run it, on PostgreSQL (default),
-//! MariaDB/MySQL or SQLite.
+//! Scale of `alembix autogen`, `upgrade head` and `check`: generated
+//! models of N tables (10 columns, 2 indexes and 1–2 foreign keys each).
+//! For each size, on a fresh database of the backend asked for
+//! (PostgreSQL by default, MariaDB/MySQL or SQLite), the commands are timed
+//! as users run them: `autogen` against the empty database (it writes the
+//! revision creating the N tables), `upgrade head` applying that revision
+//! (the database is emptied again between runs), then `check` against the
+//! upgraded database (which must find nothing to do).
 //!
 //! ```text
 //! cargo build --release -p alembix-cli
-//! cargo run --release -p alembix-bench --bin scale -- --tables 100,1000,5000 --runs 5
-//! cargo run --release -p alembix-bench --bin scale -- --backend mysql --tables 100,1000 --runs 5
-//! cargo run --release -p alembix-bench --bin scale -- --backend sqlite --tables 100,1000,5000 --runs 5
+//! cargo run --release -p alembix-bench --bin scale -- --tables 100,1000,10000 --runs 5
+//! cargo run --release -p alembix-bench --bin scale -- --backend mysql --tables 1000 --runs 5
+//! cargo run --release -p alembix-bench --bin scale -- --backend sqlite --tables 1000 --runs 5
 //! ```
 //!
-//! `--generate` times `alembix models generate -o models.rs` (introspection,
-//! code generation, formatting) on the same schemas instead of `check`:
-//!
-//! ```text
-//! cargo run --release -p alembix-bench --bin scale -- --generate --tables 1000 --runs 5
-//! ```
+//! The `alembix` binary is taken from `$CARGO_TARGET_DIR/release` (else
+//! `target/release` of the workspace); `--bin PATH` names another.
+//! Each figure is the median of `--runs` runs after a warm-up run (for
+//! `upgrade head`, of `--upgrade-runs` runs, default 1, without warm-up;
+//! with 0 the schema is made directly and stamped), wall-clock and CPU
+//! (user + system) of the process.
 
+#[path = "scale/db.rs"]
+mod db;
+
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use alembix_schema::{Dialect, create_schema};
-use sqlx::{AssertSqlSafe, Connection, MySqlConnection, PgConnection, SqliteConnection};
+use db::Scratch;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -74,224 +81,227 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// A scratch database of one backend: its URL, made and dropped here.
-struct Scratch {
-    dialect: Dialect,
-    url: String,
-    admin_url: String,
-    name: String,
+/// The CPU time (user + system) of the children waited for so far.
+fn children_cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
 }
 
-impl Scratch {
-    async fn create(backend: &str, n: usize, dir: &std::path::Path) -> Res<Scratch> {
-        let name = format!("alembix_scale_{}_{n}", std::process::id());
-        let s = match backend {
-            "postgres" => {
-                let server = std::env::var("ALEMBIX_TEST_POSTGRES")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-                let admin_url = format!("{server}/postgres");
-                let mut admin = PgConnection::connect(&admin_url).await?;
-                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                    .execute(&mut admin)
-                    .await?;
-                Scratch {
-                    dialect: Dialect::Postgres,
-                    url: format!("{server}/{name}"),
-                    admin_url,
-                    name,
-                }
-            }
-            "mysql" => {
-                let server = std::env::var("ALEMBIX_TEST_MARIADB")
-                    .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
-                let admin_url = format!("{server}/mysql");
-                let mut admin = MySqlConnection::connect(&admin_url).await?;
-                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
-                    .execute(&mut admin)
-                    .await?;
-                Scratch {
-                    dialect: Dialect::MySql,
-                    url: format!("{server}/{name}"),
-                    admin_url,
-                    name,
-                }
-            }
-            "sqlite" => Scratch {
-                dialect: Dialect::Sqlite,
-                url: format!("sqlite://{}?mode=rwc", dir.join("scale.db").display()),
-                admin_url: String::new(),
-                name,
-            },
-            other => {
-                return Err(
-                    format!("unknown backend {other}; use postgres, mysql or sqlite").into(),
-                );
-            }
-        };
-        Ok(s)
-    }
+/// Wall-clock and CPU time of one command.
+#[derive(Clone, Copy)]
+struct Timed {
+    wall: Duration,
+    cpu: Duration,
+}
 
-    /// Runs the statements (in batches where the backend takes several at once).
-    async fn run(&self, ddl: &[String]) -> Res<()> {
-        match self.dialect {
-            Dialect::Postgres => {
-                let mut conn = PgConnection::connect(&self.url).await?;
-                // In pieces: one batch of 5,000 tables runs out of lock slots.
-                for chunk in ddl.chunks(500) {
-                    sqlx::raw_sql(AssertSqlSafe(chunk.join(";\n")))
-                        .execute(&mut conn)
-                        .await?;
-                }
-                conn.close().await?;
-            }
-            Dialect::MySql => {
-                let mut conn = MySqlConnection::connect(&self.url).await?;
-                for stmt in ddl {
-                    sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
-                        .execute(&mut conn)
-                        .await?;
-                }
-                conn.close().await?;
-            }
-            Dialect::Sqlite => {
-                let mut conn = SqliteConnection::connect(&self.url).await?;
-                let mut batch = vec!["BEGIN".to_string()];
-                batch.extend(ddl.iter().cloned());
-                batch.push("COMMIT".into());
-                sqlx::raw_sql(AssertSqlSafe(batch.join(";\n")))
-                    .execute(&mut conn)
-                    .await?;
-                conn.close().await?;
-            }
-        }
-        Ok(())
+/// Runs `alembix ARGS` in `dir`; an error unless it succeeds.
+fn alembix(bin: &Path, dir: &Path, args: &[&str]) -> Res<Timed> {
+    let cpu = children_cpu();
+    let start = Instant::now();
+    let out = Command::new(bin).args(args).current_dir(dir).output()?;
+    let wall = start.elapsed();
+    let cpu = children_cpu() - cpu;
+    if !out.status.success() {
+        return Err(format!(
+            "alembix {} failed ({:?}):\n{}{}",
+            args.join(" "),
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
     }
+    Ok(Timed { wall, cpu })
+}
 
-    async fn drop(self) -> Res<()> {
-        match self.dialect {
-            Dialect::Postgres => {
-                let mut admin = PgConnection::connect(&self.admin_url).await?;
-                sqlx::raw_sql(AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                    self.name
-                )))
-                .execute(&mut admin)
-                .await?;
-            }
-            Dialect::MySql => {
-                let mut admin = MySqlConnection::connect(&self.admin_url).await?;
-                sqlx::raw_sql(AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS `{}`",
-                    self.name
-                )))
-                .execute(&mut admin)
-                .await?;
-            }
-            Dialect::Sqlite => {} // in the temporary directory
-        }
-        Ok(())
+/// Medians of wall-clock and CPU times.
+fn medians(v: &[Timed]) -> Timed {
+    Timed {
+        wall: median(v.iter().map(|t| t.wall).collect()),
+        cpu: median(v.iter().map(|t| t.cpu).collect()),
     }
 }
 
-#[tokio::main]
-async fn main() -> Res<()> {
-    let mut sizes = vec![100usize, 1000, 5000];
-    let mut runs = 5usize;
-    let mut backend = "postgres".to_string();
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let generate = args.iter().any(|a| a == "--generate");
-    args.retain(|a| a != "--generate");
-    let command: &[&str] = if generate {
-        &["models", "generate", "-o", "generated.rs"]
-    } else {
-        &["check"]
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// What the command line asks for.
+struct Args {
+    sizes: Vec<usize>,
+    runs: usize,
+    upgrade_runs: usize,
+    backend: String,
+    bin: PathBuf,
+}
+
+fn args() -> Res<Args> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let mut a = Args {
+        sizes: vec![100, 1000, 10000],
+        runs: 5,
+        upgrade_runs: 1,
+        backend: "postgres".into(),
+        bin: target.join("release/alembix"),
     };
-    let what = command[..command.len().min(2)].join(" ");
-    let mut i = 0;
-    while i < args.len() {
-        let value = args
-            .get(i + 1)
-            .ok_or_else(|| format!("{} needs a value", args[i]))?;
-        match args[i].as_str() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    for pair in argv.chunks(2) {
+        let value = pair
+            .get(1)
+            .ok_or_else(|| format!("{} needs a value", pair[0]))?;
+        match pair[0].as_str() {
             "--tables" => {
-                sizes = value
+                a.sizes = value
                     .split(',')
                     .map(|x| x.trim().parse())
                     .collect::<Result<_, _>>()?;
             }
-            "--runs" => runs = value.parse()?,
-            "--backend" => backend = value.clone(),
+            "--runs" => a.runs = value.parse()?,
+            "--upgrade-runs" => a.upgrade_runs = value.parse()?,
+            "--backend" => a.backend = value.clone(),
+            "--bin" => a.bin = PathBuf::from(value),
             other => {
                 return Err(format!(
-                    "unknown argument {other}; use --backend postgres|mysql|sqlite --tables 100,1000 --runs 5 [--generate]"
+                    "unknown argument {other}; use --backend postgres|mysql|sqlite --tables 100,1000 --runs 5 --upgrade-runs 1 --bin PATH"
                 )
                 .into());
             }
         }
-        i += 2;
     }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let bin = target.join("release/alembix");
-    if !bin.exists() {
-        return Err("build the CLI first: cargo build --release -p alembix-cli".into());
+    if a.runs == 0 {
+        return Err("--runs needs at least 1".into());
     }
-    println!("`alembix {what}` on {backend}");
-    println!();
-    println!("| tables | alembix {what} (median of {runs}) | per table |");
-    println!("| ---: | ---: | ---: |");
-    for n in sizes {
-        let dir = tempfile::tempdir()?;
-        let scratch = Scratch::create(&backend, n, dir.path()).await?;
-        let result = async {
-            std::fs::create_dir_all(dir.path().join("src"))?;
-            std::fs::create_dir_all(dir.path().join("migrations"))?;
-            std::fs::write(dir.path().join("src/models.rs"), models(n))?;
-            std::fs::write(
-                dir.path().join("alembix.toml"),
-                format!("database_url = \"{}\"\n", scratch.url),
-            )?;
-            // The database holds exactly the models' schema.
-            let schema = alembix_autogen::scan::scan(dir.path(), &["src/**/*.rs".into()])?;
-            scratch
-                .run(&create_schema(&schema, scratch.dialect)?)
-                .await?;
-            let mut times = Vec::new();
-            for _ in 0..runs + 1 {
-                let start = Instant::now();
-                let out = Command::new(&bin)
-                    .args(command)
-                    .current_dir(dir.path())
-                    .output()?;
-                let took = start.elapsed();
-                if !out.status.success() {
-                    return Err(format!(
-                        "alembix {what} failed ({:?}):\n{}{}",
-                        out.status.code(),
-                        String::from_utf8_lossy(&out.stdout),
-                        String::from_utf8_lossy(&out.stderr)
-                    )
-                    .into());
-                }
-                times.push(took);
-            }
-            times.remove(0); // warm-up
-            Ok::<_, Box<dyn std::error::Error>>(median(times))
+    if !a.bin.exists() {
+        return Err(format!(
+            "{} is missing: build the CLI first (cargo build --release -p alembix-cli)",
+            a.bin.display()
+        )
+        .into());
+    }
+    Ok(a)
+}
+
+/// The three medians of one size.
+struct Row {
+    autogen: Timed,
+    upgrade: Option<Timed>,
+    check: Timed,
+}
+
+/// Times `autogen` (empty database), `upgrade head` and `check` in `dir`.
+async fn measure(a: &Args, n: usize, dir: &Path, scratch: &Scratch) -> Res<Row> {
+    std::fs::create_dir_all(dir.join("src"))?;
+    std::fs::write(dir.join("src/models.rs"), models(n))?;
+    std::fs::write(
+        dir.join("alembix.toml"),
+        format!("database_url = \"{}\"\n", scratch.url),
+    )?;
+    let migrations = dir.join("migrations");
+    let mut times = Vec::new();
+    for _ in 0..a.runs + 1 {
+        // Each run writes the one revision of an empty script directory.
+        let _ = std::fs::remove_dir_all(&migrations);
+        std::fs::create_dir_all(&migrations)?;
+        times.push(alembix(&a.bin, dir, &["autogen", "-m", "scale"])?);
+    }
+    times.remove(0); // warm-up
+    let autogen = medians(&times);
+    let mut times = Vec::new();
+    let mut failed = None;
+    for i in 0..a.upgrade_runs {
+        if i > 0 {
+            scratch.reset().await?;
         }
-        .await;
+        match alembix(&a.bin, dir, &["upgrade", "head"]) {
+            Ok(t) => times.push(t),
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
+    }
+    let upgrade = match failed {
+        None if times.is_empty() => {
+            seed(&a.bin, dir, scratch).await?;
+            None
+        }
+        None => Some(medians(&times)),
+        Some(e) => {
+            // Still time `check`: the schema made directly, stamped at head.
+            eprintln!("{n} tables: upgrade head failed, schema made directly: {e}");
+            seed(&a.bin, dir, scratch).await?;
+            None
+        }
+    };
+    let mut times = Vec::new();
+    for _ in 0..a.runs + 1 {
+        times.push(alembix(&a.bin, dir, &["check"])?);
+    }
+    times.remove(0);
+    Ok(Row {
+        autogen,
+        upgrade,
+        check: medians(&times),
+    })
+}
+
+/// The models' schema made directly (not through `upgrade head`) and the
+/// database stamped at the revision.
+async fn seed(bin: &Path, dir: &Path, scratch: &Scratch) -> Res<()> {
+    scratch.reset().await?;
+    let schema = alembix_autogen::scan::scan(dir, &["src/**/*.rs".into()])?;
+    scratch
+        .seed(&alembix_schema::create_schema(&schema, scratch.dialect())?)
+        .await?;
+    alembix(bin, dir, &["stamp", "head"])?;
+    Ok(())
+}
+
+fn cell(t: Timed) -> String {
+    format!("{:.0} ms ({:.0} ms)", ms(t.wall), ms(t.cpu))
+}
+
+#[tokio::main]
+async fn main() -> Res<()> {
+    let a = args()?;
+    println!(
+        "`alembix` on {}: wall-clock (CPU) medians, {} runs ({} of upgrade head)",
+        a.backend, a.runs, a.upgrade_runs
+    );
+    println!();
+    println!("| tables | autogen (empty database) | upgrade head | check | check per table |");
+    println!("| ---: | ---: | ---: | ---: | ---: |");
+    for &n in &a.sizes {
+        let dir = tempfile::tempdir()?;
+        let scratch = Scratch::create(&a.backend, n, dir.path()).await?;
+        let result = measure(&a, n, dir.path(), &scratch).await;
         if std::env::var_os("ALEMBIX_SCALE_KEEP").is_some() {
             // For a look at the database afterwards.
             eprintln!("kept: {} ({})", scratch.url, dir.keep().display());
         } else {
             scratch.drop().await?;
         }
-        let t = result?;
+        let row = result?;
         println!(
-            "| {n} | {:.0} ms | {:.2} ms |",
-            t.as_secs_f64() * 1000.0,
-            t.as_secs_f64() * 1000.0 / n as f64
+            "| {n} | {} | {} | {} | {:.2} ms |",
+            cell(row.autogen),
+            row.upgrade.map_or_else(
+                || if a.upgrade_runs == 0 {
+                    "not run"
+                } else {
+                    "failed"
+                }
+                .into(),
+                cell
+            ),
+            cell(row.check),
+            ms(row.check.wall) / n as f64
         );
     }
     Ok(())

@@ -79,8 +79,10 @@ pub async fn compare(
         exclude_tables: vec![version_table.to_string(), log_table.to_string()],
         schemas,
     };
-    let current = introspect(db, &iopts).await?;
-    let target = normalized_target(db, &models).await?;
+    // Two connections at once: the catalog reads of one overlap the
+    // scratch work of the other (each waits on the server most of its time).
+    let (current, target) =
+        tokio::try_join!(introspect(db, &iopts), normalized_target(db, &models))?;
     let mut opts = opts.clone();
     opts.exclude_tables.push(version_table.to_string());
     opts.exclude_tables.push(log_table.to_string());

@@ -4,6 +4,8 @@
 //! table or column, or whose column's type differs from the referenced
 //! column's. Each message points at the model's file and line.
 
+use std::collections::HashMap;
+
 use alembix_schema::{Column, Dialect, ForeignKey, Op, Schema, Table};
 
 use crate::dialect::driver;
@@ -51,13 +53,24 @@ pub fn not_null_needs_value(ops: &[Op], sites: &[Site]) -> Result<()> {
     Ok(())
 }
 
+/// The tables of a schema by name (several where schemas share a name):
+/// looked up once per foreign key, so never a walk over every table.
+fn by_name(schema: &Schema) -> HashMap<&str, Vec<&Table>> {
+    let mut map: HashMap<&str, Vec<&Table>> = HashMap::with_capacity(schema.tables.len());
+    for t in &schema.tables {
+        map.entry(t.name.as_str()).or_default().push(t);
+    }
+    map
+}
+
 /// The model table a foreign key references (by name, and by schema when
 /// the key names one).
-fn referenced<'a>(models: &'a Schema, fk: &ForeignKey) -> Option<&'a Table> {
-    models.tables.iter().find(|t| {
-        t.name == fk.ref_table
-            && (fk.ref_schema.is_none() || t.schema.as_deref() == fk.ref_schema.as_deref())
-    })
+fn referenced<'a>(tables: &HashMap<&str, Vec<&'a Table>>, fk: &ForeignKey) -> Option<&'a Table> {
+    tables
+        .get(fk.ref_table.as_str())?
+        .iter()
+        .copied()
+        .find(|t| fk.ref_schema.is_none() || t.schema.as_deref() == fk.ref_schema.as_deref())
 }
 
 /// Refuses foreign keys of the models (as scanned, before the database
@@ -65,14 +78,18 @@ fn referenced<'a>(models: &'a Schema, fk: &ForeignKey) -> Option<&'a Table> {
 /// or whose column's type differs from the referenced column's on this
 /// backend (a database would refuse such a key while normalising).
 pub fn foreign_key_targets(models: &Schema, sites: &[Site], dialect: Dialect) -> Result<()> {
-    for t in &models.tables {
+    let tables = by_name(models);
+    for (i, t) in models.tables.iter().enumerate() {
+        let declares = |s: &&Site| s.table == t.name && s.schema == t.schema;
+        // The scanner lists the sites in the order of the tables.
         let site = sites
-            .iter()
-            .find(|s| s.table == t.name && s.schema == t.schema);
+            .get(i)
+            .filter(declares)
+            .or_else(|| sites.iter().find(declares));
         let at = |c: &str| site.map_or_else(|| format!("table `{}`", t.name), |s| s.at(Some(c)));
         for fk in &t.foreign_keys {
             let first = fk.columns.first().map_or("", String::as_str);
-            let Some(rt) = referenced(models, fk) else {
+            let Some(rt) = referenced(&tables, fk) else {
                 return Err(Error::Refused(format!(
                     "{}: the foreign key of `{}` ({}) references table `{}`, which no model declares; correct `references = \"table.column\"` or add the model",
                     at(first),
@@ -104,9 +121,13 @@ pub fn foreign_key_targets(models: &Schema, sites: &[Site], dialect: Dialect) ->
 /// column's, as the database stores them (`target`: the models as the
 /// database spells them).
 pub fn foreign_key_types(target: &Schema, sites: &[Site], dialect: Dialect) -> Result<()> {
+    let tables = by_name(target);
     for t in &target.tables {
         for fk in &t.foreign_keys {
-            let Some(rt) = target.table(&fk.ref_table) else {
+            let Some(rt) = tables
+                .get(fk.ref_table.as_str())
+                .and_then(|v| v.first().copied())
+            else {
                 continue;
             };
             for (c, rc) in fk.columns.iter().zip(&fk.ref_columns) {

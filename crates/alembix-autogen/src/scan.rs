@@ -2,10 +2,11 @@
 //! with syn, every `#[derive(Model)]` struct and `#[derive(DbEnum)]` enum
 //! turned into tables with the very functions the derive macro uses.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use alembix_macros_core::{EnumDef, ModelDef, parse_db_enum, parse_model, parse_sql_objects};
-use alembix_schema::{ColumnType, Schema, SqlObject, Table};
+use alembix_schema::{ColumnType, Schema, SqlObject};
 
 use crate::error::{Error, Result};
 
@@ -96,7 +97,10 @@ fn is_sql_objects(mac: &syn::Macro) -> bool {
         .is_some_and(|s| s.ident == "sql_objects")
 }
 
-fn collect(items: &[syn::Item], file: &Path, found: &mut Declared) -> Result<()> {
+/// Turns the items of one file into models, enums and declared objects.
+/// The items are taken by value: each struct becomes the derive's input
+/// without a copy.
+fn collect(items: Vec<syn::Item>, file: &Path, found: &mut Declared) -> Result<()> {
     for item in items {
         match item {
             syn::Item::Macro(m) if is_sql_objects(&m.mac) => {
@@ -106,40 +110,41 @@ fn collect(items: &[syn::Item], file: &Path, found: &mut Declared) -> Result<()>
                     .segments
                     .last()
                     .map_or(0, |s| s.ident.span().start().line);
-                let parsed =
-                    parse_sql_objects(m.mac.tokens.clone()).map_err(|e| error_at(file, &e))?;
+                let parsed = parse_sql_objects(m.mac.tokens).map_err(|e| error_at(file, &e))?;
                 found
                     .objects
                     .extend(parsed.into_iter().map(|o| (o, file.to_path_buf(), line)));
             }
             syn::Item::Struct(s) if derives(&s.attrs, "Model") => {
-                let input: syn::DeriveInput = s.clone().into();
-                let def = parse_model(&input).map_err(|e| error_at(file, &e))?;
                 let fields = s
                     .fields
                     .iter()
                     .filter_map(|f| f.ident.as_ref())
                     .map(|i| (i.to_string(), i.span().start().line))
                     .collect();
+                let line = s.ident.span().start().line;
+                let input: syn::DeriveInput = s.into();
+                let def = parse_model(&input).map_err(|e| error_at(file, &e))?;
                 found.models.push(Found {
                     item: def,
                     file: file.to_path_buf(),
-                    line: s.ident.span().start().line,
+                    line,
                     fields,
                 });
             }
             syn::Item::Enum(en) if derives(&en.attrs, "DbEnum") => {
-                let input: syn::DeriveInput = en.clone().into();
+                let line = en.ident.span().start().line;
+                let input: syn::DeriveInput = en.into();
                 let def = parse_db_enum(&input).map_err(|e| error_at(file, &e))?;
                 found.enums.push(Found {
                     item: def,
                     file: file.to_path_buf(),
-                    line: en.ident.span().start().line,
+                    line,
                     fields: Vec::new(),
                 });
             }
             syn::Item::Mod(m) => {
-                if let Some((_, inner)) = &m.content {
+                if let Some((_, inner)) = m.content {
                     collect(inner, file, found)?;
                 }
             }
@@ -194,7 +199,7 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
         let text = std::fs::read_to_string(file)
             .map_err(|e| Error::Scan(format!("{}: {e}", file.display())))?;
         let parsed = syn::parse_file(&text).map_err(|e| error_at(file, &e))?;
-        collect(&parsed.items, file, &mut found)?;
+        collect(parsed.items, file, &mut found)?;
     }
     let Declared {
         models,
@@ -203,6 +208,8 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
     } = found;
     let mut schema = Schema::default();
     let mut sites = Vec::new();
+    // (table, schema) → its index: a duplicate is found without a walk.
+    let mut declared: HashMap<(String, Option<String>), usize> = HashMap::new();
     for m in &models {
         let table = m
             .item
@@ -226,11 +233,8 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
                 }
                 err
             })?;
-        if let Some(other) = schema
-            .tables
-            .iter()
-            .position(|t: &Table| t.name == table.name && t.schema == table.schema)
-        {
+        let key = (table.name.clone(), table.schema.clone());
+        if let Some(&other) = declared.get(&key) {
             let o = &models[other];
             return Err(Error::Scan(format!(
                 "table `{}` is declared twice: by {} ({}:{}) and by {} ({}:{})",
@@ -243,6 +247,7 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
                 m.line
             )));
         }
+        declared.insert(key, schema.tables.len());
         sites.push(Site {
             table: table.name.clone(),
             schema: table.schema.clone(),
@@ -253,12 +258,15 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
         schema.tables.push(table);
     }
     // Named enum types used by the columns (PostgreSQL creates them).
-    for t in &schema.tables.clone() {
+    let mut enums = Vec::new();
+    for t in &schema.tables {
         for c in &t.columns {
             if let ColumnType::Enum { name, values } = &c.ty
-                && schema.enum_type(name).is_none()
+                && !enums
+                    .iter()
+                    .any(|e: &alembix_schema::EnumType| &e.name == name)
             {
-                schema.enums.push(alembix_schema::EnumType {
+                enums.push(alembix_schema::EnumType {
                     name: name.clone(),
                     values: values.clone(),
                 });

@@ -20,8 +20,14 @@ impl DiffDriver for MySql {
     /// the constraint is compared as that index.
     fn comparable<'a>(&self, side: &'a Schema, model: &Schema) -> Cow<'a, Schema> {
         let mut s = side.clone();
+        let models: std::collections::HashMap<&str, &alembix_schema::Table> = model
+            .tables
+            .iter()
+            .rev() // the first of a name wins, as `Schema::table` finds it
+            .map(|t| (t.name.as_str(), t))
+            .collect();
         for t in &mut s.tables {
-            let Some(m) = model.table(&t.name) else {
+            let Some(m) = models.get(t.name.as_str()) else {
                 continue;
             };
             let (idx, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut t.uniques)

@@ -26,6 +26,8 @@ mod partition_tests;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
+
 use alembix_migrate::{DEFAULT_LOG_TABLE, DEFAULT_VERSION_TABLE};
 use alembix_schema::{Dialect, Op, Schema, Table};
 
@@ -118,6 +120,7 @@ pub fn diff(
         current: &current,
         target: &target,
         model,
+        by_name: [&*current, &*target, model].map(by_name),
         driver,
         opts,
     };
@@ -150,15 +153,37 @@ struct Cx<'a> {
     current: &'a Schema,
     target: &'a Schema,
     model: &'a Schema,
+    /// The tables of `current`, `target` and `model` by name.
+    by_name: [HashMap<&'a str, &'a Table>; 3],
     driver: &'static dyn DiffDriver,
     opts: &'a DiffOptions,
 }
 
-impl Cx<'_> {
+/// A schema's tables by name (the first of a name, as [`Schema::table`]
+/// finds it), so that pairing tables is no walk over all of them per table.
+fn by_name(schema: &Schema) -> HashMap<&str, &Table> {
+    let mut map = HashMap::with_capacity(schema.tables.len());
+    for t in &schema.tables {
+        map.entry(t.name.as_str()).or_insert(t);
+    }
+    map
+}
+
+impl<'a> Cx<'a> {
+    /// The database's table of this name.
+    fn current_table(&self, name: &str) -> Option<&'a Table> {
+        self.by_name[0].get(name).copied()
+    }
+
+    /// The target's table of this name.
+    fn target_table(&self, name: &str) -> Option<&'a Table> {
+        self.by_name[1].get(name).copied()
+    }
+
     /// A database table the comparison leaves alone: no model describes
     /// it and it is Alembix's own or matches `exclude_tables`.
     fn excluded(&self, name: &str) -> bool {
-        self.target.table(name).is_none()
+        self.target_table(name).is_none()
             && (name == DEFAULT_VERSION_TABLE
                 || name == DEFAULT_LOG_TABLE
                 || self.opts.exclude_tables.iter().any(|g| glob_match(g, name)))
@@ -166,9 +191,10 @@ impl Cx<'_> {
 
     /// The model of a target table as written (op payloads come from it).
     fn model_table(&self, name: &str) -> Table {
-        self.model
-            .table(name)
-            .or_else(|| self.target.table(name))
+        self.by_name[2]
+            .get(name)
+            .copied()
+            .or_else(|| self.target_table(name))
             .cloned()
             .unwrap_or_else(|| Table::new(name))
     }

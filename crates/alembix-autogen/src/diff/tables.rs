@@ -16,7 +16,7 @@ pub(super) fn pair_tables<'a>(cx: &Cx<'a>, ch: &mut Changes) -> Vec<(&'a Table, 
     let mut pairs: Vec<(&Table, &Table)> = Vec::new();
     let mut used_current: BTreeSet<&str> = BTreeSet::new();
     for t in &target.tables {
-        if let Some(c) = current.table(&t.name) {
+        if let Some(c) = cx.current_table(&t.name) {
             pairs.push((c, t));
             used_current.insert(&c.name);
             continue;
@@ -24,8 +24,8 @@ pub(super) fn pair_tables<'a>(cx: &Cx<'a>, ch: &mut Changes) -> Vec<(&'a Table, 
         let old = t
             .renamed_from
             .iter()
-            .find(|r| current.table(r).is_some() && target.table(r).is_none());
-        match old.and_then(|r| current.table(r)) {
+            .find(|r| cx.current_table(r).is_some() && cx.target_table(r).is_none());
+        match old.and_then(|r| cx.current_table(r)) {
             Some(c) => {
                 ch.renames.push(Op::RenameTable {
                     table: t.name.clone(),

@@ -208,14 +208,22 @@ async fn read_columns(
     enums: &Enums,
     tables: &mut Tables,
 ) -> Result<()> {
+    // A default holds no column reference: `pg_get_expr(.., 0)` prints it
+    // without building the names of the table's columns for each call (a
+    // generated column's expression has them). The comment is joined:
+    // `col_description` is a query of its own per row.
     let sql = "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod),
-                a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
-                col_description(a.attrelid, a.attnum), t.typtype::text, t.typname::text
+                a.attnotnull,
+                CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0)
+                     ELSE pg_get_expr(d.adbin, d.adrelid) END,
+                a.attidentity::text, ds.description, t.typtype::text, t.typname::text
          FROM pg_attribute a
          JOIN pg_class c ON c.oid = a.attrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          JOIN pg_type t ON t.oid = a.atttypid
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         LEFT JOIN pg_description ds ON ds.objoid = a.attrelid
+              AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
          WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND n.nspname = ANY($1)
          ORDER BY a.attrelid, a.attnum";
     per_table(conn, sql, ns, tables, |t, r| {
@@ -266,7 +274,9 @@ async fn read_constraints(
     ns: &[String],
     tables: &mut Tables,
 ) -> Result<()> {
-    let sql = "SELECT con.conrelid::int8, con.conname::text, con.contype::text, pg_get_constraintdef(con.oid),
+    // Only a check's text is used: the others are not printed.
+    let sql = "SELECT con.conrelid::int8, con.conname::text, con.contype::text,
+                CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END,
                 array(SELECT att.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, ord)
                       JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = k.n ORDER BY k.ord),
                 rc.relname::text, rn.nspname::text,
@@ -290,7 +300,7 @@ async fn read_constraints(
 fn add_constraint(t: &mut Table, r: &PgRow) -> Result<()> {
     let name: String = r.try_get(1)?;
     let kind: String = r.try_get(2)?;
-    let def: String = r.try_get(3)?;
+    let def: String = r.try_get::<Option<String>, _>(3)?.unwrap_or_default();
     let columns: Vec<String> = r.try_get(4)?;
     match kind.as_str() {
         "p" => t.primary_key = Some(PrimaryKey { name, columns }),

@@ -8,9 +8,11 @@
 //!   PostgreSQL rewrites goes there (defaults, checks, expression and
 //!   partial indexes).
 //! * MySQL/MariaDB: DDL commits itself, so a uniquely named scratch
-//!   database, dropped afterwards on every path; the tables go there
-//!   without their secondary indexes, which are taken from the models.
-//! * SQLite: in-memory databases of up to 250 tables each.
+//!   database, dropped afterwards on every path. Only what the server
+//!   rewrites goes there: each distinct column spelling once in a few wide
+//!   tables, the tables with checks or comments, one foreign key per pair
+//!   of referential actions; keys and indexes are taken from the models.
+//! * SQLite: in-memory databases of up to 50 tables each, a few at once.
 //!
 //! The scratch work of each backend is in
 //! `dialect/normalize/{postgres,mysql,sqlite}.rs`; what is common (carrying
@@ -51,8 +53,14 @@ pub async fn normalized_target(db: &Database, target: &Schema) -> Result<Schema>
             o.renamed_from = model.renamed_from.clone();
         }
     }
+    let models: std::collections::HashMap<&str, &alembix_schema::Table> = target
+        .tables
+        .iter()
+        .rev() // the first of a name wins, as `Schema::table` finds it
+        .map(|t| (t.name.as_str(), t))
+        .collect();
     for t in &mut out.tables {
-        if let Some(model) = target.table(&t.name) {
+        if let Some(model) = models.get(t.name.as_str()) {
             t.renamed_from = model.renamed_from.clone();
             for c in &mut t.columns {
                 if let Some(mc) = model.columns.iter().find(|m| m.name == c.name) {

@@ -81,6 +81,14 @@ pub trait StatefulRender: Send + Sync + std::fmt::Debug {
 
     /// The statements of every op, the first one running against `start`.
     fn render_plan(&self, ops: &[Op], start: &Schema) -> Result<RenderedPlan, RenderError> {
+        if let [op] = ops {
+            // One op needs no schema of its own to move past it: callers
+            // walking long lists op by op would copy the schema each time.
+            return Ok(RenderedPlan {
+                statements: vec![self.render_with_state(op, start)?],
+                own_transaction: false,
+            });
+        }
         let mut state = start.clone();
         let mut statements = Vec::with_capacity(ops.len());
         for op in ops {

@@ -4,6 +4,8 @@
 
 #[cfg(feature = "mysql")]
 mod mysql;
+#[cfg(feature = "mysql")]
+mod mysql_plan;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "postgres")]

@@ -1,21 +1,22 @@
 //! MySQL/MariaDB: DDL commits itself, so a uniquely named scratch
-//! database, dropped afterwards on every path; the tables go there
-//! without their secondary indexes, which are taken from the models.
+//! database, dropped afterwards on every path. What goes there is planned
+//! in `mysql_plan.rs`.
 
 use alembix_migrate::Database;
 use alembix_schema::{Dialect, Schema, create_schema};
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, Row};
+
+use super::mysql_plan::Plan;
 
 use crate::error::{Error, Result};
 use crate::introspect::IntrospectOptions;
 use crate::normalize::{scratch_error, scratch_name};
 
-/// The target without secondary indexes, for the MySQL scratch database,
-/// after checking what creating them would have checked: an index cannot
-/// hold a text, blob or json column there (it needs a prefix length).
-fn without_indexes(target: &Schema) -> Result<Schema> {
-    let mut out = target.clone();
-    for t in &mut out.tables {
+/// Checks what creating the models' indexes would have checked (they are
+/// not created in the scratch database): an index cannot hold a text,
+/// blob or json column there (it needs a prefix length).
+fn check_indexes(target: &Schema) -> Result<()> {
+    for t in &target.tables {
         for ix in &t.indexes {
             if ix.is_special() {
                 // The renderer refuses it with its own message.
@@ -38,61 +39,99 @@ fn without_indexes(target: &Schema) -> Result<Schema> {
                 }
             }
         }
-        t.indexes.clear();
     }
-    Ok(out)
+    Ok(())
 }
 
-/// Secondary indexes are reported as the models wrote them, and each
-/// `CREATE INDEX` is a costly table change on InnoDB: the scratch tables
-/// are made without them (columns, keys, unique constraints, checks and
-/// foreign keys only) and the models' indexes are put back after reading.
+/// Only what the server rewrites goes to the scratch database (see
+/// [`Plan`]): a few wide tables of the distinct column spellings, the
+/// tables with checks or comments, one foreign key per pair of actions —
+/// a handful of `CREATE TABLE`s, sent in one round trip, whatever the
+/// number of tables. The indexes were checked as creating them would have.
 pub(super) async fn normalize_mysql(
     db: &Database,
     target: &Schema,
     opts: &IntrospectOptions,
 ) -> Result<Schema> {
-    let scratch_target = without_indexes(target)?;
+    check_indexes(target)?;
     let pool = db.pool().as_mysql().expect("dialect says MySQL");
     let mut conn = pool.acquire().await?;
-    let original = Some(crate::introspect::mysql::current_database(&mut conn).await?);
+    let (original, first_timestamp) = session(&mut conn).await?;
+    let plan = Plan::new(target, first_timestamp);
     let scratch = scratch_name();
-    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{scratch}`")))
-        .execute(&mut *conn)
-        .await?;
+    let ddl = create_schema(&plan.scratch, Dialect::MySql)?;
     let result = async {
-        sqlx::raw_sql(AssertSqlSafe(format!("USE `{scratch}`")))
+        // One round trip: the scratch database, its tables, and back.
+        let mut batch = vec![
+            format!("CREATE DATABASE `{scratch}`"),
+            format!("USE `{scratch}`"),
+        ];
+        batch.extend(ddl.iter().cloned());
+        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(batch.join(";\n")))
             .execute(&mut *conn)
-            .await?;
-        for stmt in create_schema(&scratch_target, Dialect::MySql)? {
-            sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| scratch_error(e, &stmt))?;
+            .await
+        {
+            return Err(failed_statement(&mut conn, &scratch, &ddl, e).await);
         }
         crate::introspect::mysql::read_mysql(&mut conn, opts).await
     }
     .await;
-    let dropped = sqlx::raw_sql(AssertSqlSafe(format!("DROP DATABASE `{scratch}`")))
+    let back = format!(
+        "DROP DATABASE IF EXISTS `{scratch}`; USE `{}`",
+        original.replace('`', "``")
+    );
+    let restored = sqlx::raw_sql(AssertSqlSafe(back)).execute(&mut *conn).await;
+    if restored.is_err() {
+        // Never hand a connection on the wrong database back to the pool.
+        conn.detach();
+    }
+    let read = result?;
+    restored?;
+    Ok(plan.apply(target, &read))
+}
+
+/// The connection's database, and whether the server gives the first
+/// `timestamp` column of a table a default (`explicit_defaults_for_timestamp`
+/// off), read together without a prepared statement.
+async fn session(conn: &mut sqlx::MySqlConnection) -> Result<(String, bool)> {
+    let row = sqlx::raw_sql("SELECT DATABASE(), CAST(@@explicit_defaults_for_timestamp AS SIGNED)")
+        .fetch_one(&mut *conn)
+        .await?;
+    let name: Option<String> = row.try_get(0)?;
+    let explicit: Option<i64> = row.try_get(1).unwrap_or(Some(1));
+    let name = name.ok_or_else(|| {
+        Error::Usage(
+            "the MySQL connection has no current database; put the database name in the URL".into(),
+        )
+    })?;
+    Ok((name, explicit == Some(0)))
+}
+
+/// After the batch failed: the statement that fails, run one by one in a
+/// fresh scratch database, named in the error.
+async fn failed_statement(
+    conn: &mut sqlx::MySqlConnection,
+    scratch: &str,
+    ddl: &[String],
+    batch_error: sqlx::Error,
+) -> Error {
+    let redo = format!(
+        "DROP DATABASE IF EXISTS `{scratch}`; CREATE DATABASE `{scratch}`; USE `{scratch}`"
+    );
+    if sqlx::raw_sql(AssertSqlSafe(redo))
         .execute(&mut *conn)
-        .await;
-    if let Some(db) = original {
-        let back = format!("USE `{}`", db.replace('`', "``"));
-        if sqlx::raw_sql(AssertSqlSafe(back))
+        .await
+        .is_err()
+    {
+        return scratch_error(batch_error, "(one of the models' tables)");
+    }
+    for stmt in ddl {
+        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
             .execute(&mut *conn)
             .await
-            .is_err()
         {
-            // Never hand a connection on the wrong database back to the pool.
-            conn.detach();
+            return scratch_error(e, stmt);
         }
     }
-    let mut schema = result?;
-    dropped?;
-    for t in &mut schema.tables {
-        if let Some(model) = target.table(&t.name) {
-            t.indexes = model.indexes.clone();
-        }
-    }
-    Ok(schema)
+    scratch_error(batch_error, "(one of the models' tables)")
 }

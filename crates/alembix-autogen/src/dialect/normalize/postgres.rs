@@ -5,7 +5,7 @@
 //! plain indexes, foreign keys, comments) PostgreSQL reports as the models
 //! wrote it, so it is taken from them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use alembix_migrate::Database;
 use alembix_schema::{Dialect, Schema, create_schema};
@@ -25,9 +25,11 @@ fn q(s: &str) -> String {
 #[derive(Default)]
 struct Scratch {
     ddl: Vec<String>,
-    /// Defaulted columns (model table, column): `c<n>` of table `d<k>` is
-    /// entry `k * 400 + n`.
+    /// One defaulted column (model table, column) of each distinct
+    /// (type, default): `c<n>` of table `d<k>` is entry `k * 400 + n`.
     defaults: Vec<(usize, usize)>,
+    /// Every defaulted column (model table, column) and its entry in `defaults`.
+    defaults_of: Vec<((usize, usize), usize)>,
     /// Scratch index name → (model table, index).
     special_indexes: BTreeMap<String, (usize, usize)>,
 }
@@ -80,13 +82,21 @@ fn enum_ddl(target: &Schema, ddl: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
-/// Defaults: every defaulted column in wide tables `d<k>` with columns `c<n>`.
+/// Defaults: each distinct (type, default) pair of the models once, in
+/// wide tables `d<k>` with columns `c<n>` (the spelling read back depends
+/// on nothing else); `defaults_of` says which pair each defaulted column has.
 fn default_tables(target: &Schema, scratch: &mut Scratch) {
+    let mut seen: HashMap<(String, &str), usize> = HashMap::new();
     for (ti, t) in target.tables.iter().enumerate() {
         for (ci, c) in t.columns.iter().enumerate() {
-            if c.default.is_some() {
+            let Some(default) = c.default.as_deref() else {
+                continue;
+            };
+            let n = *seen.entry((c.ty.to_sql(D), default)).or_insert_with(|| {
                 scratch.defaults.push((ti, ci));
-            }
+                scratch.defaults.len() - 1
+            });
+            scratch.defaults_of.push(((ti, ci), n));
         }
     }
     for (k, chunk) in scratch.defaults.chunks(DEFAULTS_PER_TABLE).enumerate() {
@@ -198,7 +208,7 @@ async fn read_back(tx: &mut PgConnection, scratch: &Scratch, out: &mut Schema) -
             },
         ));
     }
-    read_defaults(tx, &name, &scratch.defaults, out).await?;
+    read_defaults(tx, &name, scratch, out).await?;
     read_checks(tx, &name, out).await?;
     if !scratch.special_indexes.is_empty() {
         read_indexes(tx, &name, &scratch.special_indexes, out).await?;
@@ -225,8 +235,8 @@ fn numbered(name: &str, prefix: char) -> Option<usize> {
 
 async fn read_defaults(
     tx: &mut PgConnection,
-    scratch: &str,
-    defaults: &[(usize, usize)],
+    name: &str,
+    scratch: &Scratch,
     out: &mut Schema,
 ) -> Result<()> {
     // `pg_get_expr(.., 0)`: a default holds no column reference, and
@@ -238,7 +248,8 @@ async fn read_defaults(
          JOIN pg_class c ON c.oid = ad.adrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = $1";
-    let rows = scratch_rows(tx, sql, scratch).await?;
+    let rows = scratch_rows(tx, sql, name).await?;
+    let mut read: Vec<Option<String>> = vec![None; scratch.defaults.len()];
     for r in rows {
         let table: String = r.try_get(0)?;
         let col: String = r.try_get(1)?;
@@ -246,9 +257,12 @@ async fn read_defaults(
         let (Some(k), Some(n)) = (numbered(&table, 'd'), numbered(&col, 'c')) else {
             continue;
         };
-        if let Some(&(ti, ci)) = defaults.get(k * DEFAULTS_PER_TABLE + n) {
-            out.tables[ti].columns[ci].default = expr;
+        if let Some(slot) = read.get_mut(k * DEFAULTS_PER_TABLE + n) {
+            *slot = expr;
         }
+    }
+    for &((ti, ci), n) in &scratch.defaults_of {
+        out.tables[ti].columns[ci].default = read[n].clone();
     }
     Ok(())
 }
