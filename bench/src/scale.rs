@@ -3,188 +3,29 @@
 //! then `alembix check` timed as users run it, on PostgreSQL (default),
 //! MariaDB/MySQL or SQLite.
 //!
+//! With `--upgrade`, times instead the first `alembix upgrade head` of the
+//! same schema against the backend's own client running its `--sql` output
+//! (see `scale_upgrade.rs`).
+//!
 //! ```text
 //! cargo build --release -p alembix-cli
 //! cargo run --release -p alembix-bench --bin scale -- --tables 100,1000,5000 --runs 5
 //! cargo run --release -p alembix-bench --bin scale -- --backend mysql --tables 100,1000 --runs 5
 //! cargo run --release -p alembix-bench --bin scale -- --backend sqlite --tables 100,1000,5000 --runs 5
+//! cargo run --release -p alembix-bench --bin scale -- --upgrade --backend postgres --tables 1000 --runs 5
 //! ```
 
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use alembix_schema::{Dialect, create_schema};
-use sqlx::{AssertSqlSafe, Connection, MySqlConnection, PgConnection, SqliteConnection};
+use alembix_schema::create_schema;
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
-
-/// The model file for `n` tables.
-fn models(n: usize) -> String {
-    let mut s = String::from("use alembix::Model;\n");
-    for i in 0..n {
-        let mut fk = String::new();
-        if i > 0 {
-            fk.push_str(&format!(
-                "    #[column(references = \"t{:05}.id\", on_delete = \"cascade\")]\n    pub parent_id: i64,\n",
-                i - 1
-            ));
-        } else {
-            fk.push_str("    pub parent_id: i64,\n");
-        }
-        if i > 1 && i % 2 == 0 {
-            fk.push_str(&format!(
-                "    #[column(references = \"t{:05}.id\")]\n    pub other_id: Option<i64>,\n",
-                i - 2
-            ));
-        } else {
-            fk.push_str("    pub other_id: Option<i64>,\n");
-        }
-        s.push_str(&format!(
-            r#"
-#[derive(Model)]
-#[model(table = "t{i:05}", index(columns = "name"), index(columns = "score, created_at"))]
-pub struct T{i:05} {{
-    pub id: i64,
-{fk}    #[column(max_length = 80)]
-    pub name: String,
-    #[column(default = "0")]
-    pub score: i32,
-    pub active: bool,
-    pub ratio: f64,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub note: Option<String>,
-    #[column(version)]
-    pub version: i32,
-}}
-"#
-        ));
-    }
-    s
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-/// A scratch database of one backend: its URL, made and dropped here.
-struct Scratch {
-    dialect: Dialect,
-    url: String,
-    admin_url: String,
-    name: String,
-}
-
-impl Scratch {
-    async fn create(backend: &str, n: usize, dir: &std::path::Path) -> Res<Scratch> {
-        let name = format!("alembix_scale_{}_{n}", std::process::id());
-        let s = match backend {
-            "postgres" => {
-                let server = std::env::var("ALEMBIX_TEST_POSTGRES")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-                let admin_url = format!("{server}/postgres");
-                let mut admin = PgConnection::connect(&admin_url).await?;
-                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                    .execute(&mut admin)
-                    .await?;
-                Scratch {
-                    dialect: Dialect::Postgres,
-                    url: format!("{server}/{name}"),
-                    admin_url,
-                    name,
-                }
-            }
-            "mysql" => {
-                let server = std::env::var("ALEMBIX_TEST_MARIADB")
-                    .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
-                let admin_url = format!("{server}/mysql");
-                let mut admin = MySqlConnection::connect(&admin_url).await?;
-                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
-                    .execute(&mut admin)
-                    .await?;
-                Scratch {
-                    dialect: Dialect::MySql,
-                    url: format!("{server}/{name}"),
-                    admin_url,
-                    name,
-                }
-            }
-            "sqlite" => Scratch {
-                dialect: Dialect::Sqlite,
-                url: format!("sqlite://{}?mode=rwc", dir.join("scale.db").display()),
-                admin_url: String::new(),
-                name,
-            },
-            other => {
-                return Err(
-                    format!("unknown backend {other}; use postgres, mysql or sqlite").into(),
-                );
-            }
-        };
-        Ok(s)
-    }
-
-    /// Runs the statements (in batches where the backend takes several at once).
-    async fn run(&self, ddl: &[String]) -> Res<()> {
-        match self.dialect {
-            Dialect::Postgres => {
-                let mut conn = PgConnection::connect(&self.url).await?;
-                // In pieces: one batch of 5,000 tables runs out of lock slots.
-                for chunk in ddl.chunks(500) {
-                    sqlx::raw_sql(AssertSqlSafe(chunk.join(";\n")))
-                        .execute(&mut conn)
-                        .await?;
-                }
-                conn.close().await?;
-            }
-            Dialect::MySql => {
-                let mut conn = MySqlConnection::connect(&self.url).await?;
-                for stmt in ddl {
-                    sqlx::raw_sql(AssertSqlSafe(stmt.clone()))
-                        .execute(&mut conn)
-                        .await?;
-                }
-                conn.close().await?;
-            }
-            Dialect::Sqlite => {
-                let mut conn = SqliteConnection::connect(&self.url).await?;
-                let mut batch = vec!["BEGIN".to_string()];
-                batch.extend(ddl.iter().cloned());
-                batch.push("COMMIT".into());
-                sqlx::raw_sql(AssertSqlSafe(batch.join(";\n")))
-                    .execute(&mut conn)
-                    .await?;
-                conn.close().await?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn drop(self) -> Res<()> {
-        match self.dialect {
-            Dialect::Postgres => {
-                let mut admin = PgConnection::connect(&self.admin_url).await?;
-                sqlx::raw_sql(AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                    self.name
-                )))
-                .execute(&mut admin)
-                .await?;
-            }
-            Dialect::MySql => {
-                let mut admin = MySqlConnection::connect(&self.admin_url).await?;
-                sqlx::raw_sql(AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS `{}`",
-                    self.name
-                )))
-                .execute(&mut admin)
-                .await?;
-            }
-            Dialect::Sqlite => {} // in the temporary directory
-        }
-        Ok(())
-    }
-}
+#[path = "scale_db.rs"]
+mod scale_db;
+#[path = "scale_upgrade.rs"]
+mod scale_upgrade;
+use scale_db::{Res, Scratch, median, models};
 
 #[tokio::main]
 async fn main() -> Res<()> {
@@ -193,7 +34,13 @@ async fn main() -> Res<()> {
     let mut backend = "postgres".to_string();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
+    let mut upgrade = false;
     while i < args.len() {
+        if args[i] == "--upgrade" {
+            upgrade = true;
+            i += 1;
+            continue;
+        }
         let value = args
             .get(i + 1)
             .ok_or_else(|| format!("{} needs a value", args[i]))?;
@@ -208,17 +55,20 @@ async fn main() -> Res<()> {
             "--backend" => backend = value.clone(),
             other => {
                 return Err(format!(
-                    "unknown argument {other}; use --backend postgres|mysql|sqlite --tables 100,1000 --runs 5"
+                    "unknown argument {other}; use [--upgrade] --backend postgres|mysql|sqlite --tables 100,1000 --runs 5"
                 )
                 .into());
             }
         }
         i += 2;
     }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bin = root.join("target/release/alembix");
+    // Built next to this binary (`cargo build --release -p alembix-cli`).
+    let bin = std::env::current_exe()?.with_file_name("alembix");
     if !bin.exists() {
         return Err("build the CLI first: cargo build --release -p alembix-cli".into());
+    }
+    if upgrade {
+        return upgrade_sizes(&backend, &sizes, runs, &bin).await;
     }
     println!("`alembix check` on {backend}");
     println!();
@@ -226,7 +76,7 @@ async fn main() -> Res<()> {
     println!("| ---: | ---: | ---: |");
     for n in sizes {
         let dir = tempfile::tempdir()?;
-        let scratch = Scratch::create(&backend, n, dir.path()).await?;
+        let scratch = Scratch::create(&backend, &n.to_string(), dir.path()).await?;
         let result = async {
             std::fs::create_dir_all(dir.path().join("src"))?;
             std::fs::create_dir_all(dir.path().join("migrations"))?;
@@ -274,6 +124,27 @@ async fn main() -> Res<()> {
             "| {n} | {:.0} ms | {:.2} ms |",
             t.as_secs_f64() * 1000.0,
             t.as_secs_f64() * 1000.0 / n as f64
+        );
+    }
+    Ok(())
+}
+
+/// `--upgrade`: `alembix upgrade head` against the client, per size.
+async fn upgrade_sizes(backend: &str, sizes: &[usize], runs: usize, bin: &Path) -> Res<()> {
+    println!(
+        "first `upgrade head` on {backend}: alembix against the client on `upgrade head --sql`"
+    );
+    println!();
+    println!("| tables | alembix ms (median of {runs}) | client ms | ratio |");
+    println!("| ---: | ---: | ---: | ---: |");
+    for &n in sizes {
+        let t = scale_upgrade::compare(backend, n, runs, bin).await?;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "| {n} | {:.0} | {:.0} | {:.3} |",
+            ms(t.alembix),
+            ms(t.client),
+            ms(t.alembix) / ms(t.client)
         );
     }
     Ok(())
