@@ -102,15 +102,17 @@ impl Scratch {
                     name,
                 }
             }
-            "sqlite" => Scratch {
-                dialect: Dialect::Sqlite,
-                url: format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.join(format!("scale_{tag}.db")).display()
-                ),
-                admin_url: String::new(),
-                name,
-            },
+            "sqlite" => {
+                // An empty file is an empty database.
+                let path = dir.join(format!("scale_{tag}.db"));
+                std::fs::File::create(&path)?;
+                Scratch {
+                    dialect: Dialect::Sqlite,
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    admin_url: String::new(),
+                    name,
+                }
+            }
             other => {
                 return Err(
                     format!("unknown backend {other}; use postgres, mysql or sqlite").into(),

@@ -16,12 +16,12 @@ use sea_query::Value;
 
 use super::batch::batchable;
 use super::failure::{Failed, StepError};
-use super::kinds::{is_dml, tx_control, wrappable};
+use super::kinds::{is_dml, is_schema_change, tx_control, wrappable};
 use super::limits::Limits;
 use super::progress::{ProgressRow, RunLog};
 use super::session::Session;
 use super::tables::TableNames;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::migrator::Event;
 use crate::revision::{Revision, SectionStep};
 use crate::split::Statement;
@@ -218,7 +218,9 @@ impl Session {
         self.begin_step(run).await?;
         let ran = if self.dialect().caps().transactional_ddl {
             if batchable(self.dialect(), rest) {
-                self.run_batched(rest, from).await
+                self.run_batched(rest, from, None)
+                    .await
+                    .map_err(|b| (b.n, b.error))
             } else {
                 self.one_by_one(rest, from).await
             }
@@ -257,8 +259,9 @@ impl Session {
     /// one after another, each recorded as it finishes. DML is recorded in
     /// the step's transaction; DDL committed itself (and what came before),
     /// so its record follows it and a new transaction opens for the rest
-    /// of the step. The inner result is a statement's failure (the
-    /// transaction still open), the outer one the engine's own.
+    /// of the step. Once this call wrote the log row, a run of DDL goes in
+    /// one round trip with its records. The inner result is a statement's
+    /// failure, the outer one the engine's own.
     async fn each_recorded(
         &mut self,
         run: &mut Run<'_>,
@@ -266,8 +269,31 @@ impl Session {
         statements: &[Statement],
         first: usize,
     ) -> Result<Result<(), (usize, sqlx::Error)>, StepError> {
-        for (i, st) in statements.iter().enumerate() {
+        let d = self.dialect();
+        let mut i = 0;
+        while i < statements.len() {
             let n = first + i;
+            let ddl = statements[i..]
+                .iter()
+                .take_while(|st| is_schema_change(&st.sql))
+                .count();
+            if i > 0 && batchable(d, &statements[i..i + ddl]) {
+                let record = self.batch_record(run.names, &run.log).await?;
+                match self
+                    .run_batched(&statements[i..i + ddl], n, Some(&record))
+                    .await
+                {
+                    Err(b) if b.record_failed => {
+                        let _ = self.rollback_tx().await;
+                        return Err(Error::from(b.error).into());
+                    }
+                    Err(b) => return Ok(Err((b.n, b.error))),
+                    Ok(()) => self.begin_step(run).await?,
+                }
+                i += ddl;
+                continue;
+            }
+            let st = &statements[i];
             if let Err(e) = self.conn.raw(&st.sql).await {
                 return Ok(Err((n, e)));
             }
@@ -278,6 +304,7 @@ impl Session {
             if !is_dml(&st.sql) {
                 self.begin_step(run).await?;
             }
+            i += 1;
         }
         Ok(Ok(()))
     }
