@@ -166,7 +166,7 @@ async fn alter_waits(t: &Cli) -> bool {
     let sql = match t.backend() {
         alembix::Backend::Postgres => {
             "SELECT COUNT(*)::text FROM pg_stat_activity WHERE datname = current_database() \
-             AND wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE busy%'"
+             AND wait_event_type = 'Lock' AND query LIKE '%ALTER TABLE busy%'"
         }
         _ => {
             "SELECT CAST(COUNT(*) AS CHAR) FROM information_schema.PROCESSLIST \

@@ -20,6 +20,13 @@
 //! `upgrade head`, of `--upgrade-runs` runs, default 1, without warm-up;
 //! with 0 the schema is made directly and stamped), wall-clock and CPU
 //! (user + system) of the process.
+//!
+//! `--generate` also times `alembix models generate -o generated.rs`
+//! (introspection, code generation, formatting) on the upgraded database:
+//!
+//! ```text
+//! cargo run --release -p alembix-bench --bin scale -- --generate --tables 1000 --runs 5 --upgrade-runs 0
+//! ```
 
 #[path = "scale/db.rs"]
 mod db;
@@ -30,56 +37,10 @@ use std::time::{Duration, Instant};
 
 use db::Scratch;
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
-
-/// The model file for `n` tables.
-fn models(n: usize) -> String {
-    let mut s = String::from("use alembix::Model;\n");
-    for i in 0..n {
-        let mut fk = String::new();
-        if i > 0 {
-            fk.push_str(&format!(
-                "    #[column(references = \"t{:05}.id\", on_delete = \"cascade\")]\n    pub parent_id: i64,\n",
-                i - 1
-            ));
-        } else {
-            fk.push_str("    pub parent_id: i64,\n");
-        }
-        if i > 1 && i % 2 == 0 {
-            fk.push_str(&format!(
-                "    #[column(references = \"t{:05}.id\")]\n    pub other_id: Option<i64>,\n",
-                i - 2
-            ));
-        } else {
-            fk.push_str("    pub other_id: Option<i64>,\n");
-        }
-        s.push_str(&format!(
-            r#"
-#[derive(Model)]
-#[model(table = "t{i:05}", index(columns = "name"), index(columns = "score, created_at"))]
-pub struct T{i:05} {{
-    pub id: i64,
-{fk}    #[column(max_length = 80)]
-    pub name: String,
-    #[column(default = "0")]
-    pub score: i32,
-    pub active: bool,
-    pub ratio: f64,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub note: Option<String>,
-    #[column(version)]
-    pub version: i32,
-}}
-"#
-        ));
-    }
-    s
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
+#[path = "scale_db.rs"]
+#[allow(dead_code)] // its scratch database is the `upgrade_vs_client` bin's
+mod scale_db;
+use scale_db::{Res, median, models};
 
 /// The CPU time (user + system) of the children waited for so far.
 fn children_cpu() -> Duration {
@@ -136,6 +97,8 @@ struct Args {
     upgrade_runs: usize,
     backend: String,
     bin: PathBuf,
+    /// Also time `models generate` (`--generate`).
+    generate: bool,
 }
 
 fn args() -> Res<Args> {
@@ -149,8 +112,11 @@ fn args() -> Res<Args> {
         upgrade_runs: 1,
         backend: "postgres".into(),
         bin: target.join("release/alembix"),
+        generate: false,
     };
-    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut argv: Vec<String> = std::env::args().skip(1).collect();
+    a.generate = argv.iter().any(|x| x == "--generate");
+    argv.retain(|x| x != "--generate");
     for pair in argv.chunks(2) {
         let value = pair
             .get(1)
@@ -168,7 +134,7 @@ fn args() -> Res<Args> {
             "--bin" => a.bin = PathBuf::from(value),
             other => {
                 return Err(format!(
-                    "unknown argument {other}; use --backend postgres|mysql|sqlite --tables 100,1000 --runs 5 --upgrade-runs 1 --bin PATH"
+                    "unknown argument {other}; use --backend postgres|mysql|sqlite --tables 100,1000 --runs 5 --upgrade-runs 1 --bin PATH [--generate]"
                 )
                 .into());
             }
@@ -192,6 +158,8 @@ struct Row {
     autogen: Timed,
     upgrade: Option<Timed>,
     check: Timed,
+    /// `models generate -o generated.rs`, with `--generate`.
+    generate: Option<Timed>,
 }
 
 /// Times `autogen` (empty database), `upgrade head` and `check` in `dir`.
@@ -244,10 +212,26 @@ async fn measure(a: &Args, n: usize, dir: &Path, scratch: &Scratch) -> Res<Row> 
         times.push(alembix(&a.bin, dir, &["check"])?);
     }
     times.remove(0);
+    let check = medians(&times);
+    let generate = if a.generate {
+        let mut times = Vec::new();
+        for _ in 0..a.runs + 1 {
+            times.push(alembix(
+                &a.bin,
+                dir,
+                &["models", "generate", "-o", "generated.rs"],
+            )?);
+        }
+        times.remove(0);
+        Some(medians(&times))
+    } else {
+        None
+    };
     Ok(Row {
         autogen,
         upgrade,
-        check: medians(&times),
+        check,
+        generate,
     })
 }
 
@@ -275,8 +259,10 @@ async fn main() -> Res<()> {
         a.backend, a.runs, a.upgrade_runs
     );
     println!();
-    println!("| tables | autogen (empty database) | upgrade head | check | check per table |");
-    println!("| ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| tables | autogen (empty database) | upgrade head | check | check per table | models generate |"
+    );
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
     for &n in &a.sizes {
         let dir = tempfile::tempdir()?;
         let scratch = Scratch::create(&a.backend, n, dir.path()).await?;
@@ -289,7 +275,7 @@ async fn main() -> Res<()> {
         }
         let row = result?;
         println!(
-            "| {n} | {} | {} | {} | {:.2} ms |",
+            "| {n} | {} | {} | {} | {:.2} ms | {} |",
             cell(row.autogen),
             row.upgrade.map_or_else(
                 || if a.upgrade_runs == 0 {
@@ -301,7 +287,8 @@ async fn main() -> Res<()> {
                 cell
             ),
             cell(row.check),
-            ms(row.check.wall) / n as f64
+            ms(row.check.wall) / n as f64,
+            row.generate.map_or_else(|| "not run".into(), cell)
         );
     }
     Ok(())

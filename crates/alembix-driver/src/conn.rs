@@ -49,6 +49,25 @@ impl Connection {
         dispatch!(Connection, self, c => raw_sql(sql).execute(&mut **c).await.map(drop))
     }
 
+    /// Runs SQL text of several statements without parameters in one
+    /// round trip (simple protocol; multi-statement on MySQL/MariaDB) and
+    /// counts the statements the server finished: `Err((finished, error))`
+    /// when one failed after `finished` others (the server runs none after
+    /// it).
+    ///
+    /// ```no_run
+    /// # async fn f(pool: alembix_driver::Pool) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut conn = pool.acquire().await?;
+    /// match conn.raw_batch("CREATE TABLE a (x int);\nCREATE TABLE b (y int)").await {
+    ///     Ok(n) => assert_eq!(n, 2),
+    ///     Err((finished, e)) => eprintln!("statement {} failed: {e}", finished + 1),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn raw_batch(&mut self, sql: &str) -> Result<usize, (usize, sqlx::Error)> {
+        dispatch!(Connection, self, c => count_finished(raw_sql(sql).execute_many(&mut **c)).await)
+    }
+
     /// Runs one statement with bound values.
     pub async fn execute(&mut self, sql: String, values: Values) -> sqlx::Result<Done> {
         Ok(
@@ -139,4 +158,19 @@ impl Connection {
     pub fn detach(self) {
         dispatch!(Connection, self, c => drop(c.detach()))
     }
+}
+
+/// Counts the results of a statement stream up to its first error.
+async fn count_finished<R>(
+    mut results: futures_util::stream::BoxStream<'_, sqlx::Result<R>>,
+) -> Result<usize, (usize, sqlx::Error)> {
+    use futures_util::StreamExt;
+    let mut finished = 0;
+    while let Some(result) = results.next().await {
+        match result {
+            Ok(_) => finished += 1,
+            Err(e) => return Err((finished, e)),
+        }
+    }
+    Ok(finished)
 }

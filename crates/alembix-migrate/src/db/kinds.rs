@@ -18,6 +18,15 @@ pub(crate) fn is_dml(sql: &str) -> bool {
     )
 }
 
+/// True for schema statements that return no rows and one result each
+/// (`CALL` and the like may return several).
+pub(crate) fn is_schema_change(sql: &str) -> bool {
+    matches!(
+        first_word(sql).as_str(),
+        "CREATE" | "ALTER" | "DROP" | "RENAME" | "TRUNCATE"
+    )
+}
+
 /// True for statements that may run in a transaction of their own with
 /// their log row even in a no-transaction step (plain DML: the result is
 /// the same as in autocommit, and the statement and its record commit
@@ -51,6 +60,7 @@ mod tests {
     fn kinds() {
         assert!(is_dml("  insert into t values (1)"));
         assert!(!is_dml("CREATE TABLE t (x int)"));
+        assert!(is_schema_change("alter table t add x int") && !is_schema_change("CALL p()"));
         assert!(wrappable("UPDATE t SET x = 1") && !wrappable("DO SLEEP(1)"));
         assert_eq!(tx_control("BEGIN"), Some(true));
         assert_eq!(tx_control("COMMIT"), Some(false));

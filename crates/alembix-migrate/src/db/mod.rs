@@ -23,7 +23,9 @@
 //! list. A session dropped with the lock held closes its connection.
 //!
 //! A revision runs step by step (`-- step:` markers): a transactional step
-//! in a transaction with its log record, a no-transaction step statement by
+//! in a transaction with its log record (its statements in one round trip
+//! where DDL is transactional; the server's count of finished statements
+//! names the one that failed), a no-transaction step statement by
 //! statement, each recorded right after it (plain DML in a transaction with
 //! its record). Where DDL commits itself (MySQL/MariaDB) every statement is
 //! recorded, in the step's transaction. The version row moves with the last
@@ -31,6 +33,7 @@
 //! database's half-way mark: a later run resumes after its last finished
 //! statement, and a failure reports what the log says committed.
 
+mod batch;
 mod concurrent;
 mod failure;
 mod kinds;

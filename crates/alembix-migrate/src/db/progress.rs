@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::step::{Direction, VersionChange};
 
 /// `state` of a row whose revision run is half-way.
-const RUNNING: &str = "running";
+pub(super) const RUNNING: &str = "running";
 
 fn text(s: &str) -> Value {
     Value::String(Some(s.to_string()))

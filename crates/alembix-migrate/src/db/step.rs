@@ -1,7 +1,9 @@
 //! Writing: one revision run step by step, and stamps.
 //!
 //! A transactional step runs in a transaction (a savepoint where the lock
-//! is the run's transaction) with its log record; a no-transaction step runs
+//! is the run's transaction) with its log record; where DDL is
+//! transactional its statements go to the server joined, in one round trip
+//! (see `batch.rs`); a no-transaction step runs
 //! statement by statement in autocommit, each recorded right after it (plain
 //! DML in a transaction of its own with its record). Where DDL commits
 //! itself (MySQL/MariaDB), every statement of every step is recorded, in the
@@ -12,15 +14,17 @@ use std::time::{Duration, Instant};
 use alembix_driver::Values;
 use sea_query::Value;
 
+use super::batch::batchable;
 use super::failure::{Failed, StepError};
-use super::kinds::{is_dml, tx_control, wrappable};
+use super::kinds::{is_dml, is_schema_change, tx_control, wrappable};
 use super::limits::Limits;
 use super::progress::{ProgressRow, RunLog};
 use super::session::Session;
 use super::tables::TableNames;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::migrator::Event;
 use crate::revision::{Revision, SectionStep};
+use crate::split::Statement;
 use crate::step::{Step, VersionChange};
 
 /// The savepoint of one step where the lock is the run's transaction.
@@ -210,35 +214,99 @@ impl Session {
         last: bool,
     ) -> Result<(), StepError> {
         let part = run.parts[k].clone();
-        let each = !self.dialect().caps().transactional_ddl;
+        let rest = &part.statements[from - part.first..];
         self.begin_step(run).await?;
-        for n in from..=part.last() {
-            let st = &part.statements[n - part.first];
-            if let Err(error) = self.conn.raw(&st.sql).await {
-                let _ = self.rollback_tx().await;
-                let retryable = true;
-                return Err(StepError::Failed(Failed {
-                    k,
-                    from,
-                    n,
-                    error,
-                    retryable,
-                }));
+        let ran = if self.dialect().caps().transactional_ddl {
+            if batchable(self.dialect(), rest) {
+                self.run_batched(rest, from, None)
+                    .await
+                    .map_err(|b| (b.n, b.error))
+            } else {
+                self.one_by_one(rest, from).await
             }
-            if each {
-                // DML is recorded in the step's transaction; DDL committed
-                // itself (and what came before), so its record follows it
-                // and a new transaction opens for the rest of the step.
-                if let Err(e) = self.record_progress(run.names, &mut run.log, k, n).await {
-                    let _ = self.rollback_tx().await;
-                    return Err(e.into());
-                }
-                if !is_dml(&st.sql) {
-                    self.begin_step(run).await?;
-                }
-            }
+        } else {
+            self.each_recorded(run, k, rest, from).await?
+        };
+        if let Err((n, error)) = ran {
+            let _ = self.rollback_tx().await;
+            let retryable = true;
+            return Err(StepError::Failed(Failed {
+                k,
+                from,
+                n,
+                error,
+                retryable,
+            }));
         }
         Ok(self.close_part(run, k, last).await?)
+    }
+
+    /// Runs `statements` (numbered from `first`) one after another in the
+    /// open transaction; on a failure, the failing statement's number and
+    /// the database's error.
+    async fn one_by_one(
+        &mut self,
+        statements: &[Statement],
+        first: usize,
+    ) -> Result<(), (usize, sqlx::Error)> {
+        for (i, st) in statements.iter().enumerate() {
+            self.conn.raw(&st.sql).await.map_err(|e| (first + i, e))?;
+        }
+        Ok(())
+    }
+
+    /// Where DDL commits itself: runs `statements` (numbered from `first`)
+    /// one after another, each recorded as it finishes. DML is recorded in
+    /// the step's transaction; DDL committed itself (and what came before),
+    /// so its record follows it and a new transaction opens for the rest
+    /// of the step. Once this call wrote the log row, a run of DDL goes in
+    /// one round trip with its records. The inner result is a statement's
+    /// failure, the outer one the engine's own.
+    async fn each_recorded(
+        &mut self,
+        run: &mut Run<'_>,
+        k: usize,
+        statements: &[Statement],
+        first: usize,
+    ) -> Result<Result<(), (usize, sqlx::Error)>, StepError> {
+        let d = self.dialect();
+        let mut i = 0;
+        while i < statements.len() {
+            let n = first + i;
+            let ddl = statements[i..]
+                .iter()
+                .take_while(|st| is_schema_change(&st.sql))
+                .count();
+            if i > 0 && batchable(d, &statements[i..i + ddl]) {
+                let record = self.batch_record(run.names, &run.log).await?;
+                match self
+                    .run_batched(&statements[i..i + ddl], n, Some(&record))
+                    .await
+                {
+                    Err(b) if b.record_failed => {
+                        let _ = self.rollback_tx().await;
+                        return Err(Error::from(b.error).into());
+                    }
+                    Err(b) => return Ok(Err((b.n, b.error))),
+                    Ok(()) => self.begin_step(run).await?,
+                }
+                i += ddl;
+                continue;
+            }
+            let st = &statements[i];
+            if let Err(e) = self.conn.raw(&st.sql).await {
+                return Ok(Err((n, e)));
+            }
+            if let Err(e) = self.record_progress(run.names, &mut run.log, k, n).await {
+                let _ = self.rollback_tx().await;
+                return Err(e.into());
+            }
+            if !is_dml(&st.sql) {
+                self.begin_step(run).await?;
+            }
+            i += 1;
+        }
+        Ok(Ok(()))
     }
 
     /// A no-transaction step from statement `from`: statement by statement,
