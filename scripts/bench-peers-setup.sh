@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The C client libraries Diesel links against, for the `peers` benchmark
 # (`cargo run --release -p alembix-bench --features peers --bin peers`):
-# libpq (PostgreSQL), libmariadb as libmysqlclient (MariaDB/MySQL) and
-# libsqlite3, with their headers and pkg-config files. Debian/Ubuntu, as
-# root. Nothing else in the workspace needs them: sqlx, SeaORM and Alembix
-# speak the wire protocols themselves and build SQLite from source.
+# libpq (PostgreSQL) and libmariadb as libmysqlclient (MariaDB/MySQL), with
+# their headers and pkg-config files. Debian/Ubuntu, as root. SQLite needs
+# nothing: sqlx builds it from source (libsqlite3-sys "bundled") and Diesel
+# links the same build. Nothing else in the workspace needs these: sqlx,
+# SeaORM and Alembix speak the wire protocols themselves.
 #
 #   bash scripts/bench-peers-setup.sh
 set -euo pipefail
 
-packages=(libpq-dev default-libmysqlclient-dev libsqlite3-dev pkg-config)
+packages=(libpq-dev default-libmysqlclient-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
