@@ -195,9 +195,33 @@ fn median(mut xs: Vec<Duration>) -> f64 {
     mid.as_secs_f64() * 1000.0
 }
 
+/// The CPU time this process has used so far (user + system, every thread,
+/// including the SQLite engine and Diesel's C clients), from
+/// `/proc/self/stat`; 10 ms resolution (100 ticks a second). Zero where
+/// there is no `/proc`.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    // utime and stime: fields 14 and 15, the 12th and 13th after the name.
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse::<u64>().ok())
+        .sum();
+    Duration::from_millis(ticks * 10)
+}
+
+/// The medians of one workload: wall time and client CPU time per side, in
+/// the order of `SIDES`, in ms.
+pub struct Medians {
+    wall: [f64; 4],
+    cpu: [f64; 4],
+}
+
 /// Warm-up (with the checksums compared), then `runs` rounds with the order
 /// of the sides rotated; the median of each side, in the order of `SIDES`.
-async fn measure(sides: &Sides, env: &Env, w: Workload, runs: usize) -> Res<[f64; 4]> {
+async fn measure(sides: &Sides, env: &Env, w: Workload, runs: usize) -> Res<Medians> {
     let mut sums = Vec::new();
     for side in SIDES {
         let (_, sum) = sides.run(env, w, side).await?;
@@ -207,10 +231,13 @@ async fn measure(sides: &Sides, env: &Env, w: Workload, runs: usize) -> Res<[f64
         return Err(format!("{}: the sides disagree: {sums:?}", w.label()).into());
     }
     let mut times: [Vec<Duration>; 4] = Default::default();
+    let mut cpu: [Vec<Duration>; 4] = Default::default();
     for run in 0..runs {
         for k in 0..SIDES.len() {
             let i = (k + run) % SIDES.len();
+            let before = cpu_time();
             let (took, _) = sides.run(env, w, SIDES[i]).await?;
+            cpu[i].push(cpu_time().saturating_sub(before));
             times[i].push(took);
         }
     }
@@ -223,7 +250,10 @@ async fn measure(sides: &Sides, env: &Env, w: Workload, runs: usize) -> Res<[f64
             eprintln!("  {w:?} {side:?} {ms:?}");
         }
     }
-    Ok(times.map(median))
+    Ok(Medians {
+        wall: times.map(median),
+        cpu: cpu.map(median),
+    })
 }
 
 struct Args {
@@ -285,7 +315,7 @@ fn parse_args() -> Res<Args> {
     Ok(out)
 }
 
-async fn bench_backend(backend: Backend, args: &Args) -> Res<Vec<(Workload, [f64; 4])>> {
+async fn bench_backend(backend: Backend, args: &Args) -> Res<Vec<(Workload, Medians)>> {
     let env = Env::setup(backend).await?;
     let result = async {
         let sides = Sides::connect(&env).await?;
@@ -294,7 +324,8 @@ async fn bench_backend(backend: Backend, args: &Args) -> Res<Vec<(Workload, [f64
             if args.only.as_ref().is_some_and(|o| o != w.key()) {
                 continue;
             }
-            let ms = measure(&sides, &env, w, args.runs).await?;
+            let m = measure(&sides, &env, w, args.runs).await?;
+            let ms = m.wall;
             eprintln!(
                 "{:<10} {:<46} sqlx {:>8.2}  alembix {:>8.2}  sea-orm {:>8.2}  diesel {:>8.2} ms",
                 backend.label(),
@@ -304,7 +335,7 @@ async fn bench_backend(backend: Backend, args: &Args) -> Res<Vec<(Workload, [f64
                 ms[2],
                 ms[3]
             );
-            lines.push((w, ms));
+            lines.push((w, m));
         }
         sides.close().await;
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(lines)
@@ -314,14 +345,25 @@ async fn bench_backend(backend: Backend, args: &Args) -> Res<Vec<(Workload, [f64
     result
 }
 
-fn print_table(backend: Backend, runs: usize, lines: &[(Workload, [f64; 4])]) {
+fn print_table(backend: Backend, runs: usize, lines: &[(Workload, Medians)]) {
     println!(
         "\n{}, median of {runs} runs after a warm-up, sides rotated; ms (ratio to sqlx)\n",
         backend.label()
     );
+    print_rows(lines, |m| m.wall);
+    println!(
+        "\n{}, client CPU time (user + system of this process, 10 ms resolution, \
+         untimed preparation included); ms (ratio to sqlx)\n",
+        backend.label()
+    );
+    print_rows(lines, |m| m.cpu);
+}
+
+fn print_rows(lines: &[(Workload, Medians)], pick: impl Fn(&Medians) -> [f64; 4]) {
     println!("| workload | sqlx | alembix | sea-orm | diesel |");
     println!("| --- | ---: | ---: | ---: | ---: |");
-    for (w, ms) in lines {
+    for (w, m) in lines {
+        let ms = pick(m);
         let cell = |x: f64| format!("{x:.2} ({:.2})", x / ms[0]);
         println!(
             "| {} | {:.2} | {} | {} | {} |",

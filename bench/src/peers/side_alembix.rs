@@ -75,80 +75,100 @@ impl Alembix {
     }
 
     pub async fn run(&self, w: Workload) -> Res<Timed> {
-        let db = &self.db;
         match w {
-            Workload::Fetch => {
-                let start = Instant::now();
-                let n = User::find().all(db).await?.len();
-                Ok((start.elapsed(), n as u64))
-            }
-            Workload::Lookup => {
-                let start = Instant::now();
-                let mut sum = 0u64;
-                for k in 0..LOOKUPS {
-                    sum += User::get(db, lookup_id(k)).await?.age as u64;
-                }
-                Ok((start.elapsed(), sum))
-            }
-            Workload::Update => {
-                let mut rows = User::find()
-                    .order_by(User::id.asc())
-                    .limit(SINGLES as u64)
-                    .all(db)
-                    .await?;
-                let start = Instant::now();
-                for r in &mut rows {
-                    r.score += 1.0;
-                    r.age = (r.age + 1) % 100;
-                    r.save(db).await?;
-                }
-                Ok((start.elapsed(), rows.len() as u64))
-            }
-            Workload::Bulk => {
-                let rows: Vec<Insert> = new_rows(ROWS).iter().map(to_insert).collect();
-                let start = Instant::now();
-                let n = Insert::insert_many(db, &rows).await?;
-                Ok((start.elapsed(), n))
-            }
-            Workload::Insert => {
-                let rows: Vec<Insert> = new_rows(SINGLES).iter().map(to_insert).collect();
-                let start = Instant::now();
-                let mut n = 0;
-                for r in &rows {
-                    n += u64::from(r.insert(db).await?.id > 0);
-                }
-                Ok((start.elapsed(), n))
-            }
-            Workload::Eager => {
-                let start = Instant::now();
-                let users = User::find()
-                    .order_by(User::id.asc())
-                    .limit(PARENTS as u64)
-                    .with(children::<Post>())
-                    .all(db)
-                    .await?;
-                let n: usize = users.iter().map(|(_, posts)| posts.len()).sum();
-                Ok((start.elapsed(), n as u64))
-            }
-            Workload::Join => {
-                let start = Instant::now();
-                let mut sum = 0u64;
-                for k in 0..JOINS {
-                    let (votes, offset) = join_params(k);
-                    let rows = Post::find()
-                        .join::<User>()
-                        .filter(Post::votes.ge(votes).and(User::active.eq(true)))
-                        .order_by(Post::id.desc())
-                        .limit(20)
-                        .offset(offset)
-                        .all(db)
-                        .await?;
-                    sum += rows.iter().map(|(p, u)| (p.id + u.id) as u64).sum::<u64>();
-                }
-                Ok((start.elapsed(), sum))
-            }
+            Workload::Fetch => self.fetch().await,
+            Workload::Lookup => self.lookup().await,
+            Workload::Update => self.update().await,
+            Workload::Bulk => self.bulk().await,
+            Workload::Insert => self.insert().await,
+            Workload::Eager => self.eager().await,
+            Workload::Join => self.join().await,
             Workload::Tx => self.txs().await,
         }
+    }
+
+    async fn fetch(&self) -> Res<Timed> {
+        let db = &self.db;
+        let start = Instant::now();
+        let n = User::find().all(db).await?.len();
+        Ok((start.elapsed(), n as u64))
+    }
+
+    async fn lookup(&self) -> Res<Timed> {
+        let db = &self.db;
+        let start = Instant::now();
+        let mut sum = 0u64;
+        for k in 0..LOOKUPS {
+            sum += User::get(db, lookup_id(k)).await?.age as u64;
+        }
+        Ok((start.elapsed(), sum))
+    }
+
+    async fn update(&self) -> Res<Timed> {
+        let db = &self.db;
+        let mut rows = User::find()
+            .order_by(User::id.asc())
+            .limit(SINGLES as u64)
+            .all(db)
+            .await?;
+        let start = Instant::now();
+        for r in &mut rows {
+            r.score += 1.0;
+            r.age = (r.age + 1) % 100;
+            r.save(db).await?;
+        }
+        Ok((start.elapsed(), rows.len() as u64))
+    }
+
+    async fn bulk(&self) -> Res<Timed> {
+        let db = &self.db;
+        let rows: Vec<Insert> = new_rows(ROWS).iter().map(to_insert).collect();
+        let start = Instant::now();
+        let n = Insert::insert_many(db, &rows).await?;
+        Ok((start.elapsed(), n))
+    }
+
+    async fn insert(&self) -> Res<Timed> {
+        let db = &self.db;
+        let rows: Vec<Insert> = new_rows(SINGLES).iter().map(to_insert).collect();
+        let start = Instant::now();
+        let mut n = 0;
+        for r in &rows {
+            n += u64::from(r.insert(db).await?.id > 0);
+        }
+        Ok((start.elapsed(), n))
+    }
+
+    async fn eager(&self) -> Res<Timed> {
+        let db = &self.db;
+        let start = Instant::now();
+        let users = User::find()
+            .order_by(User::id.asc())
+            .limit(PARENTS as u64)
+            .with(children::<Post>())
+            .all(db)
+            .await?;
+        let n: usize = users.iter().map(|(_, posts)| posts.len()).sum();
+        Ok((start.elapsed(), n as u64))
+    }
+
+    async fn join(&self) -> Res<Timed> {
+        let db = &self.db;
+        let start = Instant::now();
+        let mut sum = 0u64;
+        for k in 0..JOINS {
+            let (votes, offset) = join_params(k);
+            let rows = Post::find()
+                .join::<User>()
+                .filter(Post::votes.ge(votes).and(User::active.eq(true)))
+                .order_by(Post::id.desc())
+                .limit(20)
+                .offset(offset)
+                .all(db)
+                .await?;
+            sum += rows.iter().map(|(p, u)| (p.id + u.id) as u64).sum::<u64>();
+        }
+        Ok((start.elapsed(), sum))
     }
 
     /// Ten statements in a transaction: reads, updates by key, an update of

@@ -100,94 +100,108 @@ macro_rules! workloads {
             let mut conn = pool.get()?;
             let conn = &mut *conn;
             match w {
-                Workload::Fetch => {
-                    let start = Instant::now();
-                    let rows: Vec<User> = p_users::table.select(User::as_select()).load(conn)?;
-                    Ok((start.elapsed(), rows.len() as u64))
-                }
-                Workload::Lookup => {
-                    let start = Instant::now();
-                    let mut sum = 0u64;
-                    for k in 0..LOOKUPS {
-                        let u: User = p_users::table
-                            .find(lookup_id(k))
-                            .select(User::as_select())
-                            .first(conn)?;
-                        sum += u.age as u64;
-                    }
-                    Ok((start.elapsed(), sum))
-                }
-                Workload::Update => {
-                    let mut rows: Vec<User> = p_users::table
-                        .order(p_users::id)
-                        .limit(SINGLES as i64)
-                        .select(User::as_select())
-                        .load(conn)?;
-                    let start = Instant::now();
-                    for r in &mut rows {
-                        r.score += 1.0;
-                        r.age = (r.age + 1) % 100;
-                        diesel::update(&*r).set(&*r).execute(conn)?;
-                    }
-                    Ok((start.elapsed(), rows.len() as u64))
-                }
-                Workload::Bulk => {
-                    let data = new_rows(ROWS);
-                    let rows: Vec<NewInsert> = data.iter().map(borrow).collect();
-                    let start = Instant::now();
-                    let mut n = 0;
-                    for chunk in rows.chunks(ROWS_PER_INSERT) {
-                        n += diesel::insert_into(p_inserts::table)
-                            .values(chunk)
-                            .execute(conn)? as u64;
-                    }
-                    Ok((start.elapsed(), n))
-                }
-                Workload::Insert => {
-                    let data = new_rows(SINGLES);
-                    let rows: Vec<NewInsert> = data.iter().map(borrow).collect();
-                    let start = Instant::now();
-                    let mut n = 0;
-                    for r in &rows {
-                        n += u64::from(insert_one(conn, r)? > 0);
-                    }
-                    Ok((start.elapsed(), n))
-                }
-                Workload::Eager => {
-                    let start = Instant::now();
-                    let users: Vec<User> = p_users::table
-                        .order(p_users::id)
-                        .limit(PARENTS as i64)
-                        .select(User::as_select())
-                        .load(conn)?;
-                    let posts: Vec<Post> = Post::belonging_to(&users)
-                        .select(Post::as_select())
-                        .load(conn)?;
-                    let grouped = posts.grouped_by(&users);
-                    let loaded: Vec<(User, Vec<Post>)> = users.into_iter().zip(grouped).collect();
-                    let n: usize = loaded.iter().map(|(_, p)| p.len()).sum();
-                    Ok((start.elapsed(), n as u64))
-                }
-                Workload::Join => {
-                    let start = Instant::now();
-                    let mut sum = 0u64;
-                    for k in 0..JOINS {
-                        let (votes, offset) = join_params(k);
-                        let rows: Vec<(Post, User)> = p_posts::table
-                            .inner_join(p_users::table)
-                            .filter(p_posts::votes.ge(votes))
-                            .filter(p_users::active.eq(true))
-                            .order(p_posts::id.desc())
-                            .limit(20)
-                            .offset(offset as i64)
-                            .select((Post::as_select(), User::as_select()))
-                            .load(conn)?;
-                        sum += rows.iter().map(|(p, u)| (p.id + u.id) as u64).sum::<u64>();
-                    }
-                    Ok((start.elapsed(), sum))
-                }
+                Workload::Fetch => fetch(conn),
+                Workload::Lookup => lookup(conn),
+                Workload::Update => update(conn),
+                Workload::Bulk => bulk(conn),
+                Workload::Insert => insert(conn),
+                Workload::Eager => eager(conn),
+                Workload::Join => join(conn),
                 Workload::Tx => txs(conn),
             }
+        }
+
+        fn fetch(conn: &mut $conn) -> Res<Timed> {
+            let start = Instant::now();
+            let rows: Vec<User> = p_users::table.select(User::as_select()).load(conn)?;
+            Ok((start.elapsed(), rows.len() as u64))
+        }
+
+        fn lookup(conn: &mut $conn) -> Res<Timed> {
+            let start = Instant::now();
+            let mut sum = 0u64;
+            for k in 0..LOOKUPS {
+                let u: User = p_users::table
+                    .find(lookup_id(k))
+                    .select(User::as_select())
+                    .first(conn)?;
+                sum += u.age as u64;
+            }
+            Ok((start.elapsed(), sum))
+        }
+
+        fn update(conn: &mut $conn) -> Res<Timed> {
+            let mut rows: Vec<User> = p_users::table
+                .order(p_users::id)
+                .limit(SINGLES as i64)
+                .select(User::as_select())
+                .load(conn)?;
+            let start = Instant::now();
+            for r in &mut rows {
+                r.score += 1.0;
+                r.age = (r.age + 1) % 100;
+                diesel::update(&*r).set(&*r).execute(conn)?;
+            }
+            Ok((start.elapsed(), rows.len() as u64))
+        }
+
+        fn bulk(conn: &mut $conn) -> Res<Timed> {
+            let data = new_rows(ROWS);
+            let rows: Vec<NewInsert> = data.iter().map(borrow).collect();
+            let start = Instant::now();
+            let mut n = 0;
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                n += diesel::insert_into(p_inserts::table)
+                    .values(chunk)
+                    .execute(conn)? as u64;
+            }
+            Ok((start.elapsed(), n))
+        }
+
+        fn insert(conn: &mut $conn) -> Res<Timed> {
+            let data = new_rows(SINGLES);
+            let rows: Vec<NewInsert> = data.iter().map(borrow).collect();
+            let start = Instant::now();
+            let mut n = 0;
+            for r in &rows {
+                n += u64::from(insert_one(conn, r)? > 0);
+            }
+            Ok((start.elapsed(), n))
+        }
+
+        fn eager(conn: &mut $conn) -> Res<Timed> {
+            let start = Instant::now();
+            let users: Vec<User> = p_users::table
+                .order(p_users::id)
+                .limit(PARENTS as i64)
+                .select(User::as_select())
+                .load(conn)?;
+            let posts: Vec<Post> = Post::belonging_to(&users)
+                .select(Post::as_select())
+                .load(conn)?;
+            let grouped = posts.grouped_by(&users);
+            let loaded: Vec<(User, Vec<Post>)> = users.into_iter().zip(grouped).collect();
+            let n: usize = loaded.iter().map(|(_, p)| p.len()).sum();
+            Ok((start.elapsed(), n as u64))
+        }
+
+        fn join(conn: &mut $conn) -> Res<Timed> {
+            let start = Instant::now();
+            let mut sum = 0u64;
+            for k in 0..JOINS {
+                let (votes, offset) = join_params(k);
+                let rows: Vec<(Post, User)> = p_posts::table
+                    .inner_join(p_users::table)
+                    .filter(p_posts::votes.ge(votes))
+                    .filter(p_users::active.eq(true))
+                    .order(p_posts::id.desc())
+                    .limit(20)
+                    .offset(offset as i64)
+                    .select((Post::as_select(), User::as_select()))
+                    .load(conn)?;
+                sum += rows.iter().map(|(p, u)| (p.id + u.id) as u64).sum::<u64>();
+            }
+            Ok((start.elapsed(), sum))
         }
 
         fn txs(conn: &mut $conn) -> Res<Timed> {

@@ -135,94 +135,114 @@ impl SeaOrm {
     }
 
     pub async fn run(&self, w: Workload) -> Res<Timed> {
-        let db = &self.db;
         match w {
-            Workload::Fetch => {
-                let start = Instant::now();
-                let rows = user::Entity::find().all(db).await?;
-                Ok((start.elapsed(), rows.len() as u64))
-            }
-            Workload::Lookup => {
-                let start = Instant::now();
-                let mut sum = 0u64;
-                for k in 0..LOOKUPS {
-                    let u = user::Entity::find_by_id(lookup_id(k)).one(db).await?;
-                    sum += u.ok_or("no such user")?.age as u64;
-                }
-                Ok((start.elapsed(), sum))
-            }
-            Workload::Update => {
-                let rows = user::Entity::find()
-                    .order_by_asc(user::Column::Id)
-                    .limit(SINGLES as u64)
-                    .all(db)
-                    .await?;
-                let start = Instant::now();
-                for r in &rows {
-                    let mut am: user::ActiveModel = r.clone().into();
-                    am.score = Set(r.score + 1.0);
-                    am.age = Set((r.age + 1) % 100);
-                    am.update(db).await?;
-                }
-                Ok((start.elapsed(), rows.len() as u64))
-            }
-            Workload::Bulk => {
-                let rows = new_rows(ROWS);
-                let chunks: Vec<Vec<insert::ActiveModel>> = rows
-                    .chunks(self.rows_per_insert)
-                    .map(|c| c.iter().map(active).collect())
-                    .collect();
-                let start = Instant::now();
-                let mut n = 0;
-                for chunk in chunks {
-                    n += insert::Entity::insert_many(chunk)
-                        .exec_without_returning(db)
-                        .await?;
-                }
-                Ok((start.elapsed(), n))
-            }
-            Workload::Insert => {
-                let rows: Vec<insert::ActiveModel> = new_rows(SINGLES).iter().map(active).collect();
-                let start = Instant::now();
-                let mut n = 0;
-                for am in rows {
-                    n += u64::from(am.insert(db).await?.id > 0);
-                }
-                Ok((start.elapsed(), n))
-            }
-            Workload::Eager => {
-                let start = Instant::now();
-                let users = user::Entity::find()
-                    .order_by_asc(user::Column::Id)
-                    .limit(PARENTS as u64)
-                    .all(db)
-                    .await?;
-                let posts = users.load_many(post::Entity, db).await?;
-                let n: usize = posts.iter().map(Vec::len).sum();
-                Ok((start.elapsed(), n as u64))
-            }
-            Workload::Join => {
-                let start = Instant::now();
-                let mut sum = 0u64;
-                for k in 0..JOINS {
-                    let (votes, offset) = join_params(k);
-                    let rows = post::Entity::find()
-                        .find_also_related(user::Entity)
-                        .filter(post::Column::Votes.gte(votes))
-                        .filter(user::Column::Active.eq(true))
-                        .order_by_desc(post::Column::Id)
-                        .limit(20)
-                        .offset(offset)
-                        .all(db)
-                        .await?;
-                    for (p, u) in &rows {
-                        sum += (p.id + u.as_ref().ok_or("no user")?.id) as u64;
-                    }
-                }
-                Ok((start.elapsed(), sum))
-            }
+            Workload::Fetch => self.fetch().await,
+            Workload::Lookup => self.lookup().await,
+            Workload::Update => self.update().await,
+            Workload::Bulk => self.bulk().await,
+            Workload::Insert => self.insert().await,
+            Workload::Eager => self.eager().await,
+            Workload::Join => self.join().await,
             Workload::Tx => self.txs().await,
         }
+    }
+
+    async fn fetch(&self) -> Res<Timed> {
+        let db = &self.db;
+        let start = Instant::now();
+        let rows = user::Entity::find().all(db).await?;
+        Ok((start.elapsed(), rows.len() as u64))
+    }
+
+    async fn lookup(&self) -> Res<Timed> {
+        let db = &self.db;
+        let start = Instant::now();
+        let mut sum = 0u64;
+        for k in 0..LOOKUPS {
+            let u = user::Entity::find_by_id(lookup_id(k)).one(db).await?;
+            sum += u.ok_or("no such user")?.age as u64;
+        }
+        Ok((start.elapsed(), sum))
+    }
+
+    async fn update(&self) -> Res<Timed> {
+        let db = &self.db;
+        let rows = user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .limit(SINGLES as u64)
+            .all(db)
+            .await?;
+        let start = Instant::now();
+        for r in &rows {
+            let mut am: user::ActiveModel = r.clone().into();
+            am.score = Set(r.score + 1.0);
+            am.age = Set((r.age + 1) % 100);
+            am.update(db).await?;
+        }
+        Ok((start.elapsed(), rows.len() as u64))
+    }
+
+    async fn bulk(&self) -> Res<Timed> {
+        let db = &self.db;
+        let rows = new_rows(ROWS);
+        let chunks: Vec<Vec<insert::ActiveModel>> = rows
+            .chunks(self.rows_per_insert)
+            .map(|c| c.iter().map(active).collect())
+            .collect();
+        let start = Instant::now();
+        let mut n = 0;
+        for chunk in chunks {
+            n += insert::Entity::insert_many(chunk)
+                .exec_without_returning(db)
+                .await?;
+        }
+        Ok((start.elapsed(), n))
+    }
+
+    async fn insert(&self) -> Res<Timed> {
+        let db = &self.db;
+        let rows: Vec<insert::ActiveModel> = new_rows(SINGLES).iter().map(active).collect();
+        let start = Instant::now();
+        let mut n = 0;
+        for am in rows {
+            n += u64::from(am.insert(db).await?.id > 0);
+        }
+        Ok((start.elapsed(), n))
+    }
+
+    async fn eager(&self) -> Res<Timed> {
+        let db = &self.db;
+        let start = Instant::now();
+        let users = user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .limit(PARENTS as u64)
+            .all(db)
+            .await?;
+        let posts = users.load_many(post::Entity, db).await?;
+        let n: usize = posts.iter().map(Vec::len).sum();
+        Ok((start.elapsed(), n as u64))
+    }
+
+    async fn join(&self) -> Res<Timed> {
+        let db = &self.db;
+        let start = Instant::now();
+        let mut sum = 0u64;
+        for k in 0..JOINS {
+            let (votes, offset) = join_params(k);
+            let rows = post::Entity::find()
+                .find_also_related(user::Entity)
+                .filter(post::Column::Votes.gte(votes))
+                .filter(user::Column::Active.eq(true))
+                .order_by_desc(post::Column::Id)
+                .limit(20)
+                .offset(offset)
+                .all(db)
+                .await?;
+            for (p, u) in &rows {
+                sum += (p.id + u.as_ref().ok_or("no user")?.id) as u64;
+            }
+        }
+        Ok((start.elapsed(), sum))
     }
 
     async fn txs(&self) -> Res<Timed> {

@@ -55,92 +55,106 @@ macro_rules! workloads {
     ($db:ty) => {
         pub async fn run(pool: &sqlx::Pool<$db>, w: Workload) -> Res<Timed> {
             match w {
-                Workload::Fetch => {
-                    let start = Instant::now();
-                    let rows: Vec<UserRow> = sqlx::query_as(s::FETCH).fetch_all(pool).await?;
-                    Ok((start.elapsed(), rows.len() as u64))
-                }
-                Workload::Lookup => {
-                    let start = Instant::now();
-                    let mut sum = 0u64;
-                    for k in 0..LOOKUPS {
-                        let row: UserRow = sqlx::query_as(s::GET)
-                            .bind(lookup_id(k))
-                            .fetch_one(pool)
-                            .await?;
-                        sum += row.age as u64;
-                    }
-                    Ok((start.elapsed(), sum))
-                }
-                Workload::Update => {
-                    let mut rows: Vec<UserRow> = sqlx::query_as(s::FIRST)
-                        .bind(SINGLES as i64)
-                        .fetch_all(pool)
-                        .await?;
-                    let start = Instant::now();
-                    for r in &mut rows {
-                        r.score += 1.0;
-                        r.age = (r.age + 1) % 100;
-                        update(pool, r).await?;
-                    }
-                    Ok((start.elapsed(), rows.len() as u64))
-                }
-                Workload::Bulk => {
-                    let rows = new_rows(ROWS);
-                    let start = Instant::now();
-                    let n = bulk_insert(pool, &rows).await?;
-                    Ok((start.elapsed(), n))
-                }
-                Workload::Insert => {
-                    let rows = new_rows(SINGLES);
-                    let start = Instant::now();
-                    let mut n = 0;
-                    for r in &rows {
-                        n += u64::from(insert_one(pool, r).await? > 0);
-                    }
-                    Ok((start.elapsed(), n))
-                }
-                Workload::Eager => {
-                    let start = Instant::now();
-                    let users: Vec<UserRow> = sqlx::query_as(s::FIRST)
-                        .bind(PARENTS as i64)
-                        .fetch_all(pool)
-                        .await?;
-                    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-                    let mut by_user: HashMap<i64, Vec<PostRow>> = HashMap::new();
-                    for p in children(pool, &ids).await? {
-                        by_user.entry(p.user_id).or_default().push(p);
-                    }
-                    let loaded: Vec<(UserRow, Vec<PostRow>)> = users
-                        .into_iter()
-                        .map(|u| {
-                            let posts = by_user.remove(&u.id).unwrap_or_default();
-                            (u, posts)
-                        })
-                        .collect();
-                    let n: usize = loaded.iter().map(|(_, p)| p.len()).sum();
-                    Ok((start.elapsed(), n as u64))
-                }
-                Workload::Join => {
-                    let start = Instant::now();
-                    let mut sum = 0u64;
-                    for k in 0..JOINS {
-                        let (votes, offset) = join_params(k);
-                        let rows: Vec<JoinRow> = sqlx::query_as(s::JOIN)
-                            .bind(votes)
-                            .bind(true)
-                            .bind(offset as i64)
-                            .fetch_all(pool)
-                            .await?;
-                        sum += rows
-                            .iter()
-                            .map(|r| (r.post.id + r.u_id) as u64)
-                            .sum::<u64>();
-                    }
-                    Ok((start.elapsed(), sum))
-                }
+                Workload::Fetch => fetch(pool).await,
+                Workload::Lookup => lookup(pool).await,
+                Workload::Update => update_rows(pool).await,
+                Workload::Bulk => bulk(pool).await,
+                Workload::Insert => insert(pool).await,
+                Workload::Eager => eager(pool).await,
+                Workload::Join => join(pool).await,
                 Workload::Tx => txs(pool).await,
             }
+        }
+
+        async fn fetch(pool: &sqlx::Pool<$db>) -> Res<Timed> {
+            let start = Instant::now();
+            let rows: Vec<UserRow> = sqlx::query_as(s::FETCH).fetch_all(pool).await?;
+            Ok((start.elapsed(), rows.len() as u64))
+        }
+
+        async fn lookup(pool: &sqlx::Pool<$db>) -> Res<Timed> {
+            let start = Instant::now();
+            let mut sum = 0u64;
+            for k in 0..LOOKUPS {
+                let row: UserRow = sqlx::query_as(s::GET)
+                    .bind(lookup_id(k))
+                    .fetch_one(pool)
+                    .await?;
+                sum += row.age as u64;
+            }
+            Ok((start.elapsed(), sum))
+        }
+
+        async fn update_rows(pool: &sqlx::Pool<$db>) -> Res<Timed> {
+            let mut rows: Vec<UserRow> = sqlx::query_as(s::FIRST)
+                .bind(SINGLES as i64)
+                .fetch_all(pool)
+                .await?;
+            let start = Instant::now();
+            for r in &mut rows {
+                r.score += 1.0;
+                r.age = (r.age + 1) % 100;
+                update(pool, r).await?;
+            }
+            Ok((start.elapsed(), rows.len() as u64))
+        }
+
+        async fn bulk(pool: &sqlx::Pool<$db>) -> Res<Timed> {
+            let rows = new_rows(ROWS);
+            let start = Instant::now();
+            let n = bulk_insert(pool, &rows).await?;
+            Ok((start.elapsed(), n))
+        }
+
+        async fn insert(pool: &sqlx::Pool<$db>) -> Res<Timed> {
+            let rows = new_rows(SINGLES);
+            let start = Instant::now();
+            let mut n = 0;
+            for r in &rows {
+                n += u64::from(insert_one(pool, r).await? > 0);
+            }
+            Ok((start.elapsed(), n))
+        }
+
+        async fn eager(pool: &sqlx::Pool<$db>) -> Res<Timed> {
+            let start = Instant::now();
+            let users: Vec<UserRow> = sqlx::query_as(s::FIRST)
+                .bind(PARENTS as i64)
+                .fetch_all(pool)
+                .await?;
+            let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+            let mut by_user: HashMap<i64, Vec<PostRow>> = HashMap::new();
+            for p in children(pool, &ids).await? {
+                by_user.entry(p.user_id).or_default().push(p);
+            }
+            let loaded: Vec<(UserRow, Vec<PostRow>)> = users
+                .into_iter()
+                .map(|u| {
+                    let posts = by_user.remove(&u.id).unwrap_or_default();
+                    (u, posts)
+                })
+                .collect();
+            let n: usize = loaded.iter().map(|(_, p)| p.len()).sum();
+            Ok((start.elapsed(), n as u64))
+        }
+
+        async fn join(pool: &sqlx::Pool<$db>) -> Res<Timed> {
+            let start = Instant::now();
+            let mut sum = 0u64;
+            for k in 0..JOINS {
+                let (votes, offset) = join_params(k);
+                let rows: Vec<JoinRow> = sqlx::query_as(s::JOIN)
+                    .bind(votes)
+                    .bind(true)
+                    .bind(offset as i64)
+                    .fetch_all(pool)
+                    .await?;
+                sum += rows
+                    .iter()
+                    .map(|r| (r.post.id + r.u_id) as u64)
+                    .sum::<u64>();
+            }
+            Ok((start.elapsed(), sum))
         }
 
         async fn update<'c, E: sqlx::Executor<'c, Database = $db>>(e: E, r: &UserRow) -> Res<()> {
