@@ -171,6 +171,36 @@ fn main() {
     }
 }
 
+/// Build times of the three crates, in the order of `CRATES`.
+type Times = [Vec<Duration>; 3];
+
+/// `runs` rounds, the crates in rotated order: a clean build of the crate,
+/// then the one-field change and back, each build timed.
+fn measure(bench: &Bench, runs: usize) -> Res<(Times, Times)> {
+    let mut clean: Times = Default::default();
+    let mut incr: Times = Default::default();
+    for run in 0..runs {
+        for k in 0..CRATES.len() {
+            let i = (k + run) % CRATES.len();
+            let name = CRATES[i];
+            bench.write(name, false)?;
+            bench.clean_crate(name)?;
+            clean[i].push(bench.build(name)?);
+            bench.write(name, true)?;
+            incr[i].push(bench.build(name)?);
+            bench.write(name, false)?;
+            incr[i].push(bench.build(name)?);
+            eprintln!(
+                "run {run}: {name} clean {:.2} s, incremental {:.2} / {:.2} s",
+                clean[i].last().unwrap().as_secs_f64(),
+                incr[i][incr[i].len() - 2].as_secs_f64(),
+                incr[i].last().unwrap().as_secs_f64()
+            );
+        }
+    }
+    Ok((clean, incr))
+}
+
 fn real_main() -> Res<()> {
     let runs: usize = match arg("--runs") {
         Some(r) => r
@@ -214,27 +244,7 @@ fn real_main() -> Res<()> {
         eprintln!("{name}: building it and its dependencies (not timed)");
         bench.build(name)?;
     }
-    let mut clean: [Vec<Duration>; 3] = Default::default();
-    let mut incr: [Vec<Duration>; 3] = Default::default();
-    for run in 0..runs {
-        for k in 0..CRATES.len() {
-            let i = (k + run) % CRATES.len();
-            let name = CRATES[i];
-            bench.write(name, false)?;
-            bench.clean_crate(name)?;
-            clean[i].push(bench.build(name)?);
-            bench.write(name, true)?;
-            incr[i].push(bench.build(name)?);
-            bench.write(name, false)?;
-            incr[i].push(bench.build(name)?);
-            eprintln!(
-                "run {run}: {name} clean {:.2} s, incremental {:.2} / {:.2} s",
-                clean[i].last().unwrap().as_secs_f64(),
-                incr[i][incr[i].len() - 2].as_secs_f64(),
-                incr[i].last().unwrap().as_secs_f64()
-            );
-        }
-    }
+    let (clean, incr) = measure(&bench, runs)?;
     println!(
         "\n50 models, dev profile, median of {runs} clean builds and {} incremental rebuilds\n",
         runs * 2
