@@ -10,6 +10,8 @@ mod common;
 mod compile;
 #[path = "models_generate/ddl.rs"]
 mod ddl;
+#[path = "models_generate/sample.rs"]
+mod sample;
 #[path = "models_generate/scale.rs"]
 mod scale;
 
@@ -172,6 +174,54 @@ async fn refusals(t: Cli) {
 async fn refusals_sqlite() {
     common::run_with_url(common::Kind::Sqlite, Default::default(), |db, url| {
         refusals(Cli::new(db, url))
+    })
+    .await;
+}
+
+/// The sample schema with its declared objects and partitions: the
+/// generated models (objects in an `alembix::sql_objects!` block,
+/// partitions as model attributes) compile and `diff` is empty.
+async fn sample_schema(t: Cli) {
+    let (statements, case) = match t.backend() {
+        Backend::Postgres => (sample::POSTGRES, "gen_sample_postgres"),
+        _ => (sample::SQLITE, "gen_sample_sqlite"),
+    };
+    run_ddl(&t, statements).await;
+    let source = generate_clean(&t, &[]);
+    for part in [
+        "alembix::sql_objects!",
+        "view \"film_list\"",
+        "trigger \"last_updated\"",
+    ] {
+        assert!(source.contains(part), "{part} missing from:\n{source}");
+    }
+    if t.backend() == Backend::Postgres {
+        for part in [
+            "materialized view \"sales_by_film\"",
+            "function \"last_updated\"",
+            "sequence \"film_code_seq\"",
+            "partition_by = \"RANGE (payment_date)\"",
+            "DEFAULT",
+            "enum Mpaa",
+        ] {
+            assert!(source.contains(part), "{part} missing from:\n{source}");
+        }
+    }
+    compile::assert_compiles(case, &t.path().join("src/models.rs"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sample_schema_postgres() {
+    common::run_with_url(common::Kind::Postgres, Default::default(), |db, url| {
+        sample_schema(Cli::new(db, url))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sample_schema_sqlite() {
+    common::run_with_url(common::Kind::Sqlite, Default::default(), |db, url| {
+        sample_schema(Cli::new(db, url))
     })
     .await;
 }

@@ -273,6 +273,7 @@ pub fn scan_with_sites(root: &Path, globs: &[String]) -> Result<(Schema, Vec<Sit
             }
         }
     }
+    schema.enums = enums;
     schema.objects = unique_objects(objects)?;
     Ok((schema, sites))
 }

@@ -3,19 +3,14 @@
 //! (Partitions are model attributes: see `model::model_attrs`.)
 
 use alembix_schema::Schema;
-use proc_macro2::TokenStream;
 
 use super::Cx;
 
-/// Items for the schema's objects other than tables and enums.
-pub fn extra_items(_cx: &Cx<'_>, schema: &Schema) -> Vec<TokenStream> {
+/// Source text for the schema's objects other than tables and enums,
+/// placed after the models as written.
+pub fn extra_items(_cx: &Cx<'_>, schema: &Schema) -> Vec<String> {
     if schema.objects.is_empty() {
         return Vec::new();
     }
-    let block = alembix_macros_core::render_sql_objects(&schema.objects);
-    vec![
-        block
-            .parse::<TokenStream>()
-            .expect("the sql_objects! block is Rust tokens"),
-    ]
+    vec![alembix_macros_core::render_sql_objects(&schema.objects)]
 }

@@ -92,7 +92,9 @@ pub struct Generated {
     tables: Vec<(String, TokenStream, Vec<Ident>, Ident)>,
     enums: Vec<TokenStream>,
     enum_idents: Vec<Ident>,
-    extras: Vec<TokenStream>,
+    /// Source text placed after the items as written (a macro block keeps
+    /// its own layout, which `prettyplease` would reflow).
+    extras: Vec<String>,
     /// What could not be expressed (a table without a primary key, an
     /// auto-increment column outside the key), one line each.
     pub warnings: Vec<String>,
@@ -268,8 +270,8 @@ impl Generated {
     /// Everything in one file.
     pub fn single_file(&self) -> String {
         let tables = self.tables.iter().map(|(_, item, _, _)| item);
-        let (enums, extras) = (&self.enums, &self.extras);
-        format(quote!(#(#enums)* #(#tables)* #(#extras)*))
+        let enums = &self.enums;
+        with_extras(format(quote!(#(#enums)* #(#tables)*)), &self.extras)
     }
 
     /// A module per table, `enums.rs` when there are enums, and `mod.rs`
@@ -292,10 +294,21 @@ impl Generated {
             let module = idents::ident(word);
             decls.push(quote!(mod #module; pub use #module::#ident;));
         }
-        let extras = &self.extras;
-        files.push(file("mod.rs", quote!(#(#decls)* #(#extras)*)));
+        let mut module = file("mod.rs", quote!(#(#decls)*));
+        module.source = with_extras(module.source, &self.extras);
+        files.push(module);
         files
     }
+}
+
+/// `source` with each extra block after it, a blank line between.
+fn with_extras(mut source: String, extras: &[String]) -> String {
+    for extra in extras {
+        source.push('\n');
+        source.push_str(extra.trim_end());
+        source.push('\n');
+    }
+    source
 }
 
 fn file(name: &str, tokens: TokenStream) -> GeneratedFile {
