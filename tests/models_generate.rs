@@ -18,14 +18,6 @@ mod scale;
 use alembix::Backend;
 use cli::Cli;
 
-fn backend_word(b: Backend) -> &'static str {
-    match b {
-        Backend::Postgres => "postgres",
-        Backend::MySql => "mariadb",
-        Backend::Sqlite => "sqlite",
-    }
-}
-
 /// Generates `src/models.rs` (with `args` added) and asserts that `diff`
 /// finds nothing; returns the generated source.
 fn generate_clean(t: &Cli, args: &[&str]) -> String {
@@ -53,22 +45,17 @@ async fn run_ddl(t: &Cli, statements: &[&str]) {
 }
 
 async fn hand_written(t: Cli) {
-    let statements = match t.backend() {
-        Backend::Postgres => {
-            t.append_config("schemas = [\"public\", \"audit\"]\n");
-            ddl::POSTGRES
-        }
-        Backend::MySql => ddl::MARIADB,
-        Backend::Sqlite => ddl::SQLITE,
-    };
-    run_ddl(&t, statements).await;
+    if t.backend().caps().has_schemas {
+        t.append_config("schemas = [\"public\", \"audit\"]\n");
+    }
+    run_ddl(&t, ddl::statements(t.backend())).await;
     let source = generate_clean(&t, &["--with-relations"]);
     assert!(
         source.contains("#[derive(Debug, Clone, alembix::Model)]"),
         "{source}"
     );
     compile::assert_compiles(
-        &format!("gen_hand_{}", backend_word(t.backend())),
+        &format!("gen_hand_{}", t.backend().name()),
         &t.path().join("src/models.rs"),
     );
     baseline_recreates(&t).await;
@@ -98,7 +85,7 @@ async fn baseline_recreates(t: &Cli) {
     };
     let with = |args: &[&str]| t.run(&[&["--database-url", other.as_str()][..], args].concat());
     with(&["database", "create"]).ok();
-    if t.backend() == Backend::Postgres {
+    if t.backend().caps().has_schemas {
         let fresh = alembix::Db::connect(&other).await.unwrap();
         fresh.execute_sql(ddl::POSTGRES[0]).await.unwrap();
         fresh.execute_sql(ddl::POSTGRES[2]).await.unwrap();
@@ -182,11 +169,7 @@ async fn refusals_sqlite() {
 /// generated models (objects in an `alembix::sql_objects!` block,
 /// partitions as model attributes) compile and `diff` is empty.
 async fn sample_schema(t: Cli) {
-    let (statements, case) = match t.backend() {
-        Backend::Postgres => (sample::POSTGRES, "gen_sample_postgres"),
-        _ => (sample::SQLITE, "gen_sample_sqlite"),
-    };
-    run_ddl(&t, statements).await;
+    run_ddl(&t, sample::statements(t.backend())).await;
     let source = generate_clean(&t, &[]);
     for part in [
         "alembix::sql_objects!",
@@ -195,19 +178,22 @@ async fn sample_schema(t: Cli) {
     ] {
         assert!(source.contains(part), "{part} missing from:\n{source}");
     }
-    if t.backend() == Backend::Postgres {
+    if t.backend().caps().partitioned_tables {
         for part in [
             "materialized view \"sales_by_film\"",
             "function \"last_updated\"",
             "sequence \"film_code_seq\"",
             "partition_by = \"RANGE (payment_date)\"",
-            "DEFAULT",
+            "bound = \"DEFAULT\"",
             "enum Mpaa",
         ] {
             assert!(source.contains(part), "{part} missing from:\n{source}");
         }
     }
-    compile::assert_compiles(case, &t.path().join("src/models.rs"));
+    compile::assert_compiles(
+        &format!("gen_sample_{}", t.backend().name()),
+        &t.path().join("src/models.rs"),
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -37,10 +37,9 @@ use std::time::{Duration, Instant};
 
 use db::Scratch;
 
-#[path = "scale_db.rs"]
-#[allow(dead_code)] // its scratch database is the `upgrade_vs_client` bin's
-mod scale_db;
-use scale_db::{Res, median, models};
+#[path = "scale/models.rs"]
+mod models;
+use models::{Res, median, models};
 
 /// The CPU time (user + system) of the children waited for so far.
 fn children_cpu() -> Duration {
@@ -265,7 +264,7 @@ async fn main() -> Res<()> {
     println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
     for &n in &a.sizes {
         let dir = tempfile::tempdir()?;
-        let scratch = Scratch::create(&a.backend, n, dir.path()).await?;
+        let scratch = Scratch::create(&a.backend, &n.to_string(), dir.path()).await?;
         let result = measure(&a, n, dir.path(), &scratch).await;
         if std::env::var_os("ALEMBIX_SCALE_KEEP").is_some() {
             // For a look at the database afterwards.

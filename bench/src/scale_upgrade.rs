@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use alembix_schema::Dialect;
 
-use crate::scale_db::{Res, Scratch, median, models};
+use crate::db::Scratch;
+use crate::models::{Res, median, models};
 
 /// Medians of one size: `alembix upgrade head` and the client.
 pub struct Timing {
@@ -34,7 +35,7 @@ fn checked(what: &str, out: Output) -> Res<Output> {
 
 /// The client of the scratch database's backend reading `script`.
 fn client(s: &Scratch, script: &Path) -> Res<Command> {
-    let cmd = match s.dialect {
+    let cmd = match s.dialect() {
         Dialect::Postgres => {
             let mut c = Command::new("psql");
             c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f"])

@@ -10,11 +10,14 @@
 
 use std::path::Path;
 
-#[path = "scale_db.rs"]
-mod scale_db;
+#[path = "scale/db.rs"]
+#[allow(dead_code)] // `reset` and `seed` serve the `scale` binary
+mod db;
+#[path = "scale/models.rs"]
+mod models;
 #[path = "scale_upgrade.rs"]
 mod scale_upgrade;
-use scale_db::Res;
+use models::Res;
 
 #[tokio::main]
 async fn main() -> Res<()> {

@@ -52,3 +52,12 @@ pub const SQLITE: &[&str] = &[
     r#"CREATE TABLE grants (id integer PRIMARY KEY, org_id integer NOT NULL, "user" integer NOT NULL, CONSTRAINT fk_grants_member FOREIGN KEY (org_id, "user") REFERENCES members (org_id, "user") ON DELETE CASCADE)"#,
     r#"CREATE TABLE "order" (id integer PRIMARY KEY, "fn" text, "self" integer, "MixedCase" varchar(20), CONSTRAINT "ck_order_MixedCase" CHECK ("MixedCase" <> ''))"#,
 ];
+
+/// The statements for `backend`.
+pub fn statements(backend: alembix::Backend) -> &'static [&'static str] {
+    match backend {
+        alembix::Backend::Postgres => POSTGRES,
+        alembix::Backend::MySql => MARIADB,
+        alembix::Backend::Sqlite => SQLITE,
+    }
+}

@@ -28,3 +28,13 @@ pub const SQLITE: &[&str] = &[
     "CREATE VIEW film_list AS SELECT film_id, title, rating FROM film WHERE rating IS NOT NULL",
     "CREATE TRIGGER last_updated AFTER UPDATE OF title ON film BEGIN UPDATE film SET last_update = CURRENT_TIMESTAMP WHERE film_id = NEW.film_id; END",
 ];
+
+/// The statements for `backend` (SQLite's for any backend without
+/// partitioned tables; the test runs on PostgreSQL and SQLite).
+pub fn statements(backend: alembix::Backend) -> &'static [&'static str] {
+    if backend.caps().partitioned_tables {
+        POSTGRES
+    } else {
+        SQLITE
+    }
+}

@@ -3,35 +3,31 @@
 
 use sqlx::{AssertSqlSafe, Connection, MySqlConnection, PgConnection, SqliteConnection};
 
+use alembix_schema::Dialect;
+
 use super::Res;
 
 /// A scratch database of one backend: its URL, made and dropped here.
 pub struct Scratch {
-    backend: Backend,
+    dialect: Dialect,
     pub url: String,
     admin_url: String,
     name: String,
     file: std::path::PathBuf,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Backend {
-    Postgres,
-    MySql,
-    Sqlite,
-}
-
 impl Scratch {
-    /// An empty database for `n` tables; SQLite's file goes into `dir`.
-    pub async fn create(backend: &str, n: usize, dir: &std::path::Path) -> Res<Scratch> {
-        let name = format!("alembix_scale_{}_{n}", std::process::id());
-        let file = dir.join("scale.db");
+    /// An empty database named after the process and `tag`; SQLite's
+    /// file goes into `dir`.
+    pub async fn create(backend: &str, tag: &str, dir: &std::path::Path) -> Res<Scratch> {
+        let name = format!("alembix_scale_{}_{tag}", std::process::id());
+        let file = dir.join(format!("scale_{tag}.db"));
         let s = match backend {
             "postgres" => {
                 let server = std::env::var("ALEMBIX_TEST_POSTGRES")
                     .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
                 Scratch {
-                    backend: Backend::Postgres,
+                    dialect: Dialect::Postgres,
                     url: format!("{server}/{name}"),
                     admin_url: format!("{server}/postgres"),
                     name,
@@ -42,7 +38,7 @@ impl Scratch {
                 let server = std::env::var("ALEMBIX_TEST_MARIADB")
                     .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
                 Scratch {
-                    backend: Backend::MySql,
+                    dialect: Dialect::MySql,
                     url: format!("{server}/{name}"),
                     admin_url: format!("{server}/mysql"),
                     name,
@@ -50,7 +46,7 @@ impl Scratch {
                 }
             }
             "sqlite" => Scratch {
-                backend: Backend::Sqlite,
+                dialect: Dialect::Sqlite,
                 url: format!("sqlite://{}?mode=rwc", file.display()),
                 admin_url: String::new(),
                 name,
@@ -67,22 +63,22 @@ impl Scratch {
     }
 
     async fn make(&self) -> Res<()> {
-        match self.backend {
-            Backend::Postgres => {
+        match self.dialect {
+            Dialect::Postgres => {
                 let mut admin = PgConnection::connect(&self.admin_url).await?;
                 let sql = format!("CREATE DATABASE \"{}\"", self.name);
                 sqlx::raw_sql(AssertSqlSafe(sql))
                     .execute(&mut admin)
                     .await?;
             }
-            Backend::MySql => {
+            Dialect::MySql => {
                 let mut admin = MySqlConnection::connect(&self.admin_url).await?;
                 let sql = format!("CREATE DATABASE `{}`", self.name);
                 sqlx::raw_sql(AssertSqlSafe(sql))
                     .execute(&mut admin)
                     .await?;
             }
-            Backend::Sqlite => {
+            Dialect::Sqlite => {
                 // An empty file is an empty database; `autogen` wants one.
                 std::fs::File::create(&self.file)?;
             }
@@ -91,12 +87,8 @@ impl Scratch {
     }
 
     /// The backend's dialect.
-    pub fn dialect(&self) -> alembix_schema::Dialect {
-        match self.backend {
-            Backend::Postgres => alembix_schema::Dialect::Postgres,
-            Backend::MySql => alembix_schema::Dialect::MySql,
-            Backend::Sqlite => alembix_schema::Dialect::Sqlite,
-        }
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Empties the database (dropped and made again).
@@ -106,22 +98,22 @@ impl Scratch {
     }
 
     async fn remove(&self) -> Res<()> {
-        match self.backend {
-            Backend::Postgres => {
+        match self.dialect {
+            Dialect::Postgres => {
                 let mut admin = PgConnection::connect(&self.admin_url).await?;
                 let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
                 sqlx::raw_sql(AssertSqlSafe(sql))
                     .execute(&mut admin)
                     .await?;
             }
-            Backend::MySql => {
+            Dialect::MySql => {
                 let mut admin = MySqlConnection::connect(&self.admin_url).await?;
                 let sql = format!("DROP DATABASE IF EXISTS `{}`", self.name);
                 sqlx::raw_sql(AssertSqlSafe(sql))
                     .execute(&mut admin)
                     .await?;
             }
-            Backend::Sqlite => {
+            Dialect::Sqlite => {
                 for suffix in ["", "-wal", "-shm", "-journal"] {
                     let mut p = self.file.clone().into_os_string();
                     p.push(suffix);
@@ -135,8 +127,8 @@ impl Scratch {
     /// Runs DDL statements directly (in batches where the backend takes
     /// several at once): the schema when `upgrade head` could not make it.
     pub async fn seed(&self, ddl: &[String]) -> Res<()> {
-        match self.backend {
-            Backend::Postgres => {
+        match self.dialect {
+            Dialect::Postgres => {
                 let mut conn = PgConnection::connect(&self.url).await?;
                 // In pieces: one batch of thousands of tables runs out of
                 // lock slots (shared with every other session of the server).
@@ -146,7 +138,7 @@ impl Scratch {
                 }
                 conn.close().await?;
             }
-            Backend::MySql => {
+            Dialect::MySql => {
                 let mut conn = MySqlConnection::connect(&self.url).await?;
                 for stmt in ddl {
                     let sql = stmt.clone();
@@ -154,7 +146,7 @@ impl Scratch {
                 }
                 conn.close().await?;
             }
-            Backend::Sqlite => {
+            Dialect::Sqlite => {
                 let mut conn = SqliteConnection::connect(&self.url).await?;
                 let mut batch = vec!["BEGIN".to_string()];
                 batch.extend(ddl.iter().cloned());
@@ -169,7 +161,7 @@ impl Scratch {
 
     /// Drops the database (SQLite's file goes with the temporary directory).
     pub async fn drop(self) -> Res<()> {
-        if self.backend != Backend::Sqlite {
+        if self.dialect != Dialect::Sqlite {
             self.remove().await?;
         }
         Ok(())
