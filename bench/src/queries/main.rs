@@ -13,6 +13,11 @@
 //! Both sides read the same tables. Every workload runs once as a warm-up,
 //! then `R` times (default 7) with the order of the two sides alternated;
 //! the median of each side is reported, with the ratio alembix/sqlx.
+//!
+//! `--only sqlx|alembix` runs that side alone (`--runs` times, no warm-up,
+//! no table): for counting one side's client instructions under
+//! `valgrind --tool=callgrind`, which do not depend on the machine's load.
+//! The difference of two such counts is what one side costs more.
 
 mod data;
 mod side_alembix;
@@ -100,7 +105,20 @@ struct Line {
     alembix: f64,
 }
 
-async fn bench_backend(backend: Backend, runs: usize, out: &mut Vec<Line>) -> Res<()> {
+/// Which sides run: both, timed side by side, or one alone.
+#[derive(Clone, Copy, PartialEq)]
+enum Sides {
+    Both,
+    Sqlx,
+    Alembix,
+}
+
+async fn bench_backend(
+    backend: Backend,
+    runs: usize,
+    sides: Sides,
+    out: &mut Vec<Line>,
+) -> Res<()> {
     let env = data::Env::setup(backend).await?;
     let sq = side_sqlx::Sqlx::connect(&env.url).await?;
     let ax = alembix::Db::connect(&env.url).await?;
@@ -113,6 +131,25 @@ async fn bench_backend(backend: Backend, runs: usize, out: &mut Vec<Line>) -> Re
     }
     if sq.nested().await? != side_alembix::nested(&ax).await? {
         return Err(format!("{}: the nested loads differ", backend.label()).into());
+    }
+    if sides != Sides::Both {
+        for _ in 0..runs {
+            for k in 0..JOINS {
+                if sides == Sides::Sqlx {
+                    std::hint::black_box(sq.join(k as i32).await?);
+                } else {
+                    std::hint::black_box(side_alembix::join(&ax, k as i32).await?);
+                }
+            }
+            if sides == Sides::Sqlx {
+                std::hint::black_box(sq.nested().await?);
+            } else {
+                std::hint::black_box(side_alembix::nested(&ax).await?);
+            }
+        }
+        ax.close().await;
+        sq.close().await;
+        return env.teardown().await;
     }
     let (s, a) = measure(
         runs,
@@ -200,9 +237,23 @@ async fn real_main() -> Res<()> {
             );
         }
     };
+    let sides = match args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+    {
+        None => Sides::Both,
+        Some("sqlx") => Sides::Sqlx,
+        Some("alembix") => Sides::Alembix,
+        Some(other) => return Err(format!("unknown side {other:?}: sqlx or alembix").into()),
+    };
     let mut lines = Vec::new();
     for b in backends {
-        bench_backend(b, runs, &mut lines).await?;
+        bench_backend(b, runs, sides, &mut lines).await?;
+    }
+    if sides != Sides::Both {
+        return Ok(());
     }
     println!("\nmedian of {runs} runs after a warm-up, sides alternated\n");
     println!("| backend | workload | sqlx ms | alembix ms | ratio (alembix/sqlx) |");

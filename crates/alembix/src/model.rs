@@ -73,29 +73,31 @@ impl ModelMeta {
         }
     }
 
-    pub(crate) fn table_ref(&self) -> sea_query::TableRef {
-        let name = self.table.name.clone().into_iden();
+    /// The table as sea-query names it. The names are borrowed from the
+    /// metadata, which lives as long as the program: nothing is copied.
+    pub(crate) fn table_ref(&'static self) -> sea_query::TableRef {
+        let name = self.table.name.as_str().into_iden();
         let schema = self
             .table
             .schema
-            .as_ref()
-            .map(|s| sea_query::SchemaName(None, s.clone().into_iden()));
+            .as_deref()
+            .map(|s| sea_query::SchemaName(None, s.into_iden()));
         sea_query::TableRef::Table(sea_query::TableName(schema, name), None)
     }
 
-    pub(crate) fn column_name(&self, index: usize) -> &str {
+    pub(crate) fn column_name(&'static self, index: usize) -> &'static str {
         &self.table.columns[index].name
     }
 
     /// Table-qualified column expressions, in model order.
-    pub(crate) fn qualified_columns(&self) -> impl Iterator<Item = sea_query::ColumnRef> + '_ {
+    pub(crate) fn qualified_columns(&'static self) -> impl Iterator<Item = sea_query::ColumnRef> {
         self.table.columns.iter().map(|c| {
             sea_query::ColumnRef::Column(sea_query::ColumnName(
                 Some(sea_query::TableName(
                     None,
-                    self.table.name.clone().into_iden(),
+                    self.table.name.as_str().into_iden(),
                 )),
-                c.name.clone().into_iden(),
+                c.name.as_str().into_iden(),
             ))
         })
     }
@@ -377,12 +379,12 @@ pub(crate) fn key_cond<M: Model>(values: Vec<Value>) -> Result<Cond> {
     Ok(columns_eq(meta, &meta.primary_key, values))
 }
 
-pub(crate) fn columns_eq(meta: &ModelMeta, columns: &[usize], values: Vec<Value>) -> Cond {
+pub(crate) fn columns_eq(meta: &'static ModelMeta, columns: &[usize], values: Vec<Value>) -> Cond {
     use sea_query::ExprTrait;
     let mut iter = columns.iter().zip(values).map(|(i, v)| {
         sea_query::Expr::col((
-            meta.table.name.clone().into_iden(),
-            meta.column_name(*i).to_string().into_iden(),
+            meta.table.name.as_str().into_iden(),
+            meta.column_name(*i).into_iden(),
         ))
         .eq(sea_query::Expr::val(v))
     });

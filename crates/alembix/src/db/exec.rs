@@ -8,8 +8,6 @@ use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
 use sea_query::Values;
 
-use tracing::Instrument;
-
 use super::read;
 use super::rows::Rows;
 use super::trace::Traced;
@@ -260,24 +258,81 @@ impl<'a> Exec<'a> {
         {
             return read::stream(self, routing, &db.pool, sql, values, decoder);
         }
-        Box::pin(async_stream::try_stream! {
-            let mut traced = self.start(&sql, || Some(values.clone()));
-            match self {
-                Exec::Db(db) => {
-                    let mut rows = db.pool.fetch(sql, values);
-                    while let Some(row) = next_row(&mut traced, rows.try_next()).await? {
-                        traced.add_row();
-                        yield row.decode(&decoder)?;
-                    }
+        let traced = self.start(&sql, || Some(values.clone()));
+        match self {
+            // The pool's stream decoded row by row, with no task or channel
+            // of its own between the driver and the caller.
+            Exec::Db(db) => Box::pin(Decoding {
+                rows: db.pool.fetch(sql, values),
+                decoder,
+                traced,
+                ended: false,
+            }),
+            // The transaction stays locked while its rows are read.
+            Exec::Tx(tx) => Box::pin(async_stream::try_stream! {
+                let mut traced = traced;
+                let mut conn = tx.open().await?;
+                let mut rows = conn.fetch(sql, values);
+                while let Some(row) = next_row(&mut traced, rows.try_next()).await? {
+                    traced.add_row();
+                    yield row.decode(&decoder)?;
                 }
-                Exec::Tx(tx) => {
-                    let mut conn = tx.open().await?;
-                    let mut rows = conn.fetch(sql, values);
-                    while let Some(row) = next_row(&mut traced, rows.try_next()).await? {
-                        traced.add_row();
-                        yield row.decode(&decoder)?;
-                    }
-                }
+            }),
+        }
+    }
+}
+
+/// The rows of a statement's stream decoded as they arrive, polled inside
+/// the statement's span; the span ends (and the statement is timed) when
+/// the stream ends or is dropped.
+struct Decoding<'a, D> {
+    rows: BoxStream<'a, sqlx::Result<alembix_driver::Row>>,
+    decoder: D,
+    traced: Traced,
+    ended: bool,
+}
+
+// Nothing is pinned through a `Decoding`: the row stream is boxed and the
+// decoder is only borrowed.
+impl<D> Unpin for Decoding<'_, D> {}
+
+impl<D> futures_util::Stream for Decoding<'_, D>
+where
+    D: RowDecoder<Error = Error>,
+{
+    type Item = Result<D::Output>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        if this.ended {
+            return Poll::Ready(None);
+        }
+        let span = this.traced.span();
+        let entered = (!span.is_disabled()).then(|| span.enter());
+        let next = this.rows.as_mut().poll_next(cx);
+        drop(entered);
+        Poll::Ready(match futures_util::ready!(next) {
+            Some(Ok(row)) => {
+                this.traced.add_row();
+                let out = row.decode(&this.decoder);
+                // A row that cannot be read ends the stream, as an error does.
+                this.ended = out.is_err();
+                Some(out)
+            }
+            Some(Err(e)) => {
+                // A failed statement yields its error once, then ends.
+                this.ended = true;
+                let e = Error::from(e);
+                this.traced.failed(&e);
+                Some(Err(e))
+            }
+            None => {
+                this.ended = true;
+                None
             }
         })
     }
@@ -289,7 +344,7 @@ pub(super) async fn next_row<T>(
     traced: &mut Traced,
     next: impl std::future::Future<Output = sqlx::Result<Option<T>>>,
 ) -> Result<Option<T>> {
-    let out = next.instrument(traced.span().clone()).await;
+    let out = super::trace::in_span(traced.span(), next).await;
     out.map_err(|e| {
         let e = Error::from(e);
         traced.failed(&e);

@@ -85,7 +85,7 @@ impl Traced {
         fut: impl Future<Output = Result<T, E>>,
         rows: impl FnOnce(&T) -> u64,
     ) -> Result<T, E> {
-        let out = fut.instrument(self.span.clone()).await;
+        let out = in_span(&self.span, fut).await;
         match &out {
             Ok(v) => self.rows = rows(v),
             Err(e) => self.failed(e),
@@ -140,6 +140,17 @@ impl Drop for Traced {
                 )
             });
         }
+    }
+}
+
+/// Runs `fut` inside `span`; as it is when no subscriber records the span
+/// (entering even a disabled span costs calls on every poll, and the
+/// `log` compatibility of `tracing` formats nothing for it either).
+pub(crate) async fn in_span<F: Future>(span: &Span, fut: F) -> F::Output {
+    if span.is_disabled() {
+        fut.await
+    } else {
+        fut.instrument(span.clone()).await
     }
 }
 

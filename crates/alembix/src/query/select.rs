@@ -91,8 +91,9 @@ impl<M: Model> Select<M> {
         (self.stmt, self.lock)
     }
 
-    fn statement(&self, exec: &Exec<'_>) -> SelectStatement {
-        let mut stmt = self.stmt.clone();
+    /// The statement to run, taken out of the query (no copy).
+    fn statement(self, exec: &Exec<'_>) -> SelectStatement {
+        let mut stmt = self.stmt;
         if self.lock && exec.dialect().caps().row_locks {
             stmt.lock(sea_query::LockType::Update);
         }
@@ -161,7 +162,8 @@ impl<M: Model> Select<M> {
     /// ```
     pub fn stream<'a>(self, ex: impl Into<Exec<'a>>) -> BoxStream<'a, Result<M>> {
         let ex = ex.into();
+        let route = Route::select(self.lock);
         let (sql, values) = ex.dialect().build_query(&self.statement(&ex));
-        ex.stream(sql, values, ModelAt::<M>::new(0), Route::select(self.lock))
+        ex.stream(sql, values, ModelAt::<M>::new(0), route)
     }
 }

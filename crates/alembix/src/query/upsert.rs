@@ -222,7 +222,7 @@ impl<M: Model> Upsert<M> {
     /// The columns a conflict updates: those chosen, or every inserted
     /// column but the primary key and the conflict key; none for
     /// `do_nothing`.
-    fn update_columns(&self, meta: &ModelMeta, row: &M) -> Result<Vec<usize>> {
+    fn update_columns(&self, meta: &'static ModelMeta, row: &M) -> Result<Vec<usize>> {
         match &self.action {
             OnConflictDo::Nothing => Ok(Vec::new()),
             OnConflictDo::Update(None) => Ok(insert_columns(row)
@@ -287,7 +287,7 @@ impl<M: Model> Upsert<M> {
 /// Whether `columns` are a unique key of the model: its primary key, a
 /// unique constraint, or a unique index that is neither partial nor on
 /// expressions (in any order); a usage error naming the keys if not.
-fn check_unique_key(meta: &ModelMeta, columns: &[usize]) -> Result<()> {
+fn check_unique_key(meta: &'static ModelMeta, columns: &[usize]) -> Result<()> {
     let names = |cols: &[usize]| -> Vec<String> {
         cols.iter()
             .map(|i| meta.column_name(*i).to_string())

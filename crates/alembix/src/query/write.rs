@@ -20,7 +20,7 @@ fn by_key_sql<M: Model, S: QueryStatementWriter>(
     ex: &Exec<'_>,
     key: &[Value],
     pick: fn(&Statements) -> &OnceLock<String>,
-    render: impl FnOnce(&ModelMeta, sea_query::Expr) -> S,
+    render: impl FnOnce(&'static ModelMeta, sea_query::Expr) -> S,
 ) -> Result<String> {
     let meta = M::meta();
     let dialect = ex.dialect();
@@ -42,7 +42,7 @@ pub(crate) async fn find_by_key<M: Model>(
     key: Vec<Value>,
     route: Route,
 ) -> Result<Option<M>> {
-    let select = |meta: &ModelMeta, cond| {
+    let select = |meta: &'static ModelMeta, cond| {
         Query::select()
             .columns(meta.qualified_columns())
             .from(meta.table_ref())
@@ -84,7 +84,7 @@ pub(crate) fn column_idens<M: Model>(columns: &[usize]) -> Vec<sea_query::DynIde
     let meta = M::meta();
     columns
         .iter()
-        .map(|i| meta.column_name(*i).to_string().into_iden())
+        .map(|i| meta.column_name(*i).into_iden())
         .collect()
 }
 
@@ -178,7 +178,11 @@ pub(crate) fn table_name(meta: &crate::model::ModelMeta, d: Dialect) -> String {
 }
 
 /// `INSERT INTO t (a, b)` for the columns at positions `columns` of `meta`.
-pub(crate) fn insert_into(meta: &crate::model::ModelMeta, d: Dialect, columns: &[usize]) -> String {
+pub(crate) fn insert_into(
+    meta: &'static crate::model::ModelMeta,
+    d: Dialect,
+    columns: &[usize],
+) -> String {
     let names: Vec<String> = columns
         .iter()
         .map(|i| d.quote_ident(meta.column_name(*i)))
@@ -215,13 +219,10 @@ pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
             let mut stmt = Query::update();
             stmt.table(meta.table_ref());
             for (n, i) in set_columns.iter().enumerate() {
-                stmt.value(
-                    meta.column_name(*i).to_string().into_iden(),
-                    values[n].clone(),
-                );
+                stmt.value(meta.column_name(*i).into_iden(), values[n].clone());
             }
             if let Some(i) = meta.version {
-                let col = meta.column_name(i).to_string().into_iden();
+                let col = meta.column_name(i).into_iden();
                 // A literal, not a parameter: the values are bound in a fixed order.
                 stmt.value(
                     col.clone(),
@@ -257,7 +258,7 @@ pub(crate) async fn save<M: Model>(ex: Exec<'_>, row: &mut M) -> Result<()> {
 }
 
 pub(crate) async fn delete_by_key<M: Model>(ex: Exec<'_>, key: Vec<Value>) -> Result<u64> {
-    let delete = |meta: &ModelMeta, cond| {
+    let delete = |meta: &'static ModelMeta, cond| {
         Query::delete()
             .from_table(meta.table_ref())
             .and_where(cond)

@@ -89,7 +89,9 @@ mod through;
 
 pub use nested::{Children, Nested, Parent, Relation, Through, With, WithRelation};
 
-use std::collections::HashMap;
+// Keys are hashed once per related row: foldhash is several times cheaper
+// than the standard SipHash on the integer keys relations mostly follow.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use alembix_schema::ForeignKey;
 use sea_query::{ExprTrait, IntoIden, Value};
@@ -227,7 +229,7 @@ fn key_array(keys: &[Value]) -> Option<Value> {
 }
 
 fn distinct(values: impl Iterator<Item = Value>) -> Vec<Value> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     values
         .filter(|v| value_key(v).is_some_and(|k| seen.insert(k)))
         .collect()
@@ -283,29 +285,26 @@ async fn load_parents_in<C: Model, P: Model + Clone>(
     let mut slots: Vec<Option<P>> = parents.into_iter().map(Some).collect();
     // A parent shared by several children is cloned for each after the first.
     let mut out = Vec::with_capacity(rows.len());
-    let mut taken: HashMap<usize, usize> = HashMap::new();
+    let mut taken = vec![0usize; slots.len()];
     for r in rows {
         let found = value_key(&r.value_at(ci))
             .and_then(|k| by_key.get(&k))
             .copied();
-        out.push(found.inspect(|&i| {
-            *taken.entry(i).or_default() += 1;
-        }));
+        if let Some(i) = found {
+            taken[i] += 1;
+        }
+        out.push(found);
     }
     let mut result = Vec::with_capacity(rows.len());
     for slot in out {
-        result.push(match slot {
-            None => None,
-            Some(i) => {
-                let left = taken.get_mut(&i).expect("counted");
-                *left -= 1;
-                if *left == 0 {
-                    slots[i].take()
-                } else {
-                    slots[i].clone()
-                }
+        result.push(slot.and_then(|i| {
+            taken[i] -= 1;
+            if taken[i] == 0 {
+                slots[i].take()
+            } else {
+                slots[i].clone()
             }
-        });
+        }));
     }
     Ok(result)
 }
@@ -340,22 +339,29 @@ fn group<T: Clone>(
     items: impl Iterator<Item = (Value, T)>,
 ) -> Vec<Vec<T>> {
     let mut out: Vec<Vec<T>> = Vec::with_capacity(parent_keys.len());
-    let mut index: HashMap<Key, Vec<usize>> = HashMap::new();
+    // The first parent of each key, and for each parent the next one with
+    // the same key (keys are most often unique: no list per key).
+    let mut first: HashMap<Key, usize> = HashMap::with_capacity(parent_keys.len());
+    let mut next: Vec<Option<usize>> = Vec::with_capacity(parent_keys.len());
     for (i, key) in parent_keys.enumerate() {
         out.push(Vec::new());
+        next.push(None);
         if let Some(k) = value_key(&key) {
-            index.entry(k).or_default().push(i);
+            if let Some(previous) = first.insert(k, i) {
+                next[i] = Some(previous);
+            }
         }
     }
     for (key, item) in items {
-        let Some(parents) = value_key(&key).and_then(|k| index.get(&k)) else {
+        let Some(&head) = value_key(&key).and_then(|k| first.get(&k)) else {
             continue;
         };
-        let (last, rest) = parents.split_last().expect("non-empty");
-        for i in rest {
-            out[*i].push(item.clone());
+        let mut at = head;
+        while let Some(following) = next[at] {
+            out[at].push(item.clone());
+            at = following;
         }
-        out[*last].push(item);
+        out[at].push(item);
     }
     out
 }

@@ -24,14 +24,17 @@ impl Link {
     }
 
     fn condition(&self) -> Option<sea_query::Expr> {
-        let (child, parent) = (&self.child.table.name, &self.parent.table.name);
+        let (child, parent) = (
+            self.child.table.name.as_str(),
+            self.parent.table.name.as_str(),
+        );
         self.fk
             .columns
             .iter()
             .zip(&self.fk.ref_columns)
             .map(|(c, r)| {
-                sea_query::Expr::col((child.clone().into_iden(), c.clone().into_iden()))
-                    .equals((parent.clone().into_iden(), r.clone().into_iden()))
+                sea_query::Expr::col((child.into_iden(), c.as_str().into_iden()))
+                    .equals((parent.into_iden(), r.as_str().into_iden()))
             })
             .reduce(|a, b| a.and(b))
     }

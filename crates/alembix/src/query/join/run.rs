@@ -12,12 +12,13 @@ use crate::db::{Exec, Route};
 use crate::error::{Error, Result};
 
 impl<Q, R: RowShape> Joined<Q, R> {
-    /// The statement to run, or the mistake made in building it.
-    fn statement(&self, ex: &Exec<'_>) -> Result<SelectStatement> {
-        if let Some(e) = &self.error {
-            return Err(Error::Usage(e.clone()));
+    /// The statement to run, taken out of the query (no copy), or the
+    /// mistake made in building it.
+    fn statement(&mut self, ex: &Exec<'_>) -> Result<SelectStatement> {
+        if let Some(e) = self.error.take() {
+            return Err(Error::Usage(e));
         }
-        let mut stmt = self.stmt.clone();
+        let mut stmt = std::mem::take(&mut self.stmt);
         let backend = ex.dialect();
         if self.lock && backend.caps().row_locks {
             let outer = self.models.iter().any(|(_, left)| *left);
@@ -31,9 +32,9 @@ impl<Q, R: RowShape> Joined<Q, R> {
         Ok(stmt)
     }
 
-    fn decoder(&self) -> ShapeDecoder<R> {
+    fn decoder(&mut self) -> ShapeDecoder<R> {
         ShapeDecoder {
-            names: self.names.clone(),
+            names: std::mem::take(&mut self.names),
             shape: PhantomData,
         }
     }
@@ -50,7 +51,7 @@ impl<Q, R: RowShape> Joined<Q, R> {
 
     /// The number of matching rows (within `limit` and `offset`, when
     /// given): one `SELECT COUNT(*)` over the query.
-    pub async fn count<'a>(self, ex: impl Into<Exec<'a>>) -> Result<i64> {
+    pub async fn count<'a>(mut self, ex: impl Into<Exec<'a>>) -> Result<i64> {
         let ex = ex.into();
         let mut inner = self.statement(&ex)?;
         inner
@@ -67,7 +68,7 @@ impl<Q, R: RowShape> Joined<Q, R> {
     }
 
     /// Whether any row matches.
-    pub async fn exists<'a>(self, ex: impl Into<Exec<'a>>) -> Result<bool> {
+    pub async fn exists<'a>(mut self, ex: impl Into<Exec<'a>>) -> Result<bool> {
         let ex = ex.into();
         let mut stmt = self.statement(&ex)?;
         stmt.clear_selects()
@@ -80,7 +81,7 @@ impl<Q, R: RowShape> Joined<Q, R> {
     }
 
     /// The matching rows as a stream, decoded one at a time as they arrive.
-    pub fn stream<'a>(self, ex: impl Into<Exec<'a>>) -> BoxStream<'a, Result<R::Output>> {
+    pub fn stream<'a>(mut self, ex: impl Into<Exec<'a>>) -> BoxStream<'a, Result<R::Output>> {
         let ex = ex.into();
         match self.statement(&ex) {
             Ok(stmt) => {
