@@ -109,7 +109,7 @@ async fn session(conn: &mut sqlx::MySqlConnection) -> Result<(String, bool)> {
 
 /// After the batch failed: the statement that fails, run one by one in a
 /// fresh scratch database, named in the error.
-async fn failed_statement(
+pub(super) async fn failed_statement(
     conn: &mut sqlx::MySqlConnection,
     scratch: &str,
     ddl: &[String],
