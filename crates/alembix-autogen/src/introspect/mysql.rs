@@ -1,4 +1,5 @@
-//! MySQL/MariaDB: seven `information_schema` queries for the current database.
+//! MySQL/MariaDB: seven `information_schema` queries for the current database
+//! (its views, routines and triggers: `mysql_objects.rs`).
 
 use std::collections::BTreeMap;
 

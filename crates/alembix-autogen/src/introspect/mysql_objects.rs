@@ -5,13 +5,17 @@
 //! names of the routines and triggers, then every `SHOW CREATE` in one
 //! round trip.
 
-use alembix_schema::{Dialect, ObjectKind, SqlObject};
+use alembix_schema::{ObjectKind, SqlObject};
 use sqlx::{AssertSqlSafe, MySqlConnection, Row};
 
 use super::count_query;
+use crate::dialect::DiffDriver;
 use crate::error::Result;
 
-const D: Dialect = Dialect::MySql;
+/// `name` quoted as the MySQL driver's dialect quotes identifiers.
+fn quoted(name: &str) -> String {
+    crate::dialect::MySql.dialect().quote_ident(name)
+}
 
 /// Views of database `?`.
 const VIEWS: &str = "SELECT CAST(TABLE_NAME AS CHAR), CAST(VIEW_DEFINITION AS CHAR)
@@ -66,8 +70,8 @@ pub(crate) async fn read_objects(conn: &mut MySqlConnection, db: &str) -> Result
             format!(
                 "SHOW CREATE {} {}.{}",
                 o.kind.sql_keyword(),
-                D.quote_ident(db),
-                D.quote_ident(&o.name)
+                quoted(db),
+                quoted(&o.name)
             )
         })
         .collect();
@@ -102,7 +106,7 @@ fn text(r: &sqlx::mysql::MySqlRow, i: usize) -> Result<Option<String>> {
 ///     == "select `t`.`a` AS `a` from `t`"
 /// ```
 fn unqualified(def: &str, db: &str) -> String {
-    let prefix = format!("{}.", D.quote_ident(db));
+    let prefix = format!("{}.", quoted(db));
     def.trim().replace(&prefix, "")
 }
 
