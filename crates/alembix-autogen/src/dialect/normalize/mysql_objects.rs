@@ -10,11 +10,9 @@
 
 use alembix_migrate::Database;
 use alembix_schema::{Dialect, Op, Schema, SqlObject, Table, create_schema, render_op};
-use sqlx::{AssertSqlSafe, Row};
 
-use super::mysql::failed_statement;
+use super::mysql::{session, with_scratch};
 use crate::error::Result;
-use crate::normalize::scratch_name;
 
 const D: Dialect = Dialect::MySql;
 
@@ -24,49 +22,23 @@ pub(super) async fn normalize_mysql_objects(
 ) -> Result<Vec<SqlObject>> {
     let pool = db.pool().as_mysql().expect("dialect says MySQL");
     let mut conn = pool.acquire().await?;
-    let row = sqlx::raw_sql(
-        "SELECT DATABASE(), CAST(@@character_set_database AS CHAR), CAST(@@collation_database AS CHAR)",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let original: Option<String> = row.try_get(0)?;
-    let charset: String = row.try_get(1)?;
-    let collation: String = row.try_get(2)?;
-    let scratch = scratch_name();
-    let ddl = scratch_ddl(target)?;
-    let result = async {
-        let mut batch = vec![
-            format!(
-                "CREATE DATABASE `{scratch}` CHARACTER SET {} COLLATE {}",
-                bare(&charset),
-                bare(&collation)
-            ),
-            format!("USE `{scratch}`"),
-        ];
-        batch.extend(ddl.iter().cloned());
-        // The server reads a routine's or trigger's body as part of its
-        // statement: the batch needs no delimiter.
-        if let Err(e) = sqlx::raw_sql(AssertSqlSafe(batch.join(";\n")))
-            .execute(&mut *conn)
-            .await
-        {
-            return Err(failed_statement(&mut conn, &scratch, &ddl, e).await);
+    let session = session(&mut conn).await?;
+    let options = match (bare(&session.charset), bare(&session.collation)) {
+        (cs, co) if !cs.is_empty() && !co.is_empty() => {
+            format!(" CHARACTER SET {cs} COLLATE {co}")
         }
-        crate::introspect::mysql_objects::read_objects(&mut conn, &scratch).await
-    }
-    .await;
-    let mut back = format!("DROP DATABASE IF EXISTS `{scratch}`");
-    if let Some(original) = &original {
-        back.push_str(&format!("; USE {}", D.quote_ident(original)));
-    }
-    let restored = sqlx::raw_sql(AssertSqlSafe(back)).execute(&mut *conn).await;
-    if restored.is_err() || original.is_none() {
-        // Never hand a connection on the wrong database back to the pool.
-        conn.detach();
-    }
-    let read = result?;
-    restored?;
-    Ok(read)
+        _ => String::new(),
+    };
+    // The server reads a routine's or trigger's body as part of its
+    // statement: the batch needs no delimiter.
+    with_scratch(
+        conn,
+        &session.database,
+        &options,
+        &scratch_ddl(target)?,
+        async |conn, scratch| crate::introspect::mysql_objects::read_objects(conn, scratch).await,
+    )
+    .await
 }
 
 /// A character set or collation name as the server reported it (letters,
