@@ -27,10 +27,12 @@ pub struct User {
 
 const FUNCTION: &str = r#"
     function "touch_updated_at" (backend = "postgres") = "CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := 'touched'; RETURN NEW; END $$";
+    function "touch_updated_at" (backend = "mysql") = "CREATE FUNCTION touch_updated_at() RETURNS varchar(40) DETERMINISTIC RETURN 'touched'";
 "#;
 
 const TRIGGER: &str = r#"
     trigger "trg_users_touch" (backend = "postgres") on "users" = "CREATE TRIGGER trg_users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch_updated_at()";
+    trigger "trg_users_touch" (backend = "mysql") on "users" = "CREATE TRIGGER trg_users_touch BEFORE UPDATE ON users FOR EACH ROW BEGIN SET NEW.updated_at = touch_updated_at(); END";
     trigger "trg_users_touch" (backend = "sqlite") on "users" = "CREATE TRIGGER trg_users_touch AFTER UPDATE OF email ON users BEGIN UPDATE users SET updated_at = 'touched' WHERE id = NEW.id; END";
 "#;
 
@@ -101,11 +103,15 @@ async fn objects_round_trip(t: Cli) {
     assert_eq!(ops(&t), expected, "create");
     t.run(&["autogen", "-m", "create"]).ok();
     let text = revision(&t, "_create");
+    // A body holding `;` is written as one statement: PostgreSQL's
+    // function, the MySQL/MariaDB trigger's `BEGIN ... END`.
+    let whole = if t.backend().rules().replaces_routines() {
+        "-- statement: begin\nCREATE OR REPLACE FUNCTION touch_updated_at()"
+    } else {
+        "-- statement: begin\nCREATE TRIGGER trg_users_touch BEFORE UPDATE ON users"
+    };
     if has_functions(&t) {
-        assert!(
-            text.contains("-- statement: begin\nCREATE OR REPLACE FUNCTION touch_updated_at()"),
-            "{text}"
-        );
+        assert!(text.contains(whole), "{text}");
     }
     t.run(&["upgrade"]).ok();
     assert_eq!(ops(&t), Vec::<String>::new(), "diff after create");
@@ -236,6 +242,111 @@ async fn postgres_only_kinds(t: Cli) {
     );
 }
 
+const ROUTINES: &str = r#"
+    function "add_one" = "CREATE FUNCTION add_one(n INT) RETURNS int DETERMINISTIC RETURN n + 1";
+    procedure "count_users" = "CREATE PROCEDURE count_users(OUT total INT) BEGIN SELECT count(*) INTO total FROM users; END";
+    trigger "trg_users_status" on "users" = "CREATE TRIGGER trg_users_status BEFORE INSERT ON users FOR EACH ROW SET NEW.status = COALESCE(NEW.status, 'new')";
+"#;
+
+/// Functions, procedures and triggers where the backend renames none of
+/// them in place (MySQL/MariaDB): created, changed, renamed (a drop and a
+/// create, the statement naming the object) and dropped.
+async fn routines_round_trip(t: Cli) {
+    let bare = models("varchar(255)", &[]);
+    t.models(&bare);
+    t.run(&["autogen", "-m", "base"]).ok();
+    t.run(&["upgrade"]).ok();
+    let v1 = models("varchar(255)", &[ROUTINES]);
+    step(
+        &t,
+        &bare,
+        &v1,
+        &[
+            "create_function add_one",
+            "create_procedure count_users",
+            "create_trigger trg_users_status",
+        ],
+        "routines",
+    );
+    t.db.execute_sql("INSERT INTO users (id, email) VALUES (1, 'a@x')")
+        .await
+        .unwrap();
+    let status = cli::strings(&t.db, "SELECT status FROM users").await;
+    assert_eq!(status, vec!["new"], "the trigger runs");
+    let sum = cli::strings(&t.db, "SELECT CAST(add_one(41) AS CHAR)").await;
+    assert_eq!(sum, vec!["42"], "the function runs");
+    let text = revision(&t, "_routines");
+    assert!(
+        text.contains("-- statement: begin\nCREATE PROCEDURE `count_users`(OUT total INT)\nBEGIN SELECT count(*) INTO total FROM users; END\n-- statement: end"),
+        "{text}"
+    );
+
+    let changed_objects = ROUTINES
+        .replace("n + 1", "n + 2")
+        .replace("FROM users;", "FROM users WHERE status = 'new';")
+        .replace("'new')", "'fresh')");
+    let v2 = models("varchar(255)", &[&changed_objects]);
+    step(
+        &t,
+        &v1,
+        &v2,
+        &[
+            "replace_function add_one",
+            "replace_procedure count_users",
+            "replace_trigger trg_users_status",
+        ],
+        "change routines",
+    );
+    let sum = cli::strings(&t.db, "SELECT CAST(add_one(40) AS CHAR)").await;
+    assert_eq!(sum, vec!["42"], "the function changed");
+
+    let renamed_objects = changed_objects
+        .replace(
+            "function \"add_one\"",
+            "function \"plus_two\" (renamed_from = \"add_one\")",
+        )
+        .replace("FUNCTION add_one(", "FUNCTION plus_two(")
+        .replace(
+            "procedure \"count_users\"",
+            "procedure \"user_total\" (renamed_from = \"count_users\")",
+        )
+        .replace("PROCEDURE count_users(", "PROCEDURE user_total(")
+        .replace(
+            "trigger \"trg_users_status\"",
+            "trigger \"trg_users_fresh\" (renamed_from = \"trg_users_status\")",
+        )
+        .replace("TRIGGER trg_users_status ", "TRIGGER trg_users_fresh ");
+    let v3 = models("varchar(255)", &[&renamed_objects]);
+    step(
+        &t,
+        &v2,
+        &v3,
+        &[
+            "drop_trigger trg_users_status",
+            "drop_procedure count_users",
+            "drop_function add_one",
+            "create_function plus_two",
+            "create_procedure user_total",
+            "create_trigger trg_users_fresh",
+        ],
+        "rename routines",
+    );
+    let sum = cli::strings(&t.db, "SELECT CAST(plus_two(40) AS CHAR)").await;
+    assert_eq!(sum, vec!["42"], "the renamed function runs");
+
+    step(
+        &t,
+        &v3,
+        &bare,
+        &[
+            "drop_trigger trg_users_fresh",
+            "drop_procedure user_total",
+            "drop_function plus_two",
+        ],
+        "drop routines",
+    );
+}
+
 /// A kind SQLite lacks, declared without `backend`, is refused (exit 2).
 async fn missing_kind_is_refused(t: Cli) {
     t.models(&models(
@@ -273,6 +384,22 @@ async fn objects_round_trip_postgres() {
 async fn objects_round_trip_sqlite() {
     common::run_with_url(Kind::Sqlite, Default::default(), |db, url| {
         objects_round_trip(Cli::new(db, url))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn objects_round_trip_mariadb() {
+    common::run_with_url(Kind::MariaDb, Default::default(), |db, url| {
+        objects_round_trip(Cli::new(db, url))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routines_round_trip_mariadb() {
+    common::run_with_url(Kind::MariaDb, Default::default(), |db, url| {
+        routines_round_trip(Cli::new(db, url))
     })
     .await;
 }

@@ -178,6 +178,11 @@ async fn sample_schema(t: Cli) {
     ] {
         assert!(source.contains(part), "{part} missing from:\n{source}");
     }
+    if sample::statements(t.backend()) == sample::MARIADB {
+        for part in ["procedure \"film_in_stock\"", "function \"film_total\""] {
+            assert!(source.contains(part), "{part} missing from:\n{source}");
+        }
+    }
     if t.backend().caps().partitioned_tables {
         for part in [
             "materialized view \"sales_by_film\"",
@@ -199,6 +204,14 @@ async fn sample_schema(t: Cli) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sample_schema_postgres() {
     common::run_with_url(common::Kind::Postgres, Default::default(), |db, url| {
+        sample_schema(Cli::new(db, url))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sample_schema_mariadb() {
+    common::run_with_url(common::Kind::MariaDb, Default::default(), |db, url| {
         sample_schema(Cli::new(db, url))
     })
     .await;

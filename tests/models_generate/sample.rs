@@ -2,7 +2,8 @@
 //! (an excerpt written for this test): an enum, a domain, a standalone
 //! sequence, a trigger function and its trigger, a monthly-partitioned
 //! payment table with a default partition, a view and a materialized view.
-//! SQLite gets the parts it has: tables, a view and a trigger.
+//! MySQL/MariaDB gets tables, a view, a trigger, a procedure and a
+//! function; SQLite tables, a view and a trigger.
 
 /// PostgreSQL, statement by statement.
 pub const POSTGRES: &[&str] = &[
@@ -29,11 +30,28 @@ pub const SQLITE: &[&str] = &[
     "CREATE TRIGGER last_updated AFTER UPDATE OF title ON film BEGIN UPDATE film SET last_update = CURRENT_TIMESTAMP WHERE film_id = NEW.film_id; END",
 ];
 
-/// The statements for `backend` (SQLite's for any backend without
-/// partitioned tables; the test runs on PostgreSQL and SQLite).
+/// MySQL/MariaDB: tables, a view, a trigger (its body a compound
+/// statement), a procedure and a function.
+pub const MARIADB: &[&str] = &[
+    "CREATE TABLE film (film_id int NOT NULL AUTO_INCREMENT PRIMARY KEY, title varchar(255) NOT NULL, rating enum('G','PG','PG-13','R','NC-17') DEFAULT 'G', last_update datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))",
+    "CREATE TABLE payment (payment_id int NOT NULL PRIMARY KEY, film_id int NOT NULL, amount decimal(5, 2) NOT NULL, CONSTRAINT fk_payment_film FOREIGN KEY (film_id) REFERENCES film (film_id))",
+    "CREATE VIEW film_list AS SELECT film_id, title, rating FROM film WHERE rating IS NOT NULL",
+    "CREATE TRIGGER last_updated BEFORE UPDATE ON film FOR EACH ROW BEGIN SET NEW.last_update = CURRENT_TIMESTAMP(6); END",
+    "CREATE PROCEDURE film_in_stock(IN p_film_id INT, OUT p_count INT) BEGIN SELECT count(*) INTO p_count FROM payment WHERE film_id = p_film_id; END",
+    "CREATE FUNCTION film_total(p_film_id INT) RETURNS decimal(7, 2) READS SQL DATA RETURN (SELECT COALESCE(sum(amount), 0) FROM payment WHERE film_id = p_film_id)",
+];
+
+/// The statements for `backend`: PostgreSQL's where there are partitioned
+/// tables, MySQL/MariaDB's where there are procedures, else SQLite's.
 pub fn statements(backend: alembix::Backend) -> &'static [&'static str] {
-    if backend.caps().partitioned_tables {
+    let caps = backend.caps();
+    if caps.partitioned_tables {
         POSTGRES
+    } else if caps
+        .object_kinds
+        .contains(&alembix_schema::ObjectKind::Procedure)
+    {
+        MARIADB
     } else {
         SQLITE
     }

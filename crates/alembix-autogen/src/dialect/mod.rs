@@ -99,6 +99,14 @@ pub trait DiffDriver: Send + Sync + std::fmt::Debug {
         Cow::Borrowed(side)
     }
 
+    /// Whether an object of this kind is renamed in place (else a rename is
+    /// a drop and a create). Default: what the dialect layer renders
+    /// ([`SqlDialect::rename_object`](alembix_schema::SqlDialect::rename_object)).
+    fn renames_in_place(&self, kind: alembix_schema::ObjectKind) -> bool {
+        let probe = alembix_schema::SqlObject::new(kind, "b", "").on("t");
+        self.dialect().rules().rename_object(&probe, "a").is_some()
+    }
+
     /// Whether the views and triggers that read the op's table survive it
     /// as they are; when not, they are dropped before the op and created
     /// again after it. Default: anything but dropping or renaming a table

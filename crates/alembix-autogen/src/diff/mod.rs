@@ -135,7 +135,7 @@ pub fn diff(
         partitions::diff_partitions(&cx, cur, tgt, &mt, &mut ch);
     }
     let notes = std::mem::take(&mut ch.notes);
-    let objects = objects::diff_objects(&current, &target);
+    let objects = objects::diff_objects(&current, &target, driver);
     let mut ops = order::ordered(ch, &current);
     ops = objects::place(ops, objects, driver);
     ops.retain(|op| opts.filters.keeps(op));

@@ -30,14 +30,22 @@ pub(super) struct ObjectChanges {
     kept: Vec<SqlObject>,
 }
 
-/// Pairs the objects of both sides.
-pub(super) fn diff_objects(current: &Schema, target: &Schema) -> ObjectChanges {
+/// Pairs the objects of both sides. A function, procedure or trigger the
+/// backend cannot rename in place ([`DiffDriver::renames_in_place`]) is
+/// not paired with its former name: its statement names it, so the old one
+/// is dropped and the new one created.
+pub(super) fn diff_objects(
+    current: &Schema,
+    target: &Schema,
+    driver: &dyn DiffDriver,
+) -> ObjectChanges {
     let mut ch = ObjectChanges::default();
     let mut paired: BTreeSet<(ObjectKind, String)> = BTreeSet::new();
     for t in &target.objects {
+        let renames = !t.kind.is_statement() || driver.renames_in_place(t.kind);
         let cur = current.object(t.kind, &t.name).or_else(|| {
             t.renamed_from.iter().find_map(|old| {
-                (target.object(t.kind, old).is_none())
+                (renames && target.object(t.kind, old).is_none())
                     .then(|| current.object(t.kind, old))
                     .flatten()
             })
@@ -282,6 +290,78 @@ mod tests {
         }
         after.objects.sort_by(|a, b| a.name.cmp(&b.name));
         assert_eq!(after, cur, "the downgrade is the exact inverse");
+    }
+
+    #[test]
+    fn mysql_renames_views_in_place_and_recreates_routines() {
+        let named = |kind, name: &str, def: &str, from: &str| {
+            let mut o = SqlObject::new(kind, name, def);
+            o.renamed_from = vec![from.into()];
+            o
+        };
+        let cur = Schema {
+            tables: vec![users(ColumnType::Varchar(Some(10)))],
+            objects: vec![
+                SqlObject::new(ObjectKind::View, "v", "select 1"),
+                SqlObject::new(
+                    ObjectKind::Function,
+                    "f",
+                    "CREATE FUNCTION `f`() RETURNS int RETURN 1",
+                ),
+                SqlObject::new(
+                    ObjectKind::Trigger,
+                    "t",
+                    "CREATE TRIGGER t BEFORE INSERT ON users FOR EACH ROW SET @a = 1",
+                )
+                .on("users"),
+            ],
+            ..Default::default()
+        };
+        let tgt = Schema {
+            objects: vec![
+                named(ObjectKind::View, "w", "select 1", "v"),
+                named(
+                    ObjectKind::Function,
+                    "g",
+                    "CREATE FUNCTION `g`() RETURNS int RETURN 1",
+                    "f",
+                ),
+                named(
+                    ObjectKind::Trigger,
+                    "u",
+                    "CREATE TRIGGER u BEFORE INSERT ON users FOR EACH ROW SET @a = 1",
+                    "t",
+                )
+                .on("users"),
+            ],
+            ..cur.clone()
+        };
+        let d = diff(&cur, &tgt, &tgt, Dialect::MySql, &DiffOptions::default());
+        let ops: Vec<String> = d
+            .ops
+            .iter()
+            .map(|o| format!("{} {}", o.kind(), o.object().unwrap().name))
+            .collect();
+        assert_eq!(
+            ops,
+            [
+                "drop_trigger t",
+                "drop_function f",
+                "rename_view w",
+                "create_function g",
+                "create_trigger u"
+            ]
+        );
+        let sql = alembix_schema::render_op(&d.ops[2], Dialect::MySql).unwrap();
+        assert_eq!(sql, ["RENAME TABLE `v` TO `w`"]);
+        let pg = diff(&cur, &tgt, &tgt, Dialect::Postgres, &DiffOptions::default());
+        assert!(
+            pg.ops
+                .iter()
+                .all(|o| o.kind().starts_with("rename_") || o.kind().starts_with("replace_")),
+            "PostgreSQL renames every kind in place: {:?}",
+            pg.ops
+        );
     }
 
     #[test]

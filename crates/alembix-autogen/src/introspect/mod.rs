@@ -19,7 +19,9 @@
 //!   (`COLUMN_TYPE`, defaults as the server prints them, `auto_increment`,
 //!   comments), constraints, key columns, referential actions, checks,
 //!   indexes (unique constraints are unique indexes there; MySQL 8's
-//!   functional indexes are left alone, as models cannot declare them there).
+//!   functional indexes are left alone, as models cannot declare them there);
+//!   views, functions, procedures and triggers (`information_schema.VIEWS`,
+//!   `SHOW CREATE` without the `DEFINER`).
 //! * SQLite (`sqlite_master` joined with the `pragma_*` table functions):
 //!   columns, keys, indexes, foreign keys; constraint names, checks and
 //!   `AUTOINCREMENT` from the table's `CREATE TABLE` text, expression keys
@@ -32,6 +34,8 @@
 
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql;
+#[cfg(feature = "mysql")]
+pub(crate) mod mysql_objects;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 #[cfg(feature = "postgres")]

@@ -1,4 +1,5 @@
-//! MySQL/MariaDB: seven `information_schema` queries for the current database.
+//! MySQL/MariaDB: seven `information_schema` queries for the current database
+//! (its views, routines and triggers: `mysql_objects.rs`).
 
 use std::collections::BTreeMap;
 
@@ -12,9 +13,12 @@ use sqlx::{MySqlPool, Row};
 use super::{IntrospectOptions, count_query, included_table, tidy};
 use crate::error::Result;
 
-/// `enum('a','it''s')` → the labels.
+/// `enum('a','it''s')` → the labels, in their own case.
 fn enum_values(ty: &str) -> Option<Vec<String>> {
-    let inner = ty.strip_prefix("enum(")?.strip_suffix(')')?;
+    let inner = ty
+        .get(..5)
+        .filter(|p| p.eq_ignore_ascii_case("enum("))
+        .and_then(|_| ty[5..].strip_suffix(')'))?;
     let mut out = Vec::new();
     let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
@@ -44,13 +48,13 @@ fn enum_values(ty: &str) -> Option<Vec<String>> {
 
 /// MySQL column types in the model's vocabulary.
 pub(crate) fn column_type(column_type: &str) -> ColumnType {
-    let t = column_type.trim().to_ascii_lowercase();
-    if let Some(values) = enum_values(&t) {
+    if let Some(values) = enum_values(column_type.trim()) {
         return ColumnType::Enum {
             name: String::new(),
             values,
         };
     }
+    let t = column_type.trim().to_ascii_lowercase();
     // Display widths (`int(11)`) say nothing about the type.
     let base = t.split('(').next().unwrap_or(&t).trim();
     let unsigned = t.contains("unsigned");
@@ -76,7 +80,11 @@ fn action(s: &str) -> ReferentialAction {
 /// Reads the connection's current database.
 pub async fn introspect_mysql(pool: &MySqlPool, opts: &IntrospectOptions) -> Result<Schema> {
     let mut conn = pool.acquire().await?;
-    read_mysql(&mut conn, opts).await
+    let mut schema = read_mysql(&mut conn, opts).await?;
+    let db_name = current_database(&mut conn).await?;
+    schema.objects = super::mysql_objects::read_objects(&mut conn, &db_name).await?;
+    tidy(&mut schema);
+    Ok(schema)
 }
 
 /// Catalog rows keyed by (table, constraint name).
@@ -465,6 +473,14 @@ mod tests {
                 name: String::new(),
                 values: vec!["a".into(), "it's".into()]
             }
+        );
+        assert_eq!(
+            column_type("enum('PG-13','Very Bad')"),
+            ColumnType::Enum {
+                name: String::new(),
+                values: vec!["PG-13".into(), "Very Bad".into()]
+            },
+            "labels keep their case"
         );
         assert_eq!(column_type("datetime(6)"), ColumnType::Timestamp);
     }

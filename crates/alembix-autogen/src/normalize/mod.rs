@@ -12,6 +12,8 @@
 //!   rewrites goes there: each distinct column spelling once in a few wide
 //!   tables, the tables with checks or comments, one foreign key per pair
 //!   of referential actions; keys and indexes are taken from the models.
+//!   Declared objects go to a second scratch database, with copies of the
+//!   tables they name.
 //! * SQLite: in-memory databases of up to 50 tables each, a few at once.
 //!
 //! The scratch work of each backend is in

@@ -5,7 +5,7 @@ use sea_query::{ColumnDef, Table as SqTable};
 use super::OnlineAlgorithm::{Inplace, Instant};
 use super::{Capabilities, CompoundBodies, Dialect, OnlineAlter, ReplicaPositions, SqlDialect};
 use crate::model::{Column, ColumnType, Table};
-use crate::objects::ObjectKind;
+use crate::objects::{ObjectKind, SqlObject};
 use crate::op::ColumnChange;
 use crate::render::{TableName, column_def};
 
@@ -204,6 +204,18 @@ impl SqlDialect for MySql {
             "ALTER TABLE {table_sql} DROP FOREIGN KEY {}",
             D.quote_ident(name)
         ))
+    }
+
+    /// A view is renamed with `RENAME TABLE`; functions, procedures and
+    /// triggers have no rename (they are dropped and created again).
+    fn rename_object(&self, object: &SqlObject, from: &str) -> Option<String> {
+        (object.kind == ObjectKind::View).then(|| {
+            format!(
+                "RENAME TABLE {} TO {}",
+                D.quote_ident(from),
+                D.quote_ident(&object.name)
+            )
+        })
     }
 }
 

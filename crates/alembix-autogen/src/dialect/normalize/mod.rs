@@ -5,6 +5,8 @@
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "mysql")]
+mod mysql_objects;
+#[cfg(feature = "mysql")]
 mod mysql_plan;
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -16,7 +18,7 @@ mod sqlite;
 use alembix_migrate::Database;
 use alembix_schema::{Dialect, Schema, SqlObject};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::introspect::{IntrospectOptions, not_built};
 
 /// The models created in the backend's scratch place and read back.
@@ -47,11 +49,11 @@ pub(crate) async fn objects_in_scratch(db: &Database, target: &Schema) -> Result
     match db.dialect() {
         #[cfg(feature = "postgres")]
         Dialect::Postgres => postgres_objects::normalize_pg_objects(db, target).await,
+        #[cfg(feature = "mysql")]
+        Dialect::MySql => mysql_objects::normalize_mysql_objects(db, target).await,
         #[cfg(feature = "sqlite")]
         Dialect::Sqlite => sqlite::normalize_sqlite_objects(target).await,
-        other => Err(Error::Usage(format!(
-            "declared objects (`sql_objects!`) are not compared on {} yet: give them `backend = \"postgres\"` or `backend = \"sqlite\"`",
-            other.caps().title
-        ))),
+        #[allow(unreachable_patterns)]
+        other => Err(not_built(other)),
     }
 }

@@ -56,14 +56,31 @@ pub(super) async fn normalize_mysql(
     check_indexes(target)?;
     let pool = db.pool().as_mysql().expect("dialect says MySQL");
     let mut conn = pool.acquire().await?;
-    let (original, first_timestamp) = session(&mut conn).await?;
-    let plan = Plan::new(target, first_timestamp);
-    let scratch = scratch_name();
+    let session = session(&mut conn).await?;
+    let plan = Plan::new(target, session.first_timestamp);
     let ddl = create_schema(&plan.scratch, Dialect::MySql)?;
+    let read = with_scratch(conn, &session.database, "", &ddl, async |conn, _| {
+        crate::introspect::mysql::read_mysql(conn, opts).await
+    })
+    .await?;
+    Ok(plan.apply(target, &read))
+}
+
+/// Creates a uniquely named scratch database (`options`: its `CREATE
+/// DATABASE` options) holding `ddl`, all in one round trip, runs `read`
+/// there (given the database's name), then drops it and puts the
+/// connection back on `original`, on every path.
+pub(super) async fn with_scratch<T>(
+    mut conn: sqlx::pool::PoolConnection<sqlx::MySql>,
+    original: &str,
+    options: &str,
+    ddl: &[String],
+    read: impl AsyncFnOnce(&mut sqlx::MySqlConnection, &str) -> Result<T>,
+) -> Result<T> {
+    let scratch = scratch_name();
     let result = async {
-        // One round trip: the scratch database, its tables, and back.
         let mut batch = vec![
-            format!("CREATE DATABASE `{scratch}`"),
+            format!("CREATE DATABASE `{scratch}`{options}"),
             format!("USE `{scratch}`"),
         ];
         batch.extend(ddl.iter().cloned());
@@ -71,9 +88,9 @@ pub(super) async fn normalize_mysql(
             .execute(&mut *conn)
             .await
         {
-            return Err(failed_statement(&mut conn, &scratch, &ddl, e).await);
+            return Err(failed_statement(&mut conn, &scratch, ddl, e).await);
         }
-        crate::introspect::mysql::read_mysql(&mut conn, opts).await
+        read(&mut conn, &scratch).await
     }
     .await;
     let back = format!(
@@ -87,24 +104,43 @@ pub(super) async fn normalize_mysql(
     }
     let read = result?;
     restored?;
-    Ok(plan.apply(target, &read))
+    Ok(read)
 }
 
-/// The connection's database, and whether the server gives the first
-/// `timestamp` column of a table a default (`explicit_defaults_for_timestamp`
-/// off), read together without a prepared statement.
-async fn session(conn: &mut sqlx::MySqlConnection) -> Result<(String, bool)> {
-    let row = sqlx::raw_sql("SELECT DATABASE(), CAST(@@explicit_defaults_for_timestamp AS SIGNED)")
-        .fetch_one(&mut *conn)
-        .await?;
+/// What the scratch databases need to know of the connection's session.
+pub(super) struct Session {
+    /// The current database.
+    pub(super) database: String,
+    /// Whether the server gives the first `timestamp` column of a table a
+    /// default (`explicit_defaults_for_timestamp` off).
+    first_timestamp: bool,
+    /// The current database's character set and collation.
+    pub(super) charset: String,
+    pub(super) collation: String,
+}
+
+/// The connection's [`Session`], read in one query without a prepared
+/// statement.
+pub(super) async fn session(conn: &mut sqlx::MySqlConnection) -> Result<Session> {
+    let row = sqlx::raw_sql(
+        "SELECT DATABASE(), CAST(@@explicit_defaults_for_timestamp AS SIGNED),
+                CAST(@@character_set_database AS CHAR), CAST(@@collation_database AS CHAR)",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     let name: Option<String> = row.try_get(0)?;
     let explicit: Option<i64> = row.try_get(1).unwrap_or(Some(1));
-    let name = name.ok_or_else(|| {
+    let database = name.ok_or_else(|| {
         Error::Usage(
             "the MySQL connection has no current database; put the database name in the URL".into(),
         )
     })?;
-    Ok((name, explicit == Some(0)))
+    Ok(Session {
+        database,
+        first_timestamp: explicit == Some(0),
+        charset: row.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+        collation: row.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+    })
 }
 
 /// After the batch failed: the statement that fails, run one by one in a
