@@ -128,7 +128,8 @@ fn generated_round_trip(
     let file = t.path().join("src/models.rs");
     let out = t.run(&["models", "generate", "-o", "src/models.rs"]);
     assert_eq!(
-        out.code, 0,
+        out.code,
+        0,
         "{} {version}: models generate failed on {:?}\n{}",
         sc.name,
         t.backend(),
@@ -273,7 +274,10 @@ async fn corpus(kind: Kind) {
     let mut generated = Generated::new();
     let mut failed = Vec::new();
     for sc in scenarios() {
-        if only.as_ref().is_some_and(|o| !o.iter().any(|n| n == sc.name)) {
+        if only
+            .as_ref()
+            .is_some_and(|o| !o.iter().any(|n| n == sc.name))
+        {
             continue;
         }
         let outcome = AssertUnwindSafe(common::run_with_url(
