@@ -271,9 +271,20 @@ async fn corpus(kind: Kind) {
     let only: Option<Vec<String>> = std::env::var("ALEMBIX_CORPUS")
         .ok()
         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
+    let all = scenarios();
+    if let Some(only) = &only {
+        let unknown: Vec<&String> = only
+            .iter()
+            .filter(|n| !all.iter().any(|sc| sc.name == n.as_str()))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "ALEMBIX_CORPUS names no scenario {unknown:?}"
+        );
+    }
     let mut generated = Generated::new();
     let mut failed = Vec::new();
-    for sc in scenarios() {
+    for sc in all {
         if only
             .as_ref()
             .is_some_and(|o| !o.iter().any(|n| n == sc.name))
