@@ -3,16 +3,30 @@
 //! ones; what `autogen` writes (online DDL, the default) lints without an
 //! error-severity finding; after `autogen` + `upgrade`, `diff` finds
 //! nothing; a second `autogen` writes nothing; `downgrade -1` restores the
-//! catalog exactly.
+//! catalog exactly. And `models generate` round trips every state: after
+//! the v1 upgrade and after the v2 upgrade, the models generated from the
+//! database, put in place of the scenario's, make `diff` empty; all the
+//! generated models of one backend compile together, without warnings.
+//!
+//! One test per backend runs the scenarios in sequence, each on a fresh
+//! database (so the generated models are compiled by one `cargo build`);
+//! a failing scenario is named, and the others still run.
+//! `ALEMBIX_CORPUS=name,name` runs only the scenarios named.
 
 #[path = "common/cli.rs"]
 mod cli;
 mod common;
+#[path = "models_generate/compile.rs"]
+mod compile;
+
+use std::panic::AssertUnwindSafe;
 
 use alembix::Backend;
 use alembix_migrate::Revision;
 use alembix_migrate::lint::{Severity, lint_revision};
 use cli::Cli;
+use common::Kind;
+use futures_util::FutureExt;
 
 /// One scenario: two versions of `src/models.rs` and the ops between them,
 /// as `op table[.column|:name]`, per backend where they differ; or
@@ -97,7 +111,44 @@ fn assert_lints_clean(t: &Cli, sc: &Scenario) {
     }
 }
 
-async fn run(t: &Cli, sc: &Scenario) {
+/// The models `models generate` wrote, as `(module name, source)`.
+type Generated = Vec<(String, String)>;
+
+/// `models generate` on the database as `version` left it: with its output
+/// in place of the scenario's models (`models`), `diff` finds nothing. The
+/// output is kept in `generated` for compiling, and the scenario's models
+/// are written back.
+fn generated_round_trip(
+    t: &Cli,
+    sc: &Scenario,
+    version: &str,
+    models: &str,
+    generated: &mut Generated,
+) {
+    let file = t.path().join("src/models.rs");
+    let out = t.run(&["models", "generate", "-o", "src/models.rs"]);
+    assert_eq!(
+        out.code,
+        0,
+        "{} {version}: models generate failed on {:?}\n{}",
+        sc.name,
+        t.backend(),
+        out.stderr
+    );
+    let source = std::fs::read_to_string(&file).unwrap();
+    let json = t.run(&["diff", "--format", "json"]).ok().json();
+    assert_eq!(
+        json,
+        serde_json::json!([]),
+        "{} {version}: diff with the models generated on {:?} is not empty; generated:\n{source}",
+        sc.name,
+        t.backend()
+    );
+    generated.push((format!("{}_{version}", sc.name), source));
+    std::fs::write(&file, models).unwrap();
+}
+
+async fn run(t: &Cli, sc: &Scenario, generated: &mut Generated) {
     std::fs::create_dir_all(t.path().join("src")).unwrap();
     let models = t.path().join("src/models.rs");
     let want: Vec<String> = (sc.ops)(t.backend())
@@ -118,7 +169,8 @@ async fn run(t: &Cli, sc: &Scenario) {
         text.push_str("schemas = [\"public\", \"audit\"]\n");
         std::fs::write(&config, text).unwrap();
     }
-    std::fs::write(&models, format!("{HEAD}{}", sc.v1)).unwrap();
+    let v1 = format!("{HEAD}{}", sc.v1);
+    std::fs::write(&models, &v1).unwrap();
     if let Some(message) = refusal {
         let out = t.run(&["diff", "--format", "json"]);
         if out.code == 2 {
@@ -137,9 +189,14 @@ async fn run(t: &Cli, sc: &Scenario) {
         "{}: v1 round trip is not clean",
         sc.name
     );
+    // `models generate` needs a table (v1 of a few scenarios is empty).
+    if sc.v1.contains("derive(Model)") {
+        generated_round_trip(t, sc, "v1", &v1, generated);
+    }
     let before = t.catalog().await;
 
-    std::fs::write(&models, format!("{HEAD}{}", sc.v2)).unwrap();
+    let v2 = format!("{HEAD}{}", sc.v2);
+    std::fs::write(&models, &v2).unwrap();
     if let Some(message) = refusal {
         // v2 cannot be had on this backend: nothing is written or changed.
         assert_refused(t, sc, message);
@@ -176,6 +233,7 @@ async fn run(t: &Cli, sc: &Scenario) {
         "{}: false positives after upgrade",
         sc.name
     );
+    generated_round_trip(t, sc, "v2", &v2, generated);
     let out = t.run(&["autogen", "-m", "again"]).ok();
     assert!(
         out.stdout.contains("nothing written"),
@@ -199,14 +257,95 @@ async fn run(t: &Cli, sc: &Scenario) {
 
 macro_rules! scenarios {
     ($($name:ident { v1: $v1:expr, v2: $v2:expr, ops: $ops:expr $(,)? })*) => {
-        $(
-            async fn $name(t: Cli) {
-                let sc = Scenario { name: stringify!($name), v1: $v1, v2: $v2, ops: $ops };
-                run(&t, &sc).await;
-            }
-        )*
-        cli_tests!($($name),*);
+        /// Every scenario, in the order written.
+        fn scenarios() -> Vec<Scenario> {
+            vec![$(Scenario { name: stringify!($name), v1: $v1, v2: $v2, ops: $ops }),*]
+        }
     };
+}
+
+/// Every scenario (or those `ALEMBIX_CORPUS` names) on a fresh database of
+/// `kind` each, in sequence; then all the models generated on the way
+/// compile as modules of one crate. Panics naming the failing scenarios.
+async fn corpus(kind: Kind) {
+    let only: Option<Vec<String>> = std::env::var("ALEMBIX_CORPUS")
+        .ok()
+        .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
+    let all = scenarios();
+    if let Some(only) = &only {
+        let unknown: Vec<&String> = only
+            .iter()
+            .filter(|n| !all.iter().any(|sc| sc.name == n.as_str()))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "ALEMBIX_CORPUS names no scenario {unknown:?}"
+        );
+    }
+    let mut generated = Generated::new();
+    let mut failed = Vec::new();
+    for sc in all {
+        if only
+            .as_ref()
+            .is_some_and(|o| !o.iter().any(|n| n == sc.name))
+        {
+            continue;
+        }
+        let outcome = AssertUnwindSafe(common::run_with_url(
+            kind,
+            Default::default(),
+            |db, url| async {
+                run(&Cli::new(db, url), &sc, &mut generated).await;
+            },
+        ))
+        .catch_unwind()
+        .await;
+        if outcome.is_err() {
+            failed.push(sc.name);
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{kind:?}: scenarios failed (their panics are printed above): {failed:?}"
+    );
+    if generated.is_empty() {
+        // The server was not reachable (outside CI): said loudly above.
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<(String, std::path::PathBuf)> = generated
+        .iter()
+        .map(|(name, source)| {
+            let path = dir.path().join(format!("{name}.rs"));
+            std::fs::write(&path, source).unwrap();
+            (name.clone(), path)
+        })
+        .collect();
+    let modules: Vec<(&str, &std::path::Path)> = files
+        .iter()
+        .map(|(name, path)| (name.as_str(), path.as_path()))
+        .collect();
+    let case = match kind {
+        Kind::Postgres => "gen_corpus_postgres",
+        Kind::MariaDb => "gen_corpus_mariadb",
+        Kind::Sqlite => "gen_corpus_sqlite",
+    };
+    compile::assert_compiles_modules(case, &modules);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corpus_postgres() {
+    corpus(Kind::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corpus_mariadb() {
+    corpus(Kind::MariaDb).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corpus_sqlite() {
+    corpus(Kind::Sqlite).await;
 }
 
 const AUTHORS: &str = r#"

@@ -3,6 +3,8 @@
 //! `#![deny(warnings)]` into one target directory shared by every case (so
 //! the dependencies are built once per machine, not per case).
 
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,6 +21,15 @@ fn shared_target() -> PathBuf {
 /// `models` of a library crate named `case`; panics with the compiler's
 /// output when it does not compile cleanly.
 pub fn assert_compiles(case: &str, models: &Path) {
+    assert_compiles_modules(case, &[("models", models)]);
+}
+
+/// Builds each `(name, path)` of `modules` (a generated `.rs` file or
+/// module directory) as module `name` of one library crate named `case`,
+/// with one `cargo build` for all of them; panics with the names of the
+/// modules the compiler complains about and its output when they do not
+/// compile cleanly.
+pub fn assert_compiles_modules(case: &str, modules: &[(&str, &Path)]) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = shared_target().join("crates").join(case);
     let src = dir.join("src");
@@ -36,13 +47,15 @@ pub fn assert_compiles(case: &str, models: &Path) {
     .unwrap();
     // The workspace's lock file pins the same versions (and needs no network).
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let lib = if models.is_dir() {
-        copy_dir(models, &src.join("models"));
-        "#![deny(warnings)]\npub mod models;\n".to_string()
-    } else {
-        std::fs::copy(models, src.join("models.rs")).unwrap();
-        "#![deny(warnings)]\npub mod models;\n".to_string()
-    };
+    let mut lib = String::from("#![deny(warnings)]\n");
+    for (name, models) in modules {
+        if models.is_dir() {
+            copy_dir(models, &src.join(name));
+        } else {
+            std::fs::copy(models, src.join(format!("{name}.rs"))).unwrap();
+        }
+        lib.push_str(&format!("pub mod {name};\n"));
+    }
     std::fs::write(src.join("lib.rs"), lib).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
@@ -52,10 +65,17 @@ pub fn assert_compiles(case: &str, models: &Path) {
         .env_remove("RUSTFLAGS")
         .output()
         .expect("run cargo build");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let failing: Vec<&str> = modules
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| {
+            stderr.contains(&format!("src/{name}.rs:")) || stderr.contains(&format!("src/{name}/"))
+        })
+        .collect();
     assert!(
         out.status.success(),
-        "{case}: the generated models do not compile cleanly:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{case}: the generated models do not compile cleanly (modules: {failing:?}):\n{stderr}"
     );
 }
 
