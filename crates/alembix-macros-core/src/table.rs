@@ -48,7 +48,7 @@ fn table(cont: &Container<'_>, key: &Key) -> Table {
         .map(|p| Partition::new(p.name, p.bound))
         .collect();
     table.columns = columns(cont, key);
-    table.primary_key = Some(PrimaryKey {
+    table.primary_key = key.exists().then(|| PrimaryKey {
         name: naming::primary_key_name(&table.name),
         columns: key
             .fields()

@@ -167,7 +167,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn get<'a, K: Key + Send + 'a>(
         ex: impl Into<Exec<'a>> + Send + 'a,
         key: K,
-    ) -> impl Future<Output = Result<Self>> + Send + 'a {
+    ) -> impl Future<Output = Result<Self>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         async move {
             Self::find_by_key(ex, key).await?.ok_or(Error::NotFound {
@@ -180,7 +183,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn find_by_key<'a, K: Key + Send + 'a>(
         ex: impl Into<Exec<'a>> + Send + 'a,
         key: K,
-    ) -> impl Future<Output = Result<Option<Self>>> + Send + 'a {
+    ) -> impl Future<Output = Result<Option<Self>>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         let route = crate::db::Route::Replica;
         async move { query::find_by_key::<Self>(ex, key.into_values(), route).await }
@@ -215,7 +221,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn save<'a>(
         &'a mut self,
         ex: impl Into<Exec<'a>> + Send + 'a,
-    ) -> impl Future<Output = Result<()>> + Send + 'a {
+    ) -> impl Future<Output = Result<()>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         async move { query::save(ex, self).await }
     }
@@ -227,7 +236,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn upsert<'a>(
         &'a self,
         ex: impl Into<Exec<'a>> + Send + 'a,
-    ) -> impl Future<Output = Result<Self>> + Send + 'a {
+    ) -> impl Future<Output = Result<Self>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         async move { query::Upsert::on_primary_key().exec(ex, self).await }
     }
@@ -243,7 +255,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn delete<'a>(
         &'a self,
         ex: impl Into<Exec<'a>> + Send + 'a,
-    ) -> impl Future<Output = Result<()>> + Send + 'a {
+    ) -> impl Future<Output = Result<()>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         async move {
             let n = query::delete_by_key::<Self>(ex, self.key_values()).await?;
@@ -260,7 +275,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn delete_by_key<'a, K: Key + Send + 'a>(
         ex: impl Into<Exec<'a>> + Send + 'a,
         key: K,
-    ) -> impl Future<Output = Result<u64>> + Send + 'a {
+    ) -> impl Future<Output = Result<u64>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         async move { query::delete_by_key::<Self>(ex, key.into_values()).await }
     }
@@ -332,6 +350,39 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         async move { crate::relations::load_children::<Self, C>(ex, rows).await }
     }
 }
+
+/// A model with a primary key: every `#[derive(Model)]` struct but one
+/// declared `#[model(no_primary_key)]`. The operations that find a row by
+/// its key ([`Model::get`], [`Model::find_by_key`], [`Model::save`],
+/// [`Model::upsert`], [`Model::delete`], [`Model::delete_by_key`]) ask for
+/// it, so calling one on a model without a key is a compile error.
+///
+/// ```
+/// use alembix::{HasPrimaryKey, Model};
+///
+/// #[derive(Model, Debug, Clone)]
+/// #[model(table = "events", no_primary_key)]
+/// struct Event {
+///     kind: String,
+///     at: i64,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// struct User {
+///     id: i64,
+///     name: String,
+/// }
+///
+/// fn keyed<M: HasPrimaryKey>() {}
+/// keyed::<User>();
+/// assert!(Event::table().primary_key.is_none());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no primary key, so rows of it cannot be found, saved or deleted one by one",
+    label = "a model declared `#[model(no_primary_key)]`",
+    note = "query it with `find().filter(...)`, change rows with `update_many()` / `delete_many()`, or give the table a primary key"
+)]
+pub trait HasPrimaryKey: Model {}
 
 /// A primary-key value: one value, or a tuple for a composite key.
 pub trait Key {
