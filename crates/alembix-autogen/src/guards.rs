@@ -200,8 +200,8 @@ pub fn partitioning_supported(models: &Schema, sites: &[Site], dialect: Dialect)
 
 /// Refuses an auto-increment column outside the primary key where the
 /// backend cannot have one: SQLite never (only its rowid key is
-/// generated), MySQL/MariaDB unless an index or unique constraint leads
-/// with the column.
+/// generated), MySQL/MariaDB unless a unique constraint leads with the
+/// column.
 ///
 /// ```
 /// use alembix_autogen::guards::auto_increment_supported;
@@ -217,18 +217,16 @@ pub fn partitioning_supported(models: &Schema, sites: &[Site], dialect: Dialect)
 /// assert!(err.to_string().contains("SQLite"));
 /// ```
 pub fn auto_increment_supported(models: &Schema, sites: &[Site], dialect: Dialect) -> Result<()> {
-    use alembix_schema::dialect::AutoIncrementOutsideKey::{Anywhere, Indexed, Nowhere};
+    use alembix_schema::dialect::AutoIncrementOutsideKey::{Anywhere, Nowhere, Unique};
     let rule = dialect.caps().auto_increment_outside_key;
     for t in &models.tables {
         let pk: &[String] = t.primary_key.as_ref().map_or(&[], |p| &p.columns);
         for c in t.columns.iter().filter(|c| c.auto_increment && !pk.contains(&c.name)) {
-            let leads = |cols: &[String]| cols.first() == Some(&c.name);
-            let indexed = t.uniques.iter().any(|u| leads(&u.columns))
-                || t.indexes.iter().any(|i| i.expr.is_none() && leads(&i.columns));
+            let unique = t.uniques.iter().any(|u| u.columns.first() == Some(&c.name));
             let fix = match rule {
                 Anywhere => continue,
-                Indexed if indexed => continue,
-                Indexed => "MySQL/MariaDB needs such a column to lead an index: add #[column(unique)] or #[column(index)] to it, or remove `auto_increment`",
+                Unique if unique => continue,
+                Unique => "MySQL/MariaDB needs such a column to lead a unique key in the statement that creates it: add #[column(unique)] (or a #[model(unique(...))] that starts with it), or remove `auto_increment`",
                 Nowhere => "SQLite generates values only for its INTEGER PRIMARY KEY: make the column the key, or remove `auto_increment`",
             };
             return Err(Error::Refused(format!(

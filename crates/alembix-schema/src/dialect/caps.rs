@@ -191,16 +191,18 @@ pub enum ReplicaPositions {
 /// ```
 /// use alembix_schema::{Dialect, dialect::AutoIncrementOutsideKey};
 /// assert_eq!(Dialect::Postgres.caps().auto_increment_outside_key, AutoIncrementOutsideKey::Anywhere);
-/// assert_eq!(Dialect::MySql.caps().auto_increment_outside_key, AutoIncrementOutsideKey::Indexed);
+/// assert_eq!(Dialect::MySql.caps().auto_increment_outside_key, AutoIncrementOutsideKey::Unique);
 /// assert_eq!(Dialect::Sqlite.caps().auto_increment_outside_key, AutoIncrementOutsideKey::Nowhere);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AutoIncrementOutsideKey {
     /// Any integer column (PostgreSQL identity columns).
     Anywhere,
-    /// A column that leads an index or unique constraint (MySQL/MariaDB's
-    /// `AUTO_INCREMENT` must be "defined as a key").
-    Indexed,
+    /// A column that leads a unique constraint (MySQL/MariaDB's
+    /// `AUTO_INCREMENT` must be "defined as a key" in the statement that
+    /// makes it, where a unique constraint is written and a separate index
+    /// is not).
+    Unique,
     /// None: only the rowid key is generated (SQLite).
     Nowhere,
 }

@@ -30,7 +30,7 @@ const CAPS: Capabilities = Capabilities {
     backslash_escapes: true,
     max_identifier_len: 64,
     has_partial_and_expression_indexes: false,
-    auto_increment_outside_key: AutoIncrementOutsideKey::Indexed,
+    auto_increment_outside_key: AutoIncrementOutsideKey::Unique,
     always_returns: false,
     upsert_targets_key: false,
     integer_result_cast: Some("SIGNED"),
