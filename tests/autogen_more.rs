@@ -447,7 +447,9 @@ pub struct Reading {
 }
 "#;
 
-/// A column added to and one dropped from the table without a key.
+/// A nullable column and a NOT NULL one (filled by a backfill, which the
+/// online planner runs without a key to batch by) added to the table
+/// without a key, and one dropped.
 const KEYLESS_V2: &str = r#"
 use alembix::Model;
 #[derive(Model)]
@@ -457,6 +459,8 @@ pub struct Reading {
     pub sensor: String,
     pub value: Option<f64>,
     pub id: Option<i32>,
+    #[column(backfill = "7")]
+    pub level: i32,
 }
 "#;
 
@@ -471,6 +475,8 @@ pub struct Reading {
     pub sensor: String,
     pub value: Option<f64>,
     pub id: Option<i32>,
+    #[column(backfill = "7")]
+    pub level: i32,
     #[column(auto_increment, unique)]
     pub seq: i64,
 }
@@ -516,11 +522,14 @@ async fn keyless_table_autogen(t: Cli) {
         .map(|o| o["op"].as_str().unwrap())
         .collect();
     kinds.sort();
-    assert_eq!(kinds, vec!["add_column", "drop_column"], "{ops}");
+    assert_eq!(kinds, vec!["add_column", "add_column", "drop_column"], "{ops}");
     t.run(&["autogen", "-m", "v2"]).ok();
     t.run(&["upgrade"]).ok();
     keyless_diff_is_empty(&t, "v2");
     assert_eq!(count(&t.db, "readings").await, 2);
+    let levels = cli::strings(&t.db, "SELECT CAST(level AS CHAR(20)) FROM readings").await;
+    let levels: Vec<&str> = levels.iter().map(|l| l.trim()).collect();
+    assert_eq!(levels, vec!["7", "7"], "the backfill filled every row");
     let rule = t.backend().caps().auto_increment_outside_key;
     std::fs::write(t.path().join("src/models.rs"), KEYLESS_V3).unwrap();
     if rule == alembix::schema::dialect::AutoIncrementOutsideKey::Nowhere {
@@ -538,7 +547,7 @@ async fn keyless_table_autogen(t: Cli) {
         t.run(&["upgrade"]).ok();
         keyless_diff_is_empty(&t, "v3");
         // The rows already there were numbered, and a new one is too.
-        t.db.execute_sql("INSERT INTO readings (sensor) VALUES ('b')")
+        t.db.execute_sql("INSERT INTO readings (sensor, level) VALUES ('b', 1)")
             .await
             .unwrap();
         let seqs = cli::strings(
