@@ -522,7 +522,11 @@ async fn keyless_table_autogen(t: Cli) {
         .map(|o| o["op"].as_str().unwrap())
         .collect();
     kinds.sort();
-    assert_eq!(kinds, vec!["add_column", "add_column", "drop_column"], "{ops}");
+    assert_eq!(
+        kinds,
+        vec!["add_column", "add_column", "drop_column"],
+        "{ops}"
+    );
     t.run(&["autogen", "-m", "v2"]).ok();
     t.run(&["upgrade"]).ok();
     keyless_diff_is_empty(&t, "v2");
@@ -535,7 +539,8 @@ async fn keyless_table_autogen(t: Cli) {
     if rule == alembix::schema::dialect::AutoIncrementOutsideKey::Nowhere {
         let out = t.run(&["autogen", "-m", "v3"]).expect(2);
         assert!(
-            out.stderr.contains("auto_increment outside the primary key")
+            out.stderr
+                .contains("auto_increment outside the primary key")
                 && out.stderr.contains("SQLite")
                 && out.stderr.contains("models.rs:"),
             "{}",
@@ -556,7 +561,10 @@ async fn keyless_table_autogen(t: Cli) {
         )
         .await;
         assert_eq!(seqs.len(), 3);
-        assert!(seqs.iter().all(|s| s.trim().parse::<i64>().unwrap() > 0), "{seqs:?}");
+        assert!(
+            seqs.iter().all(|s| s.trim().parse::<i64>().unwrap() > 0),
+            "{seqs:?}"
+        );
         t.run(&["downgrade", "-1"]).ok();
         assert!(!t.table_exists("tickets").await);
         std::fs::write(t.path().join("src/models.rs"), KEYLESS_V2).unwrap();
@@ -592,8 +600,9 @@ pub struct Ticket {
     );
     let out = t.run(&["autogen", "-m", "tickets"]).expect(2);
     assert!(
-        out.stderr.contains("column `number` of table `tickets` is auto_increment outside the primary key")
-            && out.stderr.contains("#[column(unique)]"),
+        out.stderr.contains(
+            "column `number` of table `tickets` is auto_increment outside the primary key"
+        ) && out.stderr.contains("#[column(unique)]"),
         "{}",
         out.stderr
     );

@@ -8,11 +8,19 @@ use alembix::{Db, Model};
 
 use crate::backend_tests;
 
-backend_tests!(keyless_insert_and_query, keyless_change_by_filter, auto_increment_outside_key);
+backend_tests!(
+    keyless_insert_and_query,
+    keyless_change_by_filter,
+    auto_increment_outside_key
+);
 
 /// A log table: no key, identical rows allowed.
 #[derive(Model, Debug, Clone, PartialEq)]
-#[model(table = "kl_readings", no_primary_key, index(columns = "sensor, taken_at"))]
+#[model(
+    table = "kl_readings",
+    no_primary_key,
+    index(columns = "sensor, taken_at")
+)]
 pub struct Reading {
     #[column(max_length = 50)]
     pub sensor: String,
@@ -131,7 +139,10 @@ async fn auto_increment_outside_key(db: Db) {
     let second = ticket("T-2", "coffee").insert(&db).await.unwrap();
     assert!(first.number > 0, "{first:?}");
     assert!(second.number > first.number, "{first:?} {second:?}");
-    assert_eq!((first.code.as_str(), first.title.as_str()), ("T-1", "printer"));
+    assert_eq!(
+        (first.code.as_str(), first.title.as_str()),
+        ("T-1", "printer")
+    );
     // The key still finds, saves and deletes one row.
     let mut found = Ticket::get(&db, "T-2").await.unwrap();
     assert_eq!(found, second);

@@ -221,13 +221,21 @@ pub fn auto_increment_supported(models: &Schema, sites: &[Site], dialect: Dialec
     let rule = dialect.caps().auto_increment_outside_key;
     for t in &models.tables {
         let pk: &[String] = t.primary_key.as_ref().map_or(&[], |p| &p.columns);
-        for c in t.columns.iter().filter(|c| c.auto_increment && !pk.contains(&c.name)) {
+        for c in t
+            .columns
+            .iter()
+            .filter(|c| c.auto_increment && !pk.contains(&c.name))
+        {
             let unique = t.uniques.iter().any(|u| u.columns.first() == Some(&c.name));
             let fix = match rule {
                 Anywhere => continue,
                 Unique if unique => continue,
-                Unique => "MySQL/MariaDB needs such a column to lead a unique key in the statement that creates it: add #[column(unique)] (or a #[model(unique(...))] that starts with it), or remove `auto_increment`",
-                Nowhere => "SQLite generates values only for its INTEGER PRIMARY KEY: make the column the key, or remove `auto_increment`",
+                Unique => {
+                    "MySQL/MariaDB needs such a column to lead a unique key in the statement that creates it: add #[column(unique)] (or a #[model(unique(...))] that starts with it), or remove `auto_increment`"
+                }
+                Nowhere => {
+                    "SQLite generates values only for its INTEGER PRIMARY KEY: make the column the key, or remove `auto_increment`"
+                }
             };
             return Err(Error::Refused(format!(
                 "{}: column `{}` of table `{}` is auto_increment outside the primary key, which {} cannot have; {fix}",

@@ -60,7 +60,10 @@ pub fn model_attrs(cx: &Cx<'_>, t: &Table) -> Vec<TokenStream> {
     let mut attrs = Vec::new();
     attrs.extend(table_name(cx, t));
     attrs.extend(primary_key(t));
-    if t.primary_key.as_ref().is_none_or(|pk| pk.columns.is_empty()) {
+    if t.primary_key
+        .as_ref()
+        .is_none_or(|pk| pk.columns.is_empty())
+    {
         attrs.push(quote!(no_primary_key));
     }
     attrs.extend(t.uniques.iter().filter(|u| !column_unique(t, u)).map(|u| {
