@@ -11,6 +11,7 @@ use crate::backend_tests;
 backend_tests!(
     keyless_insert_and_query,
     keyless_change_by_filter,
+    keyless_relations,
     auto_increment_outside_key
 );
 
@@ -39,6 +40,24 @@ pub struct Ticket {
     #[column(auto_increment, unique)]
     pub number: i64,
     pub title: String,
+}
+
+/// A keyed table that rows without a key refer to.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "kl_sensors")]
+pub struct Sensor {
+    pub id: i64,
+    #[column(max_length = 50)]
+    pub name: String,
+}
+
+/// Rows without a key, each referring to a sensor.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "kl_pings", no_primary_key)]
+pub struct Ping {
+    #[column(references = "kl_sensors.id", on_delete = "cascade")]
+    pub sensor_id: i64,
+    pub at: i64,
 }
 
 fn reading(sensor: &str, taken_at: i64, value: Option<f64>) -> Reading {
@@ -121,6 +140,42 @@ async fn keyless_change_by_filter(db: Db) {
     let left = Reading::find().all(&db).await.unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!((left[0].sensor.as_str(), left[0].taken_at), ("a", 2));
+}
+
+/// Relations follow the foreign key, not a primary key: a row without a
+/// key finds its parent, and the parent its rows.
+async fn keyless_relations(db: Db) {
+    db.create_all(&[Sensor::table(), Ping::table()])
+        .await
+        .unwrap();
+    let sensor = |name: &str| Sensor {
+        id: 0,
+        name: name.into(),
+    };
+    let a = sensor("a").insert(&db).await.unwrap();
+    let b = sensor("b").insert(&db).await.unwrap();
+    let pings = [
+        Ping {
+            sensor_id: a.id,
+            at: 1,
+        },
+        Ping {
+            sensor_id: a.id,
+            at: 2,
+        },
+        Ping {
+            sensor_id: b.id,
+            at: 3,
+        },
+    ];
+    Ping::insert_many(&db, &pings).await.unwrap();
+    let parent = pings[2].parent::<Sensor>(&db).await.unwrap();
+    assert_eq!(parent, Some(b.clone()));
+    let mut of_a = a.children::<Ping>(&db).await.unwrap();
+    of_a.sort_by_key(|p| p.at);
+    assert_eq!(of_a, pings[..2].to_vec());
+    let parents = Ping::load_parents::<Sensor>(&db, &pings).await.unwrap();
+    assert_eq!(parents, vec![Some(a.clone()), Some(a), Some(b)]);
 }
 
 async fn auto_increment_outside_key(db: Db) {

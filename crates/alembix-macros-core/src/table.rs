@@ -231,7 +231,10 @@ mod tests {
             }
         })
         .unwrap();
-        assert_eq!(model.table.primary_key.as_ref().unwrap().columns, vec!["code"]);
+        assert_eq!(
+            model.table.primary_key.as_ref().unwrap().columns,
+            vec!["code"]
+        );
         assert_eq!(model.auto_increment_field(), Some(1));
         // With an integer key, which is auto-increment by default, it is a
         // second one: an error, unless the key says otherwise.
@@ -239,7 +242,10 @@ mod tests {
             struct Ticket { id: i64, #[column(auto_increment)] number: i64 }
         })
         .unwrap_err();
-        assert!(err.to_string().contains("at most one auto_increment column"));
+        assert!(
+            err.to_string()
+                .contains("at most one auto_increment column")
+        );
         let model = parse_model(&syn::parse_quote! {
             struct Ticket {
                 #[column(auto_increment = false)]

@@ -195,7 +195,11 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Inserts the row and returns it as stored (with its generated key and
     /// server defaults). An auto-increment key left at 0 is generated, and a
     /// `None` in a column with a `default` is left out so that the database
-    /// fills in its default.
+    /// fills in its default. On a server without `INSERT ... RETURNING`
+    /// (MySQL, MariaDB before 10.5) the row is read back by its generated
+    /// auto-increment value or its key; a model without a key and without
+    /// an auto-increment column gets a usage error there (use
+    /// [`Model::insert_many`]).
     fn insert<'a>(
         &'a self,
         ex: impl Into<Exec<'a>> + Send + 'a,
