@@ -435,7 +435,183 @@ async fn many_tables_round_trip(t: Cli) {
     assert_eq!(out.json(), serde_json::json!([]), "{}", out.stdout);
 }
 
+const KEYLESS_V1: &str = r#"
+use alembix::Model;
+#[derive(Model)]
+#[model(table = "readings", no_primary_key)]
+pub struct Reading {
+    #[column(max_length = 50, index)]
+    pub sensor: String,
+    pub taken_at: Option<i64>,
+    pub id: Option<i32>,
+}
+"#;
+
+/// A nullable column and a NOT NULL one (filled by a backfill, which the
+/// online planner runs without a key to batch by) added to the table
+/// without a key, and one dropped.
+const KEYLESS_V2: &str = r#"
+use alembix::Model;
+#[derive(Model)]
+#[model(table = "readings", no_primary_key)]
+pub struct Reading {
+    #[column(max_length = 50, index)]
+    pub sensor: String,
+    pub value: Option<f64>,
+    pub id: Option<i32>,
+    #[column(backfill = "7")]
+    pub level: i32,
+}
+"#;
+
+/// An auto-increment column outside the key, added to the existing
+/// keyless table and declared in a new table with a key of its own.
+const KEYLESS_V3: &str = r#"
+use alembix::Model;
+#[derive(Model)]
+#[model(table = "readings", no_primary_key)]
+pub struct Reading {
+    #[column(max_length = 50, index)]
+    pub sensor: String,
+    pub value: Option<f64>,
+    pub id: Option<i32>,
+    #[column(backfill = "7")]
+    pub level: i32,
+    #[column(auto_increment, unique)]
+    pub seq: i64,
+}
+#[derive(Model)]
+#[model(table = "tickets")]
+pub struct Ticket {
+    #[column(primary_key, max_length = 20)]
+    pub code: String,
+    #[column(auto_increment, unique)]
+    pub number: i64,
+}
+"#;
+
+fn keyless_diff_is_empty(t: &Cli, what: &str) {
+    let out = t.run(&["diff", "--format", "json"]).ok();
+    assert_eq!(out.json(), serde_json::json!([]), "{what}: {}", out.stdout);
+}
+
+/// A table without a primary key: created without one, a column added and
+/// one dropped, the rows kept, and each downgrade restoring the table; an
+/// auto-increment column outside the key where the backend has one, and a
+/// refusal (exit 2) where it has not.
+async fn keyless_table_autogen(t: Cli) {
+    std::fs::create_dir_all(t.path().join("src")).unwrap();
+    std::fs::write(t.path().join("src/models.rs"), KEYLESS_V1).unwrap();
+    t.run(&["autogen", "-m", "v1"]).ok();
+    let v1 = std::fs::read_dir(t.migrations()).unwrap().count();
+    assert_eq!(v1, 1);
+    t.run(&["upgrade"]).ok();
+    keyless_diff_is_empty(&t, "v1");
+    for _ in 0..2 {
+        // Identical rows: the table has no key to refuse them.
+        t.db.execute_sql("INSERT INTO readings (sensor, taken_at) VALUES ('a', 1)")
+            .await
+            .unwrap();
+    }
+    std::fs::write(t.path().join("src/models.rs"), KEYLESS_V2).unwrap();
+    let ops = t.run(&["diff", "--format", "json"]).ok().json();
+    let mut kinds: Vec<&str> = ops
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["op"].as_str().unwrap())
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        vec!["add_column", "add_column", "drop_column"],
+        "{ops}"
+    );
+    t.run(&["autogen", "-m", "v2"]).ok();
+    t.run(&["upgrade"]).ok();
+    keyless_diff_is_empty(&t, "v2");
+    assert_eq!(count(&t.db, "readings").await, 2);
+    let levels = cli::strings(&t.db, "SELECT CAST(level AS CHAR(20)) FROM readings").await;
+    let levels: Vec<&str> = levels.iter().map(|l| l.trim()).collect();
+    assert_eq!(levels, vec!["7", "7"], "the backfill filled every row");
+    let rule = t.backend().caps().auto_increment_outside_key;
+    std::fs::write(t.path().join("src/models.rs"), KEYLESS_V3).unwrap();
+    if rule == alembix::schema::dialect::AutoIncrementOutsideKey::Nowhere {
+        let out = t.run(&["autogen", "-m", "v3"]).expect(2);
+        assert!(
+            out.stderr
+                .contains("auto_increment outside the primary key")
+                && out.stderr.contains("SQLite")
+                && out.stderr.contains("models.rs:"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(std::fs::read_dir(t.migrations()).unwrap().count(), 2);
+    } else {
+        t.run(&["autogen", "-m", "v3"]).ok();
+        t.run(&["upgrade"]).ok();
+        keyless_diff_is_empty(&t, "v3");
+        // The rows already there were numbered, and a new one is too.
+        t.db.execute_sql("INSERT INTO readings (sensor, level) VALUES ('b', 1)")
+            .await
+            .unwrap();
+        let seqs = cli::strings(
+            &t.db,
+            "SELECT CAST(seq AS CHAR(20)) FROM readings ORDER BY seq",
+        )
+        .await;
+        assert_eq!(seqs.len(), 3);
+        assert!(
+            seqs.iter().all(|s| s.trim().parse::<i64>().unwrap() > 0),
+            "{seqs:?}"
+        );
+        t.run(&["downgrade", "-1"]).ok();
+        assert!(!t.table_exists("tickets").await);
+        std::fs::write(t.path().join("src/models.rs"), KEYLESS_V2).unwrap();
+        keyless_diff_is_empty(&t, "v3 downgraded");
+    }
+    t.run(&["downgrade", "-1"]).ok();
+    std::fs::write(t.path().join("src/models.rs"), KEYLESS_V1).unwrap();
+    keyless_diff_is_empty(&t, "v2 downgraded");
+    t.run(&["downgrade", "base"]).ok();
+    assert!(!t.table_exists("readings").await);
+}
+
+/// MySQL/MariaDB: an auto-increment column outside the key that is not
+/// unique is refused before anything is written, naming the fix.
+async fn auto_increment_outside_key_needs_unique(t: Cli) {
+    if t.backend().caps().auto_increment_outside_key
+        != alembix::schema::dialect::AutoIncrementOutsideKey::Unique
+    {
+        return;
+    }
+    t.models(
+        r#"
+use alembix::Model;
+#[derive(Model)]
+#[model(table = "tickets")]
+pub struct Ticket {
+    #[column(primary_key, max_length = 20)]
+    pub code: String,
+    #[column(auto_increment, index)]
+    pub number: i64,
+}
+"#,
+    );
+    let out = t.run(&["autogen", "-m", "tickets"]).expect(2);
+    assert!(
+        out.stderr.contains(
+            "column `number` of table `tickets` is auto_increment outside the primary key"
+        ) && out.stderr.contains("#[column(unique)]"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
 cli_tests!(
+    keyless_table_autogen,
+    auto_increment_outside_key_needs_unique,
     many_tables_round_trip,
     schemas_are_postgres_only_and_must_exist,
     rebuild_keeps_rows,

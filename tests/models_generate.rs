@@ -16,6 +16,7 @@ mod sample;
 mod scale;
 
 use alembix::Backend;
+use alembix::schema::dialect::AutoIncrementOutsideKey;
 use cli::Cli;
 
 /// Generates `src/models.rs` (with `args` added) and asserts that `diff`
@@ -54,6 +55,21 @@ async fn hand_written(t: Cli) {
         source.contains("#[derive(Debug, Clone, alembix::Model)]"),
         "{source}"
     );
+    // The table without a key is a model saying so, not left out.
+    assert!(
+        source.contains("#[model(no_primary_key)]\npub struct Readings {"),
+        "{source}"
+    );
+    if t.backend().caps().auto_increment_outside_key != AutoIncrementOutsideKey::Nowhere {
+        let attrs = source
+            .lines()
+            .take_while(|l| !l.contains("pub number: i64"))
+            .last();
+        assert!(
+            attrs.is_some_and(|l| l.contains("#[column(auto_increment")),
+            "{source}"
+        );
+    }
     compile::assert_compiles(
         &format!("gen_hand_{}", t.backend().name()),
         &t.path().join("src/models.rs"),

@@ -34,6 +34,9 @@ mod trace;
 #[path = "runtime/upsert.rs"]
 mod upsert;
 
+#[path = "runtime/keyless.rs"]
+mod keyless;
+
 #[path = "runtime/join_models.rs"]
 mod join_models;
 

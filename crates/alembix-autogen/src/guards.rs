@@ -198,6 +198,57 @@ pub fn partitioning_supported(models: &Schema, sites: &[Site], dialect: Dialect)
     }
 }
 
+/// Refuses an auto-increment column outside the primary key where the
+/// backend cannot have one: SQLite never (only its rowid key is
+/// generated), MySQL/MariaDB unless a unique constraint leads with the
+/// column.
+///
+/// ```
+/// use alembix_autogen::guards::auto_increment_supported;
+/// use alembix_schema::{Column, ColumnType, Dialect, Schema, Table};
+/// let t = Table::new("events")
+///     .column(Column::new("code", ColumnType::Text))
+///     .column(Column::new("seq", ColumnType::BigInt).auto_increment());
+/// let models = Schema { tables: vec![t], ..Default::default() };
+/// assert!(auto_increment_supported(&models, &[], Dialect::Postgres).is_ok());
+/// let err = auto_increment_supported(&models, &[], Dialect::MySql).unwrap_err();
+/// assert!(err.to_string().contains("#[column(unique)]"));
+/// let err = auto_increment_supported(&models, &[], Dialect::Sqlite).unwrap_err();
+/// assert!(err.to_string().contains("SQLite"));
+/// ```
+pub fn auto_increment_supported(models: &Schema, sites: &[Site], dialect: Dialect) -> Result<()> {
+    use alembix_schema::dialect::AutoIncrementOutsideKey::{Anywhere, Nowhere, Unique};
+    let rule = dialect.caps().auto_increment_outside_key;
+    for t in &models.tables {
+        let pk: &[String] = t.primary_key.as_ref().map_or(&[], |p| &p.columns);
+        for c in t
+            .columns
+            .iter()
+            .filter(|c| c.auto_increment && !pk.contains(&c.name))
+        {
+            let unique = t.uniques.iter().any(|u| u.columns.first() == Some(&c.name));
+            let fix = match rule {
+                Anywhere => continue,
+                Unique if unique => continue,
+                Unique => {
+                    "MySQL/MariaDB needs such a column to lead a unique key in the statement that creates it: add #[column(unique)] (or a #[model(unique(...))] that starts with it), or remove `auto_increment`"
+                }
+                Nowhere => {
+                    "SQLite generates values only for its INTEGER PRIMARY KEY: make the column the key, or remove `auto_increment`"
+                }
+            };
+            return Err(Error::Refused(format!(
+                "{}: column `{}` of table `{}` is auto_increment outside the primary key, which {} cannot have; {fix}",
+                place(sites, &t.name, Some(&c.name)),
+                c.name,
+                t.name,
+                dialect.caps().title
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a changed partition key of an existing table (`current` the
 /// database, `target` the models, both as the database spells them): a
 /// plain table becoming partitioned, a partitioned one becoming plain, or

@@ -49,7 +49,8 @@ pub struct FieldDef {
 }
 
 impl ModelDef {
-    /// Index of the auto-increment key column, if the model has one.
+    /// Index of the auto-increment column (the key's, or one outside the
+    /// key), if the model has one.
     pub fn auto_increment_field(&self) -> Option<usize> {
         self.table.columns.iter().position(|c| c.auto_increment)
     }
@@ -59,9 +60,16 @@ impl ModelDef {
         self.fields.iter().position(|f| f.version)
     }
 
-    /// Indices of the primary-key columns, in key order.
+    /// Indices of the primary-key columns, in key order; empty for a model
+    /// declared `#[model(no_primary_key)]`.
     pub fn primary_key_fields(&self) -> Vec<usize> {
         self.key.fields().to_vec()
+    }
+
+    /// Whether the model has a primary key (every model but one declared
+    /// `#[model(no_primary_key)]`).
+    pub fn has_primary_key(&self) -> bool {
+        self.key.exists()
     }
 
     /// The table with every enum column's type resolved by `resolve`

@@ -16,8 +16,8 @@ use crate::types::FieldType;
 const DEFAULT_KEY_COLUMN: &str = "id";
 
 /// The resolved primary key: positions in [`Container::fields`] (and so in
-/// the table's columns), in key order. Never empty: [`check`] makes one only
-/// when the key resolved.
+/// the table's columns), in key order. Empty only for a model declared
+/// `#[model(no_primary_key)]`.
 #[derive(Debug, Clone)]
 pub struct Key(Vec<usize>);
 
@@ -25,6 +25,11 @@ impl Key {
     /// The key fields, in key order.
     pub fn fields(&self) -> &[usize] {
         &self.0
+    }
+
+    /// Whether the model has a primary key.
+    pub fn exists(&self) -> bool {
+        !self.0.is_empty()
     }
 }
 
@@ -167,7 +172,14 @@ fn resolve_key<'c>(cx: &Ctxt, cont: &'c Container<'_>) -> (Vec<&'c str>, Result<
             .map(|i| cont.fields[*i].column.as_str())
             .collect()
     };
-    if let Some(pk) = &cont.attrs.primary_key {
+    if let Some(span) = cont.attrs.no_primary_key {
+        if cont.attrs.primary_key.is_some() || !marked.is_empty() {
+            let reported = cx.syn_error(Place::Model, syn::Error::new(span, "`no_primary_key` and a primary key are both given; remove `no_primary_key` or the key"));
+            return (Vec::new(), Err(reported));
+        }
+        // A field named `id` is a plain column here: the model said so.
+        (Vec::new(), Ok(Key(Vec::new())))
+    } else if let Some(pk) = &cont.attrs.primary_key {
         if !marked.is_empty() {
             cx.syn_error(Place::Model, syn::Error::new(pk.span, "primary key given both by #[model(primary_key(...))] and #[column(primary_key)]; keep one"));
         }
@@ -201,23 +213,43 @@ fn resolve_key<'c>(cx: &Ctxt, cont: &'c Container<'_>) -> (Vec<&'c str>, Result<
         let reported = cx.error_spanned_by(
             Place::Model,
             cont.ident,
-            format!("model `{}` has no primary key: mark a field #[column(primary_key)], name one `id`, or add #[model(primary_key(columns = \"...\"))]", cont.ident),
+            format!("model `{}` has no primary key: mark a field #[column(primary_key)], name one `id`, add #[model(primary_key(columns = \"...\"))], or declare a table without one with #[model(no_primary_key)]", cont.ident),
         );
         (Vec::new(), Err(reported))
     }
 }
 
-/// An explicit `auto_increment` needs an integer key column.
+/// An explicit `auto_increment` needs a non-optional integer column; a
+/// table has at most one auto-increment column (the single integer key is
+/// one unless it says `auto_increment = false`). A column outside the key may
+/// be one: whether the backend can make it so is autogen's to say.
 fn check_auto_increment(cx: &Ctxt, cont: &Container<'_>, key_columns: &[&str]) {
+    let single_int_key = |f: &Field<'_>| {
+        key_columns.len() == 1 && key_columns[0] == f.column && f.column_type().is_integer()
+    };
+    let mut first: Option<&Field<'_>> = None;
     for f in &cont.fields {
-        if f.attrs.auto_increment != Some(true) {
+        let auto = f.attrs.auto_increment.unwrap_or_else(|| single_int_key(f));
+        if !auto {
             continue;
         }
-        let why = if !f.column_type().is_integer() {
-            "auto_increment needs an integer column"
-        } else if !key_columns.contains(&f.column.as_str()) {
-            "auto_increment is only supported on the primary key"
+        let explicit = f.attrs.auto_increment == Some(true);
+        let why = if explicit && !f.column_type().is_integer() {
+            "auto_increment needs an integer column".to_string()
+        } else if explicit && f.nullable {
+            "an auto_increment column cannot be `Option`".to_string()
+        } else if let Some(other) = first {
+            format!(
+                "a table has at most one auto_increment column, and `{}` is one already{}",
+                other.ident,
+                if other.attrs.auto_increment.is_none() {
+                    " (a single integer key is auto-increment unless it says `auto_increment = false`)"
+                } else {
+                    ""
+                }
+            )
         } else {
+            first = Some(f);
             continue;
         };
         cx.error_spanned_by(Place::Model, f.ident, format!("field `{}`: {why}", f.ident));

@@ -34,6 +34,11 @@ fn generate_model(model: &ModelDef) -> TokenStream {
     let key_and_version = key_and_version_methods(model);
     let decoders = decoders(model, &col_names, &rust_name);
     let columns = column_consts(model, &col_names);
+    // The key-based operations ask for this marker; a model declared
+    // `no_primary_key` has none of them.
+    let keyed = model
+        .has_primary_key()
+        .then(|| quote! { impl __a::HasPrimaryKey for #ident {} });
     quote! {
         const _: () = {
             use ::alembix::__private as __a;
@@ -47,6 +52,8 @@ fn generate_model(model: &ModelDef) -> TokenStream {
 
                 #(#decoders)*
             }
+
+            #keyed
 
             #columns
         };

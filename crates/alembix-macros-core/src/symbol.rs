@@ -50,6 +50,8 @@ pub const DB_ENUM: Symbol = Symbol("db_enum");
 
 /// Key of `#[column]` (a key column) and of `#[model]` (`primary_key(columns)`).
 pub const PRIMARY_KEY: Symbol = Symbol("primary_key");
+/// Key of `#[model]`: the table has no primary key, by choice.
+pub const NO_PRIMARY_KEY: Symbol = Symbol("no_primary_key");
 /// Key of `#[column]`.
 pub const AUTO_INCREMENT: Symbol = Symbol("auto_increment");
 /// Key of `#[column]`, of `index`/`unique`/`check` and of `#[db_enum]`.
@@ -153,6 +155,7 @@ pub const MODEL_KEYS: &[Symbol] = &[
     CHECK,
     FOREIGN_KEY,
     PRIMARY_KEY,
+    NO_PRIMARY_KEY,
     RENAMED_FROM,
     COMMENT,
     PARTITION_BY,

@@ -48,7 +48,7 @@ fn table(cont: &Container<'_>, key: &Key) -> Table {
         .map(|p| Partition::new(p.name, p.bound))
         .collect();
     table.columns = columns(cont, key);
-    table.primary_key = Some(PrimaryKey {
+    table.primary_key = key.exists().then(|| PrimaryKey {
         name: naming::primary_key_name(&table.name),
         columns: key
             .fields()
@@ -200,5 +200,61 @@ fn sql_words(expr: &str, fallback: &str) -> String {
         fallback.into()
     } else {
         words.join("_")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse_model;
+
+    #[test]
+    fn a_model_without_a_key_has_no_primary_key_and_no_default_auto_increment() {
+        let model = parse_model(&syn::parse_quote! {
+            #[model(table = "readings", no_primary_key)]
+            struct Reading { id: i64, sensor: String }
+        })
+        .unwrap();
+        assert!(model.table.primary_key.is_none());
+        assert!(!model.has_primary_key());
+        assert!(model.table.columns.iter().all(|c| !c.auto_increment));
+        assert_eq!(model.auto_increment_field(), None);
+    }
+
+    #[test]
+    fn an_auto_increment_column_outside_the_key() {
+        let model = parse_model(&syn::parse_quote! {
+            struct Ticket {
+                #[column(primary_key, max_length = 20)]
+                code: String,
+                #[column(auto_increment, unique)]
+                number: i64,
+            }
+        })
+        .unwrap();
+        assert_eq!(
+            model.table.primary_key.as_ref().unwrap().columns,
+            vec!["code"]
+        );
+        assert_eq!(model.auto_increment_field(), Some(1));
+        // With an integer key, which is auto-increment by default, it is a
+        // second one: an error, unless the key says otherwise.
+        let err = parse_model(&syn::parse_quote! {
+            struct Ticket { id: i64, #[column(auto_increment)] number: i64 }
+        })
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("at most one auto_increment column")
+        );
+        let model = parse_model(&syn::parse_quote! {
+            struct Ticket {
+                #[column(auto_increment = false)]
+                id: i64,
+                #[column(auto_increment)]
+                number: i64,
+            }
+        })
+        .unwrap();
+        assert_eq!(model.auto_increment_field(), Some(1));
     }
 }

@@ -169,7 +169,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn get<'a, K: Key + Send + 'a>(
         ex: impl Into<Exec<'a>> + Send + 'a,
         key: K,
-    ) -> impl Future<Output = Result<Self>> + Send + 'a {
+    ) -> impl Future<Output = Result<Self>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         async move {
             Self::find_by_key(ex, key).await?.ok_or(Error::NotFound {
@@ -182,7 +185,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn find_by_key<'a, K: Key + Send + 'a>(
         ex: impl Into<Exec<'a>> + Send + 'a,
         key: K,
-    ) -> impl Future<Output = Result<Option<Self>>> + Send + 'a {
+    ) -> impl Future<Output = Result<Option<Self>>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         let route = crate::db::Route::Replica;
         async move { query::find_by_key::<Self>(ex, key.into_values(), route).await }
@@ -191,7 +197,11 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     /// Inserts the row and returns it as stored (with its generated key and
     /// server defaults). An auto-increment key left at 0 is generated, and a
     /// `None` in a column with a `default` is left out so that the database
-    /// fills in its default.
+    /// fills in its default. On a server without `INSERT ... RETURNING`
+    /// (MySQL, MariaDB before 10.5) the row is read back by its generated
+    /// auto-increment value or its key; a model without a key and without
+    /// an auto-increment column gets a usage error there (use
+    /// [`Model::insert_many`]).
     fn insert<'a>(
         &'a self,
         ex: impl Into<Exec<'a>> + Send + 'a,
@@ -217,7 +227,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn save<'a>(
         &'a mut self,
         ex: impl Into<Exec<'a>> + Send + 'a,
-    ) -> impl Future<Output = Result<()>> + Send + 'a {
+    ) -> impl Future<Output = Result<()>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         async move { query::save(ex, self).await }
     }
@@ -229,7 +242,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn upsert<'a>(
         &'a self,
         ex: impl Into<Exec<'a>> + Send + 'a,
-    ) -> impl Future<Output = Result<Self>> + Send + 'a {
+    ) -> impl Future<Output = Result<Self>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         async move { query::Upsert::on_primary_key().exec(ex, self).await }
     }
@@ -245,7 +261,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn delete<'a>(
         &'a self,
         ex: impl Into<Exec<'a>> + Send + 'a,
-    ) -> impl Future<Output = Result<()>> + Send + 'a {
+    ) -> impl Future<Output = Result<()>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         async move {
             let n = query::delete_by_key::<Self>(ex, self.key_values()).await?;
@@ -262,7 +281,10 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     fn delete_by_key<'a, K: Key + Send + 'a>(
         ex: impl Into<Exec<'a>> + Send + 'a,
         key: K,
-    ) -> impl Future<Output = Result<u64>> + Send + 'a {
+    ) -> impl Future<Output = Result<u64>> + Send + 'a
+    where
+        Self: HasPrimaryKey,
+    {
         let ex = ex.into();
         async move { query::delete_by_key::<Self>(ex, key.into_values()).await }
     }
@@ -334,6 +356,39 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
         async move { crate::relations::load_children::<Self, C>(ex, rows).await }
     }
 }
+
+/// A model with a primary key: every `#[derive(Model)]` struct but one
+/// declared `#[model(no_primary_key)]`. The operations that find a row by
+/// its key ([`Model::get`], [`Model::find_by_key`], [`Model::save`],
+/// [`Model::upsert`], [`Model::delete`], [`Model::delete_by_key`]) ask for
+/// it, so calling one on a model without a key is a compile error.
+///
+/// ```
+/// use alembix::{HasPrimaryKey, Model};
+///
+/// #[derive(Model, Debug, Clone)]
+/// #[model(table = "events", no_primary_key)]
+/// struct Event {
+///     kind: String,
+///     at: i64,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// struct User {
+///     id: i64,
+///     name: String,
+/// }
+///
+/// fn keyed<M: HasPrimaryKey>() {}
+/// keyed::<User>();
+/// assert!(Event::table().primary_key.is_none());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no primary key, so rows of it cannot be found, saved or deleted one by one",
+    label = "a model declared `#[model(no_primary_key)]`",
+    note = "query it with `find().filter(...)`, change rows with `update_many()` / `delete_many()`, or give the table a primary key"
+)]
+pub trait HasPrimaryKey: Model {}
 
 /// A primary-key value: one value, or a tuple for a composite key.
 pub trait Key {

@@ -95,8 +95,8 @@ pub struct Generated {
     /// Source text placed after the items as written (a macro block keeps
     /// its own layout, which `prettyplease` would reflow).
     extras: Vec<String>,
-    /// What could not be expressed (a table without a primary key, an
-    /// auto-increment column outside the key), one line each.
+    /// What could not be expressed (a second auto-increment column of a
+    /// table), one line each.
     pub warnings: Vec<String>,
 }
 
@@ -140,23 +140,14 @@ fn enum_key(t: &Table, c: &Column, name: &str) -> String {
     }
 }
 
-/// Generates the models of every table of `schema` that has a primary key.
+/// Generates the models of every table of `schema` (a table without a
+/// primary key as a `#[model(no_primary_key)]` model).
 pub fn generate(schema: &Schema, opts: &CodegenOptions) -> Result<Generated, CodegenError> {
     let mut warnings = Vec::new();
-    let tables: Vec<&Table> = schema
-        .tables
-        .iter()
-        .filter(|t| {
-            let keyed = t.primary_key.as_ref().is_some_and(|p| !p.columns.is_empty());
-            if !keyed {
-                warnings.push(format!("table `{}` has no primary key, which a model needs: it is left out; add a primary key to it or leave it out with --exclude", t.name));
-            }
-            keyed
-        })
-        .collect();
+    let tables: Vec<&Table> = schema.tables.iter().collect();
     if tables.is_empty() {
         return Err(CodegenError::NoTables(
-            "the database holds no table with a primary key: nothing to generate".into(),
+            "the database holds no table: nothing to generate".into(),
         ));
     }
     let (cx, enum_codes) = names(schema, &tables, opts.dialect);
@@ -189,13 +180,14 @@ pub fn generate(schema: &Schema, opts: &CodegenOptions) -> Result<Generated, Cod
     Ok(out)
 }
 
-/// What a model cannot say about `t`.
+/// What a model cannot say about `t`: a second auto-increment column (a
+/// model has at most one).
 fn unexpressed(t: &Table) -> Vec<String> {
-    let pk: &[String] = t.primary_key.as_ref().map_or(&[], |p| &p.columns);
+    let kept = model::kept_auto_increment(t);
     t.columns
         .iter()
-        .filter(|c| c.auto_increment && !pk.contains(&c.name))
-        .map(|c| format!("column `{}`.`{}` is auto-increment outside the primary key, which a model cannot declare: `diff` will report it", t.name, c.name))
+        .filter(|c| c.auto_increment && Some(c.name.as_str()) != kept)
+        .map(|c| format!("column `{}`.`{}` is a second auto-increment column, and a model declares at most one: `diff` will report it", t.name, c.name))
         .collect()
 }
 

@@ -60,6 +60,12 @@ pub fn model_attrs(cx: &Cx<'_>, t: &Table) -> Vec<TokenStream> {
     let mut attrs = Vec::new();
     attrs.extend(table_name(cx, t));
     attrs.extend(primary_key(t));
+    if t.primary_key
+        .as_ref()
+        .is_none_or(|pk| pk.columns.is_empty())
+    {
+        attrs.push(quote!(no_primary_key));
+    }
     attrs.extend(t.uniques.iter().filter(|u| !column_unique(t, u)).map(|u| {
         let (columns, name) = (lit(&u.columns.join(", ")), lit(&u.name));
         quote!(unique(columns = #columns, name = #name))
@@ -281,7 +287,8 @@ pub fn column_attrs(t: &Table, c: &Column, ident: &Ident) -> Vec<TokenStream> {
 
 /// `primary_key` on a single key column (not needed for `id`), and
 /// `auto_increment` where the derive's rule (a single integer key is
-/// auto-increment) does not say it.
+/// auto-increment) does not say it: on the column [`kept_auto_increment`]
+/// names, in the key or outside it.
 fn key_attrs(t: &Table, c: &Column) -> Vec<TokenStream> {
     let pk: &[String] = t.primary_key.as_ref().map_or(&[], |p| &p.columns);
     let in_key = pk.contains(&c.name);
@@ -291,10 +298,23 @@ fn key_attrs(t: &Table, c: &Column) -> Vec<TokenStream> {
         keys.push(quote!(primary_key));
     }
     let by_rule = in_key && single && c.ty.is_integer();
-    if by_rule && !c.auto_increment {
+    let auto = kept_auto_increment(t) == Some(c.name.as_str());
+    if by_rule && !auto {
         keys.push(quote!(auto_increment = false));
-    } else if !by_rule && c.auto_increment && in_key {
+    } else if !by_rule && auto {
         keys.push(quote!(auto_increment));
     }
     keys
+}
+
+/// The auto-increment column a model of `t` declares (a model has at most
+/// one): the single integer key's when it is one, else the first.
+pub(super) fn kept_auto_increment(t: &Table) -> Option<&str> {
+    let pk: &[String] = t.primary_key.as_ref().map_or(&[], |p| &p.columns);
+    let key = match pk {
+        [k] => t.find_column(k).filter(|c| c.auto_increment),
+        _ => None,
+    };
+    key.or_else(|| t.columns.iter().find(|c| c.auto_increment))
+        .map(|c| c.name.as_str())
 }

@@ -34,10 +34,7 @@ pub(super) fn diff_columns(cx: &Cx, cur: &Table, tgt: &Table, mt: &Table, ch: &m
             }
             None => {
                 added.push(model_col.clone());
-                ch.column_ops.push(Op::AddColumn {
-                    table: name.clone(),
-                    column: model_col,
-                });
+                add_column(cx, tgt, model_col, ch);
             }
         }
     }
@@ -125,4 +122,35 @@ fn alter_from(cx: &Cx, cc: &Column, tc: &Column, model_col: &Column) -> Column {
         from.comment = model_col.comment.clone();
     }
     from
+}
+
+/// `column` added to the existing table `tgt`. Where an auto-increment
+/// column outside the key must lead a unique key in the statement that
+/// makes it auto-increment (MySQL/MariaDB), it is added plain and NULL,
+/// and made auto-increment by an alter that the ordering pass places after
+/// the unique key's add (the server numbers the rows already there then).
+fn add_column(cx: &Cx, tgt: &Table, column: Column, ch: &mut Changes) {
+    use alembix_schema::dialect::AutoIncrementOutsideKey;
+    let in_key = tgt
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.contains(&column.name));
+    let rule = cx.driver.dialect().caps().auto_increment_outside_key;
+    let table = tgt.name.clone();
+    if column.auto_increment && !in_key && rule == AutoIncrementOutsideKey::Unique {
+        let mut plain = column.clone();
+        plain.auto_increment = false;
+        plain.nullable = true;
+        ch.column_ops.push(Op::AddColumn {
+            table: table.clone(),
+            column: plain.clone(),
+        });
+        ch.column_ops.push(Op::AlterColumn {
+            table,
+            from: plain,
+            to: column,
+        });
+        return;
+    }
+    ch.column_ops.push(Op::AddColumn { table, column });
 }

@@ -193,6 +193,7 @@ pub(crate) async fn compare(
     let (models, sites) = alembix_autogen::scan::scan_with_sites(&cfg.root, &cfg.models)?;
     alembix_autogen::guards::foreign_key_targets(&models, &sites, db.dialect())?;
     alembix_autogen::guards::partitioning_supported(&models, &sites, db.dialect())?;
+    alembix_autogen::guards::auto_increment_supported(&models, &sites, db.dialect())?;
     let opts = alembix_autogen::diff::DiffOptions {
         exclude_tables: cfg.exclude_tables.clone(),
         schemas: cfg.schemas.clone(),

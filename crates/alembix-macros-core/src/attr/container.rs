@@ -24,6 +24,9 @@ pub struct Container {
     pub renamed_from: Vec<String>,
     /// `primary_key(columns = "...")`.
     pub primary_key: Option<PrimaryKeyAttr>,
+    /// `no_primary_key`: the table has no primary key, by choice; where
+    /// errors about it point.
+    pub no_primary_key: Option<Span>,
     /// Every `index(...)`, in order.
     pub indexes: Vec<IndexAttr>,
     /// Every `unique(...)`, in order.
@@ -103,6 +106,7 @@ struct Builder {
     schema: Attr<String>,
     comment: Attr<String>,
     primary_key: Attr<PrimaryKeyAttr>,
+    no_primary_key: Attr<Span>,
     renamed_from: Vec<String>,
     indexes: Vec<IndexAttr>,
     uniques: Vec<UniqueAttr>,
@@ -122,6 +126,7 @@ impl Container {
             schema: Attr::none(symbol::SCHEMA),
             comment: Attr::none(symbol::COMMENT),
             primary_key: Attr::none(symbol::PRIMARY_KEY),
+            no_primary_key: Attr::none(symbol::NO_PRIMARY_KEY),
             renamed_from: Vec::new(),
             indexes: Vec::new(),
             uniques: Vec::new(),
@@ -140,6 +145,7 @@ impl Container {
             comment: b.comment.get(),
             renamed_from: b.renamed_from,
             primary_key: b.primary_key.get(),
+            no_primary_key: b.no_primary_key.get(),
             indexes: b.indexes,
             uniques: b.uniques,
             checks: b.checks,
@@ -169,6 +175,8 @@ impl Builder {
             Ok(())
         } else if *path == symbol::PRIMARY_KEY {
             self.primary_key.set(scope, meta, primary_key)
+        } else if *path == symbol::NO_PRIMARY_KEY {
+            self.no_primary_key.set(scope, meta, flag)
         } else if *path == symbol::INDEX {
             self.indexes.push(index(meta)?);
             Ok(())
@@ -203,6 +211,14 @@ fn unknown_option(inner: &ParseNestedMeta<'_>, of: Symbol, keys: &[Symbol]) -> s
         super::meta_key(inner),
         symbol::join(keys)
     ))
+}
+
+/// A key without a value (`no_primary_key`); its span.
+fn flag(meta: &ParseNestedMeta<'_>) -> syn::Result<Span> {
+    if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+        return Err(meta.error(format!("`{}` takes no value", super::meta_key(meta))));
+    }
+    Ok(meta.path.span())
 }
 
 fn primary_key(meta: &ParseNestedMeta<'_>) -> syn::Result<PrimaryKeyAttr> {

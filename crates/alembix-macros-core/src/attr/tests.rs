@@ -42,7 +42,7 @@ fn every_listed_column_key_is_parsed() {
 
 #[test]
 fn every_listed_model_key_is_parsed() {
-    let ok: [syn::DeriveInput; 12] = [
+    let ok: [syn::DeriveInput; 13] = [
         syn::parse_quote!(
             #[model(table = "t")]
             struct S;
@@ -78,6 +78,10 @@ fn every_listed_model_key_is_parsed() {
             struct S;
         ),
         syn::parse_quote!(
+            #[model(no_primary_key)]
+            struct S;
+        ),
+        syn::parse_quote!(
             #[model(renamed_from = "old")]
             struct S;
         ),
@@ -103,6 +107,21 @@ fn every_listed_model_key_is_parsed() {
         let (_, res) = container(input);
         assert!(res.is_ok(), "{res:?}");
     }
+}
+
+#[test]
+fn no_primary_key_takes_no_value() {
+    let (attrs, res) = container(syn::parse_quote!(
+        #[model(no_primary_key)]
+        struct S;
+    ));
+    assert!(res.is_ok() && attrs.no_primary_key.is_some(), "{res:?}");
+    let (_, res) = container(syn::parse_quote!(
+        #[model(no_primary_key = true)]
+        struct S;
+    ));
+    let err = res.unwrap_err().to_string();
+    assert!(err.contains("`no_primary_key` takes no value"), "{err}");
 }
 
 #[test]

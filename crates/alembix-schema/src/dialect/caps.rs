@@ -54,6 +54,8 @@ pub struct Capabilities {
     /// Whether a single-column auto-increment key is declared inline in its
     /// column (`PRIMARY KEY AUTOINCREMENT`) rather than as a table constraint.
     pub inline_auto_increment_key: bool,
+    /// Where a column outside the primary key may be auto-increment.
+    pub auto_increment_outside_key: AutoIncrementOutsideKey,
     /// The kinds of declared objects the backend has (views, triggers, ...).
     pub object_kinds: &'static [crate::objects::ObjectKind],
     /// Whether `INSERT/UPDATE/DELETE ... RETURNING` is available on every
@@ -184,6 +186,27 @@ pub enum ReplicaPositions {
     DomainGtids,
 }
 
+/// Where a backend lets a column outside the primary key be auto-increment.
+///
+/// ```
+/// use alembix_schema::{Dialect, dialect::AutoIncrementOutsideKey};
+/// assert_eq!(Dialect::Postgres.caps().auto_increment_outside_key, AutoIncrementOutsideKey::Anywhere);
+/// assert_eq!(Dialect::MySql.caps().auto_increment_outside_key, AutoIncrementOutsideKey::Unique);
+/// assert_eq!(Dialect::Sqlite.caps().auto_increment_outside_key, AutoIncrementOutsideKey::Nowhere);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoIncrementOutsideKey {
+    /// Any integer column (PostgreSQL identity columns).
+    Anywhere,
+    /// A column that leads a unique constraint (MySQL/MariaDB's
+    /// `AUTO_INCREMENT` must be "defined as a key" in the statement that
+    /// makes it, where a unique constraint is written and a separate index
+    /// is not).
+    Unique,
+    /// None: only the rowid key is generated (SQLite).
+    Nowhere,
+}
+
 /// How the server can carry out one kind of `ALTER` without a table copy:
 /// the clause an online revision writes (`ALGORITHM=INSTANT`, or
 /// `ALGORITHM=INPLACE, LOCK=NONE`).
@@ -309,6 +332,7 @@ impl Capabilities {
         drop_index_names_table: false,
         object_kinds: &[ObjectKind::View, ObjectKind::Trigger],
         inline_auto_increment_key: false,
+        auto_increment_outside_key: AutoIncrementOutsideKey::Anywhere,
         always_returns: true,
         upsert_targets_key: true,
         db_system: "",

@@ -25,7 +25,9 @@ use sea_query::{
     SqliteQueryBuilder, Values,
 };
 
-pub use caps::{Capabilities, OnlineAlgorithm, OnlineAlter, ReplicaPositions};
+pub use caps::{
+    AutoIncrementOutsideKey, Capabilities, OnlineAlgorithm, OnlineAlter, ReplicaPositions,
+};
 pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;

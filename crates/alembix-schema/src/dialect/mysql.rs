@@ -3,7 +3,10 @@
 use sea_query::{ColumnDef, Table as SqTable};
 
 use super::OnlineAlgorithm::{Inplace, Instant};
-use super::{Capabilities, CompoundBodies, Dialect, OnlineAlter, ReplicaPositions, SqlDialect};
+use super::{
+    AutoIncrementOutsideKey, Capabilities, CompoundBodies, Dialect, OnlineAlter, ReplicaPositions,
+    SqlDialect,
+};
 use crate::model::{Column, ColumnType, Table};
 use crate::objects::{ObjectKind, SqlObject};
 use crate::op::ColumnChange;
@@ -27,6 +30,7 @@ const CAPS: Capabilities = Capabilities {
     backslash_escapes: true,
     max_identifier_len: 64,
     has_partial_and_expression_indexes: false,
+    auto_increment_outside_key: AutoIncrementOutsideKey::Unique,
     always_returns: false,
     upsert_targets_key: false,
     integer_result_cast: Some("SIGNED"),

@@ -2,7 +2,7 @@
 
 use sea_query::ColumnDef;
 
-use super::{Capabilities, Dialect, ReplicaPositions, SqlDialect};
+use super::{AutoIncrementOutsideKey, Capabilities, Dialect, ReplicaPositions, SqlDialect};
 use crate::model::{Column, ColumnType};
 use crate::op::ColumnChange;
 use crate::render::{TableName, label_list};
@@ -32,6 +32,7 @@ const CAPS: Capabilities = Capabilities {
     double_result_cast: "REAL",
     decimal_result_cast: Some("TEXT"),
     inline_auto_increment_key: true,
+    auto_increment_outside_key: AutoIncrementOutsideKey::Nowhere,
     integer_keys_are_64_bit: true,
     maintenance_database: None,
     replica_positions: ReplicaPositions::NoReplicas,

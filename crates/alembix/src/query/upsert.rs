@@ -5,11 +5,13 @@ use std::marker::PhantomData;
 
 use sea_query::{OnConflict, Query, Value};
 
-use super::write::{column_idens, find_by_key, generated_key, insert_columns, returning_clause};
-use crate::db::{Exec, Route};
+use super::write::{
+    column_idens, find_inserted, insert_columns, inserted_row_key, returning_clause,
+};
+use crate::db::Exec;
 use crate::error::{Error, Result};
 use crate::expr::Col;
-use crate::model::{Model, ModelMeta, columns_eq};
+use crate::model::{Model, ModelMeta};
 
 /// Columns of model `M`, named by their typed constants: one column
 /// (`User::email`), a tuple of columns (`(Member::org_id, Member::name)`),
@@ -265,18 +267,11 @@ impl<M: Model> Upsert<M> {
         let by_key: Vec<Value> = self.conflict.iter().map(|i| row.value_at(*i)).collect();
         let usable = self.conflict.iter().all(|i| inserted.contains(i))
             && by_key.iter().all(|v| *v != v.as_null());
-        let found = if usable && self.conflict != meta.primary_key {
-            let select = Query::select()
-                .columns(meta.qualified_columns())
-                .from(meta.table_ref())
-                .and_where(columns_eq(meta, &self.conflict, by_key).0)
-                .to_owned();
-            let (sql, values) = ex.dialect().build_query(&select);
-            ex.fetch_all(sql, values).await?.decode::<M>(0)?.pop()
-        } else if usable {
-            find_by_key::<M>(ex, by_key, Route::Primary).await?
+        let found = if usable {
+            find_inserted::<M>(ex, &self.conflict, by_key).await?
         } else {
-            find_by_key::<M>(ex, generated_key(row, last_insert_id)?, Route::Primary).await?
+            let (columns, key) = inserted_row_key(row, last_insert_id)?;
+            find_inserted::<M>(ex, &columns, key).await?
         };
         found.ok_or(Error::NotFound {
             model: meta.rust_name,

@@ -140,29 +140,61 @@ pub(crate) async fn insert<M: Model>(ex: Exec<'_>, row: &M) -> Result<M> {
             .pop()
             .ok_or_else(|| Error::Usage("INSERT returned no row".into()));
     }
-    // MySQL: no RETURNING; read the row back by its key.
+    // MySQL: no RETURNING; read the row back.
     let done = ex.execute(sql, Values(values)).await?;
-    let key = generated_key(row, done.last_insert_id)?;
-    find_by_key::<M>(ex, key, Route::Primary)
+    let (columns, key) = inserted_row_key(row, done.last_insert_id)?;
+    find_inserted::<M>(ex, &columns, key)
         .await?
         .ok_or(Error::NotFound {
             model: meta.rust_name,
         })
 }
 
-pub(crate) fn generated_key<M: Model>(row: &M, last_insert_id: Option<i64>) -> Result<Vec<Value>> {
-    let mut key = row.key_values();
-    if row.auto_key_unset() {
-        // Only a single-column integer key is auto-increment.
+/// The columns and values that find a row just inserted where the server
+/// has no `RETURNING`: the auto-increment column the database filled in
+/// (the key's or one outside it), by the id it reported; else the key.
+pub(crate) fn inserted_row_key<M: Model>(
+    row: &M,
+    last_insert_id: Option<i64>,
+) -> Result<(Vec<usize>, Vec<Value>)> {
+    let meta = M::meta();
+    if let Some(auto) = meta.auto_increment.filter(|_| row.auto_key_unset()) {
         let id =
             last_insert_id.ok_or_else(|| Error::Usage("no generated key was returned".into()))?;
-        key[0] = match key[0] {
+        let id = match row.value_at(auto) {
             Value::SmallInt(_) => Value::SmallInt(Some(id as i16)),
             Value::Int(_) => Value::Int(Some(id as i32)),
             _ => Value::BigInt(Some(id)),
         };
+        return Ok((vec![auto], vec![id]));
     }
-    Ok(key)
+    if meta.primary_key.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: the inserted row of a model without a primary key can only be read back with INSERT ... RETURNING, which this server lacks (MySQL, MariaDB before 10.5); use insert_many, which returns the row count",
+            meta.rust_name
+        )));
+    }
+    Ok((meta.primary_key.clone(), row.key_values()))
+}
+
+/// The row of `M` whose `columns` hold `values`, read from the primary
+/// (the primary key's cached statement when `columns` are the key).
+pub(crate) async fn find_inserted<M: Model>(
+    ex: Exec<'_>,
+    columns: &[usize],
+    values: Vec<Value>,
+) -> Result<Option<M>> {
+    let meta = M::meta();
+    if columns == meta.primary_key {
+        return find_by_key::<M>(ex, values, Route::Primary).await;
+    }
+    let select = Query::select()
+        .columns(meta.qualified_columns())
+        .from(meta.table_ref())
+        .and_where(crate::model::columns_eq(meta, columns, values).0)
+        .to_owned();
+    let (sql, values) = ex.dialect().build_query(&select);
+    Ok(ex.fetch_all(sql, values).await?.decode::<M>(0)?.pop())
 }
 
 /// The table's name, schema-qualified when it has a schema, quoted.
