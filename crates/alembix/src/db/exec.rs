@@ -107,6 +107,10 @@ impl<'a> Exec<'a> {
         Traced::start(&self.settings().trace, self.dialect(), sql, values)
     }
 
+    // The driver's futures are large (several KB): each statement's is
+    // boxed where it is made, so that the layers around it (tracing,
+    // routing, the caller's own future) move a pointer, not the future.
+
     /// Runs a statement that may write and returns its rows.
     pub(crate) async fn fetch_all(&self, sql: String, values: Values) -> Result<Rows> {
         self.read(sql, values, Route::Write).await
@@ -121,11 +125,11 @@ impl<'a> Exec<'a> {
             && let Some(routing) = &db.routing
         {
             let span = traced.span().clone();
-            let run = read::fetch_all(routing, &db.pool, &span, sql, values);
+            let run = Box::pin(read::fetch_all(routing, &db.pool, &span, sql, values));
             return Ok(Rows(traced.run(run, count).await?));
         }
         let mut writer = None;
-        let run = async {
+        let run = Box::pin(async {
             Ok::<_, Error>(match self {
                 Exec::Db(db) => match self.writer(route, &mut writer).await? {
                     Some(conn) => conn.fetch_all(sql, values).await?,
@@ -133,7 +137,7 @@ impl<'a> Exec<'a> {
                 },
                 Exec::Tx(tx) => tx.open().await?.fetch_all(sql, values).await?,
             })
-        };
+        });
         let rows = traced.run(run, count).await?;
         self.done(route, writer).await;
         Ok(Rows(rows))
@@ -184,7 +188,7 @@ impl<'a> Exec<'a> {
     pub(crate) async fn execute(&self, sql: String, values: Values) -> Result<Done> {
         let traced = self.start(&sql, || Some(values.clone()));
         let mut writer = None;
-        let run = async {
+        let run = Box::pin(async {
             Ok::<_, Error>(match self {
                 Exec::Db(db) => match self.writer(Route::Write, &mut writer).await? {
                     Some(conn) => conn.execute(sql, values).await?,
@@ -192,7 +196,7 @@ impl<'a> Exec<'a> {
                 },
                 Exec::Tx(tx) => tx.open().await?.execute(sql, values).await?,
             })
-        };
+        });
         let done = traced.run(run, |d: &Done| d.rows_affected).await?;
         self.done(Route::Write, writer).await;
         Ok(done)
@@ -217,7 +221,7 @@ impl<'a> Exec<'a> {
     ) -> Result<u64> {
         let traced = self.start(&sql, || Some(values()));
         let mut writer = None;
-        let run = async {
+        let run = Box::pin(async {
             let affected = match self {
                 Exec::Db(db) => match self.writer(Route::Write, &mut writer).await? {
                     Some(conn) => conn.execute_postgres(sql, args).await?,
@@ -234,7 +238,7 @@ impl<'a> Exec<'a> {
                     }
                 ))
             })
-        };
+        });
         let affected = traced.run(run, |n| *n).await?;
         self.done(Route::Write, writer).await;
         Ok(affected)

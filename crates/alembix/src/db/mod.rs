@@ -255,7 +255,8 @@ impl Db {
     /// Starts a transaction; commit it with [`Tx::commit`]. Dropped without a
     /// commit, it rolls back.
     pub async fn begin(&self) -> Result<Tx> {
-        let begin = async { self.pool.begin().await.map_err(Error::from) };
+        // Boxed: the driver's future is large, and is moved through the tracing.
+        let begin = Box::pin(async { self.pool.begin().await.map_err(Error::from) });
         let tx = trace::control(&self.settings.trace, self.backend(), "BEGIN", begin).await?;
         Ok(Tx::new(tx, self))
     }

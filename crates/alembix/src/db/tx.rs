@@ -145,7 +145,7 @@ impl Tx {
             tx.commit().await?;
             Ok::<_, sqlx::Error>(None)
         };
-        let commit = async { commit.await.map_err(Error::from) };
+        let commit = Box::pin(async { commit.await.map_err(Error::from) });
         let kept = trace::control(&self.settings.trace, self.backend, "COMMIT", commit).await?;
         if let Some(track) = wrote {
             track.committed(kept).await;
@@ -160,7 +160,7 @@ impl Tx {
             return self.execute_sql(&sql).await.map(drop);
         }
         let tx = self.take().await?;
-        let rollback = async { tx.rollback().await.map_err(Error::from) };
+        let rollback = Box::pin(async { tx.rollback().await.map_err(Error::from) });
         trace::control(&self.settings.trace, self.backend, "ROLLBACK", rollback).await
     }
 
