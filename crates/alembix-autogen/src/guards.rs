@@ -255,8 +255,14 @@ pub fn auto_increment_supported(models: &Schema, sites: &[Site], dialect: Dialec
 /// another key. PostgreSQL cannot change it in place; the rows must be
 /// copied into a new table, which is a revision to write by hand.
 pub fn partition_key_unchanged(current: &Schema, target: &Schema, sites: &[Site]) -> Result<()> {
+    let current: HashMap<&str, &Table> = current
+        .tables
+        .iter()
+        .rev() // the first of a name wins, as `Schema::table` finds it
+        .map(|t| (t.name.as_str(), t))
+        .collect();
     for t in &target.tables {
-        let Some(c) = current.table(&t.name) else {
+        let Some(c) = current.get(t.name.as_str()) else {
             continue;
         };
         if c.partition_by == t.partition_by {

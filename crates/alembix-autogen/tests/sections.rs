@@ -10,7 +10,10 @@ use alembix_schema::plan::RenderOptions;
 use alembix_schema::{Column, ColumnType, Dialect, ForeignKey, Index, ReferentialAction, Schema};
 use alembix_schema::{Table, UniqueConstraint};
 
-const ONLINE: RenderOptions = RenderOptions { online_ddl: true };
+const ONLINE: RenderOptions = RenderOptions {
+    online_ddl: true,
+    step_statements: None,
+};
 
 fn authors() -> Table {
     Table::new("authors")
@@ -203,4 +206,98 @@ fn plain_sections_are_unchanged() {
             );
         }
     }
+}
+
+/// More statements than `step_statements` allows: several transactional
+/// steps, an op's statements never cut, the order kept; a SQLite section
+/// with its own transaction (a rebuild) is never cut.
+#[test]
+fn long_sections_are_cut_into_steps() {
+    let mut tables = Vec::new();
+    for i in 0..5 {
+        let mut t = Table::new(format!("t{i}"))
+            .column(Column::new("id", ColumnType::BigInt))
+            .column(Column::new("name", ColumnType::Text));
+        t.indexes.push(Index {
+            name: format!("ix_t{i}_name"),
+            columns: vec!["name".into()],
+            ..Default::default()
+        });
+        tables.push(t);
+    }
+    let m = Schema {
+        tables,
+        ..Default::default()
+    };
+    let d = diff(
+        &Schema::default(),
+        &m,
+        &m,
+        Dialect::Postgres,
+        &DiffOptions::default(),
+    );
+    let opts = RenderOptions {
+        online_ddl: true,
+        step_statements: Some(3),
+    };
+    let s = render_sections_with(&d, Dialect::Postgres, &opts).unwrap();
+    let rev = revision(&s);
+    let sizes = |dir| -> Vec<(bool, usize)> {
+        rev.steps(dir, Dialect::Postgres)
+            .unwrap()
+            .iter()
+            .map(|st| (st.transactional, st.statements.len()))
+            .collect()
+    };
+    // Five CREATE TABLEs, five CREATE INDEXes, three a step.
+    assert_eq!(
+        sizes(Direction::Up),
+        [(true, 3), (true, 3), (true, 3), (true, 1)],
+        "{}",
+        s.upgrade
+    );
+    assert_eq!(
+        sizes(Direction::Down),
+        [(true, 3), (true, 2)],
+        "{}",
+        s.downgrade
+    );
+    // The statements and their order are those of one step.
+    let whole = render_sections(&d, Dialect::Postgres).unwrap();
+    assert!(!whole.upgrade.contains("-- step:"), "{}", whole.upgrade);
+    assert_eq!(
+        s.upgrade.replace("-- step: transaction\n", ""),
+        whole.upgrade
+    );
+
+    // SQLite: a rebuild makes the sections hold their own transaction.
+    let current = Schema {
+        tables: vec![authors(), posts()],
+        ..Default::default()
+    };
+    let mut changed = posts();
+    changed.columns[2] = Column::new("title", ColumnType::Varchar(Some(200))).nullable();
+    let mut target = current.clone();
+    target.tables[1] = changed;
+    target
+        .tables
+        .push(Table::new("t9").column(Column::new("id", ColumnType::BigInt)));
+    let d = diff(
+        &current,
+        &target,
+        &target,
+        Dialect::Sqlite,
+        &DiffOptions::default(),
+    );
+    let s = render_sections_with(
+        &d,
+        Dialect::Sqlite,
+        &RenderOptions {
+            online_ddl: false,
+            step_statements: Some(1),
+        },
+    )
+    .unwrap();
+    assert!(!s.transactional, "{}", s.upgrade);
+    assert!(!s.upgrade.contains("-- step:"), "{}", s.upgrade);
 }

@@ -57,7 +57,7 @@ pub enum ConfigError {
 
     /// The config file is not valid TOML or has an unknown key.
     #[error(
-        "{}: {message}; the keys are database_url, replica_urls, migrations, version_locations, models, version_table, log_table, online_ddl, lock_timeout, statement_timeout, lock_retries, lock_wait, lock, lock_lease, statement_cache, connect_timeout, exclude_tables, include_tables, exclude_indexes, exclude_checks, exclude_foreign_keys, exclude_enums, schemas, [lint] allow, [hooks] post_write",
+        "{}: {message}; the keys are database_url, replica_urls, migrations, version_locations, models, version_table, log_table, online_ddl, statements_per_step, lock_timeout, statement_timeout, lock_retries, lock_wait, lock, lock_lease, statement_cache, connect_timeout, exclude_tables, include_tables, exclude_indexes, exclude_checks, exclude_foreign_keys, exclude_enums, schemas, [lint] allow, [hooks] post_write",
         path.display()
     )]
     Syntax {
@@ -66,6 +66,12 @@ pub enum ConfigError {
         /// The TOML parser's message.
         message: String,
     },
+
+    /// `statements_per_step = 0`.
+    #[error(
+        "statements_per_step must be at least 1 (it is the most statements autogen writes in one transactional step); remove the key for the backend's default"
+    )]
+    StatementsPerStep,
 
     /// `[lint] allow` names a rule that does not exist.
     #[error("[lint] allow: unknown rule `{0}`; the rules are: {rules}", rules = alembix_migrate::lint::rules::ALL.iter().map(|r| r.id).collect::<Vec<_>>().join(", "))]
@@ -148,6 +154,7 @@ struct Raw {
     version_table: Option<String>,
     log_table: Option<String>,
     online_ddl: Option<bool>,
+    statements_per_step: Option<usize>,
     lock_timeout: Option<RawDuration>,
     statement_timeout: Option<RawDuration>,
     lock_retries: Option<u32>,
@@ -209,6 +216,10 @@ pub struct Config {
     /// Whether autogen writes online DDL for tables that exist before the
     /// revision (default true).
     pub online_ddl: bool,
+    /// The most statements autogen writes in one transactional step
+    /// (`statements_per_step`; default: the backend's, 200 on PostgreSQL,
+    /// no limit elsewhere).
+    pub statements_per_step: Option<usize>,
     /// How long one statement may wait for a table lock (default 5 s).
     pub lock_timeout: Duration,
     /// How long one statement may run (default: no limit).
@@ -356,6 +367,10 @@ impl Config {
             version_table,
             log_table,
             online_ddl: raw.online_ddl.unwrap_or(true),
+            statements_per_step: match raw.statements_per_step {
+                Some(0) => return Err(ConfigError::StatementsPerStep),
+                n => n,
+            },
             lock_timeout: duration("lock_timeout", raw.lock_timeout, DEFAULT_LOCK_TIMEOUT)?,
             statement_timeout: raw
                 .statement_timeout

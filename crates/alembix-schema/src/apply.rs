@@ -5,6 +5,8 @@
 //! the MySQL index InnoDB made for a foreign key, PostgreSQL enum
 //! recreation; see [`crate::plan`]) walks a list of ops with it.
 
+use std::collections::HashMap;
+
 use crate::model::{Schema, Table};
 use crate::op::Op;
 
@@ -104,6 +106,128 @@ impl Schema {
             }
         }
     }
+}
+
+/// A schema walked past a long list of ops: [`Schema::apply`] and
+/// [`Schema::table`] with each table found by its name in constant time
+/// (`Schema` itself looks tables up by walking its list, which costs
+/// quadratic time over the 30,000 ops of a revision creating 10,000
+/// tables). The schema after each op is exactly what [`Schema::apply`]
+/// makes of it.
+///
+/// ```
+/// use alembix_schema::{apply::IndexedSchema, Column, ColumnType, Index, Op, Schema, Table};
+/// let mut s = IndexedSchema::new(Schema::default());
+/// s.apply(&Op::CreateTable { table: Table::new("t").column(Column::new("a", ColumnType::Integer)) });
+/// let index = Index { name: "ix_t_a".into(), columns: vec!["a".into()], ..Default::default() };
+/// s.apply(&Op::CreateIndex { table: "t".into(), index });
+/// assert_eq!(s.table("t").unwrap().indexes.len(), 1);
+/// assert_eq!(s.schema().tables.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct IndexedSchema {
+    schema: Schema,
+    /// Each table's position in `schema.tables`; `None` while two tables
+    /// share a name (then every op takes [`Schema::apply`]'s own path).
+    at: Option<HashMap<String, usize>>,
+}
+
+impl IndexedSchema {
+    /// Indexes `schema`'s tables by name.
+    pub fn new(schema: Schema) -> Self {
+        let mut s = IndexedSchema { schema, at: None };
+        s.reindex();
+        s
+    }
+
+    /// The schema so far.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The schema, no longer indexed.
+    pub fn into_schema(self) -> Schema {
+        self.schema
+    }
+
+    /// The table with this name, if any (as [`Schema::table`]).
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        match &self.at {
+            Some(at) => at.get(name).map(|&i| &self.schema.tables[i]),
+            None => self.schema.table(name),
+        }
+    }
+
+    /// Applies one op (as [`Schema::apply`]).
+    pub fn apply(&mut self, op: &Op) {
+        let Some(at) = &mut self.at else {
+            self.schema.apply(op);
+            self.reindex();
+            return;
+        };
+        let tables = &mut self.schema.tables;
+        match op {
+            Op::CreateTable { table } if !at.contains_key(&table.name) => {
+                at.insert(table.name.clone(), tables.len());
+                tables.push(table.clone());
+            }
+            Op::DropTable { table } => {
+                if let Some(i) = at.remove(&table.name) {
+                    tables.remove(i);
+                    for (k, t) in tables.iter().enumerate().skip(i) {
+                        at.insert(t.name.clone(), k);
+                    }
+                }
+            }
+            // Table list changes of other kinds: the plain path, reindexed.
+            Op::CreateTable { .. }
+            | Op::RenameTable { .. }
+            | Op::AttachPartition { .. }
+            | Op::DetachPartition { .. } => {
+                self.schema.apply(op);
+                self.reindex();
+            }
+            _ => match op.table() {
+                Some(name) if in_table(op) => {
+                    if let Some(&i) = at.get(name) {
+                        apply_to_table(&mut tables[i], op);
+                    }
+                }
+                _ => self.schema.apply(op),
+            },
+        }
+    }
+
+    /// Rebuilds the index from the table list.
+    fn reindex(&mut self) {
+        let mut at = HashMap::with_capacity(self.schema.tables.len());
+        for (i, t) in self.schema.tables.iter().enumerate() {
+            if at.insert(t.name.clone(), i).is_some() {
+                self.at = None;
+                return;
+            }
+        }
+        self.at = Some(at);
+    }
+}
+
+/// Whether [`Schema::apply`] applies `op` inside its table alone.
+fn in_table(op: &Op) -> bool {
+    !matches!(
+        op,
+        Op::CreateTable { .. }
+            | Op::DropTable { .. }
+            | Op::RenameTable { .. }
+            | Op::CreateEnum { .. }
+            | Op::DropEnum { .. }
+            | Op::AlterEnum { .. }
+            | Op::AttachPartition { .. }
+            | Op::DetachPartition { .. }
+            | Op::CreateObject { .. }
+            | Op::DropObject { .. }
+            | Op::ReplaceObject { .. }
+            | Op::RenameObject { .. }
+    )
 }
 
 /// Applies an op that acts inside one table (columns, keys, indexes,
@@ -285,6 +409,67 @@ mod tests {
             s.apply(&op.reverse());
         }
         assert_eq!(s, before);
+    }
+
+    #[test]
+    fn indexed_walk_matches_plain_apply() {
+        let ix = |name: &str| Index {
+            name: name.into(),
+            columns: vec!["id".into()],
+            ..Default::default()
+        };
+        let mut ops = Vec::new();
+        for i in 0..5 {
+            ops.push(Op::CreateTable {
+                table: Table::new(format!("t{i}")).column(Column::new("id", ColumnType::BigInt)),
+            });
+        }
+        ops.push(Op::CreateIndex {
+            table: "t3".into(),
+            index: ix("ix3"),
+        });
+        ops.push(Op::DropTable {
+            table: Table::new("t1"),
+        });
+        ops.push(Op::CreateIndex {
+            table: "t4".into(),
+            index: ix("ix4"),
+        });
+        ops.push(Op::RenameTable {
+            table: "people".into(),
+            from: "users".into(),
+        });
+        ops.push(Op::AddForeignKey {
+            table: "posts".into(),
+            foreign_key: fk("fk2", "user_id", "people"),
+        });
+        // A second table of a name: both walks keep to the first.
+        ops.push(Op::CreateTable {
+            table: Table::new("t2"),
+        });
+        ops.push(Op::CreateIndex {
+            table: "t2".into(),
+            index: ix("ix2"),
+        });
+        ops.push(Op::DropTable {
+            table: Table::new("t2"),
+        });
+        ops.push(Op::CreateIndex {
+            table: "t0".into(),
+            index: ix("ix0"),
+        });
+        let mut plain = start();
+        let mut indexed = super::IndexedSchema::new(start());
+        for op in &ops {
+            plain.apply(op);
+            indexed.apply(op);
+            assert_eq!(indexed.schema(), &plain, "after {op:?}");
+            for t in &plain.tables {
+                assert_eq!(indexed.table(&t.name), plain.table(&t.name));
+            }
+        }
+        assert!(indexed.table("t2").is_none());
+        assert_eq!(indexed.table("t0").unwrap().indexes.len(), 1);
     }
 
     #[test]

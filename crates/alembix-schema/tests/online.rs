@@ -8,7 +8,10 @@ use alembix_schema::{
     UniqueConstraint, render_plan,
 };
 
-const ONLINE: RenderOptions = RenderOptions { online_ddl: true };
+const ONLINE: RenderOptions = RenderOptions {
+    online_ddl: true,
+    step_statements: None,
+};
 
 /// The plan as text: `tx:`/`no-tx:` before each statement, `| ` before a
 /// statement that starts a new transactional step, `-- op N` per op and

@@ -109,7 +109,10 @@ fn online_detach() {
     let mut no_default = events();
     no_default.partitions.pop();
     let p = no_default.partitions[0].clone();
-    let online = RenderOptions { online_ddl: true };
+    let online = RenderOptions {
+        online_ddl: true,
+        step_statements: None,
+    };
     let drop = Op::DropPartition {
         table: "events".into(),
         partition: p.clone(),

@@ -2,6 +2,7 @@
 //! steps (`-- step:` marker lines where the step changes), destructive ops
 //! preceded by `-- WARNING:` lines.
 
+use alembix_schema::apply::IndexedSchema;
 use alembix_schema::plan::{RenderOptions, Staged, render_staged};
 use alembix_schema::{Dialect, Op};
 
@@ -63,7 +64,7 @@ pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
 /// indexed.indexes.push(Index { name: "ix_users_email".into(), columns: vec!["email".into()], ..Default::default() });
 /// let models = Schema { tables: vec![indexed], ..Default::default() };
 /// let d = diff(&current, &models, &models, Postgres, &DiffOptions::default());
-/// let s = render_sections_with(&d, Postgres, &RenderOptions { online_ddl: true }).unwrap();
+/// let s = render_sections_with(&d, Postgres, &RenderOptions { online_ddl: true, step_statements: None }).unwrap();
 /// assert_eq!(
 ///     s.upgrade,
 ///     "-- step: no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS \"ix_users_email\" ON \"users\" (\"email\");\n"
@@ -72,7 +73,20 @@ pub fn render_sections(d: &Diff, dialect: Dialect) -> Result<Sections> {
 /// ```
 pub fn render_sections_with(d: &Diff, dialect: Dialect, opts: &RenderOptions) -> Result<Sections> {
     let up_plan = render_staged(&d.ops, &d.current, dialect, opts)?;
-    let mut up = Section::default();
+    let mut after = IndexedSchema::new(d.current.clone());
+    for op in &d.ops {
+        after.apply(op);
+    }
+    let after = after.into_schema();
+    let kept = crate::diff::downgrade(&d.ops);
+    let down_plan = render_staged(&kept, &after, dialect, opts)?;
+    let own = up_plan.own_transaction || down_plan.own_transaction;
+    // A section holding its own transaction (SQLite rebuilds) stays whole.
+    let limit = opts
+        .step_statements
+        .or(dialect.caps().step_statements)
+        .filter(|_| !own);
+    let mut up = Section::new(limit);
     for (i, stmts) in up_plan.statements.iter().enumerate() {
         let warnings: Vec<&str> = d
             .warnings
@@ -83,13 +97,7 @@ pub fn render_sections_with(d: &Diff, dialect: Dialect, opts: &RenderOptions) ->
         up.op(&warnings, stmts, unsplit(&d.ops[i]));
     }
     up.op(&[], &up_plan.tail, false);
-    let mut after = d.current.clone();
-    for op in &d.ops {
-        after.apply(op);
-    }
-    let kept = crate::diff::downgrade(&d.ops);
-    let down_plan = render_staged(&kept, &after, dialect, opts)?;
-    let mut down = Section::default();
+    let mut down = Section::new(limit);
     for (rev, stmts) in kept.iter().zip(&down_plan.statements) {
         let warning = format!("{} drops what this revision added", rev.kind());
         let drops =
@@ -99,7 +107,6 @@ pub fn render_sections_with(d: &Diff, dialect: Dialect, opts: &RenderOptions) ->
     }
     down.op(&[], &down_plan.tail, false);
     let (mut up, mut down) = (up.text, down.text);
-    let own = up_plan.own_transaction || down_plan.own_transaction;
     if own {
         up = own_transaction(&up);
         down = own_transaction(&down);
@@ -119,28 +126,49 @@ fn unsplit(op: &Op) -> bool {
 
 /// A section being written: its text and the kind of the step it is in
 /// (`None` before the first statement: the section's first step is
-/// transactional unless a marker says otherwise).
-#[derive(Default)]
+/// transactional unless a marker says otherwise), the statements of that
+/// step so far, and the most a transactional step may hold.
 struct Section {
     text: String,
     transactional: Option<bool>,
+    in_step: usize,
+    limit: Option<usize>,
 }
 
 impl Section {
+    fn new(limit: Option<usize>) -> Self {
+        Section {
+            text: String::new(),
+            transactional: None,
+            in_step: 0,
+            limit,
+        }
+    }
+
+    /// Whether `stmts` (one op's) would take the transactional step they
+    /// join past the limit: they start a new one. An op's statements stay
+    /// together, whatever their number.
+    fn full(&self, stmts: &[Staged]) -> bool {
+        let joins =
+            stmts.first().is_some_and(|s| s.transactional) && self.transactional != Some(false);
+        joins && self.in_step > 0 && self.limit.is_some_and(|n| self.in_step + stmts.len() > n)
+    }
+
     /// One op's statements, its warnings right before the first of them
     /// (after a step marker the statement needs).
     /// `whole`: statements holding a body with `;` go between
     /// `-- statement: begin` / `end` lines, so that no splitter cuts them.
     fn op(&mut self, warnings: &[&str], stmts: &[Staged], whole: bool) {
+        let full = self.full(stmts);
         if let Some(first) = stmts.first() {
-            self.marker(first);
+            self.marker(first, full);
         }
         for w in warnings {
             self.text.push_str(&format!("-- WARNING: {w}\n"));
         }
         for (k, s) in stmts.iter().enumerate() {
             if k > 0 {
-                self.marker(s);
+                self.marker(s, false);
             }
             let sql = s.sql.trim_end_matches(';');
             if whole && sql.contains(';') {
@@ -151,16 +179,19 @@ impl Section {
                 self.text.push_str(";\n");
             }
             self.transactional = Some(s.transactional);
+            self.in_step += 1;
         }
     }
 
-    /// The `-- step:` line before `s` when it starts a step.
-    fn marker(&mut self, s: &Staged) {
+    /// The `-- step:` line before `s` when it starts a step (`full`: the
+    /// transactional step so far holds as many statements as it may).
+    fn marker(&mut self, s: &Staged, full: bool) {
         let starts = match self.transactional {
             None => !s.transactional,
-            Some(tx) => tx != s.transactional || (s.transactional && s.new_step),
+            Some(tx) => tx != s.transactional || (s.transactional && (s.new_step || full)),
         };
         if starts {
+            self.in_step = 0;
             let kind = if s.transactional {
                 "transaction"
             } else {

@@ -8,7 +8,7 @@
 //! column adds and alters, key/index/constraint adds, auto-increment
 //! additions, foreign-key adds, comments, enum drops.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use alembix_schema::{ForeignKey, Op, Schema, Table};
 
@@ -177,15 +177,21 @@ fn drop_order(tables: &[Table]) -> Vec<usize> {
 /// ```
 pub fn downgrade(ops: &[Op]) -> Vec<Op> {
     let reversed: Vec<Op> = ops.iter().rev().map(Op::reverse).collect();
+    // Walked from the end: the tables a later op of the downgrade drops.
+    let mut dropped_later: HashSet<&str> = HashSet::new();
+    let mut keep = vec![true; reversed.len()];
+    for (i, rev) in reversed.iter().enumerate().rev() {
+        match rev {
+            Op::DropIndex { table, .. } => keep[i] = !dropped_later.contains(table.as_str()),
+            Op::DropTable { table } => {
+                dropped_later.insert(&table.name);
+            }
+            _ => {}
+        }
+    }
     reversed
-        .iter()
-        .enumerate()
-        .filter(|(i, rev)| match rev {
-            Op::DropIndex { table, .. } => !reversed[i + 1..]
-                .iter()
-                .any(|o| matches!(o, Op::DropTable { table: t } if &t.name == table)),
-            _ => true,
-        })
-        .map(|(_, op)| op.clone())
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(op, keep)| keep.then_some(op))
         .collect()
 }

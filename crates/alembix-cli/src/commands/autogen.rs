@@ -78,6 +78,7 @@ pub(crate) async fn run(
     }
     let opts = RenderOptions {
         online_ddl: cfg.online_ddl,
+        step_statements: cfg.statements_per_step,
     };
     let sections = alembix_autogen::autogen::render_sections_with(&d, db.dialect(), &opts)?;
     let mut rev = m.graph.new_revision(new.revision(message))?;

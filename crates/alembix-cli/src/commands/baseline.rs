@@ -77,7 +77,14 @@ pub(crate) async fn run(p: &Project, message: String) -> Res<i32> {
         dialect,
         &DiffOptions::default(),
     );
-    let sections = render_sections_with(&created, dialect, &RenderOptions { online_ddl: false })?;
+    let sections = render_sections_with(
+        &created,
+        dialect,
+        &RenderOptions {
+            online_ddl: false,
+            step_statements: cfg.statements_per_step,
+        },
+    )?;
     let mut rev = m.graph.new_revision(NewRevision {
         message,
         head: Some("base".into()),

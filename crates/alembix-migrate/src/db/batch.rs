@@ -19,9 +19,6 @@ use super::session::Session;
 use super::tables::TableNames;
 use crate::split::{Statement, split_for};
 
-/// Most bytes of revision SQL sent in one round trip.
-const BATCH_BYTES: usize = 1 << 20;
-
 /// Whether `statements` can go to the server joined: the server must see
 /// each as exactly one statement (the splitter finds one in its text, so
 /// the server's count of finished statements names ours: a `-- statement:
@@ -34,15 +31,20 @@ pub(super) fn batchable(d: Dialect, statements: &[Statement]) -> bool {
             .all(|st| tx_control(&st.sql).is_none() && split_for(&st.sql, d).len() == 1)
 }
 
-/// The statements joined into texts of at most [`BATCH_BYTES`] (or one
-/// statement), each followed by `record` when given, each text with how
-/// many statements of the revision it holds. The separator starts on a
-/// line of its own, so a statement ending in a `--` comment keeps it.
-fn chunks(statements: &[Statement], record: Option<&str>) -> Vec<(usize, String)> {
+/// The statements joined into texts of at most `max_bytes` (or one
+/// statement; the backend's `batch_bytes`), each followed by `record` when
+/// given, each text with how many statements of the revision it holds. The
+/// separator starts on a line of its own, so a statement ending in a `--`
+/// comment keeps it.
+fn chunks(
+    statements: &[Statement],
+    record: Option<&str>,
+    max_bytes: usize,
+) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
     for st in statements {
         match out.last_mut() {
-            Some((n, text)) if text.len() + st.sql.len() < BATCH_BYTES => {
+            Some((n, text)) if text.len() + st.sql.len() < max_bytes => {
                 text.push_str("\n;\n");
                 text.push_str(&st.sql);
                 *n += 1;
@@ -78,7 +80,8 @@ impl Session {
     ) -> Result<(), BatchError> {
         let per = if record.is_some() { 2 } else { 1 };
         let mut before = first;
-        for (count, text) in chunks(statements, record) {
+        let max_bytes = self.dialect().caps().batch_bytes;
+        for (count, text) in chunks(statements, record, max_bytes) {
             if let Err((finished, error)) = self.conn.raw_batch(&text).await {
                 return Err(BatchError {
                     n: before + finished / per,
@@ -124,6 +127,8 @@ impl Session {
 mod tests {
     use super::*;
 
+    const MIB: usize = 1 << 20;
+
     fn st(sql: &str) -> Statement {
         Statement {
             sql: sql.into(),
@@ -135,7 +140,7 @@ mod tests {
     fn joins_on_lines_of_their_own() {
         let all = [st("CREATE TABLE a (x int) -- note"), st("DROP TABLE b")];
         assert!(batchable(Dialect::Postgres, &all));
-        let c = chunks(&all, None);
+        let c = chunks(&all, None, MIB);
         assert_eq!(c.len(), 1);
         assert_eq!(
             c[0],
@@ -155,7 +160,7 @@ mod tests {
     #[test]
     fn records_follow_each_statement() {
         let all = [st("CREATE TABLE a (x int)"), st("DROP TABLE b")];
-        let c = chunks(&all, Some("UPDATE log"));
+        let c = chunks(&all, Some("UPDATE log"), MIB);
         assert_eq!(
             c,
             [(
@@ -167,9 +172,9 @@ mod tests {
 
     #[test]
     fn cuts_long_runs() {
-        let big = "x".repeat(BATCH_BYTES / 2 + 1);
+        let big = "x".repeat(MIB / 2 + 1);
         let all = [st(&big), st(&big), st("SELECT 1")];
-        let c = chunks(&all, None);
+        let c = chunks(&all, None, MIB);
         assert_eq!(c.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [1, 2]);
     }
 }

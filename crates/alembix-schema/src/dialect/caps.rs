@@ -120,6 +120,20 @@ pub struct Capabilities {
     /// Whether indexes can be built and dropped without blocking writes
     /// (`CREATE/DROP INDEX CONCURRENTLY`; lint asks for it on existing tables).
     pub concurrent_indexes: bool,
+    /// The most statements autogen writes in one transactional step; a
+    /// longer section is cut into several transactional steps, each
+    /// committing on its own (the configuration's `statements_per_step`
+    /// overrides it). PostgreSQL: 200, because every statement holds its
+    /// locks until the step commits, a `CREATE TABLE` takes up to about 15
+    /// (the table, its sequence, key index, TOAST table and index, the
+    /// tables its foreign keys reference), and all sessions share a lock
+    /// table of `max_locks_per_transaction` × `max_connections` entries
+    /// (64 × 100 by default). `None`: no limit.
+    pub step_statements: Option<usize>,
+    /// The most bytes of revision SQL joined into one batch of a step's
+    /// statements. SQLite copies the rest of the text each time it
+    /// prepares a statement of a batch, so its batches are short.
+    pub batch_bytes: usize,
     /// Whether tables can be declared partitioned (`PARTITION BY`, `CREATE
     /// TABLE ... PARTITION OF`, `ATTACH`/`DETACH PARTITION`; PostgreSQL).
     /// Elsewhere a model declaring partitioning is an error.
@@ -352,6 +366,8 @@ impl Capabilities {
         delimiter_command: false,
         compound_bodies: CompoundBodies::Trigger,
         concurrent_indexes: false,
+        step_statements: None,
+        batch_bytes: 1 << 20,
         partitioned_tables: false,
         deferred_validation: false,
         has_timestamptz: false,

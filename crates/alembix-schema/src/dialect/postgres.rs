@@ -31,6 +31,7 @@ const CAPS: Capabilities = Capabilities {
     nested_comments: true,
     compound_bodies: CompoundBodies::Atomic,
     concurrent_indexes: true,
+    step_statements: Some(200),
     partitioned_tables: true,
     deferred_validation: true,
     has_timestamptz: true,

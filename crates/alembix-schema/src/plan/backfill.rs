@@ -6,6 +6,7 @@
 //! MySQL `MODIFY`, SQLite a table rebuild). The op itself stays one op, so
 //! its inverse (a drop, or the change back to NULL) is the downgrade.
 
+use crate::apply::IndexedSchema;
 use crate::dialect::Dialect;
 use crate::model::{Column, Schema};
 use crate::op::Op;
@@ -126,10 +127,10 @@ pub(crate) fn render(
     start: &Schema,
 ) -> Result<RenderedPlan, RenderError> {
     let mut out = RenderedPlan::default();
-    let mut state = start.clone();
+    let mut state = IndexedSchema::new(start.clone());
     let mut run: Vec<Op> = Vec::new();
-    let one = |ops: &[Op], state: &mut Schema, out: &mut RenderedPlan| {
-        let p = r.render_plan(ops, state)?;
+    let one = |ops: &[Op], state: &mut IndexedSchema, out: &mut RenderedPlan| {
+        let p = r.render_plan(ops, state.schema())?;
         out.own_transaction |= p.own_transaction;
         ops.iter().for_each(|o| state.apply(o));
         Ok::<_, RenderError>(p.statements)

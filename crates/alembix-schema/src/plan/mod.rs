@@ -24,6 +24,7 @@
 //! with `online_ddl` the online forms of ops on existing tables (the
 //! backend's [`OnlineDdl`]; what each backend writes is listed there).
 
+use crate::apply::IndexedSchema;
 use crate::dialect::Dialect;
 use crate::model::Schema;
 use crate::op::Op;
@@ -89,10 +90,10 @@ pub trait StatefulRender: Send + Sync + std::fmt::Debug {
                 own_transaction: false,
             });
         }
-        let mut state = start.clone();
+        let mut state = IndexedSchema::new(start.clone());
         let mut statements = Vec::with_capacity(ops.len());
         for op in ops {
-            statements.push(self.render_with_state(op, &state)?);
+            statements.push(self.render_with_state(op, state.schema())?);
             state.apply(op);
         }
         Ok(RenderedPlan {

@@ -26,6 +26,7 @@ use std::collections::HashSet;
 
 use super::backfill::{self, Fill};
 use super::{RenderedPlan, render_plan};
+use crate::apply::IndexedSchema;
 use crate::dialect::Dialect;
 use crate::model::{Schema, Table};
 use crate::op::Op;
@@ -160,6 +161,10 @@ pub struct RenderOptions {
     /// Online forms for tables that exist before the revision (the
     /// configuration's `online_ddl`); false writes the plain plan.
     pub online_ddl: bool,
+    /// The most statements of a transactional step in a revision's
+    /// sections (the configuration's `statements_per_step`); `None`: the
+    /// backend's [`step_statements`](crate::dialect::Capabilities::step_statements).
+    pub step_statements: Option<usize>,
 }
 
 /// The statements of a list of ops with their steps.
@@ -175,7 +180,7 @@ pub struct RenderOptions {
 ///     table: "t".into(),
 ///     check: Check { name: "ck_t_n".into(), expr: "n > 0".into() },
 /// }];
-/// let plan = render_staged(&ops, &start, Dialect::Postgres, &RenderOptions { online_ddl: true }).unwrap();
+/// let plan = render_staged(&ops, &start, Dialect::Postgres, &RenderOptions { online_ddl: true, step_statements: None }).unwrap();
 /// let sql: Vec<&str> = plan.flat().iter().map(|s| s.sql.as_str()).collect();
 /// assert_eq!(sql, [
 ///     r#"ALTER TABLE "t" ADD CONSTRAINT "ck_t_n" CHECK (n > 0) NOT VALID"#,
@@ -251,7 +256,7 @@ impl StagedPlan {
 ///     table: "t".into(),
 ///     index: Index { name: "ix_t_a".into(), columns: vec!["a".into()], ..Default::default() },
 /// }];
-/// let online = RenderOptions { online_ddl: true };
+/// let online = RenderOptions { online_ddl: true, step_statements: None };
 /// let plan = render_staged(&ops, &start, Postgres, &online).unwrap();
 /// let s = &plan.statements[0][0];
 /// assert_eq!(s.sql, r#"CREATE INDEX CONCURRENTLY IF NOT EXISTS "ix_t_a" ON "t" ("a")"#);
@@ -274,7 +279,7 @@ pub fn render_staged(
     let mut walk = Walk {
         online,
         dialect,
-        state: start.clone(),
+        state: IndexedSchema::new(start.clone()),
         fresh: HashSet::new(),
         pending: Vec::new(),
         out: StagedPlan::default(),
@@ -303,7 +308,7 @@ struct Pending {
 struct Walk {
     online: &'static dyn OnlineDdl,
     dialect: Dialect,
-    state: Schema,
+    state: IndexedSchema,
     fresh: HashSet<String>,
     pending: Vec<Pending>,
     out: StagedPlan,
@@ -361,7 +366,7 @@ impl Walk {
     /// The statements of one op, the schema moved past it.
     fn op(&mut self, op: &Op) -> Result<Vec<Staged>, RenderError> {
         if !self.on_existing_table(op) {
-            let plan = render_plan(std::slice::from_ref(op), &self.state, self.dialect)?;
+            let plan = render_plan(std::slice::from_ref(op), self.state.schema(), self.dialect)?;
             self.apply(op);
             return Ok(plan
                 .statements
@@ -385,8 +390,13 @@ impl Walk {
 
     /// One op on an existing table, in the backend's online form.
     fn online_op(&mut self, op: &Op) -> Result<Vec<Staged>, RenderError> {
-        let plain = self.dialect.stateful().render_with_state(op, &self.state)?;
-        let online = self.online.existing_table_op(op, plain, &self.state)?;
+        let plain = self
+            .dialect
+            .stateful()
+            .render_with_state(op, self.state.schema())?;
+        let online = self
+            .online
+            .existing_table_op(op, plain, self.state.schema())?;
         let mut tables: Vec<String> = op.table().into_iter().map(str::to_string).collect();
         if let Op::AddForeignKey { foreign_key, .. } = op {
             tables.push(foreign_key.ref_table.clone());

@@ -23,6 +23,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::apply::IndexedSchema;
 use crate::dialect::{Dialect, Sqlite};
 use crate::model::{Schema, Table};
 use crate::op::Op;
@@ -36,7 +37,7 @@ impl StatefulRender for Sqlite {
 
     fn render_plan(&self, ops: &[Op], start: &Schema) -> Result<RenderedPlan, RenderError> {
         let needs = tables_to_rebuild(ops);
-        let mut state = start.clone();
+        let mut state = IndexedSchema::new(start.clone());
         let mut statements: Vec<Vec<String>> = vec![Vec::new(); ops.len()];
         let mut rebuilds: BTreeMap<String, Rebuild> = BTreeMap::new();
         for (i, op) in ops.iter().enumerate() {
