@@ -34,6 +34,7 @@ pub(crate) fn run(explicit: Option<&Path>, dir: Option<&Path>, url: Option<&str>
          # version_table = \"{DEFAULT_VERSION_TABLE}\"\n\
          # log_table = \"{DEFAULT_LOG_TABLE}\"\n\
          # online_ddl = true                            # PostgreSQL CONCURRENTLY / NOT VALID, MySQL ALGORITHM on existing tables\n\
+         # statements_per_step = 200                    # autogen's transactional steps (default 200 on PostgreSQL, else no limit)\n\
          # lock_timeout = \"5s\"                          # how long one statement may wait for a table lock\n\
          # statement_timeout = \"10m\"                    # how long one statement may run (PostgreSQL; default: no limit)\n\
          # lock_retries = 5                              # tries again after a lock timeout, with backoff\n\
