@@ -346,10 +346,10 @@ fn group<T: Clone>(
     for (i, key) in parent_keys.enumerate() {
         out.push(Vec::new());
         next.push(None);
-        if let Some(k) = value_key(&key) {
-            if let Some(previous) = first.insert(k, i) {
-                next[i] = Some(previous);
-            }
+        if let Some(k) = value_key(&key)
+            && let Some(previous) = first.insert(k, i)
+        {
+            next[i] = Some(previous);
         }
     }
     for (key, item) in items {
