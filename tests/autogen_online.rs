@@ -13,7 +13,6 @@ mod common;
 use alembix::Backend;
 use alembix_migrate::{Direction, Revision};
 use cli::Cli;
-use common::Kind;
 
 const V1: &str = r#"
 use alembix::Model;
@@ -267,17 +266,6 @@ async fn backfill_block_runs_again_harmlessly(t: Cli) {
             .await;
         assert_eq!(counts, ["draft 16667", "kept 8333"]);
     }
-}
-
-macro_rules! server_tests {
-    ($($case:ident: $($kind:ident => $name:ident),+;)*) => {
-        $($(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                common::run_with_url(Kind::$kind, Default::default(), |db, url| $case(Cli::new(db, url))).await;
-            }
-        )+)*
-    };
 }
 
 server_tests! {

@@ -11,7 +11,6 @@ mod cli;
 mod common;
 
 use cli::Cli;
-use common::Kind;
 use serde_json::{Value, json};
 
 const JAN: &str = "FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')";
@@ -417,17 +416,6 @@ async fn partitioning_elsewhere_is_refused(t: Cli) {
         "{}",
         out.stderr
     );
-}
-
-macro_rules! server_tests {
-    ($($case:ident: $($kind:ident => $name:ident),+;)*) => {
-        $($(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                common::run_with_url(Kind::$kind, Default::default(), |db, url| $case(Cli::new(db, url))).await;
-            }
-        )+)*
-    };
 }
 
 server_tests! {

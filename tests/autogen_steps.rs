@@ -11,7 +11,6 @@ mod cli;
 mod common;
 
 use cli::Cli;
-use common::Kind;
 
 /// Tables in the models, each referencing the one before it.
 const TABLES: usize = 6;
@@ -156,17 +155,6 @@ async fn resumes_after_committed_steps(t: Cli) {
     // Exit 0: the database matches the models, nothing half-way.
     let check = t.run(&["check"]).ok();
     assert!(!check.stdout.contains("differ"), "{}", check.stdout);
-}
-
-macro_rules! server_tests {
-    ($($case:ident: $($kind:ident => $name:ident),+;)*) => {
-        $($(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                common::run_with_url(Kind::$kind, Default::default(), |db, url| $case(Cli::new(db, url))).await;
-            }
-        )+)*
-    };
 }
 
 server_tests! {

@@ -379,3 +379,18 @@ macro_rules! cli_tests {
         } )*
     };
 }
+
+/// `server_tests! { case: Postgres => case_postgres, MariaDb => case_mariadb; }`:
+/// for each `async fn case(t: Cli)`, one test per backend named, for the
+/// cases that run on some backends only.
+#[macro_export]
+macro_rules! server_tests {
+    ($($case:ident: $($kind:ident => $name:ident),+;)*) => {
+        $($(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                $crate::common::run_with_url($crate::common::Kind::$kind, Default::default(), |db, url| $case($crate::cli::Cli::new(db, url))).await;
+            }
+        )+)*
+    };
+}
