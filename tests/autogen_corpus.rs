@@ -325,12 +325,8 @@ async fn corpus(kind: Kind) {
         .iter()
         .map(|(name, path)| (name.as_str(), path.as_path()))
         .collect();
-    let case = match kind {
-        Kind::Postgres => "gen_corpus_postgres",
-        Kind::MariaDb => "gen_corpus_mariadb",
-        Kind::Sqlite => "gen_corpus_sqlite",
-    };
-    compile::assert_compiles_modules(case, &modules);
+    let case = format!("gen_corpus_{kind:?}").to_lowercase();
+    compile::assert_compiles_modules(&case, &modules);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -63,11 +63,18 @@ pub const SQLITE: &[&str] = &[
     "CREATE INDEX ix_readings_sensor ON readings (sensor)",
 ];
 
+/// Each backend's statements, by the dialect's name.
+const BY_BACKEND: [(&str, &[&str]); 3] = [
+    ("postgres", POSTGRES),
+    ("mysql", MARIADB),
+    ("sqlite", SQLITE),
+];
+
 /// The statements for `backend`.
 pub fn statements(backend: alembix::Backend) -> &'static [&'static str] {
-    match backend {
-        alembix::Backend::Postgres => POSTGRES,
-        alembix::Backend::MySql => MARIADB,
-        alembix::Backend::Sqlite => SQLITE,
-    }
+    BY_BACKEND
+        .iter()
+        .find(|(name, _)| *name == backend.name())
+        .map(|(_, ddl)| *ddl)
+        .expect("a fixture for every backend")
 }
