@@ -84,14 +84,17 @@
 //! [`Error::Usage`], as is a pair of models with no
 //! foreign key between them.
 
+mod grouping;
 mod nested;
 mod through;
+
+use grouping::Grouping;
 
 pub use nested::{Children, Nested, Parent, Relation, Through, With, WithRelation};
 
 // Keys are hashed once per related row: foldhash is several times cheaper
 // than the standard SipHash on the integer keys relations mostly follow.
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use alembix_schema::ForeignKey;
 use sea_query::{ExprTrait, IntoIden, Value};
@@ -261,20 +264,24 @@ pub(crate) async fn load_parents<C: Model, P: Model + Clone>(
     ex: Exec<'_>,
     rows: &[C],
 ) -> Result<Vec<Option<P>>> {
-    load_parents_in(ex, rows, None).await
+    let (parents, found) = load_parents_in::<C, P>(ex, rows, None).await?;
+    Ok(per_row(parents, &found))
 }
 
-async fn load_parents_in<C: Model, P: Model + Clone>(
+/// The distinct parents `P` of `rows`, as loaded, and for each row the
+/// position of its parent among them (`None` for a NULL key or a missing
+/// row).
+async fn load_parents_in<C: Model, P: Model>(
     ex: Exec<'_>,
     rows: &[C],
     batch: Option<usize>,
-) -> Result<Vec<Option<P>>> {
+) -> Result<(Vec<P>, Vec<Option<usize>>)> {
     let Link {
         ci, pi, ref_col, ..
     } = link::<C, P>()?;
     let keys = distinct(rows.iter().map(|r| r.value_at(ci)));
     if keys.is_empty() {
-        return Ok(rows.iter().map(|_| None).collect());
+        return Ok((Vec::new(), vec![None; rows.len()]));
     }
     let parents: Vec<P> = load_in(ex, ref_col, keys, batch).await?;
     let by_key: HashMap<Key, usize> = parents
@@ -282,31 +289,39 @@ async fn load_parents_in<C: Model, P: Model + Clone>(
         .enumerate()
         .filter_map(|(i, p)| value_key(&p.value_at(pi)).map(|k| (k, i)))
         .collect();
-    let mut slots: Vec<Option<P>> = parents.into_iter().map(Some).collect();
-    // A parent shared by several children is cloned for each after the first.
-    let mut out = Vec::with_capacity(rows.len());
-    let mut taken = vec![0usize; slots.len()];
-    for r in rows {
-        let found = value_key(&r.value_at(ci))
-            .and_then(|k| by_key.get(&k))
-            .copied();
-        if let Some(i) = found {
-            taken[i] += 1;
-        }
-        out.push(found);
+    let found = rows
+        .iter()
+        .map(|r| {
+            value_key(&r.value_at(ci))
+                .and_then(|k| by_key.get(&k))
+                .copied()
+        })
+        .collect();
+    Ok((parents, found))
+}
+
+/// An item for each row from the items of the distinct parents (`found`
+/// gives each row's): the last row to use an item takes it, the rows
+/// before it get clones.
+fn per_row<T: Clone>(items: Vec<T>, found: &[Option<usize>]) -> Vec<Option<T>> {
+    let mut uses = vec![0usize; items.len()];
+    for &i in found.iter().flatten() {
+        uses[i] += 1;
     }
-    let mut result = Vec::with_capacity(rows.len());
-    for slot in out {
-        result.push(slot.and_then(|i| {
-            taken[i] -= 1;
-            if taken[i] == 0 {
-                slots[i].take()
-            } else {
-                slots[i].clone()
-            }
-        }));
-    }
-    Ok(result)
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    found
+        .iter()
+        .map(|slot| {
+            slot.and_then(|i| {
+                uses[i] -= 1;
+                if uses[i] == 0 {
+                    slots[i].take()
+                } else {
+                    slots[i].clone()
+                }
+            })
+        })
+        .collect()
 }
 
 /// The children `C` of each row of `P`, in one statement per batch of keys.
@@ -314,56 +329,29 @@ pub(crate) async fn load_children<P: Model, C: Model + Clone>(
     ex: Exec<'_>,
     rows: &[P],
 ) -> Result<Vec<Vec<C>>> {
-    load_children_in(ex, rows, None).await
+    let (children, grouping) = load_children_in::<P, C>(ex, rows, None).await?;
+    Ok(grouping.distribute(children))
 }
 
-async fn load_children_in<P: Model, C: Model + Clone>(
+/// The children `C` of `rows`, flat in the order the server sent them,
+/// and which row each belongs to.
+async fn load_children_in<P: Model, C: Model>(
     ex: Exec<'_>,
     rows: &[P],
     batch: Option<usize>,
-) -> Result<Vec<Vec<C>>> {
+) -> Result<(Vec<C>, Grouping)> {
     let Link { ci, pi, col, .. } = link::<C, P>()?;
     let keys = distinct(rows.iter().map(|r| r.value_at(pi)));
-    if keys.is_empty() {
-        return Ok(rows.iter().map(|_| Vec::new()).collect());
-    }
-    let children: Vec<C> = load_in(ex, col, keys, batch).await?;
-    let keyed = children.into_iter().map(|c| (c.value_at(ci), c));
-    Ok(group(rows.iter().map(|r| r.value_at(pi)), keyed))
-}
-
-/// Gives each parent (by its key, in order) the items whose key equals it;
-/// an item shared by several parents is cloned for each after the first.
-fn group<T: Clone>(
-    parent_keys: impl ExactSizeIterator<Item = Value>,
-    items: impl Iterator<Item = (Value, T)>,
-) -> Vec<Vec<T>> {
-    let mut out: Vec<Vec<T>> = Vec::with_capacity(parent_keys.len());
-    // The first parent of each key, and for each parent the next one with
-    // the same key (keys are most often unique: no list per key).
-    let mut first: HashMap<Key, usize> = HashMap::with_capacity(parent_keys.len());
-    let mut next: Vec<Option<usize>> = Vec::with_capacity(parent_keys.len());
-    for (i, key) in parent_keys.enumerate() {
-        out.push(Vec::new());
-        next.push(None);
-        if let Some(k) = value_key(&key)
-            && let Some(previous) = first.insert(k, i)
-        {
-            next[i] = Some(previous);
-        }
-    }
-    for (key, item) in items {
-        let Some(&head) = value_key(&key).and_then(|k| first.get(&k)) else {
-            continue;
-        };
-        let mut at = head;
-        while let Some(following) = next[at] {
-            out[at].push(item.clone());
-            at = following;
-        }
-        out[at].push(item);
-    }
-    out
+    let children: Vec<C> = if keys.is_empty() {
+        Vec::new()
+    } else {
+        load_in(ex, col, keys, batch).await?
+    };
+    let grouping = Grouping::new(
+        rows.iter().map(|r| r.value_at(pi)),
+        children.iter().map(|c| c.value_at(ci)),
+    );
+    Ok((children, grouping))
 }
 
 /// The rows of `C` whose foreign key refers to each row (one `Vec` per row).

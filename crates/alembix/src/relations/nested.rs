@@ -97,22 +97,6 @@ impl<C: Send + Sync, R: Relation<C>> Nested<C> for With<R> {
     }
 }
 
-/// Runs `nested` over every item of every group at once (one load for the
-/// level), then splits the results back into the groups.
-async fn nest_groups<C, N: Nested<C>>(
-    nested: &N,
-    ex: Exec<'_>,
-    groups: Vec<Vec<C>>,
-) -> Result<Vec<Vec<N::Item>>> {
-    let lens: Vec<usize> = groups.iter().map(Vec::len).collect();
-    let flat: Vec<C> = groups.into_iter().flatten().collect();
-    let mut items = nested.attach(ex, flat).await?.into_iter();
-    Ok(lens
-        .into_iter()
-        .map(|n| items.by_ref().take(n).collect())
-        .collect())
-}
-
 macro_rules! relation_spec {
     ($(#[$doc:meta])* $name:ident<$($t:ident),*>) => {
         $(#[$doc])*
@@ -178,7 +162,10 @@ relation_spec! {
     Through<J, T>
 }
 
-impl<M: Model, C: Model + Clone, N: Nested<C>> Relation<M> for Children<C, N> {
+impl<M: Model, C: Model + Clone, N: Nested<C>> Relation<M> for Children<C, N>
+where
+    N::Item: Clone,
+{
     type Out = Vec<N::Item>;
 
     fn load<'a>(
@@ -188,13 +175,20 @@ impl<M: Model, C: Model + Clone, N: Nested<C>> Relation<M> for Children<C, N> {
     ) -> impl Future<Output = Result<Vec<Self::Out>>> + Send + 'a {
         let ex = ex.into();
         async move {
-            let groups = super::load_children_in::<M, C>(ex, rows, self.batch).await?;
-            nest_groups(&self.nested, ex, groups).await
+            // The nested relations are loaded for the children as they
+            // came; each is then moved once, into its row's list.
+            let (children, grouping) =
+                super::load_children_in::<M, C>(ex, rows, self.batch).await?;
+            let items = self.nested.attach(ex, children).await?;
+            Ok(grouping.distribute(items))
         }
     }
 }
 
-impl<M: Model, J: Model, T: Model + Clone, N: Nested<T>> Relation<M> for Through<J, T, N> {
+impl<M: Model, J: Model, T: Model + Clone, N: Nested<T>> Relation<M> for Through<J, T, N>
+where
+    N::Item: Clone,
+{
     type Out = Vec<N::Item>;
 
     fn load<'a>(
@@ -204,13 +198,18 @@ impl<M: Model, J: Model, T: Model + Clone, N: Nested<T>> Relation<M> for Through
     ) -> impl Future<Output = Result<Vec<Self::Out>>> + Send + 'a {
         let ex = ex.into();
         async move {
-            let groups = super::through::load_through::<M, J, T>(ex, rows, self.batch).await?;
-            nest_groups(&self.nested, ex, groups).await
+            let (targets, grouping) =
+                super::through::load_through::<M, J, T>(ex, rows, self.batch).await?;
+            let items = self.nested.attach(ex, targets).await?;
+            Ok(grouping.distribute(items))
         }
     }
 }
 
-impl<M: Model, P: Model + Clone, N: Nested<P>> Relation<M> for Parent<P, N> {
+impl<M: Model, P: Model + Clone, N: Nested<P>> Relation<M> for Parent<P, N>
+where
+    N::Item: Clone,
+{
     type Out = Option<N::Item>;
 
     fn load<'a>(
@@ -220,14 +219,11 @@ impl<M: Model, P: Model + Clone, N: Nested<P>> Relation<M> for Parent<P, N> {
     ) -> impl Future<Output = Result<Vec<Self::Out>>> + Send + 'a {
         let ex = ex.into();
         async move {
-            let parents = super::load_parents_in::<M, P>(ex, rows, self.batch).await?;
-            let found: Vec<bool> = parents.iter().map(Option::is_some).collect();
-            let flat: Vec<P> = parents.into_iter().flatten().collect();
-            let mut items = self.nested.attach(ex, flat).await?.into_iter();
-            Ok(found
-                .into_iter()
-                .map(|some| if some { items.next() } else { None })
-                .collect())
+            // The nested relations are loaded once for each distinct
+            // parent, then shared by the rows that refer to it.
+            let (parents, found) = super::load_parents_in::<M, P>(ex, rows, self.batch).await?;
+            let items = self.nested.attach(ex, parents).await?;
+            Ok(super::per_row(items, &found))
         }
     }
 }

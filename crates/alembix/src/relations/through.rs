@@ -4,7 +4,7 @@
 use alembix_schema::ForeignKey;
 use sea_query::{ExprTrait, IntoIden, Query};
 
-use super::{batch_size, distinct, group, position, single};
+use super::{Grouping, batch_size, distinct, position, single};
 use crate::db::{Exec, Route};
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -45,19 +45,22 @@ fn column(table: &str, column: &str) -> sea_query::Expr {
     ))
 }
 
-/// The rows of `T` linked to each row of `M` by rows of the join model `J`.
-pub(crate) async fn load_through<M: Model, J: Model, T: Model + Clone>(
+/// The rows of `T` linked to the rows of `M` by rows of the join model
+/// `J`, flat (a target linked to several rows is there once per link), and
+/// which row each belongs to.
+pub(crate) async fn load_through<M: Model, J: Model, T: Model>(
     ex: Exec<'_>,
     rows: &[M],
     batch: Option<usize>,
-) -> Result<Vec<Vec<T>>> {
+) -> Result<(Vec<T>, Grouping)> {
     let (join_to_row, row_key) = single(only_foreign_key::<J, M>()?)?;
     let (join_to_target, target_key) = single(only_foreign_key::<J, T>()?)?;
     let mi = position::<M>(row_key)?;
     let ji = position::<J>(join_to_row)?;
     let keys = distinct(rows.iter().map(|r| r.value_at(mi)));
     if keys.is_empty() {
-        return Ok(rows.iter().map(|_| Vec::new()).collect());
+        let none = Grouping::new(rows.iter().map(|r| r.value_at(mi)), std::iter::empty());
+        return Ok((Vec::new(), none));
     }
     let (jmeta, tmeta) = (J::meta(), T::meta());
     let on = column(&jmeta.table.name, join_to_target).equals((
@@ -80,6 +83,9 @@ pub(crate) async fn load_through<M: Model, J: Model, T: Model + Clone>(
         let rows = ex.read(sql, values, Route::Replica).await?;
         pairs.extend(rows.decode_pairs::<T, J>()?);
     }
-    let keyed = pairs.into_iter().map(|(t, j)| (j.value_at(ji), t));
-    Ok(group(rows.iter().map(|r| r.value_at(mi)), keyed))
+    let grouping = Grouping::new(
+        rows.iter().map(|r| r.value_at(mi)),
+        pairs.iter().map(|(_, j)| j.value_at(ji)),
+    );
+    Ok((pairs.into_iter().map(|(t, _)| t).collect(), grouping))
 }
