@@ -220,7 +220,34 @@ fn decoders(model: &ModelDef, col_names: &[&str], rust_name: &str) -> Vec<TokenS
             }
         }
     })
+    .chain(std::iter::once(pg_array_binder(model)))
     .collect()
+}
+
+/// `bind_pg_column`: each column of the rows bound as one PostgreSQL array
+/// borrowed from the fields (`insert_many`).
+fn pg_array_binder(model: &ModelDef) -> TokenStream {
+    let arms = model.fields.iter().enumerate().map(|(i, f)| {
+        let fid = &f.ident;
+        let ty = &f.ty;
+        quote_spanned! {ty.span()=>
+            #i => <#ty as __a::DbType>::bind_pg_array(rows.iter().map(|r| &r.#fid), args),
+        }
+    });
+    quote! {
+        __a::__alembix_postgres! {
+            fn bind_pg_column(
+                rows: &[&Self],
+                index: usize,
+                args: &mut __a::PgArguments,
+            ) -> ::core::option::Option<&'static str> {
+                match index {
+                    #(#arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+    }
 }
 
 /// The table as JSON, embedded in the generated code and read once at run time.

@@ -176,7 +176,7 @@ pub mod __private {
     #[cfg(feature = "mysql")]
     pub use sqlx::mysql::MySqlRow;
     #[cfg(feature = "postgres")]
-    pub use sqlx::postgres::PgRow;
+    pub use sqlx::postgres::{PgArguments, PgRow};
     #[cfg(feature = "sqlite")]
     pub use sqlx::sqlite::SqliteRow;
     pub use std::sync::OnceLock;

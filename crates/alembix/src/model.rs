@@ -147,6 +147,19 @@ pub trait Model: Sized + Send + Sync + Unpin + 'static {
     #[doc(hidden)]
     #[cfg(feature = "postgres")]
     fn decode_pg(row: &PgRow, base: usize) -> Result<Self>;
+    /// PostgreSQL `insert_many`: binds column `index` of `rows` as one
+    /// typed array borrowed from them (see `DbType::bind_pg_array`); `None`
+    /// when the column's type does not travel this way.
+    #[doc(hidden)]
+    #[cfg(feature = "postgres")]
+    fn bind_pg_column(
+        rows: &[&Self],
+        index: usize,
+        args: &mut sqlx::postgres::PgArguments,
+    ) -> Option<&'static str> {
+        let _ = (rows, index, args);
+        None
+    }
     #[doc(hidden)]
     #[cfg(feature = "mysql")]
     fn decode_mysql(row: &MySqlRow, base: usize) -> Result<Self>;

@@ -4,7 +4,7 @@ use sea_query::Value;
 #[cfg(feature = "mysql")]
 use sqlx::mysql::MySqlRow;
 #[cfg(feature = "postgres")]
-use sqlx::postgres::PgRow;
+use sqlx::postgres::{PgArguments, PgRow};
 #[cfg(feature = "sqlite")]
 use sqlx::sqlite::SqliteRow;
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
@@ -49,12 +49,28 @@ pub trait DbType: Sized + Send + Sync + 'static {
         let _ = backend;
         expr
     }
+    /// PostgreSQL `insert_many`: binds `items` (one column of the rows) as
+    /// one typed array, borrowed from the rows, and gives the array's
+    /// element type; `None` (nothing bound) for a type that does not travel
+    /// this way, whose values are then bound through [`DbType::to_value`].
+    #[cfg(feature = "postgres")]
+    #[doc(hidden)]
+    fn bind_pg_array<'a>(
+        items: impl Iterator<Item = &'a Self>,
+        args: &mut PgArguments,
+    ) -> Option<&'static str>
+    where
+        Self: 'a,
+    {
+        let _ = (items, args);
+        None
+    }
 }
 
 /// `DbType` for types sea-query binds as a `Value` variant and sqlx decodes
 /// on every backend; `sqlite: f` reads the SQLite column with `f` instead.
 macro_rules! native {
-    ($($ty:ty => $variant:ident $(, sqlite: $sqlite:path)? $(, result: $result:path)?;)*) => {$(
+    ($($ty:ty => $variant:ident $(, sqlite: $sqlite:path)? $(, result: $result:path)? $(, pg_array: $how:ident $element:literal)?;)*) => {$(
         impl DbType for $ty {
             fn to_value(&self) -> Value {
                 Value::$variant(Some(self.clone().into()))
@@ -79,28 +95,43 @@ macro_rules! native {
                     $result(expr, backend)
                 }
             )?
+            $(
+                #[cfg(feature = "postgres")]
+                fn bind_pg_array<'a>(
+                    items: impl Iterator<Item = &'a Self>,
+                    args: &mut PgArguments,
+                ) -> Option<&'static str> {
+                    sqlx::Arguments::add(args, native!(@array $how items)).ok()?;
+                    Some($element)
+                }
+            )?
         }
     )*};
+    (@array copy $items:ident) => { $items.copied().collect::<Vec<Self>>() };
+    (@array str $items:ident) => { $items.map(String::as_str).collect::<Vec<&str>>() };
     (@sqlite $row:ident, $index:ident) => { $row.try_get($index) };
     (@sqlite $row:ident, $index:ident, $decode:path) => { $decode($row, $index) };
 }
 
+// `pg_array`: how `insert_many` binds a column of the type on PostgreSQL,
+// as one array borrowed from the rows (`copy`: the values copied into a
+// `Vec<T>`; `str`: a `Vec<&str>`), and the array's element type.
 native! {
-    bool => Bool;
-    i16 => SmallInt;
-    i32 => Int;
-    i64 => BigInt, result: cast_i64;
-    f32 => Float;
-    f64 => Double, result: cast_f64;
-    String => String;
+    bool => Bool, pg_array: copy "bool";
+    i16 => SmallInt, pg_array: copy "int2";
+    i32 => Int, pg_array: copy "int4";
+    i64 => BigInt, result: cast_i64, pg_array: copy "int8";
+    f32 => Float, pg_array: copy "float4";
+    f64 => Double, result: cast_f64, pg_array: copy "float8";
+    String => String, pg_array: str "text";
     Vec<u8> => Bytes;
-    chrono::NaiveDate => ChronoDate;
-    chrono::NaiveTime => ChronoTime;
-    chrono::NaiveDateTime => ChronoDateTime;
-    chrono::DateTime<chrono::Utc> => ChronoDateTimeUtc;
-    uuid::Uuid => Uuid;
+    chrono::NaiveDate => ChronoDate, pg_array: copy "date";
+    chrono::NaiveTime => ChronoTime, pg_array: copy "time";
+    chrono::NaiveDateTime => ChronoDateTime, pg_array: copy "timestamp";
+    chrono::DateTime<chrono::Utc> => ChronoDateTimeUtc, pg_array: copy "timestamptz";
+    uuid::Uuid => Uuid, pg_array: copy "uuid";
     serde_json::Value => Json;
-    rust_decimal::Decimal => Decimal, sqlite: decimal_from_sqlite, result: cast_decimal;
+    rust_decimal::Decimal => Decimal, sqlite: decimal_from_sqlite, result: cast_decimal, pg_array: copy "numeric";
 }
 
 /// `CAST(expr AS type)`, `type` written as it is (a fixed type name).

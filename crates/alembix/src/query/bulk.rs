@@ -9,8 +9,74 @@ use crate::error::Result;
 use crate::model::Model;
 
 pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u64> {
-    // Rows that write the same columns (a key to generate or not, defaults
-    // to apply or not) are batched together.
+    let mut total = 0;
+    for (columns, group) in groups(rows) {
+        total += insert_group::<M>(ex, &columns, &group).await?;
+    }
+    Ok(total)
+}
+
+/// The rows grouped by the columns they write (a key to generate or not,
+/// defaults to apply or not), in order of first appearance.
+fn groups<M: Model>(rows: &[M]) -> Vec<(Vec<usize>, Vec<&M>)> {
+    let meta = M::meta();
+    // Only the auto-increment key and the columns with a default can be
+    // left out of a row's insert: a row's group is the set of those it
+    // leaves out, one bit each, with no list built per row.
+    let optional: Vec<usize> = meta
+        .auto_increment
+        .into_iter()
+        .chain(
+            meta.table
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(i, c)| c.default.is_some() && Some(*i) != meta.auto_increment)
+                .map(|(i, _)| i),
+        )
+        .collect();
+    if optional.len() > 64 {
+        return groups_by_list(rows);
+    }
+    let mut groups: Vec<(u64, Vec<&M>)> = Vec::new();
+    for row in rows {
+        let left_out = optional
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| left_out(row, **i))
+            .fold(0u64, |mask, (bit, _)| mask | (1 << bit));
+        match groups.iter_mut().find(|(m, _)| *m == left_out) {
+            Some((_, group)) => group.push(row),
+            None => groups.push((left_out, vec![row])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mask, group)| {
+            let skipped: Vec<usize> = (0..optional.len())
+                .filter(|bit| mask & (1 << bit) != 0)
+                .map(|bit| optional[bit])
+                .collect();
+            let columns = (0..meta.table.columns.len())
+                .filter(|i| !skipped.contains(i))
+                .collect();
+            (columns, group)
+        })
+        .collect()
+}
+
+/// Whether `row`'s insert leaves column `i` out: the auto-increment key
+/// left at 0, or NULL in a column with a default.
+fn left_out<M: Model>(row: &M, i: usize) -> bool {
+    if M::meta().auto_increment == Some(i) {
+        return row.auto_key_unset();
+    }
+    let v = row.value_at(i);
+    v == v.as_null()
+}
+
+/// The same groups, each row's column list built and compared.
+fn groups_by_list<M: Model>(rows: &[M]) -> Vec<(Vec<usize>, Vec<&M>)> {
     let mut groups: Vec<(Vec<usize>, Vec<&M>)> = Vec::new();
     for row in rows {
         let columns = insert_columns_for_defaults(row, &insert_columns(row));
@@ -19,11 +85,7 @@ pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u6
             None => groups.push((columns, vec![row])),
         }
     }
-    let mut total = 0;
-    for (columns, group) in groups {
-        total += insert_group::<M>(ex, &columns, &group).await?;
-    }
-    Ok(total)
+    groups
 }
 
 /// One group of rows writing the same columns: as typed arrays where the

@@ -76,8 +76,13 @@ macro_rules! take {
 }
 
 /// Binds column `i` of every row as one typed array, and gives the array's
-/// element type; `None` when a value cannot travel in it.
+/// element type; `None` when a value cannot travel in it. The column's
+/// field type binds a borrowed array itself where it can (no value is
+/// cloned); otherwise each row's value is converted and taken apart.
 fn bind_column<M: Model>(args: &mut PgArguments, rows: &[&M], i: usize) -> Option<String> {
+    if let Some(element) = M::bind_pg_column(rows, i, args) {
+        return Some(element.to_string());
+    }
     let ty = match rows.first()?.value_at(i) {
         Value::Bool(Some(_)) => bind_array(args, rows, i, take!(Bool)).map(|_| "bool"),
         Value::SmallInt(Some(_)) => bind_array(args, rows, i, take!(SmallInt)).map(|_| "int2"),
