@@ -79,6 +79,23 @@ where
     if !unprepared::<DB>() {
         return run::<DB, _>(p, sql, values, fetch).await;
     }
+    // Boxed: the transaction's futures are large, and holding them inline
+    // would make every statement's future (and each move of it) as large.
+    Box::pin(on_pool_unprepared(p, sql, values, fetch)).await
+}
+
+/// [`on_pool`] where statements must survive a pooler.
+async fn on_pool_unprepared<DB>(
+    p: &sqlx::Pool<DB>,
+    sql: String,
+    values: Values,
+    fetch: bool,
+) -> sqlx::Result<Outcome<DB>>
+where
+    DB: Backend,
+    SqlxValues: sqlx::IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
     if !fetch && values.0.is_empty() {
         // No values: the simple protocol, which a pooler passes whole
         // (and which `CREATE DATABASE` or `VACUUM` needs: no transaction).
@@ -104,8 +121,27 @@ where
     SqlxValues: sqlx::IntoArguments<DB>,
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
 {
+    if !unprepared::<DB>() {
+        return run::<DB, _>(&mut **c, sql, values, fetch).await;
+    }
+    // Boxed, as in `on_pool`.
+    Box::pin(on_connection_unprepared(c, sql, values, fetch)).await
+}
+
+/// [`on_connection`] where statements must survive a pooler.
+async fn on_connection_unprepared<DB>(
+    c: &mut sqlx::pool::PoolConnection<DB>,
+    sql: String,
+    values: Values,
+    fetch: bool,
+) -> sqlx::Result<Outcome<DB>>
+where
+    DB: Backend,
+    SqlxValues: sqlx::IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
     use sqlx::Connection as _;
-    if !unprepared::<DB>() || DB::in_transaction(c).await? {
+    if DB::in_transaction(c).await? {
         return run::<DB, _>(&mut **c, sql, values, fetch).await;
     }
     if !fetch && values.0.is_empty() {

@@ -157,7 +157,9 @@ impl<'a> Exec<'a> {
                 if route == Route::Write
                     && db.routing.as_ref().is_some_and(|r| r.measures_writes()) =>
             {
-                Ok(Some(slot.insert(db.pool.acquire().await?)))
+                // Boxed: the pool's acquire future is large, and this path
+                // is taken only with replicas that compare positions.
+                Ok(Some(slot.insert(Box::pin(db.pool.acquire()).await?)))
             }
             _ => Ok(None),
         }
