@@ -53,7 +53,10 @@ impl Connection {
     /// round trip (simple protocol; multi-statement on MySQL/MariaDB) and
     /// counts the statements the server finished: `Err((finished, error))`
     /// when one failed after `finished` others (the server runs none after
-    /// it).
+    /// it). SQLite runs the statements on the connection's own handle on
+    /// the calling thread, one after another as the `sqlite3` shell does
+    /// (inside `block_in_place` on a multi-threaded tokio runtime), rather
+    /// than through sqlx's worker thread and one hand-off per statement.
     ///
     /// ```no_run
     /// # async fn f(pool: alembix_driver::Pool) -> Result<(), Box<dyn std::error::Error>> {
@@ -65,7 +68,7 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn raw_batch(&mut self, sql: &str) -> Result<usize, (usize, sqlx::Error)> {
-        dispatch!(Connection, self, c => count_finished(raw_sql(sql).execute_many(&mut **c)).await)
+        dispatch!(Connection, self, c => (**c).raw_batch(sql).await)
     }
 
     /// Runs one statement with bound values.
@@ -158,19 +161,4 @@ impl Connection {
     pub fn detach(self) {
         dispatch!(Connection, self, c => drop(c.detach()))
     }
-}
-
-/// Counts the results of a statement stream up to its first error.
-async fn count_finished<R>(
-    mut results: futures_util::stream::BoxStream<'_, sqlx::Result<R>>,
-) -> Result<usize, (usize, sqlx::Error)> {
-    use futures_util::StreamExt;
-    let mut finished = 0;
-    while let Some(result) = results.next().await {
-        match result {
-            Ok(_) => finished += 1,
-            Err(e) => return Err((finished, e)),
-        }
-    }
-    Ok(finished)
 }

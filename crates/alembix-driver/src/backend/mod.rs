@@ -209,6 +209,26 @@ pub(crate) trait BackendConn {
         let _ = relations;
         Ok(Vec::new())
     }
+    /// Runs SQL text of several statements without parameters and counts
+    /// the statements finished: `Err((finished, error))` when one failed
+    /// after `finished` others (see [`Connection::raw_batch`](crate::Connection::raw_batch)).
+    async fn raw_batch(&mut self, sql: &str) -> Result<usize, (usize, sqlx::Error)>;
+}
+
+/// Counts the results of a statement stream up to its first error (the
+/// statements of a text sent in one round trip: `raw_sql(..).execute_many`).
+pub(crate) async fn count_finished<R>(
+    mut results: futures_util::stream::BoxStream<'_, sqlx::Result<R>>,
+) -> Result<usize, (usize, sqlx::Error)> {
+    use futures_util::StreamExt;
+    let mut finished = 0;
+    while let Some(result) = results.next().await {
+        match result {
+            Ok(_) => finished += 1,
+            Err(e) => return Err((finished, e)),
+        }
+    }
+    Ok(finished)
 }
 
 /// A row of one backend.

@@ -161,6 +161,10 @@ mod live {
     }
 
     impl BackendConn for MySqlConnection {
+        async fn raw_batch(&mut self, sql: &str) -> Result<usize, (usize, sqlx::Error)> {
+            crate::backend::count_finished(crate::pool::raw_sql(sql).execute_many(self)).await
+        }
+
         async fn try_lock(&mut self, key: &str, _me: &LockHolder) -> sqlx::Result<LockAttempt> {
             let sql = format!("SELECT GET_LOCK({LOCK_NAME}, 0)");
             let got: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))

@@ -233,6 +233,10 @@ mod live {
     }
 
     impl BackendConn for PgConnection {
+        async fn raw_batch(&mut self, sql: &str) -> Result<usize, (usize, sqlx::Error)> {
+            crate::backend::count_finished(crate::pool::raw_sql(sql).execute_many(self)).await
+        }
+
         async fn try_lock(&mut self, key: &str, me: &LockHolder) -> sqlx::Result<LockAttempt> {
             let pinned = pin(self).await?;
             let out = try_lock(self, key, me).await;

@@ -59,6 +59,8 @@ fn names_no_file(url: &str) -> bool {
 
 #[cfg(feature = "sqlite")]
 mod lock_file;
+#[cfg(feature = "sqlite")]
+mod script;
 
 #[cfg(feature = "sqlite")]
 pub(crate) use live::connect;
@@ -199,6 +201,11 @@ mod live {
             let done = sqlx::raw_sql("COMMIT").execute(self).await.map(drop);
             lock_file::release(lock);
             done
+        }
+
+        /// On the connection's own handle (see `script.rs`).
+        async fn raw_batch(&mut self, sql: &str) -> Result<usize, (usize, sqlx::Error)> {
+            super::script::raw_batch(self, sql).await
         }
     }
 

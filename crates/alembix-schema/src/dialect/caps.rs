@@ -131,8 +131,8 @@ pub struct Capabilities {
     /// (64 × 100 by default). `None`: no limit.
     pub step_statements: Option<usize>,
     /// The most bytes of revision SQL joined into one batch of a step's
-    /// statements. SQLite copies the rest of the text each time it
-    /// prepares a statement of a batch, so its batches are short.
+    /// statements. SQLite runs a batch on the calling thread, so its
+    /// batches are short (16 KiB).
     pub batch_bytes: usize,
     /// Whether tables can be declared partitioned (`PARTITION BY`, `CREATE
     /// TABLE ... PARTITION OF`, `ATTACH`/`DETACH PARTITION`; PostgreSQL).
