@@ -3,7 +3,7 @@
 
 use sea_query::{Query, Values};
 
-use super::write::{column_idens, insert_columns, insert_columns_for_defaults, insert_into};
+use super::write::{column_idens, insert_into};
 use crate::db::Exec;
 use crate::error::Result;
 use crate::model::Model;
@@ -21,44 +21,38 @@ pub(crate) async fn insert_many<M: Model>(ex: Exec<'_>, rows: &[M]) -> Result<u6
 fn groups<M: Model>(rows: &[M]) -> Vec<(Vec<usize>, Vec<&M>)> {
     let meta = M::meta();
     // Only the auto-increment key and the columns with a default can be
-    // left out of a row's insert: a row's group is the set of those it
-    // leaves out, one bit each, with no list built per row.
-    let optional: Vec<usize> = meta
-        .auto_increment
-        .into_iter()
-        .chain(
-            meta.table
-                .columns
-                .iter()
-                .enumerate()
-                .filter(|(i, c)| c.default.is_some() && Some(*i) != meta.auto_increment)
-                .map(|(i, _)| i),
-        )
+    // left out of a row's insert. A group keeps which of those its rows
+    // leave out; a row is compared with it column by column, with no list
+    // built per row.
+    let optional: Vec<usize> = (0..meta.table.columns.len())
+        .filter(|&i| meta.auto_increment == Some(i) || meta.table.columns[i].default.is_some())
         .collect();
-    if optional.len() > 64 {
-        return groups_by_list(rows);
-    }
-    let mut groups: Vec<(u64, Vec<&M>)> = Vec::new();
+    let mut groups: Vec<(Vec<bool>, Vec<&M>)> = Vec::new();
     for row in rows {
-        let left_out = optional
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| left_out(row, **i))
-            .fold(0u64, |mask, (bit, _)| mask | (1 << bit));
-        match groups.iter_mut().find(|(m, _)| *m == left_out) {
+        let same = |pattern: &[bool]| {
+            pattern
+                .iter()
+                .zip(&optional)
+                .all(|(&out, &i)| left_out(row, i) == out)
+        };
+        match groups.iter_mut().find(|(pattern, _)| same(pattern)) {
             Some((_, group)) => group.push(row),
-            None => groups.push((left_out, vec![row])),
+            None => {
+                let pattern = optional.iter().map(|&i| left_out(row, i)).collect();
+                groups.push((pattern, vec![row]));
+            }
         }
     }
     groups
         .into_iter()
-        .map(|(mask, group)| {
-            let skipped: Vec<usize> = (0..optional.len())
-                .filter(|bit| mask & (1 << bit) != 0)
-                .map(|bit| optional[bit])
-                .collect();
+        .map(|(pattern, group)| {
             let columns = (0..meta.table.columns.len())
-                .filter(|i| !skipped.contains(i))
+                .filter(|i| {
+                    optional
+                        .iter()
+                        .position(|o| o == i)
+                        .is_none_or(|at| !pattern[at])
+                })
                 .collect();
             (columns, group)
         })
@@ -66,26 +60,14 @@ fn groups<M: Model>(rows: &[M]) -> Vec<(Vec<usize>, Vec<&M>)> {
 }
 
 /// Whether `row`'s insert leaves column `i` out: the auto-increment key
-/// left at 0, or NULL in a column with a default.
+/// left at 0 (as `insert_columns`), or NULL in a column with a default (as
+/// `insert_columns_for_defaults`).
 fn left_out<M: Model>(row: &M, i: usize) -> bool {
     if M::meta().auto_increment == Some(i) {
         return row.auto_key_unset();
     }
     let v = row.value_at(i);
     v == v.as_null()
-}
-
-/// The same groups, each row's column list built and compared.
-fn groups_by_list<M: Model>(rows: &[M]) -> Vec<(Vec<usize>, Vec<&M>)> {
-    let mut groups: Vec<(Vec<usize>, Vec<&M>)> = Vec::new();
-    for row in rows {
-        let columns = insert_columns_for_defaults(row, &insert_columns(row));
-        match groups.iter_mut().find(|(c, _)| *c == columns) {
-            Some((_, group)) => group.push(row),
-            None => groups.push((columns, vec![row])),
-        }
-    }
-    groups
 }
 
 /// One group of rows writing the same columns: as typed arrays where the
