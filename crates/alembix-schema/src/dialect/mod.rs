@@ -19,10 +19,11 @@ mod plan;
 mod postgres;
 mod sqlite;
 mod url;
+mod writer;
 
 use sea_query::{
-    MysqlQueryBuilder, PostgresQueryBuilder, QueryStatementWriter, SchemaStatementBuilder,
-    SqliteQueryBuilder, Values,
+    MysqlQueryBuilder, PostgresQueryBuilder, QueryBuilder, QueryStatementWriter,
+    SchemaStatementBuilder, SqliteQueryBuilder, Values,
 };
 
 pub use caps::{
@@ -97,11 +98,35 @@ impl Dialect {
     }
 
     /// Renders a sea-query query statement with placeholders and its values.
+    ///
+    /// Every value is bound except the row count of a `LIMIT`, which is
+    /// written as an integer: a bound limit makes SQLite prepare the
+    /// statement again at each execution and hides the limit from
+    /// PostgreSQL's generic plans. `OFFSET` stays bound.
+    ///
+    /// ```
+    /// use alembix_schema::Dialect;
+    /// use sea_query::{Alias, Query};
+    ///
+    /// let mut stmt = Query::select();
+    /// stmt.column(Alias::new("id")).from(Alias::new("post")).limit(20).offset(40);
+    /// let (sql, values) = Dialect::Postgres.build_query(&stmt);
+    /// assert_eq!(sql, r#"SELECT "id" FROM "post" LIMIT 20 OFFSET $1"#);
+    /// assert_eq!(values.0.len(), 1);
+    /// ```
     pub fn build_query<S: QueryStatementWriter>(self, stmt: &S) -> (String, Values) {
+        fn build<S: QueryStatementWriter>(
+            stmt: &S,
+            builder: impl QueryBuilder,
+        ) -> (String, Values) {
+            let mut sql = writer::QueryWriter::new(&builder);
+            stmt.build_collect_into(builder, &mut sql);
+            sql.into_parts()
+        }
         match self {
-            Dialect::Postgres => stmt.build(PostgresQueryBuilder),
-            Dialect::MySql => stmt.build(MysqlQueryBuilder),
-            Dialect::Sqlite => stmt.build(SqliteQueryBuilder),
+            Dialect::Postgres => build(stmt, PostgresQueryBuilder),
+            Dialect::MySql => build(stmt, MysqlQueryBuilder),
+            Dialect::Sqlite => build(stmt, SqliteQueryBuilder),
         }
     }
 

@@ -1,0 +1,169 @@
+//! The writer [`Dialect::build_query`](super::Dialect::build_query) renders
+//! statements into: sea-query's placeholders and bound values, except that a
+//! row count after `LIMIT` is written into the SQL as an integer.
+//!
+//! sea-query binds every value, the row limit included. A bound `LIMIT`
+//! costs at every execution where a literal costs nothing:
+//!
+//! - SQLite reads an integer `LIMIT` parameter while it prepares the
+//!   statement (`sqlite3ExprIsInteger`) and so marks the statement to be
+//!   prepared again whenever that parameter is bound again, which is every
+//!   execution;
+//! - PostgreSQL plans a cached statement without knowing the limit once it
+//!   switches to a generic plan.
+//!
+//! `OFFSET` stays bound: it changes from page to page, and a literal would
+//! make each page a statement of its own in the driver's statement cache.
+
+use std::fmt::Write;
+
+use sea_query::{QueryBuilder, SqlWriter, Value, Values};
+
+/// Collects the SQL text and the bound values of one statement.
+pub(super) struct QueryWriter {
+    sql: String,
+    values: Vec<Value>,
+    placeholder: &'static str,
+    numbered: bool,
+}
+
+impl QueryWriter {
+    pub(super) fn new(builder: &impl QueryBuilder) -> Self {
+        let (placeholder, numbered) = builder.placeholder();
+        QueryWriter {
+            sql: String::with_capacity(256),
+            values: Vec::new(),
+            placeholder,
+            numbered,
+        }
+    }
+
+    pub(super) fn into_parts(self) -> (String, Values) {
+        (self.sql, Values(self.values))
+    }
+}
+
+/// The row count `value` holds, when it is a non-negative integer.
+fn row_count(value: &Value) -> Option<u64> {
+    match *value {
+        Value::BigUnsigned(Some(n)) => Some(n),
+        Value::Unsigned(Some(n)) => Some(n.into()),
+        Value::BigInt(Some(n)) => u64::try_from(n).ok(),
+        Value::Int(Some(n)) => u64::try_from(n).ok(),
+        _ => None,
+    }
+}
+
+impl Write for QueryWriter {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.sql.push_str(s);
+        Ok(())
+    }
+
+    fn write_char(&mut self, c: char) -> std::fmt::Result {
+        self.sql.push(c);
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for QueryWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.sql)
+    }
+}
+
+impl SqlWriter for QueryWriter {
+    fn push_param<T: QueryBuilder>(&mut self, value: Value, _: &T) {
+        // sea-query writes " LIMIT " and then the limit's value, in SELECT,
+        // and in UPDATE and DELETE where the backend takes a limit there.
+        if self.sql.ends_with(" LIMIT ") {
+            if let Some(n) = row_count(&value) {
+                write!(self.sql, "{n}").expect("writing to a String cannot fail");
+                return;
+            }
+        }
+        self.sql.push_str(self.placeholder);
+        self.values.push(value);
+        if self.numbered {
+            let n = self.values.len();
+            write!(self.sql, "{n}").expect("writing to a String cannot fail");
+        }
+    }
+
+    fn as_writer(&mut self) -> &mut dyn Write {
+        self as _
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_query::{Alias, Expr, ExprTrait, Query};
+
+    use crate::Dialect;
+
+    fn select() -> sea_query::SelectStatement {
+        let mut stmt = Query::select();
+        stmt.column(Alias::new("id"))
+            .from(Alias::new("post"))
+            .and_where(Expr::col(Alias::new("author_id")).eq(7));
+        stmt
+    }
+
+    #[test]
+    fn limit_is_written_as_an_integer_on_every_dialect() {
+        for dialect in Dialect::ALL {
+            let mut stmt = select();
+            stmt.limit(20);
+            let (sql, values) = dialect.build_query(&stmt);
+            assert!(sql.ends_with(" LIMIT 20"), "{dialect:?}: {sql}");
+            assert_eq!(values.0.len(), 1, "{dialect:?}: only the filter is bound");
+        }
+    }
+
+    #[test]
+    fn offset_stays_bound_and_numbers_follow_on() {
+        let mut stmt = select();
+        stmt.limit(10).offset(30);
+        let (sql, values) = Dialect::Postgres.build_query(&stmt);
+        assert_eq!(
+            sql,
+            r#"SELECT "id" FROM "post" WHERE "author_id" = $1 LIMIT 10 OFFSET $2"#
+        );
+        assert_eq!(
+            values.0,
+            vec![
+                sea_query::Value::Int(Some(7)),
+                sea_query::Value::BigUnsigned(Some(30))
+            ]
+        );
+        let (sql, _) = Dialect::Sqlite.build_query(&stmt);
+        assert!(sql.ends_with(r#"= ? LIMIT 10 OFFSET ?"#), "{sql}");
+    }
+
+    #[test]
+    fn a_value_after_the_limit_keeps_its_placeholder_number() {
+        // A subquery's limit before a bound value of the outer query.
+        let mut inner = select();
+        inner.limit(5);
+        let mut outer = Query::select();
+        outer
+            .column(Alias::new("id"))
+            .from_subquery(inner, Alias::new("recent"))
+            .and_where(Expr::col(Alias::new("id")).gt(100));
+        let (sql, values) = Dialect::Postgres.build_query(&outer);
+        assert!(sql.contains("LIMIT 5)"), "{sql}");
+        assert!(sql.ends_with(r#""id" > $2"#), "{sql}");
+        assert_eq!(values.0.len(), 2);
+    }
+
+    #[test]
+    fn the_largest_row_count_fits() {
+        let mut stmt = select();
+        stmt.limit(i64::MAX as u64).offset(3);
+        let (sql, _) = Dialect::MySql.build_query(&stmt);
+        assert!(
+            sql.contains(&format!(" LIMIT {} OFFSET ?", i64::MAX)),
+            "{sql}"
+        );
+    }
+}
