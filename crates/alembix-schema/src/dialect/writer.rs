@@ -76,11 +76,11 @@ impl SqlWriter for QueryWriter {
     fn push_param<T: QueryBuilder>(&mut self, value: Value, _: &T) {
         // sea-query writes " LIMIT " and then the limit's value, in SELECT,
         // and in UPDATE and DELETE where the backend takes a limit there.
-        if self.sql.ends_with(" LIMIT ") {
-            if let Some(n) = row_count(&value) {
-                write!(self.sql, "{n}").expect("writing to a String cannot fail");
-                return;
-            }
+        if self.sql.ends_with(" LIMIT ")
+            && let Some(n) = row_count(&value)
+        {
+            write!(self.sql, "{n}").expect("writing to a String cannot fail");
+            return;
         }
         self.sql.push_str(self.placeholder);
         self.values.push(value);
