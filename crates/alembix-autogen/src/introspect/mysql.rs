@@ -80,9 +80,9 @@ fn action(s: &str) -> ReferentialAction {
 /// Reads the connection's current database.
 pub async fn introspect_mysql(pool: &MySqlPool, opts: &IntrospectOptions) -> Result<Schema> {
     let mut conn = pool.acquire().await?;
-    let mut schema = read_mysql(&mut conn, opts).await?;
     let db_name = current_database(&mut conn).await?;
-    schema.objects = super::mysql_objects::read_objects(&mut conn, &db_name).await?;
+    let (mut schema, views) = read_catalog(&mut conn, db_name.clone(), opts).await?;
+    schema.objects = super::mysql_objects::read_objects(&mut conn, &db_name, views).await?;
     tidy(&mut schema);
     Ok(schema)
 }
@@ -97,6 +97,8 @@ type Tables = BTreeMap<String, Table>;
 struct Catalog<'c> {
     conn: &'c mut sqlx::MySqlConnection,
     db_name: String,
+    /// Whether TABLES listed a view (read by `read_tables`).
+    views: bool,
 }
 
 impl Catalog<'_> {
@@ -118,14 +120,32 @@ pub(crate) async fn read_mysql(
     // The database name is read with the text protocol and bound into every
     // query: a prepared statement may keep the DATABASE() of its first run.
     let db_name = current_database(conn).await?;
-    let mut cat = Catalog { conn, db_name };
+    Ok(read_catalog(conn, db_name, opts).await?.0)
+}
+
+/// The tables of database `db_name`, and whether it has views.
+///
+/// Every query compares TABLE_SCHEMA with the bound name: MariaDB then
+/// reads that database only (`Scanned 1 database` in EXPLAIN; `DATABASE()`
+/// would read every database). Key kinds come from KEY_COLUMN_USAGE and
+/// STATISTICS, not TABLE_CONSTRAINTS: one pass fewer of those that open
+/// every table in full (foreign keys live in InnoDB, not in the `.frm`).
+async fn read_catalog(
+    conn: &mut sqlx::MySqlConnection,
+    db_name: String,
+    opts: &IntrospectOptions,
+) -> Result<(Schema, bool)> {
+    let mut cat = Catalog {
+        conn,
+        db_name,
+        views: false,
+    };
     let mut tables = read_tables(&mut cat, opts).await?;
     read_columns(&mut cat, &mut tables).await?;
-    let kinds = read_constraint_kinds(&mut cat).await?;
     let rules = read_rules(&mut cat).await?;
-    read_key_columns(&mut cat, &mut tables, &kinds, &rules).await?;
+    read_key_columns(&mut cat, &mut tables, &rules).await?;
     read_checks(&mut cat, &mut tables).await?;
-    read_indexes(&mut cat, &mut tables, &kinds).await?;
+    read_indexes(&mut cat, &mut tables).await?;
     drop_foreign_key_indexes(&mut tables);
     let mut schema = Schema {
         tables: tables.into_values().collect(),
@@ -133,7 +153,7 @@ pub(crate) async fn read_mysql(
         ..Default::default()
     };
     tidy(&mut schema);
-    Ok(schema)
+    Ok((schema, cat.views))
 }
 
 /// The base tables with their comments, still without columns.
@@ -141,12 +161,20 @@ async fn read_tables(cat: &mut Catalog<'_>, opts: &IntrospectOptions) -> Result<
     count_query();
     let rows = cat
         .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR) FROM information_schema.TABLES
-         WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
+            "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR), CAST(TABLE_TYPE AS CHAR)
+         FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?",
         )
         .await?;
     let mut tables = Tables::new();
     for r in rows {
+        match r.try_get::<String, _>(2)?.as_str() {
+            "BASE TABLE" => {}
+            "VIEW" => {
+                cat.views = true;
+                continue;
+            }
+            _ => continue, // MariaDB's sequences, system views
+        }
         let Some(name) = included_table(&r, opts)? else {
             continue;
         };
@@ -200,23 +228,6 @@ fn column_row(r: &MySqlRow) -> Result<Column> {
     })
 }
 
-/// Each constraint's type (`PRIMARY KEY`, `FOREIGN KEY`, `UNIQUE`, ...):
-/// what the key-column and index rows belong to.
-async fn read_constraint_kinds(cat: &mut Catalog<'_>) -> Result<Keyed<String>> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(tc.CONSTRAINT_NAME AS CHAR), CAST(tc.CONSTRAINT_TYPE AS CHAR)
-         FROM information_schema.TABLE_CONSTRAINTS tc WHERE tc.TABLE_SCHEMA = ?",
-        )
-        .await?;
-    let mut kinds = Keyed::new();
-    for r in rows {
-        kinds.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
-    }
-    Ok(kinds)
-}
-
 /// Each foreign key's (update rule, delete rule).
 ///
 /// Read apart from the key columns: MariaDB joins two information_schema
@@ -244,7 +255,6 @@ async fn read_rules(cat: &mut Catalog<'_>) -> Result<Keyed<(String, String)>> {
 async fn read_key_columns(
     cat: &mut Catalog<'_>,
     tables: &mut Tables,
-    kinds: &Keyed<String>,
     rules: &Keyed<(String, String)>,
 ) -> Result<()> {
     count_query();
@@ -266,8 +276,12 @@ async fn read_key_columns(
             continue;
         };
         let key = (table, name);
-        match kinds.get(&key).map(String::as_str).unwrap_or_default() {
-            "PRIMARY KEY" => {
+        // The primary key is always named PRIMARY, and only a foreign key's
+        // rows name a referenced table; the other rows are unique keys,
+        // read from STATISTICS.
+        let referenced: Option<String> = r.try_get(3)?;
+        match (key.1.as_str(), referenced) {
+            ("PRIMARY", None) => {
                 let pk = t.primary_key.get_or_insert_with(|| PrimaryKey {
                     // MySQL names every primary key PRIMARY; the model's name is kept by convention.
                     name: alembix_schema::naming::primary_key_name(&key.0),
@@ -275,7 +289,7 @@ async fn read_key_columns(
                 });
                 pk.columns.push(column);
             }
-            "FOREIGN KEY" => {
+            (_, Some(_)) => {
                 let rule = rules.get(&key).cloned().unwrap_or_default();
                 let target = Referenced::of(&r, &cat.db_name, rule)?;
                 foreign_key_column(t, key.1, column, target);
@@ -361,11 +375,7 @@ async fn read_checks(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
 
 /// Indexes and unique constraints (unique indexes there), but for the
 /// primary key and functional indexes.
-async fn read_indexes(
-    cat: &mut Catalog<'_>,
-    tables: &mut Tables,
-    kinds: &Keyed<String>,
-) -> Result<()> {
+async fn read_indexes(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
     count_query();
     let rows = cat
         .rows(
@@ -390,12 +400,13 @@ async fn read_indexes(
             skip.push((table, name));
             continue;
         };
-        let unique = r.try_get::<i64, _>(2)? == 0;
-        let key = (table, name);
-        if kinds.get(&key).map(String::as_str) == Some("UNIQUE") {
-            unique_column(t, key.1, column);
+        // Every unique index but the primary key is a UNIQUE constraint
+        // in TABLE_CONSTRAINTS: the server lists the table's keys there
+        // from the same flag as NON_UNIQUE.
+        if r.try_get::<i64, _>(2)? == 0 {
+            unique_column(t, name, column);
         } else {
-            index_column(t, key.1, column, unique);
+            index_column(t, name, column);
         }
     }
     // Dropped once all rows are read: a functional index may have plain
@@ -421,13 +432,13 @@ fn unique_column(t: &mut Table, name: String, column: String) {
 }
 
 /// Adds a column to the index `name`, which its first column creates.
-fn index_column(t: &mut Table, name: String, column: String, unique: bool) {
+fn index_column(t: &mut Table, name: String, column: String) {
     match t.indexes.iter_mut().find(|i| i.name == name) {
         Some(i) => i.columns.push(column),
         None => t.indexes.push(Index {
             name,
             columns: vec![column],
-            unique,
+            unique: false,
             ..Default::default()
         }),
     }
