@@ -10,7 +10,8 @@ use alembix_schema::{
 use sqlx::mysql::MySqlRow;
 use sqlx::{MySqlPool, Row};
 
-use super::{IntrospectOptions, count_query, included_table, tidy};
+use super::mysql_queries::{Rows, fetch_parallel, fetch_serial};
+use super::{IntrospectOptions, included_table, tidy};
 use crate::error::Result;
 
 /// `enum('a','it''s')` → the labels, in their own case.
@@ -81,7 +82,8 @@ fn action(s: &str) -> ReferentialAction {
 pub async fn introspect_mysql(pool: &MySqlPool, opts: &IntrospectOptions) -> Result<Schema> {
     let mut conn = pool.acquire().await?;
     let db_name = current_database(&mut conn).await?;
-    let (mut schema, views) = read_catalog(&mut conn, db_name.clone(), opts).await?;
+    let rows = fetch_parallel(pool, &mut conn, &db_name).await?;
+    let (mut schema, views) = read_catalog(rows, &db_name, opts)?;
     schema.objects = super::mysql_objects::read_objects(&mut conn, &db_name, views).await?;
     tidy(&mut schema);
     Ok(schema)
@@ -93,25 +95,6 @@ type Keyed<T> = BTreeMap<(String, String), T>;
 /// Tables by name.
 type Tables = BTreeMap<String, Table>;
 
-/// One connection and the database it reads.
-struct Catalog<'c> {
-    conn: &'c mut sqlx::MySqlConnection,
-    db_name: String,
-    /// Whether TABLES listed a view (read by `read_tables`).
-    views: bool,
-}
-
-impl Catalog<'_> {
-    /// Runs a query of `information_schema` whose one parameter is the
-    /// database name. The caller counts it, as every reader counts its queries.
-    async fn rows(&mut self, sql: &'static str) -> Result<Vec<MySqlRow>> {
-        Ok(sqlx::query(sql)
-            .bind(&self.db_name)
-            .fetch_all(&mut *self.conn)
-            .await?)
-    }
-}
-
 /// Reads through one connection (also used inside the scratch transaction).
 pub(crate) async fn read_mysql(
     conn: &mut sqlx::MySqlConnection,
@@ -120,7 +103,8 @@ pub(crate) async fn read_mysql(
     // The database name is read with the text protocol and bound into every
     // query: a prepared statement may keep the DATABASE() of its first run.
     let db_name = current_database(conn).await?;
-    Ok(read_catalog(conn, db_name, opts).await?.0)
+    let rows = fetch_serial(conn, &db_name).await?;
+    Ok(read_catalog(rows, &db_name, opts)?.0)
 }
 
 /// The tables of database `db_name`, and whether it has views.
@@ -130,22 +114,13 @@ pub(crate) async fn read_mysql(
 /// would read every database). Key kinds come from KEY_COLUMN_USAGE and
 /// STATISTICS, not TABLE_CONSTRAINTS: one pass fewer of those that open
 /// every table in full (foreign keys live in InnoDB, not in the `.frm`).
-async fn read_catalog(
-    conn: &mut sqlx::MySqlConnection,
-    db_name: String,
-    opts: &IntrospectOptions,
-) -> Result<(Schema, bool)> {
-    let mut cat = Catalog {
-        conn,
-        db_name,
-        views: false,
-    };
-    let mut tables = read_tables(&mut cat, opts).await?;
-    read_columns(&mut cat, &mut tables).await?;
-    let rules = read_rules(&mut cat).await?;
-    read_key_columns(&mut cat, &mut tables, &rules).await?;
-    read_checks(&mut cat, &mut tables).await?;
-    read_indexes(&mut cat, &mut tables).await?;
+fn read_catalog(rows: Rows, db_name: &str, opts: &IntrospectOptions) -> Result<(Schema, bool)> {
+    let (mut tables, views) = read_tables(rows.tables, opts)?;
+    read_columns(rows.columns, &mut tables)?;
+    let rules = read_rules(rows.rules)?;
+    read_key_columns(rows.keys, db_name, &mut tables, &rules)?;
+    read_checks(rows.checks, &mut tables)?;
+    read_indexes(rows.indexes, &mut tables)?;
     drop_foreign_key_indexes(&mut tables);
     let mut schema = Schema {
         tables: tables.into_values().collect(),
@@ -153,24 +128,19 @@ async fn read_catalog(
         ..Default::default()
     };
     tidy(&mut schema);
-    Ok((schema, cat.views))
+    Ok((schema, views))
 }
 
-/// The base tables with their comments, still without columns.
-async fn read_tables(cat: &mut Catalog<'_>, opts: &IntrospectOptions) -> Result<Tables> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR), CAST(TABLE_TYPE AS CHAR)
-         FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?",
-        )
-        .await?;
+/// The base tables with their comments, still without columns, and
+/// whether TABLES listed a view.
+fn read_tables(rows: Vec<MySqlRow>, opts: &IntrospectOptions) -> Result<(Tables, bool)> {
+    let mut views = false;
     let mut tables = Tables::new();
     for r in rows {
         match r.try_get::<String, _>(2)?.as_str() {
             "BASE TABLE" => {}
             "VIEW" => {
-                cat.views = true;
+                views = true;
                 continue;
             }
             _ => continue, // MariaDB's sequences, system views
@@ -183,21 +153,11 @@ async fn read_tables(cat: &mut Catalog<'_>, opts: &IntrospectOptions) -> Result<
         t.comment = (!comment.is_empty()).then_some(comment);
         tables.insert(name, t);
     }
-    Ok(tables)
+    Ok((tables, views))
 }
 
 /// The columns of every table, in their order.
-async fn read_columns(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR),
-                CAST(IS_NULLABLE AS CHAR), CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR),
-                CAST(COLUMN_COMMENT AS CHAR)
-         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?
-         ORDER BY TABLE_NAME, ORDINAL_POSITION",
-        )
-        .await?;
+fn read_columns(rows: Vec<MySqlRow>, tables: &mut Tables) -> Result<()> {
     for r in rows {
         let Some(t) = tables.get_mut(&r.try_get::<String, _>(0)?) else {
             continue;
@@ -229,20 +189,9 @@ fn column_row(r: &MySqlRow) -> Result<Column> {
 }
 
 /// Each foreign key's (update rule, delete rule).
-///
-/// Read apart from the key columns: MariaDB joins two information_schema
-/// views without an index, which grows with the square of the keys.
-async fn read_rules(cat: &mut Catalog<'_>) -> Result<Keyed<(String, String)>> {
-    count_query();
+fn read_rules(rows: Vec<MySqlRow>) -> Result<Keyed<(String, String)>> {
     let mut rules = Keyed::new();
-    for r in cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR),
-                CAST(UPDATE_RULE AS CHAR), CAST(DELETE_RULE AS CHAR)
-         FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?",
-        )
-        .await?
-    {
+    for r in rows {
         rules.insert(
             (r.try_get(0)?, r.try_get(1)?),
             (r.try_get(2)?, r.try_get(3)?),
@@ -252,22 +201,12 @@ async fn read_rules(cat: &mut Catalog<'_>) -> Result<Keyed<(String, String)>> {
 }
 
 /// The columns of primary keys and foreign keys, in key order.
-async fn read_key_columns(
-    cat: &mut Catalog<'_>,
+fn read_key_columns(
+    rows: Vec<MySqlRow>,
+    db_name: &str,
     tables: &mut Tables,
     rules: &Keyed<(String, String)>,
 ) -> Result<()> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR),
-                CAST(REFERENCED_TABLE_NAME AS CHAR), CAST(REFERENCED_COLUMN_NAME AS CHAR),
-                CAST(REFERENCED_TABLE_SCHEMA AS CHAR)
-         FROM information_schema.KEY_COLUMN_USAGE
-         WHERE TABLE_SCHEMA = ?
-         ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
-        )
-        .await?;
     for r in rows {
         let table: String = r.try_get(0)?;
         let name: String = r.try_get(1)?;
@@ -291,7 +230,7 @@ async fn read_key_columns(
             }
             (_, Some(_)) => {
                 let rule = rules.get(&key).cloned().unwrap_or_default();
-                let target = Referenced::of(&r, &cat.db_name, rule)?;
+                let target = Referenced::of(&r, db_name, rule)?;
                 foreign_key_column(t, key.1, column, target);
             }
             _ => {}
@@ -348,14 +287,7 @@ fn foreign_key_column(t: &mut Table, name: String, column: String, target: Refer
 
 /// Check constraints, but for MariaDB's `json_valid` ones, which make their
 /// column `json`.
-async fn read_checks(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(CHECK_CLAUSE AS CHAR)
-         FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?",
-        )
-        .await?;
+fn read_checks(rows: Vec<MySqlRow>, tables: &mut Tables) -> Result<()> {
     for r in rows {
         if let Some(t) = tables.get_mut(&r.try_get::<String, _>(0)?) {
             let name: String = r.try_get(1)?;
@@ -375,15 +307,7 @@ async fn read_checks(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
 
 /// Indexes and unique constraints (unique indexes there), but for the
 /// primary key and functional indexes.
-async fn read_indexes(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), NON_UNIQUE, CAST(COLUMN_NAME AS CHAR)
-         FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?
-         ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
-        )
-        .await?;
+fn read_indexes(rows: Vec<MySqlRow>, tables: &mut Tables) -> Result<()> {
     let mut skip: Vec<(String, String)> = Vec::new();
     for r in rows {
         let table: String = r.try_get(0)?;
