@@ -41,6 +41,70 @@ pub async fn compare(
     log_table: &str,
     opts: &DiffOptions,
 ) -> Result<Diff> {
+    let tables = Tables {
+        version: version_table,
+        log: log_table,
+    };
+    let models = async { Ok((models, ())) };
+    Ok(compare_with(db, models, tables, opts).await?.0)
+}
+
+/// [`compare`] with the models still to be read: `scan` (parsing the model
+/// sources, CPU work) runs on a blocking thread while the database's own
+/// schema is read, instead of before. Its second value (the scanner's
+/// sites, say) is handed back with the models. An error of `scan` comes
+/// before an error of reading the database.
+///
+/// ```no_run
+/// # async fn run() -> alembix_autogen::Result<()> {
+/// use alembix_autogen::{autogen::compare_scanning, diff::DiffOptions, scan::scan};
+/// let db = alembix_migrate::Database::connect("sqlite://app.db").await?;
+/// let read = || Ok((scan(".".as_ref(), &["src/**/*.rs".into()])?, ()));
+/// let opts = DiffOptions::default();
+/// let (d, models, ()) =
+///     compare_scanning(&db, read, "alembix_version", "alembix_log", &opts).await?;
+/// println!("{} models, {} ops", models.tables.len(), d.ops.len());
+/// # Ok(())
+/// # }
+/// ```
+pub async fn compare_scanning<T: Send + 'static>(
+    db: &Database,
+    scan: impl FnOnce() -> Result<(Schema, T)> + Send + 'static,
+    version_table: &str,
+    log_table: &str,
+    opts: &DiffOptions,
+) -> Result<(Diff, Schema, T)> {
+    let tables = Tables {
+        version: version_table,
+        log: log_table,
+    };
+    let models = async {
+        match tokio::task::spawn_blocking(scan).await {
+            Ok(scanned) => scanned,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(Error::Scan(format!("the model scan did not finish: {e}"))),
+        }
+    };
+    compare_with(db, models, tables, opts).await
+}
+
+/// The version and log tables, never compared.
+#[derive(Clone, Copy)]
+struct Tables<'a> {
+    version: &'a str,
+    log: &'a str,
+}
+
+/// Reads the database while `models` are made, then normalises them and
+/// compares. The schemas read are the configured ones; on PostgreSQL, when
+/// the models name another schema, the database is read again with it
+/// (the models are not known when the first read starts).
+async fn compare_with<M: std::borrow::Borrow<Schema>, T>(
+    db: &Database,
+    models: impl Future<Output = Result<(M, T)>>,
+    tables: Tables<'_>,
+    opts: &DiffOptions,
+) -> Result<(Diff, M, T)> {
     let dialect = db.dialect();
     if !dialect.caps().has_schemas && opts.schemas.iter().any(|s| s != DEFAULT_PG_SCHEMA) {
         return Err(Error::SchemasUnsupported {
@@ -48,14 +112,49 @@ pub async fn compare(
             schemas: opts.schemas.clone(),
         });
     }
-    // Before the database is read: nothing is written for such models.
+    let iopts = IntrospectOptions {
+        exclude_tables: vec![tables.version.to_string(), tables.log.to_string()],
+        schemas: if opts.schemas.is_empty() {
+            vec![DEFAULT_PG_SCHEMA.to_string()]
+        } else {
+            opts.schemas.clone()
+        },
+    };
+    // Two connections at once: the catalog reads of one overlap the scan
+    // and the scratch work of the other (each waits on the server most of
+    // its time).
+    let target = async {
+        let (models, extra) = models.await?;
+        let (qualified, schemas) = prepare(db, models.borrow(), &iopts.schemas).await?;
+        let target = normalized_target(db, &qualified).await?;
+        Ok::<_, Error>((models, extra, qualified, schemas, target))
+    };
+    let (current, target) = tokio::join!(introspect(db, &iopts), target);
+    let (models, extra, qualified, schemas, target) = target?;
+    let current = if schemas == iopts.schemas {
+        current?
+    } else {
+        let iopts = IntrospectOptions { schemas, ..iopts };
+        introspect(db, &iopts).await?
+    };
+    let mut opts = opts.clone();
+    opts.exclude_tables.push(tables.version.to_string());
+    opts.exclude_tables.push(tables.log.to_string());
+    let d = diff(&current, &target, &qualified, dialect, &opts);
+    Ok((d, models, extra))
+}
+
+/// The models as compared (see [`qualify_models`]) and the schemas to read:
+/// `configured` and every schema a model names, each of which must exist.
+async fn prepare(
+    db: &Database,
+    models: &Schema,
+    configured: &[String],
+) -> Result<(Schema, Vec<String>)> {
+    let dialect = db.dialect();
     crate::names::check_name_lengths(models, dialect)?;
     let models = qualify_models(models, dialect)?;
-    let mut schemas: Vec<String> = if opts.schemas.is_empty() {
-        vec![DEFAULT_PG_SCHEMA.to_string()]
-    } else {
-        opts.schemas.clone()
-    };
+    let mut schemas = configured.to_vec();
     for t in &models.tables {
         if let Some((s, _)) = t.name.split_once('.')
             && !schemas.iter().any(|x| x == s)
@@ -75,18 +174,7 @@ pub async fn compare(
             dialect,
         });
     }
-    let iopts = IntrospectOptions {
-        exclude_tables: vec![version_table.to_string(), log_table.to_string()],
-        schemas,
-    };
-    // Two connections at once: the catalog reads of one overlap the
-    // scratch work of the other (each waits on the server most of its time).
-    let (current, target) =
-        tokio::try_join!(introspect(db, &iopts), normalized_target(db, &models))?;
-    let mut opts = opts.clone();
-    opts.exclude_tables.push(version_table.to_string());
-    opts.exclude_tables.push(log_table.to_string());
-    Ok(diff(&current, &target, &models, dialect, &opts))
+    Ok((models, schemas))
 }
 
 /// The models as autogen compares them: on PostgreSQL a table in a schema

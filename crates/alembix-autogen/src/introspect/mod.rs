@@ -36,6 +36,8 @@
 pub(crate) mod mysql;
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql_objects;
+#[cfg(feature = "mysql")]
+mod mysql_queries;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 #[cfg(feature = "postgres")]

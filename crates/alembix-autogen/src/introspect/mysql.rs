@@ -10,7 +10,8 @@ use alembix_schema::{
 use sqlx::mysql::MySqlRow;
 use sqlx::{MySqlPool, Row};
 
-use super::{IntrospectOptions, count_query, included_table, tidy};
+use super::mysql_queries::{Rows, fetch_parallel, fetch_serial};
+use super::{IntrospectOptions, included_table, tidy};
 use crate::error::Result;
 
 /// `enum('a','it''s')` → the labels, in their own case.
@@ -80,9 +81,10 @@ fn action(s: &str) -> ReferentialAction {
 /// Reads the connection's current database.
 pub async fn introspect_mysql(pool: &MySqlPool, opts: &IntrospectOptions) -> Result<Schema> {
     let mut conn = pool.acquire().await?;
-    let mut schema = read_mysql(&mut conn, opts).await?;
     let db_name = current_database(&mut conn).await?;
-    schema.objects = super::mysql_objects::read_objects(&mut conn, &db_name).await?;
+    let rows = fetch_parallel(pool, &mut conn, &db_name).await?;
+    let (mut schema, views) = read_catalog(rows, &db_name, opts)?;
+    schema.objects = super::mysql_objects::read_objects(&mut conn, &db_name, views).await?;
     tidy(&mut schema);
     Ok(schema)
 }
@@ -93,23 +95,6 @@ type Keyed<T> = BTreeMap<(String, String), T>;
 /// Tables by name.
 type Tables = BTreeMap<String, Table>;
 
-/// One connection and the database it reads.
-struct Catalog<'c> {
-    conn: &'c mut sqlx::MySqlConnection,
-    db_name: String,
-}
-
-impl Catalog<'_> {
-    /// Runs a query of `information_schema` whose one parameter is the
-    /// database name. The caller counts it, as every reader counts its queries.
-    async fn rows(&mut self, sql: &'static str) -> Result<Vec<MySqlRow>> {
-        Ok(sqlx::query(sql)
-            .bind(&self.db_name)
-            .fetch_all(&mut *self.conn)
-            .await?)
-    }
-}
-
 /// Reads through one connection (also used inside the scratch transaction).
 pub(crate) async fn read_mysql(
     conn: &mut sqlx::MySqlConnection,
@@ -118,14 +103,24 @@ pub(crate) async fn read_mysql(
     // The database name is read with the text protocol and bound into every
     // query: a prepared statement may keep the DATABASE() of its first run.
     let db_name = current_database(conn).await?;
-    let mut cat = Catalog { conn, db_name };
-    let mut tables = read_tables(&mut cat, opts).await?;
-    read_columns(&mut cat, &mut tables).await?;
-    let kinds = read_constraint_kinds(&mut cat).await?;
-    let rules = read_rules(&mut cat).await?;
-    read_key_columns(&mut cat, &mut tables, &kinds, &rules).await?;
-    read_checks(&mut cat, &mut tables).await?;
-    read_indexes(&mut cat, &mut tables, &kinds).await?;
+    let rows = fetch_serial(conn, &db_name).await?;
+    Ok(read_catalog(rows, &db_name, opts)?.0)
+}
+
+/// The tables of database `db_name`, and whether it has views.
+///
+/// Every query compares TABLE_SCHEMA with the bound name: MariaDB then
+/// reads that database only (`Scanned 1 database` in EXPLAIN; `DATABASE()`
+/// would read every database). Key kinds come from KEY_COLUMN_USAGE and
+/// STATISTICS, not TABLE_CONSTRAINTS: one pass fewer of those that open
+/// every table in full (foreign keys live in InnoDB, not in the `.frm`).
+fn read_catalog(rows: Rows, db_name: &str, opts: &IntrospectOptions) -> Result<(Schema, bool)> {
+    let (mut tables, views) = read_tables(rows.tables, opts)?;
+    read_columns(rows.columns, &mut tables)?;
+    let rules = read_rules(rows.rules)?;
+    read_key_columns(rows.keys, db_name, &mut tables, &rules)?;
+    read_checks(rows.checks, &mut tables)?;
+    read_indexes(rows.indexes, &mut tables)?;
     drop_foreign_key_indexes(&mut tables);
     let mut schema = Schema {
         tables: tables.into_values().collect(),
@@ -133,20 +128,23 @@ pub(crate) async fn read_mysql(
         ..Default::default()
     };
     tidy(&mut schema);
-    Ok(schema)
+    Ok((schema, views))
 }
 
-/// The base tables with their comments, still without columns.
-async fn read_tables(cat: &mut Catalog<'_>, opts: &IntrospectOptions) -> Result<Tables> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR) FROM information_schema.TABLES
-         WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
-        )
-        .await?;
+/// The base tables with their comments, still without columns, and
+/// whether TABLES listed a view.
+fn read_tables(rows: Vec<MySqlRow>, opts: &IntrospectOptions) -> Result<(Tables, bool)> {
+    let mut views = false;
     let mut tables = Tables::new();
     for r in rows {
+        match r.try_get::<String, _>(2)?.as_str() {
+            "BASE TABLE" => {}
+            "VIEW" => {
+                views = true;
+                continue;
+            }
+            _ => continue, // MariaDB's sequences, system views
+        }
         let Some(name) = included_table(&r, opts)? else {
             continue;
         };
@@ -155,21 +153,11 @@ async fn read_tables(cat: &mut Catalog<'_>, opts: &IntrospectOptions) -> Result<
         t.comment = (!comment.is_empty()).then_some(comment);
         tables.insert(name, t);
     }
-    Ok(tables)
+    Ok((tables, views))
 }
 
 /// The columns of every table, in their order.
-async fn read_columns(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR),
-                CAST(IS_NULLABLE AS CHAR), CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR),
-                CAST(COLUMN_COMMENT AS CHAR)
-         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?
-         ORDER BY TABLE_NAME, ORDINAL_POSITION",
-        )
-        .await?;
+fn read_columns(rows: Vec<MySqlRow>, tables: &mut Tables) -> Result<()> {
     for r in rows {
         let Some(t) = tables.get_mut(&r.try_get::<String, _>(0)?) else {
             continue;
@@ -200,38 +188,10 @@ fn column_row(r: &MySqlRow) -> Result<Column> {
     })
 }
 
-/// Each constraint's type (`PRIMARY KEY`, `FOREIGN KEY`, `UNIQUE`, ...):
-/// what the key-column and index rows belong to.
-async fn read_constraint_kinds(cat: &mut Catalog<'_>) -> Result<Keyed<String>> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(tc.CONSTRAINT_NAME AS CHAR), CAST(tc.CONSTRAINT_TYPE AS CHAR)
-         FROM information_schema.TABLE_CONSTRAINTS tc WHERE tc.TABLE_SCHEMA = ?",
-        )
-        .await?;
-    let mut kinds = Keyed::new();
-    for r in rows {
-        kinds.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
-    }
-    Ok(kinds)
-}
-
 /// Each foreign key's (update rule, delete rule).
-///
-/// Read apart from the key columns: MariaDB joins two information_schema
-/// views without an index, which grows with the square of the keys.
-async fn read_rules(cat: &mut Catalog<'_>) -> Result<Keyed<(String, String)>> {
-    count_query();
+fn read_rules(rows: Vec<MySqlRow>) -> Result<Keyed<(String, String)>> {
     let mut rules = Keyed::new();
-    for r in cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR),
-                CAST(UPDATE_RULE AS CHAR), CAST(DELETE_RULE AS CHAR)
-         FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?",
-        )
-        .await?
-    {
+    for r in rows {
         rules.insert(
             (r.try_get(0)?, r.try_get(1)?),
             (r.try_get(2)?, r.try_get(3)?),
@@ -241,23 +201,12 @@ async fn read_rules(cat: &mut Catalog<'_>) -> Result<Keyed<(String, String)>> {
 }
 
 /// The columns of primary keys and foreign keys, in key order.
-async fn read_key_columns(
-    cat: &mut Catalog<'_>,
+fn read_key_columns(
+    rows: Vec<MySqlRow>,
+    db_name: &str,
     tables: &mut Tables,
-    kinds: &Keyed<String>,
     rules: &Keyed<(String, String)>,
 ) -> Result<()> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR),
-                CAST(REFERENCED_TABLE_NAME AS CHAR), CAST(REFERENCED_COLUMN_NAME AS CHAR),
-                CAST(REFERENCED_TABLE_SCHEMA AS CHAR)
-         FROM information_schema.KEY_COLUMN_USAGE
-         WHERE TABLE_SCHEMA = ?
-         ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
-        )
-        .await?;
     for r in rows {
         let table: String = r.try_get(0)?;
         let name: String = r.try_get(1)?;
@@ -266,8 +215,12 @@ async fn read_key_columns(
             continue;
         };
         let key = (table, name);
-        match kinds.get(&key).map(String::as_str).unwrap_or_default() {
-            "PRIMARY KEY" => {
+        // The primary key is always named PRIMARY, and only a foreign key's
+        // rows name a referenced table; the other rows are unique keys,
+        // read from STATISTICS.
+        let referenced: Option<String> = r.try_get(3)?;
+        match (key.1.as_str(), referenced) {
+            ("PRIMARY", None) => {
                 let pk = t.primary_key.get_or_insert_with(|| PrimaryKey {
                     // MySQL names every primary key PRIMARY; the model's name is kept by convention.
                     name: alembix_schema::naming::primary_key_name(&key.0),
@@ -275,9 +228,9 @@ async fn read_key_columns(
                 });
                 pk.columns.push(column);
             }
-            "FOREIGN KEY" => {
+            (_, Some(_)) => {
                 let rule = rules.get(&key).cloned().unwrap_or_default();
-                let target = Referenced::of(&r, &cat.db_name, rule)?;
+                let target = Referenced::of(&r, db_name, rule)?;
                 foreign_key_column(t, key.1, column, target);
             }
             _ => {}
@@ -334,14 +287,7 @@ fn foreign_key_column(t: &mut Table, name: String, column: String, target: Refer
 
 /// Check constraints, but for MariaDB's `json_valid` ones, which make their
 /// column `json`.
-async fn read_checks(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(CHECK_CLAUSE AS CHAR)
-         FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?",
-        )
-        .await?;
+fn read_checks(rows: Vec<MySqlRow>, tables: &mut Tables) -> Result<()> {
     for r in rows {
         if let Some(t) = tables.get_mut(&r.try_get::<String, _>(0)?) {
             let name: String = r.try_get(1)?;
@@ -361,19 +307,7 @@ async fn read_checks(cat: &mut Catalog<'_>, tables: &mut Tables) -> Result<()> {
 
 /// Indexes and unique constraints (unique indexes there), but for the
 /// primary key and functional indexes.
-async fn read_indexes(
-    cat: &mut Catalog<'_>,
-    tables: &mut Tables,
-    kinds: &Keyed<String>,
-) -> Result<()> {
-    count_query();
-    let rows = cat
-        .rows(
-            "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), NON_UNIQUE, CAST(COLUMN_NAME AS CHAR)
-         FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?
-         ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
-        )
-        .await?;
+fn read_indexes(rows: Vec<MySqlRow>, tables: &mut Tables) -> Result<()> {
     let mut skip: Vec<(String, String)> = Vec::new();
     for r in rows {
         let table: String = r.try_get(0)?;
@@ -390,12 +324,13 @@ async fn read_indexes(
             skip.push((table, name));
             continue;
         };
-        let unique = r.try_get::<i64, _>(2)? == 0;
-        let key = (table, name);
-        if kinds.get(&key).map(String::as_str) == Some("UNIQUE") {
-            unique_column(t, key.1, column);
+        // Every unique index but the primary key is a UNIQUE constraint
+        // in TABLE_CONSTRAINTS: the server lists the table's keys there
+        // from the same flag as NON_UNIQUE.
+        if r.try_get::<i64, _>(2)? == 0 {
+            unique_column(t, name, column);
         } else {
-            index_column(t, key.1, column, unique);
+            index_column(t, name, column);
         }
     }
     // Dropped once all rows are read: a functional index may have plain
@@ -421,13 +356,13 @@ fn unique_column(t: &mut Table, name: String, column: String) {
 }
 
 /// Adds a column to the index `name`, which its first column creates.
-fn index_column(t: &mut Table, name: String, column: String, unique: bool) {
+fn index_column(t: &mut Table, name: String, column: String) {
     match t.indexes.iter_mut().find(|i| i.name == name) {
         Some(i) => i.columns.push(column),
         None => t.indexes.push(Index {
             name,
             columns: vec![column],
-            unique,
+            unique: false,
             ..Default::default()
         }),
     }

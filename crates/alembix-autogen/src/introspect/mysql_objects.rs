@@ -1,9 +1,10 @@
 //! MySQL/MariaDB's declared objects of one database: views
 //! (`information_schema.VIEWS`, the database's own name taken out of the
 //! query), and functions, procedures and triggers as `SHOW CREATE` prints
-//! them, without their `DEFINER` clause. Three queries: the views, the
-//! names of the routines and triggers, then every `SHOW CREATE` in one
-//! round trip.
+//! them, without their `DEFINER` clause. Three queries: the views (not
+//! asked for when TABLES listed none: MariaDB reads every table's
+//! definition file to answer it), the names of the routines and triggers,
+//! then every `SHOW CREATE` in one round trip.
 
 use alembix_schema::{ObjectKind, SqlObject};
 use sqlx::{AssertSqlSafe, MySqlConnection, Row};
@@ -22,17 +23,29 @@ const VIEWS: &str = "SELECT CAST(TABLE_NAME AS CHAR), CAST(VIEW_DEFINITION AS CH
  FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?";
 
 /// Functions, procedures and triggers of database `?`: (kind, name, table).
+/// A trigger is in its table's database; MariaDB reads only that one
+/// database's directory when EVENT_OBJECT_SCHEMA is compared (every
+/// database's for TRIGGER_SCHEMA).
 const ROUTINES_AND_TRIGGERS: &str =
     "SELECT CAST(ROUTINE_TYPE AS CHAR), CAST(ROUTINE_NAME AS CHAR), CAST(NULL AS CHAR)
  FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?
  UNION ALL
  SELECT 'TRIGGER', CAST(TRIGGER_NAME AS CHAR), CAST(EVENT_OBJECT_TABLE AS CHAR)
- FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?";
+ FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ?";
 
-/// The views, functions, procedures and triggers of database `db`.
-pub(crate) async fn read_objects(conn: &mut MySqlConnection, db: &str) -> Result<Vec<SqlObject>> {
-    count_query();
-    let rows = sqlx::query(VIEWS).bind(db).fetch_all(&mut *conn).await?;
+/// The views, functions, procedures and triggers of database `db`;
+/// `views`: whether it may have views (else they are not asked for).
+pub(crate) async fn read_objects(
+    conn: &mut MySqlConnection,
+    db: &str,
+    views: bool,
+) -> Result<Vec<SqlObject>> {
+    let rows = if views {
+        count_query();
+        sqlx::query(VIEWS).bind(db).fetch_all(&mut *conn).await?
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::new();
     for r in rows {
         let name: String = r.try_get(0)?;

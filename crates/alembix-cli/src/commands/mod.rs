@@ -190,18 +190,24 @@ pub(crate) async fn compare(
             root: cfg.root.clone(),
         });
     }
-    let (models, sites) = alembix_autogen::scan::scan_with_sites(&cfg.root, &cfg.models)?;
-    alembix_autogen::guards::foreign_key_targets(&models, &sites, db.dialect())?;
-    alembix_autogen::guards::partitioning_supported(&models, &sites, db.dialect())?;
-    alembix_autogen::guards::auto_increment_supported(&models, &sites, db.dialect())?;
+    // The models are parsed (and their guards run) while the database is read.
+    let (root, globs, dialect) = (cfg.root.clone(), cfg.models.clone(), db.dialect());
+    let scan = move || {
+        use alembix_autogen::guards;
+        let (models, sites) = alembix_autogen::scan::scan_with_sites(&root, &globs)?;
+        guards::foreign_key_targets(&models, &sites, dialect)?;
+        guards::partitioning_supported(&models, &sites, dialect)?;
+        guards::auto_increment_supported(&models, &sites, dialect)?;
+        Ok((models, sites))
+    };
     let opts = alembix_autogen::diff::DiffOptions {
         exclude_tables: cfg.exclude_tables.clone(),
         schemas: cfg.schemas.clone(),
         filters: cfg.filters.clone(),
     };
-    let d =
-        alembix_autogen::autogen::compare(db, &models, &cfg.version_table, &cfg.log_table, &opts)
-            .await?;
+    let (vt, lt) = (&cfg.version_table, &cfg.log_table);
+    let (d, models, sites) =
+        alembix_autogen::autogen::compare_scanning(db, scan, vt, lt, &opts).await?;
     if refuse.empty && models.tables.is_empty() && !d.ops.is_empty() {
         return Err(CliError::NoModels {
             patterns: cfg.models.clone(),

@@ -36,7 +36,9 @@ pub(super) async fn normalize_mysql_objects(
         &session.database,
         &options,
         &scratch_ddl(target)?,
-        async |conn, scratch| crate::introspect::mysql_objects::read_objects(conn, scratch).await,
+        async |conn, scratch| {
+            crate::introspect::mysql_objects::read_objects(conn, scratch, true).await
+        },
     )
     .await
 }
