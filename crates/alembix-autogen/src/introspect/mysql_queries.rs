@@ -81,20 +81,34 @@ async fn pair(
     Ok((run(conn, first, db).await?, run(conn, second, db).await?))
 }
 
+/// The queries in three pairs, each led by one of the passes that open
+/// every table in full: on three connections, those three run at once.
+const PAIRS: [(&str, &str); 3] = [(KEYS, TABLES), (RULES, COLUMNS), (CHECKS, INDEXES)];
+
+/// The answers of [`PAIRS`], in their order.
+type Pairs = [(Vec<MySqlRow>, Vec<MySqlRow>); 3];
+
+impl Rows {
+    fn from_pairs([(keys, tables), (rules, columns), (checks, indexes)]: Pairs) -> Rows {
+        Rows {
+            tables,
+            columns,
+            rules,
+            keys,
+            checks,
+            indexes,
+        }
+    }
+}
+
 /// Every query, one after another on `conn` (the scratch database's few
 /// tables).
 pub(super) async fn fetch_serial(conn: &mut MySqlConnection, db: &str) -> Result<Rows> {
-    let (tables, columns) = pair(conn, (TABLES, COLUMNS), db).await?;
-    let (rules, keys) = pair(conn, (RULES, KEYS), db).await?;
-    let (checks, indexes) = pair(conn, (CHECKS, INDEXES), db).await?;
-    Ok(Rows {
-        tables,
-        columns,
-        rules,
-        keys,
-        checks,
-        indexes,
-    })
+    Ok(Rows::from_pairs([
+        pair(conn, PAIRS[0], db).await?,
+        pair(conn, PAIRS[1], db).await?,
+        pair(conn, PAIRS[2], db).await?,
+    ]))
 }
 
 /// Every query, on `conn` and two more connections made with the pool's
@@ -112,19 +126,12 @@ pub(super) async fn fetch_parallel(
         return fetch_serial(conn, db).await;
     };
     let read = tokio::try_join!(
-        pair(conn, (KEYS, TABLES), db),
-        pair(&mut b, (RULES, COLUMNS), db),
-        pair(&mut c, (CHECKS, INDEXES), db),
+        pair(conn, PAIRS[0], db),
+        pair(&mut b, PAIRS[1], db),
+        pair(&mut c, PAIRS[2], db),
     );
     // Closed whatever the result (a failed close loses nothing).
     let _ = tokio::join!(b.close(), c.close());
-    let ((keys, tables), (rules, columns), (checks, indexes)) = read?;
-    Ok(Rows {
-        tables,
-        columns,
-        rules,
-        keys,
-        checks,
-        indexes,
-    })
+    let (first, second, third) = read?;
+    Ok(Rows::from_pairs([first, second, third]))
 }
