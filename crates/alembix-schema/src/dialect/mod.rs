@@ -101,8 +101,7 @@ impl Dialect {
     ///
     /// Every value is bound except the row count of a `LIMIT`, which is
     /// written as an integer: a bound limit makes SQLite prepare the
-    /// statement again at each execution and hides the limit from
-    /// PostgreSQL's generic plans. `OFFSET` stays bound.
+    /// statement again at each execution. `OFFSET` stays bound.
     ///
     /// ```
     /// use alembix_schema::Dialect;
