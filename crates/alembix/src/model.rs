@@ -37,6 +37,8 @@ pub struct ModelMeta {
     /// Position of the optimistic-locking `version` column.
     pub version: Option<usize>,
     pub(crate) statements: crate::query::cache::StatementCache,
+    /// Every column, qualified by the table: see [`ModelMeta::select_all`].
+    select_list: std::sync::OnceLock<String>,
 }
 
 impl ModelMeta {
@@ -70,6 +72,7 @@ impl ModelMeta {
             auto_increment,
             version,
             statements: Default::default(),
+            select_list: std::sync::OnceLock::new(),
         }
     }
 
@@ -90,16 +93,18 @@ impl ModelMeta {
     }
 
     /// Table-qualified column expressions, in model order.
-    pub(crate) fn qualified_columns(&'static self) -> impl Iterator<Item = sea_query::ColumnRef> {
-        self.table.columns.iter().map(|c| {
-            sea_query::ColumnRef::Column(sea_query::ColumnName(
-                Some(sea_query::TableName(
-                    None,
-                    self.table.name.as_str().into_iden(),
-                )),
-                c.name.as_str().into_iden(),
-            ))
-        })
+    /// Every column of the table, qualified by its name (`"post"."id",
+    /// "post"."title", ...`), as one select expression: made once per model
+    /// and quoted by [`Dialect::build_query`](alembix_schema::Dialect::build_query)
+    /// as the backend quotes identifiers.
+    pub(crate) fn select_all(&'static self) -> sea_query::Expr {
+        let list = self.select_list.get_or_init(|| {
+            alembix_schema::dialect::column_list(
+                &self.table.name,
+                self.table.columns.iter().map(|c| c.name.as_str()),
+            )
+        });
+        sea_query::Expr::cust(list.as_str())
     }
 }
 

@@ -11,10 +11,88 @@
 //!
 //! `OFFSET` stays bound: it changes from page to page, and a literal would
 //! make each page a statement of its own in the driver's statement cache.
+//!
+//! A [`column_list`] (the text of an `Expr::cust`) is written as the
+//! qualified, quoted names it lists. A model's whole select list is one such
+//! expression, made once per model, instead of one sea-query column per
+//! column to build, quote and drop at every query (BENCHMARKS.md, "A
+//! model's select list rendered once").
 
 use std::fmt::Write;
 
 use sea_query::{QueryBuilder, SqlWriter, Value, Values};
+
+/// What starts a [`column_list`], and what separates its renderings: no
+/// SQL text or identifier holds a NUL.
+const COLUMN_LIST: char = '\0';
+
+/// The text of an `Expr::cust` that [`Dialect::build_query`](super::Dialect::build_query)
+/// writes as `table.column` for each of `columns`, separated by `, `, every
+/// name quoted as the dialect quotes identifiers. The text holds the list
+/// rendered once for each way the dialects quote, so it can be made once
+/// and kept (a model keeps its select list) and written by any dialect
+/// without quoting anything again. Only `build_query` understands it:
+/// rendered by sea-query's own builders it is not SQL.
+///
+/// ```
+/// use alembix_schema::Dialect;
+/// use alembix_schema::dialect::column_list;
+/// use sea_query::{Alias, Expr, Query};
+///
+/// let list = column_list("post", ["id", "title"]);
+/// let mut stmt = Query::select();
+/// stmt.expr(Expr::cust(list)).from(Alias::new("post"));
+/// let (sql, _) = Dialect::Postgres.build_query(&stmt);
+/// assert_eq!(sql, r#"SELECT "post"."id", "post"."title" FROM "post""#);
+/// let (sql, _) = Dialect::MySql.build_query(&stmt);
+/// assert_eq!(sql, "SELECT `post`.`id`, `post`.`title` FROM `post`");
+/// ```
+pub fn column_list<'a>(table: &str, columns: impl IntoIterator<Item = &'a str>) -> String {
+    let columns: Vec<&str> = columns.into_iter().collect();
+    let mut text = String::new();
+    let mut done: Vec<(char, char)> = Vec::new();
+    for dialect in super::Dialect::ALL {
+        let quote = quote_chars(dialect);
+        if done.contains(&quote) {
+            continue;
+        }
+        done.push(quote);
+        text.push(COLUMN_LIST);
+        for (i, column) in columns.iter().enumerate() {
+            if i > 0 {
+                text.push_str(", ");
+            }
+            push_quoted(&mut text, quote, table);
+            text.push('.');
+            push_quoted(&mut text, quote, column);
+        }
+    }
+    text
+}
+
+/// The characters around an identifier its builder quotes.
+fn quote_chars(dialect: super::Dialect) -> (char, char) {
+    use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, QuotedBuilder, SqliteQueryBuilder};
+    let quote = match dialect {
+        super::Dialect::Postgres => PostgresQueryBuilder.quote(),
+        super::Dialect::MySql => MysqlQueryBuilder.quote(),
+        super::Dialect::Sqlite => SqliteQueryBuilder.quote(),
+    };
+    (quote.left(), quote.right())
+}
+
+/// Pushes `name` quoted, a closing quote inside it doubled (as sea-query
+/// quotes identifiers).
+fn push_quoted(text: &mut String, (left, right): (char, char), name: &str) {
+    text.push(left);
+    for c in name.chars() {
+        if c == right {
+            text.push(c);
+        }
+        text.push(c);
+    }
+    text.push(right);
+}
 
 /// Collects the SQL text and the bound values of one statement.
 pub(super) struct QueryWriter {
@@ -22,16 +100,20 @@ pub(super) struct QueryWriter {
     values: Vec<Value>,
     placeholder: &'static str,
     numbered: bool,
+    /// The characters around a quoted identifier.
+    quote: (char, char),
 }
 
 impl QueryWriter {
     pub(super) fn new(builder: &impl QueryBuilder) -> Self {
         let (placeholder, numbered) = builder.placeholder();
+        let quote = builder.quote();
         QueryWriter {
             sql: String::with_capacity(256),
             values: Vec::new(),
             placeholder,
             numbered,
+            quote: (quote.left(), quote.right()),
         }
     }
 
@@ -53,7 +135,19 @@ fn row_count(value: &Value) -> Option<u64> {
 
 impl Write for QueryWriter {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.sql.push_str(s);
+        // sea-query writes an `Expr::cust` text in one piece.
+        match s.strip_prefix(COLUMN_LIST) {
+            Some(lists) => {
+                // The rendering that starts with this dialect's quote.
+                let left = self.quote.0;
+                let list = lists
+                    .split(COLUMN_LIST)
+                    .find(|list| list.starts_with(left))
+                    .unwrap_or(lists);
+                self.sql.push_str(list);
+            }
+            None => self.sql.push_str(s),
+        }
         Ok(())
     }
 
@@ -161,6 +255,55 @@ mod tests {
         assert!(
             sql.contains(&format!(" LIMIT {} OFFSET ?", i64::MAX)),
             "{sql}"
+        );
+    }
+
+    #[test]
+    fn a_column_list_is_quoted_as_each_dialect_quotes_names() {
+        let list = super::column_list("my\"post`", ["id", "we\"ird`name"]);
+        let mut stmt = Query::select();
+        stmt.expr(Expr::cust(list.clone()))
+            .from(Alias::new("my\"post`"))
+            .and_where(Expr::col(Alias::new("id")).eq(7));
+        for dialect in Dialect::ALL {
+            let (sql, values) = dialect.build_query(&stmt);
+            // The names are quoted exactly as sea-query quotes a column of
+            // the same names.
+            let mut same = Query::select();
+            same.column((Alias::new("my\"post`"), Alias::new("id")))
+                .column((Alias::new("my\"post`"), Alias::new("we\"ird`name")))
+                .from(Alias::new("my\"post`"))
+                .and_where(Expr::col(Alias::new("id")).eq(7));
+            assert_eq!(sql, dialect.build_query(&same).0, "{dialect:?}");
+            assert_eq!(values.0, vec![sea_query::Value::Int(Some(7))]);
+        }
+        let (sql, _) = Dialect::Postgres.build_query(&stmt);
+        assert!(
+            sql.starts_with(r#"SELECT "my""post`"."id", "my""post`"."we""ird`name" FROM"#),
+            "{sql}"
+        );
+        let (sql, _) = Dialect::MySql.build_query(&stmt);
+        assert!(
+            sql.starts_with(r#"SELECT `my"post```.`id`, `my"post```.`we"ird``name` FROM"#),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn a_column_list_inside_a_subquery_and_beside_other_columns() {
+        let mut inner = Query::select();
+        inner
+            .expr(Expr::cust(super::column_list("t", ["a"])))
+            .from(Alias::new("t"));
+        let mut stmt = Query::select();
+        stmt.column(Alias::new("x"))
+            .expr(Expr::cust(super::column_list("u", ["b", "c"])))
+            .from(Alias::new("u"))
+            .and_where(Expr::col(Alias::new("b")).in_subquery(inner));
+        let (sql, _) = Dialect::Sqlite.build_query(&stmt);
+        assert_eq!(
+            sql,
+            r#"SELECT "x", "u"."b", "u"."c" FROM "u" WHERE "b" IN (SELECT "t"."a" FROM "t")"#
         );
     }
 }

@@ -39,8 +39,7 @@ impl<M: Model> Select<M> {
     pub(crate) fn new() -> Self {
         let meta = M::meta();
         let mut stmt = Query::select();
-        stmt.columns(meta.qualified_columns())
-            .from(meta.table_ref());
+        stmt.expr(meta.select_all()).from(meta.table_ref());
         Select {
             stmt,
             lock: false,

@@ -44,7 +44,7 @@ pub(crate) async fn find_by_key<M: Model>(
 ) -> Result<Option<M>> {
     let select = |meta: &'static ModelMeta, cond| {
         Query::select()
-            .columns(meta.qualified_columns())
+            .expr(meta.select_all())
             .from(meta.table_ref())
             .and_where(cond)
             .to_owned()
@@ -189,7 +189,7 @@ pub(crate) async fn find_inserted<M: Model>(
         return find_by_key::<M>(ex, values, Route::Primary).await;
     }
     let select = Query::select()
-        .columns(meta.qualified_columns())
+        .expr(meta.select_all())
         .from(meta.table_ref())
         .and_where(crate::model::columns_eq(meta, columns, values).0)
         .to_owned();

@@ -70,8 +70,8 @@ pub(crate) async fn load_through<M: Model, J: Model, T: Model>(
     let mut pairs: Vec<(T, J)> = Vec::new();
     for part in keys.chunks(batch_size(&ex, batch)) {
         let mut stmt = Query::select();
-        stmt.columns(tmeta.qualified_columns())
-            .columns(jmeta.qualified_columns())
+        stmt.expr(tmeta.select_all())
+            .expr(jmeta.select_all())
             .from(tmeta.table_ref())
             .inner_join(jmeta.table_ref(), on.clone())
             .and_where(super::key_in(

@@ -199,7 +199,7 @@ impl<Q, R> Joined<Q, R> {
         match on {
             Ok(on) => {
                 self.stmt
-                    .columns(meta.qualified_columns())
+                    .expr(meta.select_all())
                     .join(kind, meta.table_ref(), on);
             }
             Err(e) => {
