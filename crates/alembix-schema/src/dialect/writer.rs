@@ -50,48 +50,24 @@ const COLUMN_LIST: char = '\0';
 pub fn column_list<'a>(table: &str, columns: impl IntoIterator<Item = &'a str>) -> String {
     let columns: Vec<&str> = columns.into_iter().collect();
     let mut text = String::new();
-    let mut done: Vec<(char, char)> = Vec::new();
+    let mut done: Vec<char> = Vec::new();
     for dialect in super::Dialect::ALL {
-        let quote = quote_chars(dialect);
-        if done.contains(&quote) {
+        if done.contains(&dialect.identifier_quote()) {
             continue;
         }
-        done.push(quote);
+        done.push(dialect.identifier_quote());
         text.push(COLUMN_LIST);
+        let table = dialect.quote_ident(table);
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
                 text.push_str(", ");
             }
-            push_quoted(&mut text, quote, table);
+            text.push_str(&table);
             text.push('.');
-            push_quoted(&mut text, quote, column);
+            text.push_str(&dialect.quote_ident(column));
         }
     }
     text
-}
-
-/// The characters around an identifier its builder quotes.
-fn quote_chars(dialect: super::Dialect) -> (char, char) {
-    use sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, QuotedBuilder, SqliteQueryBuilder};
-    let quote = match dialect {
-        super::Dialect::Postgres => PostgresQueryBuilder.quote(),
-        super::Dialect::MySql => MysqlQueryBuilder.quote(),
-        super::Dialect::Sqlite => SqliteQueryBuilder.quote(),
-    };
-    (quote.left(), quote.right())
-}
-
-/// Pushes `name` quoted, a closing quote inside it doubled (as sea-query
-/// quotes identifiers).
-fn push_quoted(text: &mut String, (left, right): (char, char), name: &str) {
-    text.push(left);
-    for c in name.chars() {
-        if c == right {
-            text.push(c);
-        }
-        text.push(c);
-    }
-    text.push(right);
 }
 
 /// Collects the SQL text and the bound values of one statement.
