@@ -12,19 +12,21 @@
 //! `OFFSET` stays bound: it changes from page to page, and a literal would
 //! make each page a statement of its own in the driver's statement cache.
 //!
-//! A [`column_list`] (the text of an `Expr::cust`) is written as the
-//! qualified, quoted names it lists. A model's whole select list is one such
-//! expression, made once per model, instead of one sea-query column per
-//! column to build, quote and drop at every query (BENCHMARKS.md, "A
-//! model's select list rendered once").
+//! A [`prequoted`] text (the text of an `Expr::cust`) is written as the
+//! SQL it holds, already quoted for the dialect. A model's whole select list
+//! is one such expression (a [`column_list`]), made once per model, instead
+//! of one sea-query column per column to build, quote and drop at every
+//! query (BENCHMARKS.md, "A model's select list rendered once"); so is the
+//! `ON` condition of a join along a foreign key.
 
 use std::fmt::Write;
 
 use sea_query::{QueryBuilder, SqlWriter, Value, Values};
 
-/// What starts a [`column_list`], and what separates its renderings: no
-/// SQL text or identifier holds a NUL.
-const COLUMN_LIST: char = '\0';
+/// What starts a [`prequoted`] text, and each of its renderings (followed
+/// by the quote character the rendering is made for): no SQL text or
+/// identifier holds a NUL.
+const PREQUOTED: char = '\0';
 
 /// The text of an `Expr::cust` that [`Dialect::build_query`](super::Dialect::build_query)
 /// writes as `table.column` for each of `columns`, separated by `, `, every
@@ -48,7 +50,51 @@ const COLUMN_LIST: char = '\0';
 /// assert_eq!(sql, "SELECT `post`.`id`, `post`.`title` FROM `post`");
 /// ```
 pub fn column_list<'a>(table: &str, columns: impl IntoIterator<Item = &'a str>) -> String {
-    let columns: Vec<&str> = columns.into_iter().collect();
+    let mut pieces = Vec::new();
+    for (i, column) in columns.into_iter().enumerate() {
+        if i > 0 {
+            pieces.push(Piece::Sql(", "));
+        }
+        pieces.extend([Piece::Ident(table), Piece::Sql("."), Piece::Ident(column)]);
+    }
+    prequoted(&pieces)
+}
+
+/// A piece of a [`prequoted`] text: SQL written as it is, or an identifier
+/// quoted as the dialect quotes identifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// SQL text, written as it is.
+    Sql(&'a str),
+    /// A name, quoted.
+    Ident(&'a str),
+}
+
+/// The text of an `Expr::cust` that [`Dialect::build_query`](super::Dialect::build_query)
+/// writes as `pieces` one after the other, each [`Piece::Ident`] quoted as
+/// the dialect quotes identifiers. Like a [`column_list`] (which is one),
+/// the text holds the SQL once for each way the dialects quote, so it is
+/// made once and kept: a join along a foreign key keeps its `ON` condition
+/// so. Only `build_query` understands it.
+///
+/// ```
+/// use alembix_schema::Dialect;
+/// use alembix_schema::dialect::{Piece, prequoted};
+/// use sea_query::{Alias, Expr, Query};
+///
+/// let on = prequoted(&[
+///     Piece::Ident("post"), Piece::Sql("."), Piece::Ident("author_id"),
+///     Piece::Sql(" = "),
+///     Piece::Ident("author"), Piece::Sql("."), Piece::Ident("id"),
+/// ]);
+/// let mut stmt = Query::select();
+/// stmt.expr(Expr::cust("1"))
+///     .from(Alias::new("post"))
+///     .inner_join(Alias::new("author"), Expr::cust(on));
+/// let (sql, _) = Dialect::MySql.build_query(&stmt);
+/// assert_eq!(sql, "SELECT 1 FROM `post` INNER JOIN `author` ON `post`.`author_id` = `author`.`id`");
+/// ```
+pub fn prequoted(pieces: &[Piece<'_>]) -> String {
     let mut text = String::new();
     let mut done: Vec<char> = Vec::new();
     for dialect in super::Dialect::ALL {
@@ -56,15 +102,14 @@ pub fn column_list<'a>(table: &str, columns: impl IntoIterator<Item = &'a str>) 
             continue;
         }
         done.push(dialect.identifier_quote());
-        text.push(COLUMN_LIST);
-        let table = dialect.quote_ident(table);
-        for (i, column) in columns.iter().enumerate() {
-            if i > 0 {
-                text.push_str(", ");
+        // Each rendering starts with the quote it is made for.
+        text.push(PREQUOTED);
+        text.push(dialect.identifier_quote());
+        for piece in pieces {
+            match *piece {
+                Piece::Sql(sql) => text.push_str(sql),
+                Piece::Ident(name) => text.push_str(&dialect.quote_ident(name)),
             }
-            text.push_str(&table);
-            text.push('.');
-            text.push_str(&dialect.quote_ident(column));
         }
     }
     text
@@ -112,15 +157,15 @@ fn row_count(value: &Value) -> Option<u64> {
 impl Write for QueryWriter {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         // sea-query writes an `Expr::cust` text in one piece.
-        match s.strip_prefix(COLUMN_LIST) {
-            Some(lists) => {
-                // The rendering that starts with this dialect's quote.
-                let left = self.quote.0;
-                let list = lists
-                    .split(COLUMN_LIST)
-                    .find(|list| list.starts_with(left))
-                    .unwrap_or(lists);
-                self.sql.push_str(list);
+        match s.strip_prefix(PREQUOTED) {
+            Some(texts) => {
+                // The rendering marked with this dialect's quote.
+                let quote = self.quote.0;
+                let text = texts
+                    .split(PREQUOTED)
+                    .find_map(|text| text.strip_prefix(quote))
+                    .unwrap_or(texts);
+                self.sql.push_str(text);
             }
             None => self.sql.push_str(s),
         }
@@ -263,6 +308,26 @@ mod tests {
             sql.starts_with(r#"SELECT `my"post```.`id`, `my"post```.`we"ird``name` FROM"#),
             "{sql}"
         );
+    }
+
+    #[test]
+    fn a_prequoted_text_may_start_and_end_with_plain_sql() {
+        use super::{Piece, prequoted};
+        let text = prequoted(&[
+            Piece::Sql("("),
+            Piece::Ident("a`b\"c"),
+            Piece::Sql(" > 1 OR 2 = 2)"),
+        ]);
+        let mut stmt = Query::select();
+        stmt.expr(Expr::cust("1"))
+            .from(Alias::new("t"))
+            .and_where(Expr::cust(text));
+        let (sql, _) = Dialect::Postgres.build_query(&stmt);
+        assert_eq!(sql, r#"SELECT 1 FROM "t" WHERE ("a`b""c" > 1 OR 2 = 2)"#);
+        let (sql, _) = Dialect::Sqlite.build_query(&stmt);
+        assert_eq!(sql, r#"SELECT 1 FROM "t" WHERE ("a`b""c" > 1 OR 2 = 2)"#);
+        let (sql, _) = Dialect::MySql.build_query(&stmt);
+        assert_eq!(sql, r#"SELECT 1 FROM `t` WHERE (`a``b"c` > 1 OR 2 = 2)"#);
     }
 
     #[test]

@@ -191,9 +191,8 @@ impl<M: Model> Select<M> {
 impl<Q, R> Joined<Q, R> {
     fn add<B: Model, Q2, R2>(mut self, kind: JoinType, on: On) -> Joined<Q2, R2> {
         let meta = B::meta();
-        let present: Vec<&'static ModelMeta> = self.models.iter().map(|(m, _)| *m).collect();
-        let on = on::check_new(&present, meta).and_then(|()| match on {
-            On::ForeignKey => on::along_foreign_key(&present, meta),
+        let on = on::check_new(&self.models, meta).and_then(|()| match on {
+            On::ForeignKey => on::along_foreign_key(&self.models, meta),
             On::Cond(cond) => Ok(cond),
         });
         match on {
