@@ -7,14 +7,25 @@
 //!   comment's author: one query per level on both sides.
 //!
 //! ```text
-//! cargo run --release -p alembix-bench --bin queries -- [--runs R] [--nested-runs N] [--backend postgres|mariadb|sqlite|all]
+//! cargo run --release -p alembix-bench --bin queries -- [--runs R] [--nested-runs N] [--pool P] [--separate-pools] [--backend postgres|mariadb|sqlite|all]
 //! ```
 //!
 //! Both sides read the same tables. Every workload runs once as a warm-up,
 //! then `R` times (default 7) with the order of the two sides alternated;
 //! the median of each side is reported, with the ratio alembix/sqlx. The
-//! nested load, about 20 ms, runs `N` times (default 5 × `R`): its median
-//! over `R` runs moved by more than the 5 % it is meant to show.
+//! join's 1,000 queries alternate between the sides in blocks of 50 within
+//! each run (see `measure_joins`). The nested load, about 20 ms, runs `N`
+//! times (default 5 × `R`): its median over `R` runs moved by more than the
+//! 5 % it is meant to show.
+//!
+//! Both sides run on the same connections: the sqlx side uses the sqlx
+//! pool under the `Db` (`Db::as_postgres` and its like). With a pool each,
+//! the ratio moved from 0.99 to 1.11 between invocations: the server
+//! processes behind the connections differ in speed (a join's execution
+//! took 0.88 ms on one and 1.07 ms on another, in one run), and each side
+//! drew its own. `--separate-pools` gives each side a pool of its own
+//! again; `--pool P` makes the pool (or each pool) at most `P` connections
+//! instead of the default 10.
 //!
 //! `--only sqlx|alembix` runs that side alone (`--runs` times, no warm-up,
 //! no table): for counting one side's client instructions under
@@ -31,6 +42,8 @@ type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// How many times the join runs per measurement.
 pub const JOINS: usize = 1_000;
+/// Joins one side runs before the other side's turn (see [`measure_joins`]).
+pub const JOIN_BLOCK: usize = 50;
 /// Posts loaded with their comments and authors.
 pub const PARENTS: usize = 1_000;
 
@@ -100,6 +113,52 @@ where
     Ok((median(ta), median(tb)))
 }
 
+/// Times the [`JOINS`] joins of `a` (sqlx) and `b` (alembix), `runs` times
+/// after one warm-up each, in blocks of [`JOIN_BLOCK`] joins that alternate
+/// between the sides (which side starts alternates too): both sides run
+/// under the same conditions of the machine, whose speed drifts by more
+/// than the 5 % the workload is meant to show over the few seconds one
+/// side's whole 1,000 joins take. A side's time for a run is the sum of its
+/// blocks; medians in ms.
+async fn measure_joins<A, B, FA, FB>(runs: usize, mut a: A, mut b: B) -> Res<(f64, f64)>
+where
+    A: FnMut(i32) -> FA,
+    B: FnMut(i32) -> FB,
+    FA: Future<Output = Res<Vec<JoinRow>>>,
+    FB: Future<Output = Res<Vec<JoinRow>>>,
+{
+    for k in 0..JOINS as i32 {
+        std::hint::black_box(a(k).await?);
+        std::hint::black_box(b(k).await?);
+    }
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    for run in 0..runs {
+        let (mut sa, mut sb) = (Duration::ZERO, Duration::ZERO);
+        for (block, start) in (0..JOINS).step_by(JOIN_BLOCK).enumerate() {
+            let ks = start as i32..(start + JOIN_BLOCK).min(JOINS) as i32;
+            let a_first = (run + block) % 2 == 0;
+            for side_a in [a_first, !a_first] {
+                let clock = Instant::now();
+                for k in ks.clone() {
+                    if side_a {
+                        std::hint::black_box(a(k).await?);
+                    } else {
+                        std::hint::black_box(b(k).await?);
+                    }
+                }
+                if side_a {
+                    sa += clock.elapsed();
+                } else {
+                    sb += clock.elapsed();
+                }
+            }
+        }
+        ta.push(sa);
+        tb.push(sb);
+    }
+    Ok((median(ta), median(tb)))
+}
+
 struct Line {
     backend: &'static str,
     workload: String,
@@ -119,11 +178,20 @@ async fn bench_backend(
     backend: Backend,
     (runs, nested_runs): (usize, usize),
     sides: Sides,
+    (pool, separate): (Option<u32>, bool),
     out: &mut Vec<Line>,
 ) -> Res<()> {
     let env = data::Env::setup(backend).await?;
-    let sq = side_sqlx::Sqlx::connect(&env.url).await?;
-    let ax = alembix::Db::connect(&env.url).await?;
+    let mut opts = alembix::PoolOptions::default();
+    if let Some(max) = pool {
+        opts.max_connections = max;
+    }
+    let ax = alembix::Db::connect_with(&env.url, opts).await?;
+    let sq = if separate {
+        side_sqlx::Sqlx::connect(&env.url, pool).await?
+    } else {
+        side_sqlx::Sqlx::sharing(&ax)
+    };
     // Both sides must return the same thing before anything is timed.
     for k in [0, 7, 33] {
         let (a, b) = (sq.join(k).await?, side_alembix::join(&ax, k).await?);
@@ -153,20 +221,10 @@ async fn bench_backend(
         sq.close().await;
         return env.teardown().await;
     }
-    let (s, a) = measure(
+    let (s, a) = measure_joins(
         runs,
-        || async {
-            for k in 0..JOINS {
-                std::hint::black_box(sq.join(k as i32).await?);
-            }
-            Ok(())
-        },
-        || async {
-            for k in 0..JOINS {
-                std::hint::black_box(side_alembix::join(&ax, k as i32).await?);
-            }
-            Ok(())
-        },
+        |k| sq.join(k),
+        |k| side_alembix::join(&ax, k),
     )
     .await?;
     report(
@@ -223,6 +281,11 @@ async fn real_main() -> Res<()> {
     let args: Vec<String> = std::env::args().collect();
     let runs = cli_args::arg("--runs", 7);
     let nested_runs = cli_args::arg("--nested-runs", runs * 5);
+    let pool = args
+        .iter()
+        .any(|a| a == "--pool")
+        .then(|| cli_args::arg("--pool", 10) as u32);
+    let separate = args.iter().any(|a| a == "--separate-pools");
     let which = args
         .iter()
         .position(|a| a == "--backend")
@@ -253,7 +316,7 @@ async fn real_main() -> Res<()> {
     };
     let mut lines = Vec::new();
     for b in backends {
-        bench_backend(b, (runs, nested_runs), sides, &mut lines).await?;
+        bench_backend(b, (runs, nested_runs), sides, (pool, separate), &mut lines).await?;
     }
     if sides != Sides::Both {
         return Ok(());
