@@ -221,12 +221,7 @@ async fn bench_backend(
         sq.close().await;
         return env.teardown().await;
     }
-    let (s, a) = measure_joins(
-        runs,
-        |k| sq.join(k),
-        |k| side_alembix::join(&ax, k),
-    )
-    .await?;
+    let (s, a) = measure_joins(runs, |k| sq.join(k), |k| side_alembix::join(&ax, k)).await?;
     report(
         backend,
         format!("3-table join, filter/order/limit, x{JOINS}"),

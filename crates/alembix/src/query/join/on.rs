@@ -158,12 +158,9 @@ mod tests {
             "or`g\"s",
             &["id", "re\"gion`"],
         ));
-        child.foreign_keys.push(ForeignKey::new(
-            "team_self_fk",
-            &["id"],
-            "team",
-            &["id"],
-        ));
+        child
+            .foreign_keys
+            .push(ForeignKey::new("team_self_fk", &["id"], "team", &["id"]));
         let child = meta(child);
         let found = super::along_foreign_key(&[(child, false)], parent).unwrap();
         for (index, fk) in child.table.foreign_keys.iter().enumerate() {
