@@ -48,21 +48,28 @@ taken() {
 }
 
 # Creates a server's data directory (root with an empty password) and
-# starts it in the background with `$@` as extra options.
+# starts it in the background with `$@` as extra options. Each server, and
+# the bootstrap that creates its system tables, keeps its temporary files
+# in a directory of its own. With both in /tmp, the replica's bootstrap,
+# running while the primary started, once found its temporary tables gone
+# ("Could not remove temporary table '/tmp/#sql-temptable-...', error: 2",
+# then "Unknown table 'mysql.tmp_user_nopasswd,...'") and failed.
 launch() {
     local name=$1 port=$2
     shift 2
     local home="$DIR/$name"
-    install -d -o mysql -g mysql -m 750 "$home" "$home/data"
+    install -d -o mysql -g mysql -m 750 "$home" "$home/data" "$home/tmp"
     mariadb-install-db --no-defaults --user=mysql --basedir=/usr \
-        --datadir="$home/data" --auth-root-authentication-method=normal \
+        --datadir="$home/data" --tmpdir="$home/tmp" \
+        --auth-root-authentication-method=normal \
         --skip-test-db --skip-name-resolve >"$home/install.log" 2>&1 || {
         echo "error: mariadb-install-db failed for the $name; see $home/install.log" >&2
         exit 1
     }
     # setsid: the server outlives this shell and its process group.
     setsid /usr/sbin/mariadbd --no-defaults --user=mysql --basedir=/usr \
-        --datadir="$home/data" --port="$port" --bind-address=127.0.0.1 \
+        --datadir="$home/data" --tmpdir="$home/tmp" --port="$port" \
+        --bind-address=127.0.0.1 \
         --socket="$home/mysqld.sock" --pid-file="$home/mysqld.pid" \
         --log-error="$home/error.log" --skip-name-resolve \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
