@@ -39,9 +39,9 @@ pub struct ModelMeta {
     pub(crate) statements: crate::query::cache::StatementCache,
     /// Every column, qualified by the table: see [`ModelMeta::select_all`].
     select_list: std::sync::OnceLock<String>,
-    /// The join condition of each foreign key of the table, in order: see
-    /// [`ModelMeta::foreign_key_on`].
-    foreign_key_on: std::sync::OnceLock<Vec<String>>,
+    /// The join condition of each foreign key of the table, in order,
+    /// made by the join module the first time a join needs one.
+    pub(crate) foreign_key_on: std::sync::OnceLock<Vec<String>>,
 }
 
 impl ModelMeta {
@@ -108,40 +108,6 @@ impl ModelMeta {
             )
         });
         sea_query::Expr::cust(list.as_str())
-    }
-
-    /// The condition joining this table with the one its `index`-th foreign
-    /// key references: `"child"."fk" = "parent"."key"` for each column pair,
-    /// joined by `AND`. Made once per foreign key, quoted like
-    /// [`select_all`](Self::select_all).
-    pub(crate) fn foreign_key_on(&'static self, index: usize) -> sea_query::Expr {
-        use alembix_schema::dialect::Piece;
-        let all = self.foreign_key_on.get_or_init(|| {
-            let child = self.table.name.as_str();
-            self.table
-                .foreign_keys
-                .iter()
-                .map(|fk| {
-                    let mut pieces = Vec::new();
-                    for (i, (c, r)) in fk.columns.iter().zip(&fk.ref_columns).enumerate() {
-                        if i > 0 {
-                            pieces.push(Piece::Sql(" AND "));
-                        }
-                        pieces.extend([
-                            Piece::Ident(child),
-                            Piece::Sql("."),
-                            Piece::Ident(c),
-                            Piece::Sql(" = "),
-                            Piece::Ident(&fk.ref_table),
-                            Piece::Sql("."),
-                            Piece::Ident(r),
-                        ]);
-                    }
-                    alembix_schema::dialect::prequoted(&pieces)
-                })
-                .collect()
-        });
-        sea_query::Expr::cust(all[index].as_str())
     }
 }
 

@@ -33,7 +33,7 @@ pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 pub use url::UnknownScheme;
-pub use writer::{Piece, column_list, prequoted};
+pub use writer::{Piece, column_list, prequoted, qualified};
 
 /// The SQL dialect to render for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -55,9 +55,24 @@ pub fn column_list<'a>(table: &str, columns: impl IntoIterator<Item = &'a str>) 
         if i > 0 {
             pieces.push(Piece::Sql(", "));
         }
-        pieces.extend([Piece::Ident(table), Piece::Sql("."), Piece::Ident(column)]);
+        pieces.extend(qualified(table, column));
     }
     prequoted(&pieces)
+}
+
+/// The [`prequoted`] pieces of `table.column`, both names quoted.
+///
+/// ```
+/// use alembix_schema::Dialect;
+/// use alembix_schema::dialect::{prequoted, qualified};
+/// use sea_query::{Alias, Expr, Query};
+///
+/// let mut stmt = Query::select();
+/// stmt.expr(Expr::cust(prequoted(&qualified("post", "id")))).from(Alias::new("post"));
+/// assert_eq!(Dialect::MySql.build_query(&stmt).0, "SELECT `post`.`id` FROM `post`");
+/// ```
+pub fn qualified<'a>(table: &'a str, column: &'a str) -> [Piece<'a>; 3] {
+    [Piece::Ident(table), Piece::Sql("."), Piece::Ident(column)]
 }
 
 /// A piece of a [`prequoted`] text: SQL written as it is, or an identifier

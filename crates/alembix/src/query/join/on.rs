@@ -1,6 +1,7 @@
 //! The `ON` condition of a join along a declared foreign key.
 
 use alembix_schema::ForeignKey;
+use alembix_schema::dialect::{Piece, prequoted, qualified};
 
 use crate::model::ModelMeta;
 
@@ -27,8 +28,32 @@ impl Link {
     /// `child.fk = parent.key` for each column pair, joined by `AND`;
     /// `None` for a foreign key without columns.
     fn condition(&self) -> Option<sea_query::Expr> {
-        (!self.fk.columns.is_empty()).then(|| self.child.foreign_key_on(self.index))
+        (!self.fk.columns.is_empty()).then(|| foreign_key_on(self.child, self.index))
     }
+}
+
+/// The condition joining `child` with the table its `index`-th foreign key
+/// references, as one pre-quoted expression. The texts of all the child's
+/// foreign keys are made the first time one is needed, and kept in its
+/// metadata.
+fn foreign_key_on(child: &'static ModelMeta, index: usize) -> sea_query::Expr {
+    let all = child.foreign_key_on.get_or_init(|| {
+        let table = child.table.name.as_str();
+        let text = |fk: &ForeignKey| {
+            let mut pieces = Vec::new();
+            for (i, (c, r)) in fk.columns.iter().zip(&fk.ref_columns).enumerate() {
+                if i > 0 {
+                    pieces.push(Piece::Sql(" AND "));
+                }
+                pieces.extend(qualified(table, c));
+                pieces.push(Piece::Sql(" = "));
+                pieces.extend(qualified(&fk.ref_table, r));
+            }
+            prequoted(&pieces)
+        };
+        child.table.foreign_keys.iter().map(text).collect()
+    });
+    sea_query::Expr::cust(all[index].as_str())
 }
 
 fn links(child: &'static ModelMeta, parent: &'static ModelMeta) -> impl Iterator<Item = Link> {
@@ -173,7 +198,8 @@ mod tests {
                 stmt
             };
             for dialect in Dialect::ALL {
-                let (sql, values) = dialect.build_query(&select(child.foreign_key_on(index)));
+                let (sql, values) =
+                    dialect.build_query(&select(super::foreign_key_on(child, index)));
                 let (expected, _) = dialect.build_query(&select(by_columns("team", fk)));
                 assert_eq!(sql, expected, "{dialect:?}");
                 assert_eq!(values.0.len(), 1);
@@ -187,7 +213,7 @@ mod tests {
             let mut stmt = sea_query::Query::select();
             stmt.expr(sea_query::Expr::cust("1"))
                 .from(child.table_ref())
-                .inner_join(parent.table_ref(), child.foreign_key_on(0));
+                .inner_join(parent.table_ref(), super::foreign_key_on(child, 0));
             stmt
         });
         assert_eq!(
